@@ -1,0 +1,262 @@
+"""The ports the use cases need, as Protocols. Adapters implement them; fakes stand in for
+them in unit tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Generic, Protocol, Self, TypeVar
+
+from domain.events import DomainEvent
+from domain.order import Order, OrderStatus
+from domain.payment import NextAction, Payment, PaymentStatus
+from domain.provider_report import ProviderReport
+from domain.store import Store
+
+# -- small value types crossing the ports ----------------------------------------------------
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list, newest first; `next_cursor` is the last id when there is more."""
+
+    data: list[T]
+    has_more: bool
+
+    @property
+    def next_cursor(self) -> str | None:
+        last = self.data[-1] if self.data else None
+        return getattr(last, "id", None) if self.has_more else None
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    limit: int = 20
+    starting_after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    status: OrderStatus | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentFilter:
+    order_id: str | None = None
+    status: PaymentStatus | None = None
+    provider: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """A domain event as stored, with its id (`evt_...`)."""
+
+    id: str
+    event: DomainEvent
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookDelivery:
+    """An authenticated provider callback: who it is about and its de-duplication key."""
+
+    provider: str
+    event_id: str
+    payment_id: str | None
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    status: int
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    request_hash: str
+    response: StoredResponse | None  # None while the first request is still in flight
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StartResult:
+    """The provider accepted the request: the customer now has something to do."""
+
+    reference: str | None
+    next_action: NextAction | None
+    provider_data: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+# -- infrastructure ports --------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class IdGenerator(Protocol):
+    def new(self, prefix: str) -> str:
+        """A new opaque, sortable id such as `pay_01J...`."""
+        ...
+
+
+class PhoneNormalizer(Protocol):
+    def normalize(self, raw: str, country: str | None) -> str:
+        """E.164 form of `raw`, read for `country` (ISO 3166 alpha-2) when it has no `+`.
+        Raises `InvalidPhone`."""
+        ...
+
+
+class PaymentLog(Protocol):
+    def changed(self, payment: Payment, event: DomainEvent) -> None:
+        """Write one line per payment change (phones masked, no secrets)."""
+        ...
+
+    def anomaly(self, payment: Payment, what: str, detail: Mapping[str, Any]) -> None:
+        """Report something that changed nothing but must be looked at (illegal transition)."""
+        ...
+
+
+# -- repositories and the unit of work -------------------------------------------------------
+
+
+class StoreRepository(Protocol):
+    async def add(self, store: Store) -> None: ...
+    async def get(self, store_id: str) -> Store | None: ...
+    async def by_api_key_hash(self, key_hash: str) -> Store | None: ...
+    async def search(self, page: PageRequest) -> Page[Store]: ...
+    async def replace_api_key(self, store_id: str, key_hash: str, prefix: str) -> bool: ...
+
+
+class OrderRepository(Protocol):
+    async def add(self, order: Order) -> None:
+        """Insert the order and its recorded events."""
+        ...
+
+    async def get(self, store_id: str, order_id: str, *, for_update: bool = False) -> Order | None:
+        """The store's order; `for_update` locks its row until the transaction ends."""
+        ...
+
+    async def save(self, order: Order) -> None:
+        """Write the order's changes and append its new events."""
+        ...
+
+    async def search(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]: ...
+
+
+class PaymentRepository(Protocol):
+    async def add(self, payment: Payment) -> None: ...
+
+    async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
+        """Any store's payment (used by callbacks and jobs); `for_update` locks the row."""
+        ...
+
+    async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None: ...
+
+    async def save(self, payment: Payment) -> None:
+        """Write the payment's changes and append its new events."""
+        ...
+
+    async def for_order(self, order_id: str) -> list[Payment]: ...
+
+    async def search(
+        self, store_id: str, filters: PaymentFilter, page: PageRequest
+    ) -> Page[Payment]: ...
+
+    async def history(self, payment_id: str) -> list[RecordedEvent]:
+        """Every event of the payment, oldest first."""
+        ...
+
+
+class WebhookInbox(Protocol):
+    async def record(self, delivery: WebhookDelivery, at: datetime) -> str | None:
+        """Store the raw delivery; its id, or None when (provider, event_id) was seen before."""
+        ...
+
+    async def mark_processed(self, delivery_id: str, at: datetime, outcome: str) -> None: ...
+
+
+class IdempotencyRepository(Protocol):
+    async def claim(
+        self, store_id: str, key: str, request_hash: str, at: datetime
+    ) -> IdempotencyRecord | None:
+        """Claim the key for a new request. Returns None when claimed, else the existing
+        record (same key seen before, within its 24 h)."""
+        ...
+
+    async def complete(self, store_id: str, key: str, response: StoredResponse) -> None: ...
+
+    async def release(self, store_id: str, key: str) -> None:
+        """Forget a claim whose request failed unexpectedly, so it can be retried."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the block without `commit()` rolls everything back."""
+
+    stores: StoreRepository
+    orders: OrderRepository
+    payments: PaymentRepository
+    webhooks: WebhookInbox
+    idempotency: IdempotencyRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+# -- payment providers -----------------------------------------------------------------------
+
+
+class PaymentProvider(Protocol):
+    """One mobile-money operator behind one adapter."""
+
+    name: str
+    requires_phone: bool
+
+    async def start(self, payment: Payment, order: Order) -> StartResult:
+        """Ask the provider to collect `payment`. Raises `ProviderRejected` when it refuses,
+        `ProviderUnavailable` when the outcome is unknown (timeout, network error, 5xx)."""
+        ...
+
+    async def fetch_status(self, payment: Payment) -> ProviderReport:
+        """Ask the provider's own API. Raises `ProviderUnavailable` when it cannot answer."""
+        ...
+
+
+class WebhookAuthenticator(Protocol):
+    """Checks one provider's callbacks and reads who they are about."""
+
+    async def authenticate(
+        self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> WebhookDelivery:
+        """Raises `WebhookRejected` (authentication) or `MalformedWebhook` (unreadable)."""
+        ...
+
+
+class ProviderRegistry(Protocol):
+    def get(self, name: str) -> PaymentProvider:
+        """Raises `ProviderNotAvailable` when the provider is unknown or not configured."""
+        ...
+
+    def webhook_authenticator(self, name: str) -> WebhookAuthenticator: ...
+
+    def available(self) -> Sequence[str]: ...

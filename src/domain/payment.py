@@ -1,0 +1,261 @@
+"""The payment aggregate and its state machine.
+
+created -> pending -> succeeded | failed | expired | cancelled; created -> failed;
+expired -> succeeded (a late success the provider verified: the customer paid).
+The same status twice is a no-op. Anything else is an illegal transition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum, StrEnum
+from typing import Any
+
+from domain.errors import InvalidTransition
+from domain.events import DomainEvent, Source
+from domain.money import Money
+from domain.provider_report import ProviderReport, ReportedStatus
+
+
+class PaymentStatus(StrEnum):
+    CREATED = "created"
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+S = PaymentStatus
+TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
+    S.CREATED: frozenset({S.PENDING, S.FAILED}),
+    S.PENDING: frozenset({S.SUCCEEDED, S.FAILED, S.EXPIRED, S.CANCELLED}),
+    S.EXPIRED: frozenset({S.SUCCEEDED}),
+    S.SUCCEEDED: frozenset(),
+    S.FAILED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+OPEN_STATUSES = frozenset({S.CREATED, S.PENDING})
+
+
+class Outcome(Enum):
+    """What applying a provider report did to the payment."""
+
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    REFUSED = "refused"
+    FLAGGED = "flagged"
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    """What the customer must do: follow a `redirect` url or `approve_on_phone`."""
+
+    type: str
+    url: str | None = None
+    message: str | None = None
+
+
+AMOUNT_MISMATCH = "amount_mismatch"
+
+
+@dataclass(slots=True, kw_only=True)
+class Payment:
+    """One attempt to collect an order's amount through one provider.
+
+    Rules: the amount and currency are the order's; the status only moves along TRANSITIONS;
+    every change appends a `DomainEvent`; a success whose reported amount or currency differs
+    from the payment's is flagged and never marked succeeded.
+    """
+
+    id: str
+    order_id: str
+    store_id: str
+    provider: str
+    amount: Money
+    status: PaymentStatus
+    created_at: datetime
+    updated_at: datetime
+    phone: str | None = None
+    provider_reference: str | None = None
+    provider_data: dict[str, str] = field(default_factory=dict)
+    failure_code: str | None = None
+    failure_message: str | None = None
+    needs_refund: bool = False
+    late_success: bool = False
+    flagged_reason: str | None = None
+    next_action: NextAction | None = None
+    succeeded_at: datetime | None = None
+    version: int = 0
+    events: list[DomainEvent] = field(default_factory=list)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: str,
+        order_id: str,
+        store_id: str,
+        provider: str,
+        amount: Money,
+        at: datetime,
+        phone: str | None = None,
+        source: Source = Source.API,
+    ) -> Payment:
+        payment = cls(
+            id=id,
+            order_id=order_id,
+            store_id=store_id,
+            provider=provider,
+            amount=amount,
+            status=S.CREATED,
+            created_at=at,
+            updated_at=at,
+            phone=phone,
+        )
+        payment._record("payment.created", at, source, None, {})
+        return payment
+
+    @property
+    def is_final(self) -> bool:
+        """Succeeded, failed and cancelled never change again; expired may still succeed."""
+        return not TRANSITIONS[self.status]
+
+    # -- transitions -------------------------------------------------------------------
+
+    def mark_pending(
+        self,
+        at: datetime,
+        source: Source,
+        *,
+        reference: str | None = None,
+        next_action: NextAction | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> bool:
+        """The provider has the request (or its outcome is unknown). Returns False on a no-op."""
+        if reference:
+            self.provider_reference = reference
+        if next_action:
+            self.next_action = next_action
+        return self._move(S.PENDING, at, source, data)
+
+    def mark_succeeded(
+        self, at: datetime, source: Source, *, data: dict[str, Any] | None = None
+    ) -> bool:
+        late = self.status is S.EXPIRED
+        changed = self._move(S.SUCCEEDED, at, source, {**(data or {}), "late": late})
+        if changed:
+            self.succeeded_at = at
+            self.late_success = late
+            self.next_action = None
+        return changed
+
+    def mark_failed(
+        self,
+        at: datetime,
+        source: Source,
+        *,
+        code: str | None,
+        message: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> bool:
+        if self.status is not S.FAILED:
+            self.failure_code, self.failure_message = code, message
+        return self._move(S.FAILED, at, source, data)
+
+    def expire(self, at: datetime, source: Source = Source.RECONCILIATION) -> bool:
+        return self._move(S.EXPIRED, at, source, {})
+
+    def cancel(self, at: datetime, source: Source = Source.API) -> bool:
+        return self._move(S.CANCELLED, at, source, {})
+
+    def flag_double_payment(self, at: datetime, source: Source) -> None:
+        """The order was already settled when this payment succeeded: the money is real and
+        must be refunded. Recorded once."""
+        if not self.needs_refund:
+            self.needs_refund = True
+            self._record("payment.needs_refund", at, source, self.status, {})
+
+    # -- provider reports --------------------------------------------------------------
+
+    def apply(self, report: ProviderReport, at: datetime, source: Source) -> Outcome:
+        """Apply what the provider's API confirmed. Never raises on an illegal move: it is
+        refused and reported through the returned `Outcome`, and changes nothing."""
+        try:
+            return self._apply(report, at, source)
+        except InvalidTransition:
+            return Outcome.REFUSED
+
+    def _apply(self, report: ProviderReport, at: datetime, source: Source) -> Outcome:
+        raw = {"provider": report.raw} if report.raw else {}
+        if report.status is ReportedStatus.SUCCEEDED:
+            if report.amount is not None and report.amount != self.amount:
+                return self._flag_mismatch(report, at, source)
+            if self.status is S.CREATED:
+                self.mark_pending(at, source, data=raw)
+            return _changed(self.mark_succeeded(at, source, data=raw))
+        if report.status is ReportedStatus.FAILED:
+            changed = self.mark_failed(
+                at, source, code=report.failure_code, message=report.failure_message, data=raw
+            )
+            return _changed(changed)
+        if report.status is ReportedStatus.PENDING and self.status is S.CREATED:
+            return _changed(self.mark_pending(at, source, data=raw))
+        if report.status is ReportedStatus.PENDING and self.status in (S.SUCCEEDED, S.FAILED):
+            return Outcome.REFUSED
+        return Outcome.UNCHANGED
+
+    def _flag_mismatch(self, report: ProviderReport, at: datetime, source: Source) -> Outcome:
+        if self.flagged_reason == AMOUNT_MISMATCH:
+            return Outcome.UNCHANGED
+        self.flagged_reason = AMOUNT_MISMATCH
+        reported = report.amount
+        data: dict[str, Any] = {
+            "expected": {"amount": self.amount.amount, "currency": self.amount.currency},
+            "reported": {"amount": reported.amount, "currency": reported.currency}
+            if reported
+            else None,
+            "provider": report.raw,
+        }
+        self._record("payment.amount_mismatch", at, source, self.status, data)
+        return Outcome.FLAGGED
+
+    # -- mechanics ---------------------------------------------------------------------
+
+    def _move(
+        self, target: PaymentStatus, at: datetime, source: Source, data: dict[str, Any] | None
+    ) -> bool:
+        if self.status is target:
+            return False
+        if target not in TRANSITIONS[self.status]:
+            raise InvalidTransition("payment", self.status, target)
+        previous = self.status
+        self.status = target
+        self._record(f"payment.{target}", at, source, previous, dict(data or {}))
+        return True
+
+    def _record(
+        self,
+        kind: str,
+        at: datetime,
+        source: Source,
+        previous: PaymentStatus | None,
+        data: dict[str, Any],
+    ) -> None:
+        self.updated_at = at
+        self.events.append(
+            DomainEvent(
+                type=kind,
+                subject_id=self.id,
+                at=at,
+                source=source,
+                from_status=previous,
+                to_status=self.status,
+                data=data,
+            )
+        )
+
+
+def _changed(changed: bool) -> Outcome:
+    return Outcome.CHANGED if changed else Outcome.UNCHANGED
