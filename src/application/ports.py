@@ -124,6 +124,14 @@ class PaymentLog(Protocol):
         ...
 
 
+class Credentials(Protocol):
+    """Makes store secrets. API keys are only ever stored as `hash_api_key(key)`."""
+
+    def new_api_key(self) -> str: ...
+    def hash_api_key(self, key: str) -> str: ...
+    def new_webhook_secret(self) -> str: ...
+
+
 # -- repositories and the unit of work -------------------------------------------------------
 
 
@@ -148,7 +156,9 @@ class OrderRepository(Protocol):
         """Write the order's changes and append its new events."""
         ...
 
-    async def search(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]: ...
+    async def search(
+        self, store_id: str, filters: OrderFilter, page: PageRequest
+    ) -> Page[Order]: ...
 
 
 class PaymentRepository(Protocol):

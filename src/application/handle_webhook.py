@@ -1,0 +1,72 @@
+"""Receiving a provider callback: authenticate, store, confirm, apply."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from application.errors import NotFound, ProviderUnavailable
+from application.ports import Clock, ProviderRegistry, UnitOfWorkFactory, WebhookDelivery
+from application.verify_payment import VerifyPayment
+from domain.events import Source
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookResult:
+    """`duplicate`: this delivery was seen before and changed nothing.
+    `outcome`: what processing did (`applied`, `unknown_payment`, `deferred`, ...)."""
+
+    delivery_id: str | None
+    duplicate: bool
+    outcome: str
+
+
+class HandleWebhook:
+    """Rules:
+    - a callback that fails its provider's authentication is refused and stores nothing;
+    - the raw delivery is stored (de-duplicated on the provider's event id) before anything else;
+    - the callback is only a hint: the status is confirmed with the provider's own API, so a
+      forged or stale body cannot move a payment;
+    - when the provider cannot confirm now, the delivery stays unprocessed for a retry.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        providers: ProviderRegistry,
+        verify: VerifyPayment,
+        clock: Clock,
+    ) -> None:
+        self._uow, self._providers, self._verify, self._clock = uow, providers, verify, clock
+
+    async def __call__(
+        self, provider: str, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> WebhookResult:
+        authenticator = self._providers.webhook_authenticator(provider)
+        delivery = await authenticator.authenticate(body, headers, query)
+        async with self._uow() as uow:
+            delivery_id = await uow.webhooks.record(delivery, self._clock.now())
+            await uow.commit()
+        if delivery_id is None:
+            return WebhookResult(None, duplicate=True, outcome="duplicate")
+        return await self.process(delivery_id, delivery)
+
+    async def process(self, delivery_id: str, delivery: WebhookDelivery) -> WebhookResult:
+        """Confirm and apply a stored delivery; safe to run again for the same delivery."""
+        outcome = await self._confirm(delivery)
+        if outcome != "deferred":
+            async with self._uow() as uow:
+                await uow.webhooks.mark_processed(delivery_id, self._clock.now(), outcome)
+                await uow.commit()
+        return WebhookResult(delivery_id, duplicate=False, outcome=outcome)
+
+    async def _confirm(self, delivery: WebhookDelivery) -> str:
+        if delivery.payment_id is None:
+            return "no_payment"
+        try:
+            payment = await self._verify(delivery.payment_id, Source.WEBHOOK)
+        except NotFound:
+            return "unknown_payment"
+        except ProviderUnavailable:
+            return "deferred"
+        return f"applied:{payment.status}"

@@ -1,0 +1,133 @@
+"""Starting a payment of an order through one provider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.changes import add_payment, locked_payment, log_changes, save_payment
+from application.errors import NotFound, PhoneRequired, ProviderRejected, ProviderUnavailable
+from application.ports import (
+    Clock,
+    IdGenerator,
+    PaymentLog,
+    PaymentProvider,
+    PhoneNormalizer,
+    ProviderRegistry,
+    StartResult,
+    UnitOfWorkFactory,
+)
+from domain.errors import PaymentInProgress
+from domain.events import Source
+from domain.order import Order
+from domain.payment import OPEN_STATUSES, Outcome, Payment, PaymentStatus
+from domain.provider_report import ProviderReport, ReportedStatus
+
+
+@dataclass(frozen=True, slots=True)
+class InitiatePaymentCommand:
+    store_id: str
+    order_id: str
+    provider: str
+    phone: str | None = None
+
+
+class InitiatePayment:
+    """Rules:
+    - only an order waiting for payment can be paid, one attempt in flight at a time;
+    - amount and currency are copied from the order, never taken from the client;
+    - the phone is normalised to E.164 for the order's country, and required by push providers;
+    - the payment row exists (`created`) and is committed before the provider is called;
+    - the provider's refusal makes it `failed` with the provider's code; a timeout or network
+      error leaves it `pending` (outcome unknown) for verification to settle.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        providers: ProviderRegistry,
+        phones: PhoneNormalizer,
+        ids: IdGenerator,
+        clock: Clock,
+        log: PaymentLog,
+    ) -> None:
+        self._uow, self._providers, self._phones = uow, providers, phones
+        self._ids, self._clock, self._log = ids, clock, log
+
+    async def __call__(self, command: InitiatePaymentCommand) -> Payment:
+        provider = self._providers.get(command.provider)
+        payment, order = await self._create(command, provider)
+        try:
+            result = await provider.start(payment, order)
+        except ProviderRejected as refusal:
+            return await self._record_refusal(payment.id, refusal)
+        except ProviderUnavailable as error:
+            result = StartResult(reference=None, next_action=None, raw={"error": str(error)})
+        return await self._record_start(payment.id, result)
+
+    async def _create(
+        self, command: InitiatePaymentCommand, provider: PaymentProvider
+    ) -> tuple[Payment, Order]:
+        async with self._uow() as uow:
+            order = await uow.orders.get(command.store_id, command.order_id, for_update=True)
+            if order is None:
+                raise NotFound(f"order {command.order_id} not found")
+            order.ensure_payable()
+            phone = self._phone(command, order, provider)
+            if any(p.status in OPEN_STATUSES for p in await uow.payments.for_order(order.id)):
+                raise PaymentInProgress(f"order {order.id} already has a payment in progress")
+            payment = Payment.create(
+                id=self._ids.new("pay"),
+                order_id=order.id,
+                store_id=order.store_id,
+                provider=provider.name,
+                amount=order.amount,
+                at=self._clock.now(),
+                phone=phone,
+            )
+            changes = await add_payment(uow, payment)
+            await uow.commit()
+        log_changes(self._log, payment, changes)
+        return payment, order
+
+    def _phone(
+        self, command: InitiatePaymentCommand, order: Order, provider: PaymentProvider
+    ) -> str | None:
+        raw = command.phone or (order.customer.phone if order.customer else None)
+        if not raw:
+            if provider.requires_phone:
+                raise PhoneRequired(f"{provider.name} needs the payer's phone number")
+            return None
+        return self._phones.normalize(raw, order.country)
+
+    async def _record_start(self, payment_id: str, result: StartResult) -> Payment:
+        async with self._uow() as uow:
+            payment = await locked_payment(uow, payment_id)
+            payment.provider_data.update(result.provider_data)
+            if payment.status is PaymentStatus.CREATED:
+                payment.mark_pending(
+                    self._clock.now(),
+                    Source.API,
+                    reference=result.reference,
+                    next_action=result.next_action,
+                    data={"provider": result.raw} if result.raw else {},
+                )
+            changes = await save_payment(uow, payment)
+            await uow.commit()
+        log_changes(self._log, payment, changes)
+        return payment
+
+    async def _record_refusal(self, payment_id: str, refusal: ProviderRejected) -> Payment:
+        async with self._uow() as uow:
+            payment = await locked_payment(uow, payment_id)
+            report = ProviderReport(
+                ReportedStatus.FAILED,
+                failure_code=refusal.code,
+                failure_message=refusal.message,
+                raw=dict(refusal.raw),
+            )
+            if payment.apply(report, self._clock.now(), Source.API) is Outcome.REFUSED:
+                self._log.anomaly(payment, "refused_after_start", {"code": refusal.code})
+            changes = await save_payment(uow, payment)
+            await uow.commit()
+        log_changes(self._log, payment, changes)
+        return payment

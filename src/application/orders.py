@@ -1,0 +1,67 @@
+"""Order use cases: create and cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from application.errors import NotFound
+from application.ports import Clock, IdGenerator, UnitOfWorkFactory
+from domain.money import Money
+from domain.order import Customer, Order, OrderItem
+
+
+@dataclass(frozen=True, slots=True)
+class CreateOrderCommand:
+    store_id: str
+    reference: str
+    amount: int
+    currency: str
+    description: str | None = None
+    customer: Customer | None = None
+    items: tuple[OrderItem, ...] = ()
+    metadata: dict[str, str] = field(default_factory=dict)
+    country: str | None = None
+
+
+class CreateOrder:
+    """An order starts `pending_payment`; its amount is positive, in a supported currency,
+    and equal to its items' total when items are given."""
+
+    def __init__(self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
+        self._uow, self._ids, self._clock = uow, ids, clock
+
+    async def __call__(self, command: CreateOrderCommand) -> Order:
+        order = Order.create(
+            id=self._ids.new("ord"),
+            store_id=command.store_id,
+            reference=command.reference,
+            amount=Money.of(command.amount, command.currency),
+            at=self._clock.now(),
+            description=command.description,
+            customer=command.customer,
+            items=command.items,
+            metadata=command.metadata,
+            country=command.country,
+        )
+        async with self._uow() as uow:
+            await uow.orders.add(order)
+            await uow.commit()
+        return order
+
+
+class CancelOrder:
+    """Only an unpaid order can be cancelled (`InvalidTransition` otherwise). A payment of it
+    that still succeeds later is kept and flagged for refund."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def __call__(self, store_id: str, order_id: str) -> Order:
+        async with self._uow() as uow:
+            order = await uow.orders.get(store_id, order_id, for_update=True)
+            if order is None:
+                raise NotFound(f"order {order_id} not found")
+            order.cancel(self._clock.now())
+            await uow.orders.save(order)
+            await uow.commit()
+        return order

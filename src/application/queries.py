@@ -1,0 +1,59 @@
+"""Read-only use cases behind the GET endpoints. Every query is scoped to one store:
+another store's ids are not found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.errors import NotFound
+from application.ports import (
+    OrderFilter,
+    Page,
+    PageRequest,
+    PaymentFilter,
+    RecordedEvent,
+    UnitOfWorkFactory,
+)
+from domain.order import Order
+from domain.payment import Payment
+
+
+@dataclass(frozen=True, slots=True)
+class OrderWithPayments:
+    order: Order
+    payments: list[Payment]
+
+
+class StoreQueries:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def order(self, store_id: str, order_id: str) -> OrderWithPayments:
+        async with self._uow() as uow:
+            order = await uow.orders.get(store_id, order_id)
+            if order is None:
+                raise NotFound(f"order {order_id} not found")
+            return OrderWithPayments(order, await uow.payments.for_order(order.id))
+
+    async def orders(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]:
+        async with self._uow() as uow:
+            return await uow.orders.search(store_id, filters, page)
+
+    async def payment(self, store_id: str, payment_id: str) -> Payment:
+        async with self._uow() as uow:
+            payment = await uow.payments.get_for_store(store_id, payment_id)
+        if payment is None:
+            raise NotFound(f"payment {payment_id} not found")
+        return payment
+
+    async def payments(
+        self, store_id: str, filters: PaymentFilter, page: PageRequest
+    ) -> Page[Payment]:
+        async with self._uow() as uow:
+            return await uow.payments.search(store_id, filters, page)
+
+    async def history(self, store_id: str, payment_id: str) -> list[RecordedEvent]:
+        async with self._uow() as uow:
+            if await uow.payments.get_for_store(store_id, payment_id) is None:
+                raise NotFound(f"payment {payment_id} not found")
+            return await uow.payments.history(payment_id)

@@ -1,0 +1,70 @@
+"""Asking the provider what happened to a payment, and applying its answer."""
+
+from __future__ import annotations
+
+from application.changes import log_changes, save_payment
+from application.errors import NotFound
+from application.ports import Clock, PaymentLog, ProviderRegistry, UnitOfWorkFactory
+from domain.events import Source
+from domain.payment import Outcome, Payment, PaymentStatus
+from domain.provider_report import ProviderReport
+from domain.settlement import settle
+
+
+class ApplyReport:
+    """Apply a confirmed provider report under a row lock, so that concurrent reports for one
+    payment serialise and converge: exactly one transition and one event per change.
+
+    A payment that succeeds pays its order, or is flagged `needs_refund` when the order was
+    already settled. An illegal move is refused, logged as an anomaly, and changes nothing.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, log: PaymentLog) -> None:
+        self._uow, self._clock, self._log = uow, clock, log
+
+    async def __call__(self, payment_id: str, report: ProviderReport, source: Source) -> Payment:
+        async with self._uow() as uow:
+            payment = await uow.payments.get(payment_id, for_update=True)
+            if payment is None:
+                raise NotFound(f"payment {payment_id} not found")
+            at = self._clock.now()
+            outcome = payment.apply(report, at, source)
+            if outcome is Outcome.CHANGED and payment.status is PaymentStatus.SUCCEEDED:
+                order = await uow.orders.get(payment.store_id, payment.order_id, for_update=True)
+                if order is not None:
+                    settle(order, payment, at, source)
+                    await uow.orders.save(order)
+            changes = await save_payment(uow, payment)
+            await uow.commit()
+        log_changes(self._log, payment, changes)
+        if outcome is Outcome.REFUSED:
+            self._log.anomaly(payment, "illegal_transition", {"reported": report.status})
+        return payment
+
+
+class VerifyPayment:
+    """Ask the provider's own API now and apply its answer.
+
+    Final payments are returned as they are, without a provider call. The provider is never
+    called inside a transaction. `ProviderUnavailable` propagates: nothing changes.
+    """
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, providers: ProviderRegistry, apply: ApplyReport
+    ) -> None:
+        self._uow, self._providers, self._apply = uow, providers, apply
+
+    async def __call__(
+        self, payment_id: str, source: Source, store_id: str | None = None
+    ) -> Payment:
+        async with self._uow() as uow:
+            if store_id is None:
+                payment = await uow.payments.get(payment_id)
+            else:
+                payment = await uow.payments.get_for_store(store_id, payment_id)
+        if payment is None:
+            raise NotFound(f"payment {payment_id} not found")
+        if payment.is_final:
+            return payment
+        report = await self._providers.get(payment.provider).fetch_status(payment)
+        return await self._apply(payment.id, report, source)
