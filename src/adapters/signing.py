@@ -1,0 +1,132 @@
+"""HMAC signatures: signed webhook headers, signed URL values, API keys and webhook secrets.
+
+Rules:
+- A signature header reads `t=<unix seconds>,v1=<hex>[,v1=<hex>...]`. The signed message is
+  `<t>` + separator + raw body, HMAC-SHA256 with the shared secret. Wave and the sandbox use
+  no separator; our own store notifications (`Payments-Signature`) use `.`.
+- Any one `v1` may match; other schemes (`v0=...`) are ignored; comparisons are constant time.
+- A timestamp further than the tolerance from now, in either direction, is refused.
+- Signed URL values are hex HMAC-SHA256(secret, "<purpose>:<value>"), e.g. `mtn:pay_...`.
+- API keys are long random tokens, so they are stored as a plain SHA-256 (no slow hash needed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from adapters.clock import SystemClock
+from application.errors import WebhookRejected
+from application.ports import Clock
+
+MISSING = "missing_signature"
+MALFORMED = "malformed_signature"
+OUT_OF_TOLERANCE = "timestamp_out_of_tolerance"
+MISMATCH = "signature_mismatch"
+
+_MAX_HEADER = 4096
+_TIMESTAMP = re.compile(r"\d{1,12}")
+_HEX = re.compile(r"[0-9a-fA-F]{1,128}")
+
+
+def _hmac_hex(secret: bytes, message: bytes) -> str:
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def _same(a: str, b: str) -> bool:
+    """Constant-time equality that never raises on non-ASCII input."""
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def _parse(header: str) -> tuple[str, list[str]]:
+    """The raw timestamp and the `v1` signatures of a header; raises `WebhookRejected`."""
+    if len(header) > _MAX_HEADER:
+        raise WebhookRejected(MALFORMED)
+    timestamps, signatures = [], []
+    for part in header.split(","):
+        scheme, sep, value = part.strip().partition("=")
+        if not sep:
+            raise WebhookRejected(MALFORMED)
+        if scheme == "t":
+            timestamps.append(value.strip())
+        elif scheme == "v1" and _HEX.fullmatch(value.strip()):
+            signatures.append(value.strip().lower())
+    if len(timestamps) != 1 or not _TIMESTAMP.fullmatch(timestamps[0]) or not signatures:
+        raise WebhookRejected(MALFORMED)
+    return timestamps[0], signatures
+
+
+class HmacSignatureScheme:
+    """Signs and verifies `t=...,v1=...` headers over `<t>` + separator + body."""
+
+    def __init__(
+        self,
+        secret: bytes,
+        separator: bytes = b"",
+        tolerance_seconds: int = 300,
+        clock: Clock | None = None,
+    ) -> None:
+        if not secret:
+            raise ValueError("the signing secret must not be empty")
+        self._secret = secret
+        self._separator = separator
+        self._tolerance = tolerance_seconds
+        self._clock = clock or SystemClock()
+
+    def _digest(self, timestamp: str, body: bytes) -> str:
+        return _hmac_hex(self._secret, timestamp.encode() + self._separator + body)
+
+    def sign(self, body: bytes, at: int | None = None) -> str:
+        """The header value for `body`, signed at `at` (unix seconds; now by default)."""
+        timestamp = str(int(self._clock.now().timestamp()) if at is None else at)
+        return f"t={timestamp},v1={self._digest(timestamp, body)}"
+
+    def verify(self, header: str | None, body: bytes) -> None:
+        """Return when one `v1` signs `body` within the tolerance; else raise
+        `WebhookRejected` with the reason."""
+        if not header or not header.strip():
+            raise WebhookRejected(MISSING)
+        timestamp, signatures = _parse(header)
+        expected = self._digest(timestamp, body)
+        if not any([_same(expected, candidate) for candidate in signatures]):
+            raise WebhookRejected(MISMATCH)
+        if abs(self._clock.now().timestamp() - int(timestamp)) > self._tolerance:
+            raise WebhookRejected(OUT_OF_TOLERANCE)
+
+
+class UrlSigner:
+    """Signs short values carried in URLs (callback `sig`, checkout and sandbox tokens).
+
+    The purpose keeps signatures of one use from being replayed for another; it must not
+    contain `:` so that `<purpose>:<value>` is unambiguous."""
+
+    def __init__(self, secret: bytes) -> None:
+        if not secret:
+            raise ValueError("the signing secret must not be empty")
+        self._secret = secret
+
+    def sign(self, purpose: str, value: str) -> str:
+        if ":" in purpose:
+            raise ValueError("a signing purpose must not contain ':'")
+        return _hmac_hex(self._secret, f"{purpose}:{value}".encode())
+
+    def verify(self, purpose: str, value: str, signature: str | None) -> bool:
+        """True when `signature` is the one `sign` gives; constant time."""
+        return bool(signature) and _same(self.sign(purpose, value), str(signature).lower())
+
+
+def hash_api_key(key: str) -> str:
+    """SHA-256 hex of an API key, the only form in which keys are stored."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_api_key(prefix: str = "sk_sandbox") -> str:
+    """A new API key: `<prefix>_` + 32 random bytes, URL-safe base64."""
+    return f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def new_webhook_secret() -> str:
+    """A new secret for signing a store's notifications: `whsec_` + 32 random bytes."""
+    return f"whsec_{secrets.token_urlsafe(32)}"
