@@ -53,3 +53,9 @@ def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None) 
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
+    for noisy in _QUIET:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+# Libraries whose INFO lines say nothing an operator needs (pgserver echoes every pg_ctl call).
+_QUIET = ("pgserver", "httpx", "httpcore")

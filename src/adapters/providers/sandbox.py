@@ -1,0 +1,276 @@
+"""The sandbox provider: a simulated mobile-money operator, so the whole flow can be tried
+with no provider account.
+
+The operator decides by the phone number's last two digits, like test card numbers:
+`01` succeeds after about 2 s; `02` fails (`insufficient_funds`); `03` never resolves;
+`04` succeeds but its webhook is never sent; `05` succeeds and its webhook arrives twice;
+anything else (or no phone) waits on the `/sandbox/pay/{id}` page for approve or decline.
+
+Its state lives in Postgres (`sandbox_transactions`), so any server process can answer a
+status query or a decision. Webhooks are signed with `Sandbox-Signature` and really POSTed to
+the service's own `/payment/webhook/sandbox/` over HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import psycopg
+import structlog
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from adapters.signing import HmacSignatureScheme, UrlSigner
+from application.errors import MalformedWebhook, ProviderUnavailable, WebhookRejected
+from application.ports import Clock, StartResult, WebhookDelivery
+from domain.money import Money
+from domain.order import Order
+from domain.payment import NextAction, Payment
+from domain.provider_report import ProviderReport, ReportedStatus
+
+log = structlog.get_logger(__name__)
+
+SIGNATURE_HEADER = "Sandbox-Signature"
+PAGE_PURPOSE = "sandbox"
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    final_status: str | None
+    failure_code: str | None
+    delay: timedelta | None
+    webhooks: int
+
+
+SCENARIOS = {
+    "01": Scenario("succeeds", "succeeded", None, timedelta(seconds=2), 1),
+    "02": Scenario("fails", "failed", "insufficient_funds", timedelta(seconds=1), 1),
+    "03": Scenario("never_resolves", None, None, None, 0),
+    "04": Scenario("webhook_lost", "succeeded", None, timedelta(seconds=2), 0),
+    "05": Scenario("webhook_twice", "succeeded", None, timedelta(seconds=2), 2),
+}
+MANUAL = Scenario("manual", None, None, None, 1)
+
+
+def scenario_for(phone: str | None) -> Scenario:
+    return SCENARIOS.get((phone or "")[-2:], MANUAL) if phone else MANUAL
+
+
+_INSERT = """
+INSERT INTO sandbox_transactions
+    (payment_id, phone, amount, currency, scenario, final_status, failure_code, settles_at,
+     webhooks_to_send, created_at)
+VALUES (%(payment_id)s, %(phone)s, %(amount)s, %(currency)s, %(scenario)s, %(final_status)s,
+        %(failure_code)s, %(settles_at)s, %(webhooks)s, %(at)s)
+ON CONFLICT (payment_id) DO NOTHING
+"""
+_SELECT = """
+SELECT payment_id, amount, currency, scenario, final_status, failure_code, settles_at,
+       webhooks_to_send
+FROM sandbox_transactions WHERE payment_id = %(payment_id)s
+"""
+_DECIDE = """
+UPDATE sandbox_transactions
+SET final_status = %(final_status)s, failure_code = %(failure_code)s, settles_at = %(at)s
+WHERE payment_id = %(payment_id)s AND scenario = 'manual' AND final_status IS NULL
+"""
+
+
+class SandboxOperator:
+    """The simulated operator's own records and its outgoing callbacks."""
+
+    def __init__(
+        self,
+        pool: AsyncConnectionPool,
+        clock: Clock,
+        signer: HmacSignatureScheme,
+        webhook_url: str,
+        http: httpx.AsyncClient,
+    ) -> None:
+        self._pool, self._clock, self._signer = pool, clock, signer
+        self._webhook_url, self._http = webhook_url, http
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def open(self, payment: Payment) -> Scenario:
+        scenario = scenario_for(payment.phone)
+        now = self._clock.now()
+        async with self._pool.connection() as conn:
+            await conn.execute(
+                _INSERT,
+                {
+                    "payment_id": payment.id,
+                    "phone": payment.phone,
+                    "amount": payment.amount.amount,
+                    "currency": str(payment.amount.currency),
+                    "scenario": scenario.name,
+                    "final_status": scenario.final_status,
+                    "failure_code": scenario.failure_code,
+                    "settles_at": now + scenario.delay if scenario.delay else None,
+                    "webhooks": scenario.webhooks,
+                    "at": now,
+                },
+            )
+        if scenario.delay is not None and scenario.webhooks:
+            self._later(payment.id, scenario.delay.total_seconds(), scenario.webhooks)
+        return scenario
+
+    async def record(self, payment_id: str) -> dict[str, Any] | None:
+        async with self._pool.connection() as conn:
+            cursor = await conn.cursor(row_factory=dict_row).execute(
+                _SELECT, {"payment_id": payment_id}
+            )
+            return await cursor.fetchone()
+
+    async def decide(self, payment_id: str, approve: bool) -> bool:
+        """The tester's click on the sandbox page. Returns False when already decided."""
+        async with self._pool.connection() as conn:
+            cursor = await conn.execute(
+                _DECIDE,
+                {
+                    "payment_id": payment_id,
+                    "final_status": "succeeded" if approve else "failed",
+                    "failure_code": None if approve else "declined_by_customer",
+                    "at": self._clock.now(),
+                },
+            )
+            decided = cursor.rowcount == 1
+        if decided:
+            self._later(payment_id, 0, 1)
+        return decided
+
+    def _later(self, payment_id: str, delay: float, times: int) -> None:
+        task = asyncio.create_task(self._send(payment_id, delay, times))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send(self, payment_id: str, delay: float, times: int) -> None:
+        await asyncio.sleep(delay)
+        record = await self.record(payment_id)
+        if record is None or record["final_status"] is None:
+            return
+        body = _event_body(record, self._clock.now())
+        for _ in range(times):
+            await self._post(payment_id, body)
+
+    async def _post(self, payment_id: str, body: bytes) -> None:
+        headers = {SIGNATURE_HEADER: self._signer.sign(body), "Content-Type": "application/json"}
+        try:
+            response = await self._http.post(self._webhook_url, content=body, headers=headers)
+            log.info("sandbox.webhook_sent", payment_id=payment_id, status=response.status_code)
+        except httpx.HTTPError as error:
+            log.warning("sandbox.webhook_failed", payment_id=payment_id, error=str(error))
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _event_body(record: Mapping[str, Any], at: datetime) -> bytes:
+    status = record["final_status"]
+    event = {
+        "id": f"evt_sbx_{record['payment_id']}_{status}",
+        "type": f"payment.{status}",
+        "created_at": at.isoformat(),
+        "data": {
+            "payment_id": record["payment_id"],
+            "status": status,
+            "amount": record["amount"],
+            "currency": record["currency"].strip(),
+            "failure_code": record["failure_code"],
+        },
+    }
+    return json.dumps(event, separators=(",", ":")).encode()
+
+
+class SandboxProvider:
+    """The `PaymentProvider` port over the simulated operator."""
+
+    name = "sandbox"
+    requires_phone = False
+
+    def __init__(
+        self, operator: SandboxOperator, urls: UrlSigner, base_url: str, clock: Clock
+    ) -> None:
+        self._operator, self._urls, self._base_url, self._clock = operator, urls, base_url, clock
+
+    def page_url(self, payment_id: str) -> str:
+        token = self._urls.sign(PAGE_PURPOSE, payment_id)
+        return f"{self._base_url}/sandbox/pay/{payment_id}?token={token}"
+
+    async def start(self, payment: Payment, order: Order) -> StartResult:
+        scenario = await self._operator.open(payment)
+        if scenario is MANUAL:
+            action = NextAction("redirect", url=self.page_url(payment.id))
+        else:
+            action = NextAction("approve_on_phone", message="Confirm the payment on your phone")
+        return StartResult(
+            reference=payment.id, next_action=action, raw={"scenario": scenario.name}
+        )
+
+    async def fetch_status(self, payment: Payment) -> ProviderReport:
+        try:
+            record = await self._operator.record(payment.id)
+        except psycopg.Error as error:
+            raise ProviderUnavailable("sandbox operator unreachable") from error
+        if record is None:
+            return ProviderReport(ReportedStatus.UNKNOWN, raw={"error": "not_found"})
+        raw = {"scenario": record["scenario"], "status": record["final_status"] or "pending"}
+        settles_at = record["settles_at"]
+        if record["final_status"] is None or settles_at is None or settles_at > self._clock.now():
+            return ProviderReport(ReportedStatus.PENDING, raw=raw)
+        amount = Money.of(record["amount"], record["currency"].strip())
+        if record["final_status"] == "succeeded":
+            return ProviderReport(ReportedStatus.SUCCEEDED, amount=amount, raw=raw)
+        return ProviderReport(
+            ReportedStatus.FAILED,
+            amount=amount,
+            failure_code=record["failure_code"],
+            failure_message=_FAILURE_MESSAGES.get(record["failure_code"] or ""),
+            raw=raw,
+        )
+
+
+_FAILURE_MESSAGES = {
+    "insufficient_funds": "The customer's balance is too low",
+    "declined_by_customer": "The customer declined the payment",
+}
+
+
+class SandboxWebhookAuthenticator:
+    """`Sandbox-Signature: t=<ts>,v1=<hex>` over `<ts>` + raw body, 5 minutes' tolerance."""
+
+    def __init__(self, signer: HmacSignatureScheme) -> None:
+        self._signer = signer
+
+    async def authenticate(
+        self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> WebhookDelivery:
+        signature = _header(headers, SIGNATURE_HEADER)
+        if signature is None:
+            raise WebhookRejected("missing_signature")
+        self._signer.verify(signature, body)
+        try:
+            event = json.loads(body)
+            event_id, payment_id = str(event["id"]), str(event["data"]["payment_id"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise MalformedWebhook("the sandbox event cannot be read") from error
+        return WebhookDelivery(
+            provider="sandbox",
+            event_id=event_id,
+            payment_id=payment_id,
+            body=body,
+            headers={SIGNATURE_HEADER: signature},
+        )
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    wanted = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == wanted), None)

@@ -1,0 +1,9 @@
+"""The ASGI app for `uvicorn entrypoints.asgi:app` (and `payments serve`)."""
+
+from adapters.logging_setup import configure_logging
+from entrypoints.container import Container
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+
+configure_logging()
+app = create_app(Container(settings=Settings.from_env()))

@@ -1,0 +1,97 @@
+"""The `payments` command line: serve, migrate, stores create."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+
+from adapters.logging_setup import configure_logging
+from adapters.postgres.migrate import apply_migrations
+from application.stores import CreateStoreCommand
+from entrypoints.container import Container, database_url
+from entrypoints.settings import Settings, SettingsError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    configure_logging()
+    result: int = args.run(settings, args)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="payments", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the HTTP API (migrations applied first)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply pending database migrations")
+    migrate.set_defaults(run=_migrate)
+
+    stores = commands.add_parser("stores", help="manage stores").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    create = stores.add_parser("create", help="create a store and print its API key once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--notification-url", default=None)
+    create.set_defaults(run=_create_store)
+    return parser
+
+
+def _migrate(settings: Settings, _: argparse.Namespace) -> int:
+    applied = apply_migrations(database_url(settings))
+    print(f"migrations applied: {len(applied)}" + (f" ({', '.join(applied)})" if applied else ""))
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    apply_migrations(database_url(settings))
+    print(f"serving on http://{settings.host}:{settings.port} ({settings.environment})")
+    uvicorn.run(
+        "entrypoints.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers,
+        log_config=None,
+        access_log=False,
+        factory=False,
+    )
+    return 0
+
+
+def _create_store(settings: Settings, args: argparse.Namespace) -> int:
+    async def create() -> dict[str, str]:
+        container = Container(settings=settings)
+        await container.init_resources()  # type: ignore[misc]
+        try:
+            create_store = await container.create_store()  # type: ignore[misc]
+            new = await create_store(CreateStoreCommand(args.name, args.notification_url))
+        finally:
+            await container.shutdown_resources()  # type: ignore[misc]
+        return {
+            "id": new.store.id,
+            "name": new.store.name,
+            "api_key": new.api_key,
+            "webhook_secret": new.store.webhook_secret,
+        }
+
+    apply_migrations(database_url(settings))
+    print(json.dumps(asyncio.run(create()), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

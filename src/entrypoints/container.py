@@ -1,0 +1,141 @@
+"""The composition root: one dependency-injector container wiring adapters into use cases.
+Tests override its providers (`container.x.override(...)`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+from dependency_injector import containers, providers
+from psycopg_pool import AsyncConnectionPool
+
+from adapters import signing
+from adapters.clock import SystemClock
+from adapters.ids import UlidGenerator
+from adapters.payment_log import StructlogPaymentLog
+from adapters.phones import PhonenumbersNormalizer
+from adapters.postgres.embedded import embedded_database_url
+from adapters.postgres.pool import close_pool, open_pool
+from adapters.postgres.uow import PostgresUnitOfWorkFactory
+from adapters.providers.registry import ProviderSet
+from adapters.providers.sandbox import (
+    SandboxOperator,
+    SandboxProvider,
+    SandboxWebhookAuthenticator,
+)
+from application.handle_webhook import HandleWebhook
+from application.idempotency import Idempotency
+from application.initiate_payment import InitiatePayment
+from application.orders import CancelOrder, CreateOrder
+from application.queries import StoreQueries
+from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
+from application.verify_payment import ApplyReport, VerifyPayment
+from entrypoints.http.links import Links
+from entrypoints.settings import Settings
+
+
+def database_url(settings: Settings) -> str:
+    """DATABASE_URL, or the embedded PostgreSQL under the data directory."""
+    return settings.database_url or embedded_database_url(settings.data_dir / "pg")
+
+
+async def pool_resource(settings: Settings) -> AsyncIterator[AsyncConnectionPool]:
+    pool = await open_pool(database_url(settings), settings.pool_min_size, settings.pool_max_size)
+    yield pool
+    await close_pool(pool)
+
+
+async def http_resource() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as client:
+        yield client
+
+
+async def sandbox_resource(
+    pool: AsyncConnectionPool, clock: SystemClock, signer: Any, url: str, http: Any
+) -> AsyncIterator[SandboxOperator]:
+    operator = SandboxOperator(pool, clock, signer, url, http)
+    yield operator
+    await operator.close()
+
+
+def providers_for(settings: Settings, sandbox: SandboxProvider, sandbox_auth: Any) -> ProviderSet:
+    """The providers this configuration offers (the sandbox only in sandbox mode)."""
+    if not settings.is_sandbox:
+        return ProviderSet({}, {})
+    return ProviderSet({"sandbox": sandbox}, {"sandbox": sandbox_auth})
+
+
+class DatabaseProbe:
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    async def __call__(self) -> bool:
+        try:
+            async with self._pool.connection(timeout=2.0) as conn:
+                await conn.execute("SELECT 1")
+            return True
+        except Exception:
+            return False
+
+
+class Credentials:
+    new_api_key = staticmethod(signing.new_api_key)
+    hash_api_key = staticmethod(signing.hash_api_key)
+    new_webhook_secret = staticmethod(signing.new_webhook_secret)
+
+
+def _secret(settings: Settings) -> bytes:
+    return settings.secret_key.encode()
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(UlidGenerator)
+    secret = providers.Callable(_secret, settings)
+    url_signer = providers.Singleton(signing.UrlSigner, secret)
+    links = providers.Singleton(Links, settings.provided.public_base_url, url_signer)
+    credentials = providers.Singleton(Credentials)
+    phones = providers.Singleton(PhonenumbersNormalizer)
+    payment_log = providers.Singleton(StructlogPaymentLog, settings.provided.log_dir)
+
+    pool = providers.Resource(pool_resource, settings)
+    http_client = providers.Resource(http_resource)
+    uow = providers.Singleton(PostgresUnitOfWorkFactory, pool, ids)
+    database_probe = providers.Singleton(DatabaseProbe, pool)
+
+    sandbox_signer = providers.Singleton(signing.HmacSignatureScheme, secret, b"", 300, clock)
+    sandbox_operator = providers.Resource(
+        sandbox_resource,
+        pool,
+        clock,
+        sandbox_signer,
+        providers.Callable("{}/payment/webhook/sandbox/".format, settings.provided.public_base_url),
+        http_client,
+    )
+    sandbox_provider = providers.Singleton(
+        SandboxProvider, sandbox_operator, url_signer, settings.provided.public_base_url, clock
+    )
+    sandbox_authenticator = providers.Singleton(SandboxWebhookAuthenticator, sandbox_signer)
+    provider_registry = providers.Singleton(
+        providers_for, settings, sandbox_provider, sandbox_authenticator
+    )
+
+    create_store = providers.Singleton(CreateStore, uow, ids, clock, credentials)
+    rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials)
+    authenticate_store = providers.Singleton(AuthenticateStore, uow, credentials)
+    list_stores = providers.Singleton(ListStores, uow)
+    create_order = providers.Singleton(CreateOrder, uow, ids, clock)
+    cancel_order = providers.Singleton(CancelOrder, uow, clock)
+    queries = providers.Singleton(StoreQueries, uow)
+    idempotency = providers.Singleton(Idempotency, uow, clock)
+    initiate_payment = providers.Singleton(
+        InitiatePayment, uow, provider_registry, phones, ids, clock, payment_log
+    )
+    apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
+    verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
+    handle_webhook = providers.Singleton(
+        HandleWebhook, uow, provider_registry, verify_payment, clock
+    )

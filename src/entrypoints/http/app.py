@@ -1,0 +1,74 @@
+"""The Litestar application, built from a container by `create_app`. No I/O at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.template.config import TemplateConfig
+
+from entrypoints.container import Container
+from entrypoints.http import ops, orders, payments, sandbox_page, stores, webhooks
+from entrypoints.http.deps import provide_store, use
+from entrypoints.http.problems import handle_exception
+
+MAX_API_BODY = 1024 * 1024
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def create_app(container: Container) -> Litestar:
+    """The HTTP app. Starting it opens the container's resources; stopping closes them."""
+    settings = container.settings()
+    handlers: list[object] = [
+        ops.health,
+        ops.ready,
+        stores.StoreAdminController,
+        orders.OrderController,
+        payments.StartPaymentController,
+        payments.PaymentController,
+        webhooks.receive_webhook,
+    ]
+    if settings.is_sandbox:
+        handlers.append(sandbox_page.SandboxPageController)
+
+    async def start() -> None:
+        await container.init_resources()  # type: ignore[misc]
+
+    async def stop() -> None:
+        await container.shutdown_resources()  # type: ignore[misc]
+
+    app = Litestar(
+        route_handlers=handlers,  # type: ignore[arg-type]
+        dependencies=_dependencies(container),
+        exception_handlers={Exception: handle_exception},
+        on_startup=[start],
+        on_shutdown=[stop],
+        request_max_body_size=MAX_API_BODY,
+        openapi_config=OpenAPIConfig(
+            title="Payments",
+            version="1.0.0",
+            description="Mobile-money payments for African marketplaces",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+        ),
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        debug=False,
+        logging_config=None,
+    )
+    app.state.container = container
+    return app
+
+
+def _dependencies(container: Container) -> dict[str, Provide]:
+    names = [
+        "create_store", "rotate_api_key", "list_stores", "create_order", "cancel_order",
+        "queries", "idempotency", "initiate_payment", "verify_payment", "handle_webhook",
+        "links", "sandbox_operator", "url_signer",
+    ]  # fmt: skip
+    deps = {name: use(getattr(container, name)) for name in names}
+    deps["store"] = Provide(provide_store)
+    return deps

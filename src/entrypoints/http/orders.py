@@ -1,0 +1,90 @@
+"""Orders: create, read, list, cancel (store key)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+
+from application.idempotency import Idempotency
+from application.orders import CancelOrder, CreateOrder, CreateOrderCommand
+from application.ports import OrderFilter, PageRequest
+from application.queries import StoreQueries
+from domain.order import Customer, OrderItem, OrderStatus
+from domain.store import Store
+from entrypoints.http import presenters, wire
+from entrypoints.http.idempotent import idempotent
+from entrypoints.http.links import Links
+
+Limit = Annotated[int, Parameter(ge=1, le=100, description="Page size, 1 to 100")]
+Cursor = Annotated[str | None, Parameter(description="Id of the last item of the previous page")]
+
+
+def command(store_id: str, data: wire.CreateOrderIn) -> CreateOrderCommand:
+    customer = data.customer
+    return CreateOrderCommand(
+        store_id=store_id,
+        reference=data.reference,
+        amount=data.amount,
+        currency=data.currency,
+        description=data.description,
+        customer=Customer(customer.name, customer.phone, customer.email) if customer else None,
+        items=tuple(OrderItem(i.name, i.quantity, i.unit_amount) for i in data.items or ()),
+        metadata=dict(data.metadata or {}),
+        country=data.country,
+    )
+
+
+class OrderController(Controller):
+    path = "/api/v1/orders"
+    tags = ["Orders"]
+
+    @post("/", status_code=201, summary="Create an order")
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        store: Store,
+        create_order: CreateOrder,
+        idempotency: Idempotency,
+        links: Links,
+    ) -> Response[wire.OrderOut]:
+        body = await request.body()
+        data = wire.decode(body, wire.CreateOrderIn)
+
+        async def run() -> Response[bytes]:
+            order = await create_order(command(store.id, data))
+            out = presenters.order_out(order, [], links.checkout_url(order.id))
+            return Response(wire.encode(out), status_code=201, media_type="application/json")
+
+        return await idempotent(request, idempotency, store.id, body, run)  # type: ignore[return-value]
+
+    @get("/{order_id:str}", summary="One order with its payments")
+    async def read(
+        self, order_id: str, store: Store, queries: StoreQueries, links: Links
+    ) -> wire.OrderOut:
+        found = await queries.order(store.id, order_id)
+        return presenters.order_out(found.order, found.payments, links.checkout_url(order_id))
+
+    @get("/", summary="List orders, newest first")
+    async def search(
+        self,
+        store: Store,
+        queries: StoreQueries,
+        links: Links,
+        status: OrderStatus | None = None,
+        reference: str | None = None,
+        limit: Limit = 20,
+        starting_after: Cursor = None,
+    ) -> wire.OrderList:
+        page = await queries.orders(
+            store.id, OrderFilter(status, reference), PageRequest(limit, starting_after)
+        )
+        return presenters.order_list(page, links.checkout_url)
+
+    @post("/{order_id:str}/cancel", status_code=200, summary="Cancel an unpaid order")
+    async def cancel(
+        self, order_id: str, store: Store, cancel_order: CancelOrder, links: Links
+    ) -> wire.OrderOut:
+        order = await cancel_order(store.id, order_id)
+        return presenters.order_out(order, [], links.checkout_url(order.id))

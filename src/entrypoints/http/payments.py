@@ -1,0 +1,81 @@
+"""Payments: start, read, list, verify, history (store key)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+
+from application.idempotency import Idempotency
+from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.ports import PageRequest, PaymentFilter
+from application.queries import StoreQueries
+from application.verify_payment import VerifyPayment
+from domain.events import Source
+from domain.payment import PaymentStatus
+from domain.store import Store
+from entrypoints.http import presenters, wire
+from entrypoints.http.idempotent import idempotent
+from entrypoints.http.orders import Cursor, Limit
+
+
+class StartPaymentController(Controller):
+    path = "/api/v1/orders/{order_id:str}/payments"
+    tags = ["Payments"]
+
+    @post("/", status_code=201, summary="Start a payment of the order")
+    async def start(
+        self,
+        order_id: str,
+        request: Request[Any, Any, Any],
+        store: Store,
+        initiate_payment: InitiatePayment,
+        idempotency: Idempotency,
+    ) -> Response[wire.PaymentOut]:
+        body = await request.body()
+        data = wire.decode(body, wire.CreatePaymentIn)
+
+        async def run() -> Response[bytes]:
+            payment = await initiate_payment(
+                InitiatePaymentCommand(store.id, order_id, data.provider, data.phone)
+            )
+            out = presenters.payment_out(payment)
+            return Response(wire.encode(out), status_code=201, media_type="application/json")
+
+        return await idempotent(request, idempotency, store.id, body, run)  # type: ignore[return-value]
+
+
+class PaymentController(Controller):
+    path = "/api/v1/payments"
+    tags = ["Payments"]
+
+    @get("/{payment_id:str}", summary="One payment")
+    async def read(self, payment_id: str, store: Store, queries: StoreQueries) -> wire.PaymentOut:
+        return presenters.payment_out(await queries.payment(store.id, payment_id))
+
+    @get("/", summary="List payments, newest first")
+    async def search(
+        self,
+        store: Store,
+        queries: StoreQueries,
+        order_id: str | None = None,
+        status: PaymentStatus | None = None,
+        provider: str | None = None,
+        limit: Limit = 20,
+        starting_after: Cursor = None,
+    ) -> wire.PaymentList:
+        filters = PaymentFilter(order_id, status, provider)
+        page = await queries.payments(store.id, filters, PageRequest(limit, starting_after))
+        return presenters.payment_list(page)
+
+    @post("/{payment_id:str}/verify", status_code=200, summary="Ask the provider now")
+    async def verify(
+        self, payment_id: str, store: Store, verify_payment: VerifyPayment
+    ) -> wire.PaymentOut:
+        payment = await verify_payment(payment_id, Source.VERIFICATION, store_id=store.id)
+        return presenters.payment_out(payment)
+
+    @get("/{payment_id:str}/events", summary="The payment's history, oldest first")
+    async def events(self, payment_id: str, store: Store, queries: StoreQueries) -> wire.EventList:
+        history = await queries.history(store.id, payment_id)
+        return wire.EventList(data=[presenters.event_out(e) for e in history])

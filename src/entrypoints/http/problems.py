@@ -1,0 +1,164 @@
+"""One table from exceptions to RFC 9457 problem+json answers, for the whole app.
+
+No stack trace, SQL or secret ever reaches a response: unknown exceptions become a generic
+500 `internal_error`, logged with the request id."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import msgspec
+import psycopg
+import psycopg_pool
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from application import errors as app
+from domain import errors as domain
+
+log = structlog.get_logger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    status: int
+    code: str
+    title: str
+
+
+TABLE: dict[type[Exception], Problem] = {
+    msgspec.ValidationError: Problem(422, "validation_failed", "The request is not valid"),
+    msgspec.DecodeError: Problem(400, "malformed_json", "The body is not valid JSON"),
+    domain.InvalidAmount: Problem(422, "validation_failed", "The amount is not valid"),
+    domain.UnsupportedCurrency: Problem(422, "unsupported_currency", "Unsupported currency"),
+    domain.ItemsTotalMismatch: Problem(422, "items_total_mismatch", "Items do not add up"),
+    domain.InvalidPhone: Problem(422, "invalid_phone", "Invalid phone number"),
+    domain.InvalidTransition: Problem(409, "invalid_transition", "Not allowed in this state"),
+    domain.OrderNotPayable: Problem(409, "order_not_payable", "The order cannot be paid"),
+    domain.PaymentInProgress: Problem(409, "payment_in_progress", "A payment is in progress"),
+    app.PhoneRequired: Problem(422, "phone_required", "A phone number is required"),
+    app.NotFound: Problem(404, "not_found", "Not found"),
+    app.Unauthorized: Problem(401, "unauthorized", "Unauthorized"),
+    app.ProviderNotAvailable: Problem(422, "provider_not_available", "Provider not available"),
+    app.ProviderUnavailable: Problem(503, "provider_unavailable", "The provider did not answer"),
+    app.ProviderRejected: Problem(422, "provider_rejected", "The provider refused"),
+    app.WebhookRejected: Problem(401, "invalid_signature", "Callback authentication failed"),
+    app.MalformedWebhook: Problem(400, "malformed_webhook", "The callback cannot be read"),
+    app.IdempotencyKeyReused: Problem(422, "idempotency_key_reused", "Idempotency key reused"),
+    app.IdempotencyKeyInUse: Problem(409, "idempotency_key_in_use", "Idempotency key in use"),
+    app.DatabaseUnavailable: Problem(503, "database_unavailable", "Service unavailable"),
+    psycopg.OperationalError: Problem(503, "database_unavailable", "Service unavailable"),
+    psycopg_pool.PoolTimeout: Problem(503, "database_unavailable", "Service unavailable"),
+}
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+INTERNAL = Problem(500, "internal_error", "Internal error")
+_UNKNOWN = re.compile(r"unknown field `([^`]*)`")
+_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+
+
+def problem_response(
+    problem: Problem,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[bytes]:
+    body: dict[str, object] = {
+        "type": f"https://errors.payments.dev/{problem.code}",
+        "title": problem.title,
+        "status": problem.status,
+        "detail": detail,
+        "code": problem.code,
+    }
+    if errors:
+        body["errors"] = errors
+    extra = dict(headers or {})
+    if problem.status == 503:
+        extra.setdefault("Retry-After", "5")
+    return Response(
+        msgspec.json.encode(body),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=extra,
+    )
+
+
+def lookup(error: Exception) -> Problem | None:
+    for kind in type(error).__mro__:
+        if kind in TABLE:
+            return TABLE[kind]
+    return None
+
+
+def error_response(error: Exception) -> Response[bytes]:
+    """The problem answer for `error` (also used by the idempotency layer to store it)."""
+    if isinstance(error, msgspec.ValidationError):
+        field, message = _split(str(error))
+        return problem_response(
+            TABLE[msgspec.ValidationError], message, [{"field": field, "message": message}]
+        )
+    if isinstance(error, msgspec.DecodeError):
+        return problem_response(TABLE[msgspec.DecodeError], "The body is not valid JSON")
+    if isinstance(error, domain.InvalidAmount):
+        errors = [{"field": "amount", "message": str(error)}]
+        return problem_response(TABLE[domain.InvalidAmount], str(error), errors)
+    problem = lookup(error)
+    if problem is None:
+        return problem_response(INTERNAL, "Something went wrong on our side")
+    if problem.status >= 500:
+        log.warning("request.unavailable", error=type(error).__name__)
+        return problem_response(problem, problem.title)
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, app.Unauthorized) else None
+    return problem_response(problem, str(error), headers=headers)
+
+
+def _split(text: str) -> tuple[str, str]:
+    """`Expected int, got str - at $.items[0].quantity` -> (`items[0].quantity`, message)."""
+    match = _PATH.match(text)
+    assert match is not None
+    path = (match.group("path") or "").lstrip(".")
+    message = match.group("message")
+    unknown = _UNKNOWN.search(message)
+    if unknown:
+        path = f"{path}.{unknown.group(1)}" if path else unknown.group(1)
+    return path or "body", message
+
+
+def handle_exception(request: Request[object, object, object], error: Exception) -> Response[bytes]:
+    if isinstance(error, HTTPException):
+        return _http_problem(error)
+    response = error_response(error)
+    if response.status_code == 500:
+        log.exception("request.failed", path=request.url.path, error=type(error).__name__)
+    return response
+
+
+def _http_problem(error: HTTPException) -> Response[bytes]:
+    status = error.status_code
+    if isinstance(error, ValidationException):
+        errors = [
+            {"field": str(e.get("key", "")), "message": str(e.get("message", ""))}
+            for e in (error.extra if isinstance(error.extra, list) else [])
+            if isinstance(e, dict)
+        ]
+        problem = Problem(400, "validation_failed", "The request is not valid")
+        return problem_response(problem, "Invalid parameters", errors)
+    code = HTTP_CODES.get(status, "internal_error" if status >= 500 else "bad_request")
+    title = code.replace("_", " ").capitalize()
+    detail = title if status >= 500 else str(error.detail)
+    headers = {k: v for k, v in (error.headers or {}).items()}
+    return problem_response(Problem(status, code, title), detail, headers=headers)

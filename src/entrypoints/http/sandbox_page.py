@@ -1,0 +1,74 @@
+"""`/sandbox/pay/{payment_id}`: the simulated operator's page, where a tester approves or
+declines a sandbox payment. Sandbox mode only; the signed token stands in for the
+operator's own session, so a form cannot be forged for another payment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from msgspec import Struct
+
+from adapters.providers.sandbox import PAGE_PURPOSE, SandboxOperator
+from adapters.signing import UrlSigner
+from application.errors import NotFound
+from domain.money import Money
+
+
+class Decision(Struct, frozen=True):
+    token: str
+    decision: str
+
+
+class SandboxPageController(Controller):
+    path = "/sandbox/pay/{payment_id:str}"
+    include_in_schema = False
+
+    @get("/", name="sandbox_page")
+    async def page(
+        self,
+        payment_id: str,
+        sandbox_operator: SandboxOperator,
+        url_signer: UrlSigner,
+        token: str = "",
+    ) -> Template:
+        record = await _record(payment_id, token, sandbox_operator, url_signer)
+        amount = Money.of(record["amount"], record["currency"].strip())
+        context = {
+            "payment_id": payment_id,
+            "token": token,
+            "amount": amount.format(),
+            "decided": record["final_status"],
+            "manual": record["scenario"] == "manual",
+        }
+        return Template(template_name="sandbox_pay.html", context=context)
+
+    @post("/", status_code=303)
+    async def decide(
+        self,
+        payment_id: str,
+        request: Request[Any, Any, Any],
+        data: Annotated[Decision, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        sandbox_operator: SandboxOperator,
+        url_signer: UrlSigner,
+    ) -> Redirect:
+        await _record(payment_id, data.token, sandbox_operator, url_signer)
+        await sandbox_operator.decide(payment_id, approve=data.decision == "approve")
+        return Redirect(f"/sandbox/pay/{payment_id}?token={data.token}", status_code=303)
+
+
+async def _record(
+    payment_id: str, token: str, operator: SandboxOperator, signer: UrlSigner
+) -> dict[str, Any]:
+    """The operator's record, or 404 when the token does not sign this payment."""
+    record = (
+        await operator.record(payment_id)
+        if signer.verify(PAGE_PURPOSE, payment_id, token)
+        else None
+    )
+    if record is None:
+        raise NotFound("unknown sandbox payment")
+    return record

@@ -1,0 +1,31 @@
+"""Provider callbacks: `/payment/webhook/{provider}/` (no API key; each provider is
+authenticated as API.md says)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, route
+
+from application.handle_webhook import HandleWebhook
+from entrypoints.http import wire
+
+MAX_WEBHOOK_BODY = 64 * 1024
+
+
+@route(
+    "/payment/webhook/{provider:str}/",
+    http_method=["POST", "PUT"],
+    status_code=200,
+    request_max_body_size=MAX_WEBHOOK_BODY,
+    tags=["Provider callbacks"],
+    summary="A provider's callback",
+)
+async def receive_webhook(
+    provider: str, request: Request[Any, Any, Any], handle_webhook: HandleWebhook
+) -> wire.Received:
+    """200 once the delivery is stored (a duplicate too); 401 when its authentication fails;
+    400 when it cannot be read; 413 above 64 KiB."""
+    body = await request.body()
+    await handle_webhook(provider, body, request.headers, request.query_params)
+    return wire.Received()

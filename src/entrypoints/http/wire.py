@@ -1,0 +1,191 @@
+"""Request and response bodies of the JSON API (API.md), as msgspec structs.
+
+Requests are decoded strictly: wrong types, unknown fields and out-of-range values are
+refused, never coerced."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+import msgspec
+from msgspec import Meta, Struct
+
+T = TypeVar("T")
+
+Text = Annotated[str, Meta(min_length=1, max_length=255)]
+LongText = Annotated[str, Meta(max_length=2000)]
+Amount = Annotated[int, Meta(gt=0, le=10**15)]
+CurrencyCode = Annotated[str, Meta(pattern="^[A-Z]{3}$", description="ISO 4217, e.g. XOF")]
+CountryCode = Annotated[str, Meta(pattern="^[A-Z]{2}$", description="ISO 3166-1, e.g. CI")]
+Phone = Annotated[str, Meta(min_length=6, max_length=32)]
+Url = Annotated[str, Meta(pattern="^https?://", max_length=2000)]
+
+
+class Request(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Base of every request body."""
+
+
+class CustomerIn(Request, kw_only=True):
+    name: Text | None = None
+    phone: Phone | None = None
+    email: Annotated[str, Meta(max_length=320)] | None = None
+
+
+class ItemIn(Request, kw_only=True):
+    name: Text
+    quantity: Annotated[int, Meta(ge=1, le=100_000)]
+    unit_amount: Annotated[int, Meta(ge=0, le=10**15)]
+
+
+class CreateOrderIn(Request, kw_only=True):
+    reference: Text
+    amount: Amount
+    currency: CurrencyCode
+    description: LongText | None = None
+    customer: CustomerIn | None = None
+    items: Annotated[list[ItemIn], Meta(max_length=200)] | None = None
+    metadata: (
+        Annotated[dict[str, Annotated[str, Meta(max_length=500)]], Meta(max_length=50)] | None
+    ) = None
+    country: CountryCode | None = None
+
+
+class CreatePaymentIn(Request, kw_only=True):
+    provider: Annotated[str, Meta(max_length=32)]
+    phone: Phone | None = None
+
+
+class CreateStoreIn(Request, kw_only=True):
+    name: Text
+    notification_url: Url | None = None
+
+
+class FieldError(Struct, frozen=True):
+    field: str
+    message: str
+
+
+def decode(body: bytes, kind: type[T]) -> T:
+    """Strict JSON decoding; raises msgspec.DecodeError / msgspec.ValidationError."""
+    return msgspec.json.decode(body, type=kind, strict=True)
+
+
+# -- responses -----------------------------------------------------------------------------
+
+
+class Out(Struct, frozen=True, kw_only=True):
+    """Base of every response body."""
+
+
+class CustomerOut(Out, kw_only=True):
+    name: str | None
+    phone: str | None
+    email: str | None
+
+
+class ItemOut(Out, kw_only=True):
+    name: str
+    quantity: int
+    unit_amount: int
+
+
+class NextActionOut(Out, kw_only=True):
+    type: str
+    url: str | None = None
+    message: str | None = None
+
+
+class PaymentOut(Out, kw_only=True):
+    id: str
+    object: str = "payment"
+    order_id: str
+    store_id: str
+    provider: str
+    status: str
+    amount: int
+    currency: str
+    phone: str | None
+    provider_reference: str | None
+    failure_code: str | None
+    failure_message: str | None
+    needs_refund: bool
+    late_success: bool
+    flagged_reason: str | None
+    next_action: NextActionOut | None
+    created_at: str
+    updated_at: str
+    succeeded_at: str | None
+
+
+class OrderOut(Out, kw_only=True):
+    id: str
+    object: str = "order"
+    store_id: str
+    reference: str
+    status: str
+    amount: int
+    currency: str
+    description: str | None
+    customer: CustomerOut | None
+    items: list[ItemOut]
+    metadata: dict[str, str]
+    country: str | None
+    checkout_url: str
+    payments: list[PaymentOut]
+    paid_at: str | None
+    created_at: str
+    updated_at: str
+
+
+class EventOut(Out, kw_only=True):
+    id: str
+    type: str
+    from_status: str | None
+    to_status: str | None
+    source: str
+    data: dict[str, Any]
+    created_at: str
+
+
+class StoreOut(Out, kw_only=True):
+    id: str
+    object: str = "store"
+    name: str
+    notification_url: str | None
+    api_key_prefix: str
+    created_at: str
+
+
+class NewStoreOut(StoreOut, kw_only=True):
+    api_key: str
+    webhook_secret: str
+
+
+class OrderList(Out, kw_only=True):
+    data: list[OrderOut]
+    has_more: bool
+    next_cursor: str | None
+
+
+class PaymentList(Out, kw_only=True):
+    data: list[PaymentOut]
+    has_more: bool
+    next_cursor: str | None
+
+
+class EventList(Out, kw_only=True):
+    data: list[EventOut]
+
+
+class StoreList(Out, kw_only=True):
+    data: list[StoreOut]
+    has_more: bool
+    next_cursor: str | None
+
+
+class Received(Out, kw_only=True):
+    received: bool = True
+
+
+def encode(value: Any) -> bytes:
+    return msgspec.json.encode(value)
