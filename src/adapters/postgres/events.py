@@ -1,0 +1,61 @@
+"""The append-only event histories of orders and payments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
+
+from application.ports import IdGenerator, RecordedEvent
+from domain.events import DomainEvent, Source
+
+INSERT_ORDER_EVENT = """
+INSERT INTO order_events (id, order_id, type, from_status, to_status, source, data, created_at)
+VALUES (%(id)s, %(subject_id)s, %(type)s, %(from_status)s, %(to_status)s, %(source)s,
+        %(data)s, %(created_at)s)
+"""
+
+INSERT_PAYMENT_EVENT = """
+INSERT INTO payment_events (id, payment_id, type, from_status, to_status, source, data,
+                            created_at)
+VALUES (%(id)s, %(subject_id)s, %(type)s, %(from_status)s, %(to_status)s, %(source)s,
+        %(data)s, %(created_at)s)
+"""
+
+
+async def append_events(
+    conn: AsyncConnection[Any], query: str, ids: IdGenerator, events: list[DomainEvent]
+) -> None:
+    """Insert `events` in their order (the table's `seq` keeps it), then empty the list."""
+    if not events:
+        return
+    async with conn.cursor() as cur:
+        await cur.executemany(query, [_params(ids.new("evt"), event) for event in events])
+    events.clear()
+
+
+def _params(event_id: str, event: DomainEvent) -> dict[str, Any]:
+    return {
+        "id": event_id,
+        "subject_id": event.subject_id,
+        "type": event.type,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "source": event.source.value,
+        "data": Jsonb(event.data),
+        "created_at": event.at,
+    }
+
+
+def to_recorded_event(row: dict[str, Any], subject_column: str) -> RecordedEvent:
+    event = DomainEvent(
+        type=row["type"],
+        subject_id=row[subject_column],
+        at=row["created_at"],
+        source=Source(row["source"]),
+        from_status=row["from_status"],
+        to_status=row["to_status"],
+        data=row["data"],
+    )
+    return RecordedEvent(id=row["id"], event=event)

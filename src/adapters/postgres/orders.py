@@ -1,0 +1,124 @@
+"""Orders and their event history in Postgres."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from adapters.postgres.errors import ConcurrentUpdate
+from adapters.postgres.events import INSERT_ORDER_EVENT, append_events
+from adapters.postgres.paging import page_params, page_query, to_page
+from application.ports import IdGenerator, OrderFilter, Page, PageRequest
+from domain.money import Currency, Money
+from domain.order import Customer, Order, OrderItem, OrderStatus
+
+_COLUMNS = """
+    id, store_id, reference, status, amount, currency, description, customer, items, metadata,
+    country, paid_at, paid_by, created_at, updated_at, version
+"""
+
+INSERT = """
+INSERT INTO orders (id, store_id, reference, status, amount, currency, description, customer,
+                    items, metadata, country, paid_at, paid_by, created_at, updated_at, version)
+VALUES (%(id)s, %(store_id)s, %(reference)s, %(status)s, %(amount)s, %(currency)s,
+        %(description)s, %(customer)s, %(items)s, %(metadata)s, %(country)s, %(paid_at)s,
+        %(paid_by)s, %(created_at)s, %(updated_at)s, %(version)s)
+"""
+
+SELECT = f"SELECT {_COLUMNS} FROM orders WHERE store_id = %(store_id)s AND id = %(id)s"
+
+SELECT_FOR_UPDATE = f"{SELECT} FOR UPDATE"
+
+SELECT_ALL = f"SELECT {_COLUMNS} FROM orders"
+
+UPDATE = """
+UPDATE orders
+SET reference = %(reference)s, status = %(status)s, description = %(description)s,
+    customer = %(customer)s, items = %(items)s, metadata = %(metadata)s, country = %(country)s,
+    paid_at = %(paid_at)s, paid_by = %(paid_by)s, updated_at = %(updated_at)s,
+    version = version + 1
+WHERE id = %(id)s AND version = %(version)s
+"""
+
+_FILTERS = {"status": "status = %(status)s", "reference": "reference = %(reference)s"}
+
+
+class PostgresOrderRepository:
+    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator) -> None:
+        self._conn = conn
+        self._ids = ids
+
+    async def add(self, order: Order) -> None:
+        await self._conn.execute(INSERT, _to_params(order))
+        await append_events(self._conn, INSERT_ORDER_EVENT, self._ids, order.events)
+
+    async def get(self, store_id: str, order_id: str, *, for_update: bool = False) -> Order | None:
+        query = SELECT_FOR_UPDATE if for_update else SELECT
+        async with self._conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(query, {"store_id": store_id, "id": order_id})
+            row = await cur.fetchone()
+        return _to_order(row) if row else None
+
+    async def save(self, order: Order) -> None:
+        cur = await self._conn.execute(UPDATE, _to_params(order))
+        if cur.rowcount != 1:
+            raise ConcurrentUpdate("orders", order.id, order.version)
+        order.version += 1
+        await append_events(self._conn, INSERT_ORDER_EVENT, self._ids, order.events)
+
+    async def search(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]:
+        given = {"status": filters.status, "reference": filters.reference}
+        conditions = ["store_id = %(store_id)s"]
+        conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]
+        async with self._conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(
+                page_query(SELECT_ALL, conditions, page),
+                page_params(page, store_id=store_id, **given),
+            )
+            return to_page([_to_order(row) for row in await cur.fetchall()], page)
+
+
+def _to_params(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "store_id": order.store_id,
+        "reference": order.reference,
+        "status": order.status.value,
+        "amount": order.amount.amount,
+        "currency": order.amount.currency.value,
+        "description": order.description,
+        "customer": Jsonb(asdict(order.customer)) if order.customer else None,
+        "items": Jsonb([asdict(item) for item in order.items]),
+        "metadata": Jsonb(order.metadata),
+        "country": order.country,
+        "paid_at": order.paid_at,
+        "paid_by": order.paid_by,
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+        "version": order.version,
+    }
+
+
+def _to_order(row: dict[str, Any]) -> Order:
+    customer = row["customer"]
+    return Order(
+        id=row["id"],
+        store_id=row["store_id"],
+        reference=row["reference"],
+        amount=Money(row["amount"], Currency(row["currency"])),
+        status=OrderStatus(row["status"]),
+        description=row["description"],
+        customer=Customer(**customer) if customer is not None else None,
+        items=tuple(OrderItem(**item) for item in row["items"]),
+        metadata=row["metadata"],
+        country=row["country"],
+        paid_at=row["paid_at"],
+        paid_by=row["paid_by"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
+    )

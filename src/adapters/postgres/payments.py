@@ -1,0 +1,175 @@
+"""Payments and their event history in Postgres."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from adapters.postgres.errors import ConcurrentUpdate
+from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_recorded_event
+from adapters.postgres.paging import page_params, page_query, to_page
+from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
+from domain.money import Currency, Money
+from domain.payment import NextAction, Payment, PaymentStatus
+
+_COLUMNS = """
+    id, order_id, store_id, provider, status, amount, currency, phone, provider_reference,
+    provider_data, failure_code, failure_message, needs_refund, late_success, flagged_reason,
+    next_action, created_at, updated_at, succeeded_at, version
+"""
+
+INSERT = """
+INSERT INTO payments (id, order_id, store_id, provider, status, amount, currency, phone,
+                      provider_reference, provider_data, failure_code, failure_message,
+                      needs_refund, late_success, flagged_reason, next_action, created_at,
+                      updated_at, succeeded_at, version)
+VALUES (%(id)s, %(order_id)s, %(store_id)s, %(provider)s, %(status)s, %(amount)s, %(currency)s,
+        %(phone)s, %(provider_reference)s, %(provider_data)s, %(failure_code)s,
+        %(failure_message)s, %(needs_refund)s, %(late_success)s, %(flagged_reason)s,
+        %(next_action)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(version)s)
+"""
+
+SELECT = f"SELECT {_COLUMNS} FROM payments WHERE id = %(id)s"
+
+SELECT_FOR_UPDATE = f"{SELECT} FOR UPDATE"
+
+SELECT_FOR_STORE = f"{SELECT} AND store_id = %(store_id)s"
+
+SELECT_FOR_ORDER = f"SELECT {_COLUMNS} FROM payments WHERE order_id = %(order_id)s ORDER BY id"
+
+SELECT_ALL = f"SELECT {_COLUMNS} FROM payments"
+
+UPDATE = """
+UPDATE payments
+SET status = %(status)s, phone = %(phone)s, provider_reference = %(provider_reference)s,
+    provider_data = %(provider_data)s, failure_code = %(failure_code)s,
+    failure_message = %(failure_message)s, needs_refund = %(needs_refund)s,
+    late_success = %(late_success)s, flagged_reason = %(flagged_reason)s,
+    next_action = %(next_action)s, updated_at = %(updated_at)s,
+    succeeded_at = %(succeeded_at)s, version = version + 1
+WHERE id = %(id)s AND version = %(version)s
+"""
+
+SELECT_HISTORY = """
+SELECT id, payment_id, type, from_status, to_status, source, data, created_at
+FROM payment_events
+WHERE payment_id = %(payment_id)s
+ORDER BY seq
+"""
+
+_FILTERS = {
+    "order_id": "order_id = %(order_id)s",
+    "status": "status = %(status)s",
+    "provider": "provider = %(provider)s",
+}
+
+
+class PostgresPaymentRepository:
+    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator) -> None:
+        self._conn = conn
+        self._ids = ids
+
+    async def add(self, payment: Payment) -> None:
+        await self._conn.execute(INSERT, _to_params(payment))
+        await append_events(self._conn, INSERT_PAYMENT_EVENT, self._ids, payment.events)
+
+    async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
+        query = SELECT_FOR_UPDATE if for_update else SELECT
+        return await self._one(query, {"id": payment_id})
+
+    async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None:
+        return await self._one(SELECT_FOR_STORE, {"id": payment_id, "store_id": store_id})
+
+    async def save(self, payment: Payment) -> None:
+        cur = await self._conn.execute(UPDATE, _to_params(payment))
+        if cur.rowcount != 1:
+            raise ConcurrentUpdate("payments", payment.id, payment.version)
+        payment.version += 1
+        await append_events(self._conn, INSERT_PAYMENT_EVENT, self._ids, payment.events)
+
+    async def for_order(self, order_id: str) -> list[Payment]:
+        return await self._all(SELECT_FOR_ORDER, {"order_id": order_id})
+
+    async def search(
+        self, store_id: str, filters: PaymentFilter, page: PageRequest
+    ) -> Page[Payment]:
+        given = {
+            "order_id": filters.order_id,
+            "status": filters.status,
+            "provider": filters.provider,
+        }
+        conditions = ["store_id = %(store_id)s"]
+        conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]
+        query = page_query(SELECT_ALL, conditions, page)
+        payments = await self._all(query, page_params(page, store_id=store_id, **given))
+        return to_page(payments, page)
+
+    async def history(self, payment_id: str) -> list[RecordedEvent]:
+        async with self._conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(SELECT_HISTORY, {"payment_id": payment_id})
+            return [to_recorded_event(row, "payment_id") for row in await cur.fetchall()]
+
+    async def _one(self, query: str, params: dict[str, Any]) -> Payment | None:
+        async with self._conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(query, params)
+            row = await cur.fetchone()
+        return _to_payment(row) if row else None
+
+    async def _all(self, query: str, params: dict[str, Any]) -> list[Payment]:
+        async with self._conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(query, params)
+            return [_to_payment(row) for row in await cur.fetchall()]
+
+
+def _to_params(payment: Payment) -> dict[str, Any]:
+    return {
+        "id": payment.id,
+        "order_id": payment.order_id,
+        "store_id": payment.store_id,
+        "provider": payment.provider,
+        "status": payment.status.value,
+        "amount": payment.amount.amount,
+        "currency": payment.amount.currency.value,
+        "phone": payment.phone,
+        "provider_reference": payment.provider_reference,
+        "provider_data": Jsonb(payment.provider_data),
+        "failure_code": payment.failure_code,
+        "failure_message": payment.failure_message,
+        "needs_refund": payment.needs_refund,
+        "late_success": payment.late_success,
+        "flagged_reason": payment.flagged_reason,
+        "next_action": Jsonb(asdict(payment.next_action)) if payment.next_action else None,
+        "created_at": payment.created_at,
+        "updated_at": payment.updated_at,
+        "succeeded_at": payment.succeeded_at,
+        "version": payment.version,
+    }
+
+
+def _to_payment(row: dict[str, Any]) -> Payment:
+    next_action = row["next_action"]
+    return Payment(
+        id=row["id"],
+        order_id=row["order_id"],
+        store_id=row["store_id"],
+        provider=row["provider"],
+        amount=Money(row["amount"], Currency(row["currency"])),
+        status=PaymentStatus(row["status"]),
+        phone=row["phone"],
+        provider_reference=row["provider_reference"],
+        provider_data=row["provider_data"],
+        failure_code=row["failure_code"],
+        failure_message=row["failure_message"],
+        needs_refund=row["needs_refund"],
+        late_success=row["late_success"],
+        flagged_reason=row["flagged_reason"],
+        next_action=NextAction(**next_action) if next_action is not None else None,
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        succeeded_at=row["succeeded_at"],
+        version=row["version"],
+    )

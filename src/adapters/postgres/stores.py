@@ -1,0 +1,87 @@
+"""Stores in Postgres."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+
+from adapters.postgres.paging import page_params, page_query, to_page
+from application.ports import Page, PageRequest
+from domain.store import Store
+
+_COLUMNS = """
+    id, name, notification_url, api_key_hash, api_key_prefix, webhook_secret, created_at
+"""
+
+INSERT = """
+INSERT INTO stores (id, name, notification_url, api_key_hash, api_key_prefix, webhook_secret,
+                    created_at, updated_at)
+VALUES (%(id)s, %(name)s, %(notification_url)s, %(api_key_hash)s, %(api_key_prefix)s,
+        %(webhook_secret)s, %(created_at)s, %(created_at)s)
+"""
+
+SELECT_BY_ID = f"SELECT {_COLUMNS} FROM stores WHERE id = %(id)s"
+
+SELECT_BY_KEY_HASH = f"SELECT {_COLUMNS} FROM stores WHERE api_key_hash = %(key_hash)s"
+
+SELECT_ALL = f"SELECT {_COLUMNS} FROM stores"
+
+REPLACE_API_KEY = """
+UPDATE stores SET api_key_hash = %(key_hash)s, api_key_prefix = %(prefix)s, updated_at = now()
+WHERE id = %(id)s
+"""
+
+
+class PostgresStoreRepository:
+    def __init__(self, conn: AsyncConnection[Any]) -> None:
+        self._conn = conn
+
+    async def add(self, store: Store) -> None:
+        await self._conn.execute(
+            INSERT,
+            {
+                "id": store.id,
+                "name": store.name,
+                "notification_url": store.notification_url,
+                "api_key_hash": store.api_key_hash,
+                "api_key_prefix": store.api_key_prefix,
+                "webhook_secret": store.webhook_secret,
+                "created_at": store.created_at,
+            },
+        )
+
+    async def get(self, store_id: str) -> Store | None:
+        return await self._one(SELECT_BY_ID, {"id": store_id})
+
+    async def by_api_key_hash(self, key_hash: str) -> Store | None:
+        return await self._one(SELECT_BY_KEY_HASH, {"key_hash": key_hash})
+
+    async def search(self, page: PageRequest) -> Page[Store]:
+        async with self._conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(page_query(SELECT_ALL, [], page), page_params(page))
+            return to_page([_to_store(row) for row in await cur.fetchall()], page)
+
+    async def replace_api_key(self, store_id: str, key_hash: str, prefix: str) -> bool:
+        params = {"id": store_id, "key_hash": key_hash, "prefix": prefix}
+        cur = await self._conn.execute(REPLACE_API_KEY, params)
+        return cur.rowcount == 1
+
+    async def _one(self, query: str, params: dict[str, Any]) -> Store | None:
+        async with self._conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(query, params)
+            row = await cur.fetchone()
+        return _to_store(row) if row else None
+
+
+def _to_store(row: dict[str, Any]) -> Store:
+    return Store(
+        id=row["id"],
+        name=row["name"],
+        notification_url=row["notification_url"],
+        api_key_hash=row["api_key_hash"],
+        api_key_prefix=row["api_key_prefix"],
+        webhook_secret=row["webhook_secret"],
+        created_at=row["created_at"],
+    )

@@ -1,0 +1,94 @@
+"""The unit of work: one pool connection, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from adapters.postgres.idempotency import PostgresIdempotencyRepository
+from adapters.postgres.orders import PostgresOrderRepository
+from adapters.postgres.payments import PostgresPaymentRepository
+from adapters.postgres.stores import PostgresStoreRepository
+from adapters.postgres.webhooks import PostgresWebhookInbox
+from application.errors import DatabaseUnavailable
+from application.ports import (
+    IdempotencyRepository,
+    IdGenerator,
+    OrderRepository,
+    PaymentRepository,
+    StoreRepository,
+    WebhookInbox,
+)
+
+_UNAVAILABLE = (psycopg.OperationalError, PoolTimeout)
+
+
+class PostgresUnitOfWork:
+    """`async with uow:` takes a connection and opens a transaction; `commit()` commits it.
+    Leaving the block without committing (or with an exception) rolls back. A lost
+    connection or an exhausted pool surfaces as `DatabaseUnavailable`."""
+
+    stores: StoreRepository
+    orders: OrderRepository
+    payments: PaymentRepository
+    webhooks: WebhookInbox
+    idempotency: IdempotencyRepository
+
+    def __init__(self, pool: AsyncConnectionPool[Any], ids: IdGenerator) -> None:
+        self._pool = pool
+        self._ids = ids
+        self._conn: AsyncConnection[Any] | None = None
+
+    async def __aenter__(self) -> Self:
+        try:
+            conn = await self._pool.getconn()
+        except _UNAVAILABLE as error:
+            raise DatabaseUnavailable("no database connection") from error
+        self._conn = conn
+        self.stores = PostgresStoreRepository(conn)
+        self.orders = PostgresOrderRepository(conn, self._ids)
+        self.payments = PostgresPaymentRepository(conn, self._ids)
+        self.webhooks = PostgresWebhookInbox(conn, self._ids)
+        self.idempotency = PostgresIdempotencyRepository(conn)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self._connection, None
+        try:
+            await conn.rollback()
+        except psycopg.Error:
+            pass  # a broken connection: the pool discards it, the server dropped the work
+        finally:
+            await self._pool.putconn(conn)
+        if isinstance(exc, _UNAVAILABLE):
+            raise DatabaseUnavailable("the database connection failed") from exc
+
+    async def commit(self) -> None:
+        try:
+            await self._connection.commit()
+        except _UNAVAILABLE as error:
+            raise DatabaseUnavailable("the connection failed during commit") from error
+
+    @property
+    def _connection(self) -> AsyncConnection[Any]:
+        if self._conn is None:
+            raise RuntimeError("the unit of work is used outside `async with`")
+        return self._conn
+
+
+class PostgresUnitOfWorkFactory:
+    def __init__(self, pool: AsyncConnectionPool[Any], ids: IdGenerator) -> None:
+        self._pool = pool
+        self._ids = ids
+
+    def __call__(self) -> PostgresUnitOfWork:
+        return PostgresUnitOfWork(self._pool, self._ids)

@@ -1,0 +1,86 @@
+"""Shared fixtures. Database tests get a fresh database for the session (TEST_DATABASE_URL's
+server, else a Docker Postgres, else the embedded one), migrated once, emptied before
+each test that asks for `clean_db` (or `uow_factory`)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from psycopg_pool import AsyncConnectionPool
+from tests.builders import SequentialIds
+
+from adapters.postgres.embedded import create_database, drop_database, embedded_database_url
+from adapters.postgres.migrate import apply_migrations
+from adapters.postgres.pool import close_pool, open_pool
+from adapters.postgres.uow import PostgresUnitOfWorkFactory
+
+EMBEDDED_DATA_DIR = Path(__file__).parent.parent / ".data" / "test-pg"
+
+TRUNCATE_APP_TABLES = """
+DO $$
+BEGIN
+    EXECUTE (
+        SELECT 'TRUNCATE ' || string_agg(quote_ident(tablename), ', ') || ' CASCADE'
+        FROM pg_tables
+        WHERE schemaname = current_schema()
+          AND tablename NOT LIKE '\\_yoyo%' AND tablename <> 'yoyo_lock'
+    );
+END
+$$
+"""
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    with _postgres_server() as server_url:
+        name = f"test_{uuid.uuid4().hex[:12]}"
+        url = create_database(server_url, name)
+        apply_migrations(url)
+        yield url
+        drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+async def pool(database_url: str) -> AsyncIterator[AsyncConnectionPool[Any]]:
+    pool = await open_pool(database_url, min_size=1, max_size=4)
+    yield pool
+    await close_pool(pool)
+
+
+@pytest.fixture
+async def clean_db(pool: AsyncConnectionPool[Any]) -> None:
+    async with pool.connection() as conn:
+        await conn.execute(TRUNCATE_APP_TABLES)
+
+
+@pytest.fixture
+def uow_factory(pool: AsyncConnectionPool[Any], clean_db: None) -> PostgresUnitOfWorkFactory:
+    return PostgresUnitOfWorkFactory(pool, SequentialIds())
+
+
+@contextmanager
+def _postgres_server() -> Iterator[str]:
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        yield url
+    elif _docker_answers():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16-alpine", driver=None) as container:
+            yield container.get_connection_url()
+    else:
+        yield embedded_database_url(EMBEDDED_DATA_DIR)
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        return bool(docker.from_env(timeout=2).ping())
+    except Exception:
+        return False
