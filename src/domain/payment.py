@@ -134,11 +134,12 @@ class Payment:
         data: dict[str, Any] | None = None,
     ) -> bool:
         """The provider has the request (or its outcome is unknown). Returns False on a no-op."""
+        changed = self._move(S.PENDING, at, source, data)  # raises before anything is touched
         if reference:
             self.provider_reference = reference
         if next_action:
             self.next_action = next_action
-        return self._move(S.PENDING, at, source, data)
+        return changed
 
     def mark_succeeded(
         self, at: datetime, source: Source, *, data: dict[str, Any] | None = None
@@ -160,9 +161,10 @@ class Payment:
         message: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> bool:
-        if self.status is not S.FAILED:
+        changed = self._move(S.FAILED, at, source, data)  # raises before anything is touched
+        if changed:
             self.failure_code, self.failure_message = code, message
-        return self._move(S.FAILED, at, source, data)
+        return changed
 
     def expire(self, at: datetime, source: Source = Source.RECONCILIATION) -> bool:
         return self._move(S.EXPIRED, at, source, {})

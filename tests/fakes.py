@@ -1,0 +1,563 @@
+"""In-memory fakes of every port in `application/ports.py`, for unit tests.
+
+They behave like the real adapters wherever a use case could tell the difference:
+- repositories hand out copies, so a change that is not saved is lost;
+- `add`/`save` give each new event an `evt_` id, append it to the history and clear the
+  aggregate's `events`; `save` checks and bumps `version` (a stale copy raises
+  `ConcurrentUpdate`, like the Postgres repositories; `for_update` locks nothing);
+- a unit of work works on a private copy of the committed state: `commit()` publishes what it
+  wrote, leaving the block without `commit()` throws it away. Ids drawn from the database's
+  sequences are not given back on rollback, as in Postgres.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import deque
+from collections.abc import Mapping, Sequence
+from copy import deepcopy
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Protocol, Self, TypeVar
+
+from application.errors import (
+    MalformedWebhook,
+    ProviderNotAvailable,
+    ProviderUnavailable,
+    WebhookRejected,
+)
+from application.ports import (
+    IdempotencyRecord,
+    IdempotencyRepository,
+    OrderFilter,
+    OrderRepository,
+    Page,
+    PageRequest,
+    PaymentFilter,
+    PaymentRepository,
+    RecordedEvent,
+    StartResult,
+    StoredResponse,
+    StoreRepository,
+    WebhookDelivery,
+    WebhookInbox,
+)
+from domain.errors import InvalidPhone
+from domain.events import DomainEvent
+from domain.order import Order
+from domain.payment import NextAction, Payment
+from domain.provider_report import ProviderReport
+from domain.store import Store
+
+# -- clock, ids, credentials, phones, log ----------------------------------------------------
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, now: datetime = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, now: datetime) -> None:
+        self._now = now
+
+    def advance(self, delta: timedelta | None = None, **parts: float) -> datetime:
+        """`advance(timedelta(minutes=5))` or `advance(minutes=5)`; returns the new time."""
+        self._now += (delta or timedelta()) + timedelta(**parts)
+        return self._now
+
+
+class SequentialIds:
+    """`pay_0001`, `pay_0002`, `ord_0001`...: one counter per prefix, sortable."""
+
+    def __init__(self) -> None:
+        self._counters: dict[str, int] = {}
+
+    def new(self, prefix: str) -> str:
+        self._counters[prefix] = self._counters.get(prefix, 0) + 1
+        return f"{prefix}_{self._counters[prefix]:04d}"
+
+
+class FakeCredentials:
+    """Predictable keys (`sk_test_0001kkkk...`, prefix `sk_test_0001`) hashed with SHA-256."""
+
+    def __init__(self) -> None:
+        self._count = 0
+
+    def new_api_key(self) -> str:
+        self._count += 1
+        return f"sk_test_{self._count:04d}" + "k" * 24
+
+    def hash_api_key(self, key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def new_webhook_secret(self) -> str:
+        self._count += 1
+        return f"whsec_test_{self._count:04d}"
+
+
+_E164 = re.compile(r"\+\d{8,15}")
+
+
+class FakePhoneNormalizer:
+    """Accepts `+` and 8 to 15 digits (spaces ignored); anything else is `InvalidPhone`."""
+
+    def normalize(self, raw: str, country: str | None) -> str:
+        number = raw.replace(" ", "")
+        if not _E164.fullmatch(number):
+            raise InvalidPhone(f"{raw!r} is not an international number")
+        return number
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedAnomaly:
+    payment_id: str
+    what: str
+    detail: dict[str, Any]
+
+
+class RecordingPaymentLog:
+    """Keeps what would have been logged: `changes` (events) and `anomalies`."""
+
+    def __init__(self) -> None:
+        self.changes: list[DomainEvent] = []
+        self.anomalies: list[LoggedAnomaly] = []
+
+    def changed(self, payment: Payment, event: DomainEvent) -> None:
+        self.changes.append(event)
+
+    def anomaly(self, payment: Payment, what: str, detail: Mapping[str, Any]) -> None:
+        self.anomalies.append(LoggedAnomaly(payment.id, what, dict(detail)))
+
+    @property
+    def change_types(self) -> list[str]:
+        return [event.type for event in self.changes]
+
+
+# -- the database and its transactions -------------------------------------------------------
+
+TABLES = ("stores", "orders", "payments", "events", "webhooks", "idempotency")
+IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
+@dataclass(slots=True)
+class InboxEntry:
+    """A stored provider callback."""
+
+    id: str
+    delivery: WebhookDelivery
+    received_at: datetime
+    processed_at: datetime | None = None
+    outcome: str | None = None
+
+
+class InMemoryDatabase:
+    """The committed state, shared by every unit of work made from it. Its read helpers
+    return copies, for assertions."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[Any, Any]] = {name: {} for name in TABLES}
+        self.commits = 0
+        self._sequences: dict[str, int] = {}
+
+    def next_id(self, prefix: str) -> str:
+        self._sequences[prefix] = self._sequences.get(prefix, 0) + 1
+        return f"{prefix}_{self._sequences[prefix]:06d}"
+
+    def rows(self, table: str) -> list[Any]:
+        return [deepcopy(row) for _, row in sorted(self.tables[table].items())]
+
+    def events_of(self, subject_id: str) -> list[RecordedEvent]:
+        return [e for e in self.rows("events") if e.event.subject_id == subject_id]
+
+
+class _Transaction:
+    """A private copy of the tables plus the keys written, published by `commit`."""
+
+    def __init__(self, database: InMemoryDatabase) -> None:
+        self.database = database
+        self.tables = deepcopy(database.tables)
+        self.written: set[tuple[str, Any]] = set()
+
+    def get(self, table: str, key: Any) -> Any | None:
+        return deepcopy(self.tables[table].get(key))
+
+    def latest(self, table: str, key: Any) -> Any | None:
+        """The row as an UPDATE sees it: this transaction's write, else the last commit."""
+        rows = self.tables if (table, key) in self.written else self.database.tables
+        return deepcopy(rows[table].get(key))
+
+    def all(self, table: str) -> list[Any]:
+        return [deepcopy(row) for row in self.tables[table].values()]
+
+    def put(self, table: str, key: Any, row: Any) -> None:
+        self.tables[table][key] = deepcopy(row)
+        self.written.add((table, key))
+
+    def delete(self, table: str, key: Any) -> None:
+        self.tables[table].pop(key, None)
+        self.written.add((table, key))
+
+    def commit(self) -> None:
+        committed = self.database.tables
+        for table, key in self.written:
+            if key in self.tables[table]:
+                committed[table][key] = deepcopy(self.tables[table][key])
+            else:
+                committed[table].pop(key, None)
+        self.written.clear()
+        self.database.commits += 1
+
+
+class InMemoryUnitOfWork:
+    """`UnitOfWork` over an `InMemoryDatabase`; may be entered again after it is left."""
+
+    def __init__(self, database: InMemoryDatabase | None = None) -> None:
+        self.database = database or InMemoryDatabase()
+        self._tx: _Transaction | None = None
+        self.stores: StoreRepository = InMemoryStoreRepository(self)
+        self.orders: OrderRepository = InMemoryOrderRepository(self)
+        self.payments: PaymentRepository = InMemoryPaymentRepository(self)
+        self.webhooks: WebhookInbox = InMemoryWebhookInbox(self)
+        self.idempotency: IdempotencyRepository = InMemoryIdempotencyRepository(self)
+
+    @property
+    def tx(self) -> _Transaction:
+        if self._tx is None:
+            raise RuntimeError("repositories are only usable inside `async with uow:`")
+        return self._tx
+
+    async def __aenter__(self) -> Self:
+        if self._tx is not None:
+            raise RuntimeError("this unit of work is already open")
+        self._tx = _Transaction(self.database)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._tx = None  # whatever was not committed is gone
+
+    async def commit(self) -> None:
+        self.tx.commit()
+
+
+class InMemoryUnitOfWorkFactory:
+    """`UnitOfWorkFactory`: every unit of work it makes shares `database`."""
+
+    def __init__(self, database: InMemoryDatabase | None = None) -> None:
+        self.database = database or InMemoryDatabase()
+
+    def __call__(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.database)
+
+
+# -- repositories ----------------------------------------------------------------------------
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=_HasId)
+
+
+def _page(rows: list[Row], page: PageRequest) -> Page[Row]:
+    """Newest first by id, after the `starting_after` cursor."""
+    newest = sorted(rows, key=lambda row: row.id, reverse=True)
+    if page.starting_after is not None:
+        newest = [row for row in newest if row.id < page.starting_after]
+    return Page(newest[: page.limit], has_more=len(newest) > page.limit)
+
+
+def _append_events(tx: _Transaction, aggregate: Order | Payment) -> None:
+    for event in aggregate.events:
+        event_id = tx.database.next_id("evt")
+        tx.put("events", event_id, RecordedEvent(event_id, event))
+    aggregate.events.clear()
+
+
+def _insert(tx: _Transaction, table: str, aggregate: Order | Payment) -> None:
+    if tx.get(table, aggregate.id) is not None:
+        raise ValueError(f"{table}: {aggregate.id} already exists")
+    _append_events(tx, aggregate)
+    tx.put(table, aggregate.id, aggregate)
+
+
+class ConcurrentUpdate(Exception):
+    """The row is missing or changed since it was read (the fake's twin of the Postgres
+    adapter's `ConcurrentUpdate`)."""
+
+
+def _update(tx: _Transaction, table: str, aggregate: Order | Payment) -> None:
+    stored = tx.latest(table, aggregate.id)
+    if stored is None or stored.version != aggregate.version:
+        raise ConcurrentUpdate(f"{table} {aggregate.id} changed since version {aggregate.version}")
+    _append_events(tx, aggregate)
+    aggregate.version += 1
+    tx.put(table, aggregate.id, aggregate)
+
+
+class InMemoryStoreRepository:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, store: Store) -> None:
+        tx = self._uow.tx
+        if tx.get("stores", store.id) or await self.by_api_key_hash(store.api_key_hash):
+            raise ValueError(f"store {store.id} or its API key already exists")
+        tx.put("stores", store.id, store)
+
+    async def get(self, store_id: str) -> Store | None:
+        found: Store | None = self._uow.tx.get("stores", store_id)
+        return found
+
+    async def by_api_key_hash(self, key_hash: str) -> Store | None:
+        matches = [s for s in self._uow.tx.all("stores") if s.api_key_hash == key_hash]
+        return matches[0] if matches else None
+
+    async def search(self, page: PageRequest) -> Page[Store]:
+        return _page(self._uow.tx.all("stores"), page)
+
+    async def replace_api_key(self, store_id: str, key_hash: str, prefix: str) -> bool:
+        store = await self.get(store_id)
+        if store is None:
+            return False
+        self._uow.tx.put(
+            "stores", store_id, replace(store, api_key_hash=key_hash, api_key_prefix=prefix)
+        )
+        return True
+
+
+class InMemoryOrderRepository:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, order: Order) -> None:
+        _insert(self._uow.tx, "orders", order)
+
+    async def get(self, store_id: str, order_id: str, *, for_update: bool = False) -> Order | None:
+        order: Order | None = self._uow.tx.get("orders", order_id)
+        return order if order is not None and order.store_id == store_id else None
+
+    async def save(self, order: Order) -> None:
+        _update(self._uow.tx, "orders", order)
+
+    async def search(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]:
+        orders = [
+            o
+            for o in self._uow.tx.all("orders")
+            if o.store_id == store_id
+            and filters.status in (None, o.status)
+            and filters.reference in (None, o.reference)
+        ]
+        return _page(orders, page)
+
+
+class InMemoryPaymentRepository:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, payment: Payment) -> None:
+        _insert(self._uow.tx, "payments", payment)
+
+    async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
+        found: Payment | None = self._uow.tx.get("payments", payment_id)
+        return found
+
+    async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None:
+        payment = await self.get(payment_id)
+        return payment if payment is not None and payment.store_id == store_id else None
+
+    async def save(self, payment: Payment) -> None:
+        _update(self._uow.tx, "payments", payment)
+
+    async def for_order(self, order_id: str) -> list[Payment]:
+        payments = [p for p in self._uow.tx.all("payments") if p.order_id == order_id]
+        return sorted(payments, key=lambda p: p.id)
+
+    async def search(
+        self, store_id: str, filters: PaymentFilter, page: PageRequest
+    ) -> Page[Payment]:
+        payments = [
+            p
+            for p in self._uow.tx.all("payments")
+            if p.store_id == store_id
+            and filters.order_id in (None, p.order_id)
+            and filters.status in (None, p.status)
+            and filters.provider in (None, p.provider)
+        ]
+        return _page(payments, page)
+
+    async def history(self, payment_id: str) -> list[RecordedEvent]:
+        events = [e for e in self._uow.tx.all("events") if e.event.subject_id == payment_id]
+        return sorted(events, key=lambda e: e.id)
+
+
+class InMemoryWebhookInbox:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def record(self, delivery: WebhookDelivery, at: datetime) -> str | None:
+        tx = self._uow.tx
+        key = (delivery.provider, delivery.event_id)
+        if any((e.delivery.provider, e.delivery.event_id) == key for e in tx.all("webhooks")):
+            return None
+        delivery_id = tx.database.next_id("whd")
+        tx.put("webhooks", delivery_id, InboxEntry(delivery_id, delivery, at))
+        return delivery_id
+
+    async def mark_processed(self, delivery_id: str, at: datetime, outcome: str) -> None:
+        entry: InboxEntry | None = self._uow.tx.get("webhooks", delivery_id)
+        if entry is None:
+            raise LookupError(f"no webhook delivery {delivery_id}")
+        entry.processed_at, entry.outcome = at, outcome
+        self._uow.tx.put("webhooks", delivery_id, entry)
+
+
+class InMemoryIdempotencyRepository:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def claim(
+        self, store_id: str, key: str, request_hash: str, at: datetime
+    ) -> IdempotencyRecord | None:
+        existing: IdempotencyRecord | None = self._uow.tx.get("idempotency", (store_id, key))
+        if existing is not None and at - existing.created_at < IDEMPOTENCY_TTL:
+            return existing
+        self._uow.tx.put("idempotency", (store_id, key), IdempotencyRecord(request_hash, None, at))
+        return None
+
+    async def complete(self, store_id: str, key: str, response: StoredResponse) -> None:
+        record: IdempotencyRecord | None = self._uow.tx.get("idempotency", (store_id, key))
+        if record is None:
+            raise LookupError(f"idempotency key {key!r} was never claimed")
+        self._uow.tx.put("idempotency", (store_id, key), replace(record, response=response))
+
+    async def release(self, store_id: str, key: str) -> None:
+        """Forgets a claim still in flight; a completed one stays."""
+        record: IdempotencyRecord | None = self._uow.tx.get("idempotency", (store_id, key))
+        if record is not None and record.response is None:
+            self._uow.tx.delete("idempotency", (store_id, key))
+
+
+# -- providers -------------------------------------------------------------------------------
+
+Answer = ProviderReport | Exception
+
+
+class FakeProvider:
+    """A payment provider that answers what it is told to.
+
+    `start` raises `start_error` when set, else returns `start_result`, else a default result
+    (reference `<name>_<payment id>`, approve on the phone). `fetch_status` answers what was
+    queued with `queue(...)`, in order, the last answer repeating; an exception is raised;
+    with nothing queued the provider is unavailable.
+    """
+
+    def __init__(
+        self,
+        name: str = "fake",
+        *,
+        requires_phone: bool = True,
+        start_result: StartResult | None = None,
+        start_error: Exception | None = None,
+    ) -> None:
+        self.name, self.requires_phone = name, requires_phone
+        self.start_result, self.start_error = start_result, start_error
+        self.started: list[str] = []
+        self.fetched: list[str] = []
+        self._answers: deque[Answer] = deque()
+
+    def queue(self, *answers: Answer) -> None:
+        self._answers.extend(answers)
+
+    @property
+    def start_calls(self) -> int:
+        return len(self.started)
+
+    @property
+    def fetch_calls(self) -> int:
+        return len(self.fetched)
+
+    async def start(self, payment: Payment, order: Order) -> StartResult:
+        self.started.append(payment.id)
+        if self.start_error is not None:
+            raise self.start_error
+        return self.start_result or StartResult(
+            reference=f"{self.name}_{payment.id}",
+            next_action=NextAction("approve_on_phone", message="Confirm on your phone"),
+        )
+
+    async def fetch_status(self, payment: Payment) -> ProviderReport:
+        self.fetched.append(payment.id)
+        if not self._answers:
+            raise ProviderUnavailable(f"{self.name} has no answer queued")
+        answer = self._answers.popleft() if len(self._answers) > 1 else self._answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+class FakeWebhookAuthenticator:
+    """Accepts a JSON body `{"event_id": ..., "payment_id": ...}` whose `X-Signature` header
+    equals `secret`. `signed(...)` builds such a body and its headers."""
+
+    def __init__(self, provider: str = "fake", *, secret: str = "whsec_fake") -> None:
+        self.provider, self.secret = provider, secret
+
+    def signed(
+        self, event_id: str, payment_id: str | None, **extra: Any
+    ) -> tuple[bytes, dict[str, str]]:
+        body = {"event_id": event_id, "payment_id": payment_id, **extra}
+        return json.dumps(body).encode(), {"X-Signature": self.secret}
+
+    async def authenticate(
+        self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> WebhookDelivery:
+        lowered = {name.lower(): value for name, value in headers.items()}
+        if lowered.get("x-signature") != self.secret:
+            raise WebhookRejected("bad signature")
+        try:
+            payload = json.loads(body)
+            event_id, payment_id = str(payload["event_id"]), payload.get("payment_id")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise MalformedWebhook("unreadable webhook body") from None
+        return WebhookDelivery(self.provider, event_id, payment_id, body, dict(headers))
+
+
+class FakeRegistry:
+    """`ProviderRegistry` over fake providers; each gets a `FakeWebhookAuthenticator` unless
+    one is given for its name."""
+
+    def __init__(
+        self,
+        *providers: FakeProvider,
+        authenticators: Mapping[str, FakeWebhookAuthenticator] | None = None,
+    ) -> None:
+        self.providers = {provider.name: provider for provider in providers}
+        self.authenticators = {name: FakeWebhookAuthenticator(name) for name in self.providers}
+        self.authenticators.update(authenticators or {})
+
+    def get(self, name: str) -> FakeProvider:
+        if name not in self.providers:
+            raise ProviderNotAvailable(f"provider {name!r} is not configured")
+        return self.providers[name]
+
+    def webhook_authenticator(self, name: str) -> FakeWebhookAuthenticator:
+        if name not in self.authenticators:
+            raise ProviderNotAvailable(f"provider {name!r} takes no webhooks here")
+        return self.authenticators[name]
+
+    def available(self) -> Sequence[str]:
+        return sorted(self.providers)
