@@ -40,7 +40,10 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, env_file: str = ".env") -> Settings:
         """Read the environment; in production, refuse weak or missing secrets."""
         values = {**dotenv_values(env_file), **(env if env is not None else os.environ)}
-        get = lambda name: (values.get(name) or "").strip() or None  # noqa: E731
+
+        def get(name: str) -> str | None:
+            return (values.get(name) or "").strip() or None
+
         environment = get("PAYMENT_ENVIRONMENT") or "sandbox"
         if environment not in ("sandbox", "production"):
             raise SettingsError("PAYMENT_ENVIRONMENT must be 'sandbox' or 'production'")

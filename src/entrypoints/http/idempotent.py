@@ -11,7 +11,7 @@ from litestar import Request, Response
 
 from application.idempotency import Idempotency
 from application.ports import StoredResponse
-from entrypoints.http.problems import error_response, lookup
+from entrypoints.http.problems import error_response, error_status, lookup
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -37,28 +37,29 @@ async def idempotent(
         return await run()
     if not 1 <= len(key) <= 255:
         raise InvalidIdempotencyKey(f"{HEADER} must be 1 to 255 characters - at `$.{HEADER}`")
-    fingerprint = _fingerprint(request, body)
+    fingerprint = request_fingerprint(request.method, request.url.path, body)
     stored = await idempotency.begin(owner, key, fingerprint)
     if stored is not None:
         return _replay(stored)
     try:
         response = await run()
     except Exception as error:
-        if lookup(error) is None or (problem := error_response(error)).status_code >= 500:
+        if lookup(error) is None or error_status(error) >= 500:
             await idempotency.abandon(owner, key)
             raise
-        response = problem
-    await idempotency.finish(owner, key, StoredResponse(response.status_code, _bytes(response)))
+        response = error_response(error)
+    status = response.status_code or 200
+    await idempotency.finish(owner, key, StoredResponse(status, _bytes(response)))
     return response
 
 
-def _fingerprint(request: Request[Any, Any, Any], body: bytes) -> bytes:
+def request_fingerprint(method: str, path: str, body: bytes) -> bytes:
     """Method, path and the body's JSON content (key order and spacing do not matter)."""
     try:
         canonical = json.dumps(json.loads(body or b"null"), sort_keys=True).encode()
     except ValueError:
         canonical = body
-    return f"{request.method} {request.url.path}\n".encode() + canonical
+    return f"{method} {path}\n".encode() + canonical
 
 
 def _bytes(response: Response[bytes]) -> bytes:

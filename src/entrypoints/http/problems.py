@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 import psycopg
@@ -104,6 +105,11 @@ def lookup(error: Exception) -> Problem | None:
     return None
 
 
+def error_status(error: Exception) -> int:
+    problem = lookup(error)
+    return problem.status if problem else INTERNAL.status
+
+
 def error_response(error: Exception) -> Response[bytes]:
     """The problem answer for `error` (also used by the idempotency layer to store it)."""
     if isinstance(error, msgspec.ValidationError):
@@ -138,7 +144,7 @@ def _split(text: str) -> tuple[str, str]:
     return path or "body", message
 
 
-def handle_exception(request: Request[object, object, object], error: Exception) -> Response[bytes]:
+def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
     if isinstance(error, HTTPException):
         return _http_problem(error)
     response = error_response(error)

@@ -25,19 +25,19 @@ class Request(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Base of every request body."""
 
 
-class CustomerIn(Request, kw_only=True):
+class CustomerIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Text | None = None
     phone: Phone | None = None
     email: Annotated[str, Meta(max_length=320)] | None = None
 
 
-class ItemIn(Request, kw_only=True):
+class ItemIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Text
     quantity: Annotated[int, Meta(ge=1, le=100_000)]
     unit_amount: Annotated[int, Meta(ge=0, le=10**15)]
 
 
-class CreateOrderIn(Request, kw_only=True):
+class CreateOrderIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=True):
     reference: Text
     amount: Amount
     currency: CurrencyCode
@@ -50,12 +50,12 @@ class CreateOrderIn(Request, kw_only=True):
     country: CountryCode | None = None
 
 
-class CreatePaymentIn(Request, kw_only=True):
+class CreatePaymentIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=True):
     provider: Annotated[str, Meta(max_length=32)]
     phone: Phone | None = None
 
 
-class CreateStoreIn(Request, kw_only=True):
+class CreateStoreIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Text
     notification_url: Url | None = None
 
@@ -77,25 +77,25 @@ class Out(Struct, frozen=True, kw_only=True):
     """Base of every response body."""
 
 
-class CustomerOut(Out, kw_only=True):
+class CustomerOut(Out, frozen=True, kw_only=True):
     name: str | None
     phone: str | None
     email: str | None
 
 
-class ItemOut(Out, kw_only=True):
+class ItemOut(Out, frozen=True, kw_only=True):
     name: str
     quantity: int
     unit_amount: int
 
 
-class NextActionOut(Out, kw_only=True):
+class NextActionOut(Out, frozen=True, kw_only=True):
     type: str
     url: str | None = None
     message: str | None = None
 
 
-class PaymentOut(Out, kw_only=True):
+class PaymentOut(Out, frozen=True, kw_only=True):
     id: str
     object: str = "payment"
     order_id: str
@@ -117,7 +117,7 @@ class PaymentOut(Out, kw_only=True):
     succeeded_at: str | None
 
 
-class OrderOut(Out, kw_only=True):
+class OrderOut(Out, frozen=True, kw_only=True):
     id: str
     object: str = "order"
     store_id: str
@@ -137,7 +137,7 @@ class OrderOut(Out, kw_only=True):
     updated_at: str
 
 
-class EventOut(Out, kw_only=True):
+class EventOut(Out, frozen=True, kw_only=True):
     id: str
     type: str
     from_status: str | None
@@ -147,7 +147,7 @@ class EventOut(Out, kw_only=True):
     created_at: str
 
 
-class StoreOut(Out, kw_only=True):
+class StoreOut(Out, frozen=True, kw_only=True):
     id: str
     object: str = "store"
     name: str
@@ -156,34 +156,34 @@ class StoreOut(Out, kw_only=True):
     created_at: str
 
 
-class NewStoreOut(StoreOut, kw_only=True):
+class NewStoreOut(StoreOut, frozen=True, kw_only=True):
     api_key: str
     webhook_secret: str
 
 
-class OrderList(Out, kw_only=True):
+class OrderList(Out, frozen=True, kw_only=True):
     data: list[OrderOut]
     has_more: bool
     next_cursor: str | None
 
 
-class PaymentList(Out, kw_only=True):
+class PaymentList(Out, frozen=True, kw_only=True):
     data: list[PaymentOut]
     has_more: bool
     next_cursor: str | None
 
 
-class EventList(Out, kw_only=True):
+class EventList(Out, frozen=True, kw_only=True):
     data: list[EventOut]
 
 
-class StoreList(Out, kw_only=True):
+class StoreList(Out, frozen=True, kw_only=True):
     data: list[StoreOut]
     has_more: bool
     next_cursor: str | None
 
 
-class Received(Out, kw_only=True):
+class Received(Out, frozen=True, kw_only=True):
     received: bool = True
 
 

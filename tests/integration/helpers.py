@@ -1,0 +1,29 @@
+"""Small helpers for the HTTP tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
+ORDER = {"reference": "CMD-1001", "amount": 5000, "currency": "XOF", "description": "Pagne wax"}
+
+
+async def count(pool: AsyncConnectionPool[Any], table: str) -> int:
+    """Rows in one of the app's tables (names are constants of the tests, not input)."""
+    async with pool.connection() as conn:
+        cursor = await conn.execute(f"SELECT count(*) FROM {table}")
+        row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    """Assert a problem+json answer with this status and stable code; return its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    assert body["status"] == status
+    assert {"type", "title", "detail"} <= body.keys()
+    return body
