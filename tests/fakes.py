@@ -490,6 +490,9 @@ class FakeProvider:
     def fetch_calls(self) -> int:
         return len(self.fetched)
 
+    def reference_for(self, payment_id: str) -> str | None:
+        return f"ref_{payment_id}"
+
     async def start(self, payment: Payment, order: Order) -> StartResult:
         self.started.append(payment.id)
         if self.start_error is not None:

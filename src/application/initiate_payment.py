@@ -75,14 +75,16 @@ class InitiatePayment:
             phone = self._phone(command, order, provider)
             if any(p.status in OPEN_STATUSES for p in await uow.payments.for_order(order.id)):
                 raise PaymentInProgress(f"order {order.id} already has a payment in progress")
+            payment_id = self._ids.new("pay")
             payment = Payment.create(
-                id=self._ids.new("pay"),
+                id=payment_id,
                 order_id=order.id,
                 store_id=order.store_id,
                 provider=provider.name,
                 amount=order.amount,
                 at=self._clock.now(),
                 phone=phone,
+                reference=provider.reference_for(payment_id),
             )
             changes = await add_payment(uow, payment)
             await uow.commit()

@@ -242,6 +242,11 @@ class PaymentProvider(Protocol):
     name: str
     requires_phone: bool
 
+    def reference_for(self, payment_id: str) -> str | None:
+        """The provider-side id to store on the payment before the provider is called
+        (so a lost answer can be looked up by it), or None when the provider assigns one."""
+        ...
+
     async def start(self, payment: Payment, order: Order) -> StartResult:
         """Ask the provider to collect `payment`. Raises `ProviderRejected` when it refuses,
         `ProviderUnavailable` when the outcome is unknown (timeout, network error, 5xx)."""

@@ -101,8 +101,11 @@ class Payment:
         amount: Money,
         at: datetime,
         phone: str | None = None,
+        reference: str | None = None,
         source: Source = Source.API,
     ) -> Payment:
+        """A new attempt, `created`. `reference` is the provider's id for it when we choose
+        it ourselves (MTN's X-Reference-Id): it is stored before the provider is called."""
         payment = cls(
             id=id,
             order_id=order_id,
@@ -113,6 +116,7 @@ class Payment:
             created_at=at,
             updated_at=at,
             phone=phone,
+            provider_reference=reference,
         )
         payment._record("payment.created", at, source, None, {})
         return payment

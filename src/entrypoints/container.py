@@ -24,6 +24,7 @@ from adapters.providers.sandbox import (
     SandboxProvider,
     SandboxWebhookAuthenticator,
 )
+from adapters.urls import ServiceUrls
 from application.handle_webhook import HandleWebhook
 from application.idempotency import Idempotency
 from application.initiate_payment import InitiatePayment
@@ -31,7 +32,6 @@ from application.orders import CancelOrder, CreateOrder
 from application.queries import StoreQueries
 from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
 from application.verify_payment import ApplyReport, VerifyPayment
-from entrypoints.http.links import Links
 from entrypoints.settings import Settings
 
 
@@ -96,7 +96,7 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(UlidGenerator)
     secret = providers.Callable(_secret, settings)
     url_signer = providers.Singleton(signing.UrlSigner, secret)
-    links = providers.Singleton(Links, settings.provided.public_base_url, url_signer)
+    urls = providers.Singleton(ServiceUrls, settings.provided.public_base_url, url_signer)
     credentials = providers.Singleton(Credentials)
     phones = providers.Singleton(PhonenumbersNormalizer)
     payment_log = providers.Singleton(StructlogPaymentLog, settings.provided.log_dir)
@@ -115,9 +115,7 @@ class Container(containers.DeclarativeContainer):
         providers.Callable("{}/payment/webhook/sandbox/".format, settings.provided.public_base_url),
         http_client,
     )
-    sandbox_provider = providers.Singleton(
-        SandboxProvider, sandbox_operator, url_signer, settings.provided.public_base_url, clock
-    )
+    sandbox_provider = providers.Singleton(SandboxProvider, sandbox_operator, urls, clock)
     sandbox_authenticator = providers.Singleton(SandboxWebhookAuthenticator, sandbox_signer)
     provider_registry = providers.Singleton(
         providers_for, settings, sandbox_provider, sandbox_authenticator

@@ -26,7 +26,8 @@ import structlog
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from adapters.signing import HmacSignatureScheme, UrlSigner
+from adapters.signing import HmacSignatureScheme
+from adapters.urls import ServiceUrls
 from application.errors import MalformedWebhook, ProviderUnavailable, WebhookRejected
 from application.ports import Clock, StartResult, WebhookDelivery
 from domain.money import Money
@@ -37,7 +38,6 @@ from domain.provider_report import ProviderReport, ReportedStatus
 log = structlog.get_logger(__name__)
 
 SIGNATURE_HEADER = "Sandbox-Signature"
-PAGE_PURPOSE = "sandbox"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,19 +196,16 @@ class SandboxProvider:
     name = "sandbox"
     requires_phone = False
 
-    def __init__(
-        self, operator: SandboxOperator, urls: UrlSigner, base_url: str, clock: Clock
-    ) -> None:
-        self._operator, self._urls, self._base_url, self._clock = operator, urls, base_url, clock
+    def __init__(self, operator: SandboxOperator, urls: ServiceUrls, clock: Clock) -> None:
+        self._operator, self._urls, self._clock = operator, urls, clock
 
-    def page_url(self, payment_id: str) -> str:
-        token = self._urls.sign(PAGE_PURPOSE, payment_id)
-        return f"{self._base_url}/sandbox/pay/{payment_id}?token={token}"
+    def reference_for(self, payment_id: str) -> str | None:
+        return payment_id
 
     async def start(self, payment: Payment, order: Order) -> StartResult:
         scenario = await self._operator.open(payment)
         if scenario is MANUAL:
-            action = NextAction("redirect", url=self.page_url(payment.id))
+            action = NextAction("redirect", url=self._urls.sandbox_page(payment.id))
         else:
             action = NextAction("approve_on_phone", message="Confirm the payment on your phone")
         return StartResult(

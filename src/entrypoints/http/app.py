@@ -67,7 +67,7 @@ def _dependencies(container: Container) -> dict[str, Provide]:
     names = [
         "create_store", "rotate_api_key", "list_stores", "create_order", "cancel_order",
         "queries", "idempotency", "initiate_payment", "verify_payment", "handle_webhook",
-        "links", "sandbox_operator", "url_signer",
+        "urls", "sandbox_operator",
     ]  # fmt: skip
     deps = {name: use(getattr(container, name)) for name in names}
     deps["store"] = Provide(provide_store)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
+from adapters.urls import ServiceUrls
 from application.idempotency import Idempotency
 from application.orders import CancelOrder, CreateOrder, CreateOrderCommand
 from application.ports import OrderFilter, PageRequest
@@ -15,7 +16,6 @@ from domain.order import Customer, OrderItem, OrderStatus
 from domain.store import Store
 from entrypoints.http import presenters, wire
 from entrypoints.http.idempotent import idempotent
-from entrypoints.http.links import Links
 
 Limit = Annotated[int, Parameter(ge=1, le=100, description="Page size, 1 to 100")]
 Cursor = Annotated[str | None, Parameter(description="Id of the last item of the previous page")]
@@ -47,31 +47,31 @@ class OrderController(Controller):
         store: Store,
         create_order: CreateOrder,
         idempotency: Idempotency,
-        links: Links,
+        urls: ServiceUrls,
     ) -> Response[wire.OrderOut]:
         body = await request.body()
         data = wire.decode(body, wire.CreateOrderIn)
 
         async def run() -> Response[bytes]:
             order = await create_order(command(store.id, data))
-            out = presenters.order_out(order, [], links.checkout_url(order.id))
+            out = presenters.order_out(order, [], urls.checkout(order.id))
             return Response(wire.encode(out), status_code=201, media_type="application/json")
 
         return await idempotent(request, idempotency, store.id, body, run)  # type: ignore[return-value]
 
     @get("/{order_id:str}", summary="One order with its payments")
     async def read(
-        self, order_id: str, store: Store, queries: StoreQueries, links: Links
+        self, order_id: str, store: Store, queries: StoreQueries, urls: ServiceUrls
     ) -> wire.OrderOut:
         found = await queries.order(store.id, order_id)
-        return presenters.order_out(found.order, found.payments, links.checkout_url(order_id))
+        return presenters.order_out(found.order, found.payments, urls.checkout(order_id))
 
     @get("/", summary="List orders, newest first")
     async def search(
         self,
         store: Store,
         queries: StoreQueries,
-        links: Links,
+        urls: ServiceUrls,
         status: OrderStatus | None = None,
         reference: str | None = None,
         limit: Limit = 20,
@@ -80,11 +80,11 @@ class OrderController(Controller):
         page = await queries.orders(
             store.id, OrderFilter(status, reference), PageRequest(limit, starting_after)
         )
-        return presenters.order_list(page, links.checkout_url)
+        return presenters.order_list(page, urls.checkout)
 
     @post("/{order_id:str}/cancel", status_code=200, summary="Cancel an unpaid order")
     async def cancel(
-        self, order_id: str, store: Store, cancel_order: CancelOrder, links: Links
+        self, order_id: str, store: Store, cancel_order: CancelOrder, urls: ServiceUrls
     ) -> wire.OrderOut:
         order = await cancel_order(store.id, order_id)
-        return presenters.order_out(order, [], links.checkout_url(order.id))
+        return presenters.order_out(order, [], urls.checkout(order.id))

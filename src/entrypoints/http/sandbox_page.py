@@ -12,8 +12,8 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from msgspec import Struct
 
-from adapters.providers.sandbox import PAGE_PURPOSE, SandboxOperator
-from adapters.signing import UrlSigner
+from adapters.providers.sandbox import SandboxOperator
+from adapters.urls import SANDBOX_PAGE, ServiceUrls
 from application.errors import NotFound
 from domain.money import Money
 
@@ -32,10 +32,10 @@ class SandboxPageController(Controller):
         self,
         payment_id: str,
         sandbox_operator: SandboxOperator,
-        url_signer: UrlSigner,
+        urls: ServiceUrls,
         token: str = "",
     ) -> Template:
-        record = await _record(payment_id, token, sandbox_operator, url_signer)
+        record = await _record(payment_id, token, sandbox_operator, urls)
         amount = Money.of(record["amount"], record["currency"].strip())
         context = {
             "payment_id": payment_id,
@@ -53,21 +53,19 @@ class SandboxPageController(Controller):
         request: Request[Any, Any, Any],
         data: Annotated[Decision, Body(media_type=RequestEncodingType.URL_ENCODED)],
         sandbox_operator: SandboxOperator,
-        url_signer: UrlSigner,
+        urls: ServiceUrls,
     ) -> Redirect:
-        await _record(payment_id, data.token, sandbox_operator, url_signer)
+        await _record(payment_id, data.token, sandbox_operator, urls)
         await sandbox_operator.decide(payment_id, approve=data.decision == "approve")
         return Redirect(f"/sandbox/pay/{payment_id}?token={data.token}", status_code=303)
 
 
 async def _record(
-    payment_id: str, token: str, operator: SandboxOperator, signer: UrlSigner
+    payment_id: str, token: str, operator: SandboxOperator, urls: ServiceUrls
 ) -> dict[str, Any]:
     """The operator's record, or 404 when the token does not sign this payment."""
     record = (
-        await operator.record(payment_id)
-        if signer.verify(PAGE_PURPOSE, payment_id, token)
-        else None
+        await operator.record(payment_id) if urls.verify(SANDBOX_PAGE, payment_id, token) else None
     )
     if record is None:
         raise NotFound("unknown sandbox payment")

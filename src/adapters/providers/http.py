@@ -1,0 +1,86 @@
+"""What every provider client shares: explicit timeouts, the time of each call measured,
+and transport failures translated into `ProviderUnavailable` (outcome unknown)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+import httpx
+import structlog
+
+from application.errors import ProviderUnavailable
+
+log = structlog.get_logger(__name__)
+
+#: connect, read, write and pool timeouts of provider clients, in seconds.
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+class CallObserver(Protocol):
+    def observe(self, provider: str, operation: str, seconds: float, outcome: str) -> None:
+        """One provider call: `outcome` is the HTTP status, `timeout` or `network_error`."""
+        ...
+
+
+class LogObserver:
+    """Writes each call's duration to the logs (metrics subscribe here later)."""
+
+    def observe(self, provider: str, operation: str, seconds: float, outcome: str) -> None:
+        log.info(
+            "provider.call",
+            provider=provider,
+            operation=operation,
+            duration_ms=round(seconds * 1000, 1),
+            outcome=outcome,
+        )
+
+
+class ProviderHttp:
+    """One provider's HTTP client. Every request is timed and observed; a timeout or a
+    connection error raises `ProviderUnavailable`, never a failure of the payment."""
+
+    def __init__(
+        self, provider: str, client: httpx.AsyncClient, observer: CallObserver | None = None
+    ) -> None:
+        self.provider = provider
+        self._client = client
+        self._observer = observer or LogObserver()
+
+    async def request(self, operation: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        started = time.perf_counter()
+        try:
+            response = await self._client.request(method, url, **kwargs)
+        except httpx.TimeoutException as error:
+            self._observe(operation, started, "timeout")
+            raise ProviderUnavailable(f"{self.provider} {operation} timed out") from error
+        except httpx.TransportError as error:
+            self._observe(operation, started, "network_error")
+            raise ProviderUnavailable(f"{self.provider} {operation}: network error") from error
+        self._observe(operation, started, str(response.status_code))
+        return response
+
+    def _observe(self, operation: str, started: float, outcome: str) -> None:
+        elapsed = time.perf_counter() - started
+        self._observer.observe(self.provider, operation, elapsed, outcome)
+
+
+@asynccontextmanager
+async def provider_client(
+    base_url: str, timeout: httpx.Timeout = DEFAULT_TIMEOUT
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The one shared `httpx.AsyncClient` of a provider (a container resource)."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=timeout) as client:
+        yield client
+
+
+def error_body(response: httpx.Response) -> dict[str, Any]:
+    """A provider's error answer as data for the payment's history (never shown raw to a
+    customer): its JSON when it is JSON, else its text cut to 2,000 characters."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {"status": response.status_code, "text": response.text[:2000]}
+    return {"status": response.status_code, "body": body}
