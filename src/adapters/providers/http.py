@@ -69,10 +69,10 @@ class ProviderHttp:
 
 @asynccontextmanager
 async def provider_client(
-    base_url: str, timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    base_url: str, limits: httpx.Timeout = DEFAULT_TIMEOUT
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The one shared `httpx.AsyncClient` of a provider (a container resource)."""
-    async with httpx.AsyncClient(base_url=base_url, timeout=timeout) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=limits) as client:
         yield client
 
 
