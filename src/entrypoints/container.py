@@ -4,6 +4,8 @@ Tests override its providers (`container.x.override(...)`)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -18,6 +20,9 @@ from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.embedded import embedded_database_url
 from adapters.postgres.pool import close_pool, open_pool
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
+from adapters.providers import catalog
+from adapters.providers.deps import ProviderDeps
+from adapters.providers.http import LogObserver, provider_client
 from adapters.providers.registry import ProviderSet
 from adapters.providers.sandbox import (
     SandboxOperator,
@@ -32,6 +37,7 @@ from application.orders import CancelOrder, CreateOrder
 from application.queries import StoreQueries
 from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
 from application.verify_payment import ApplyReport, VerifyPayment
+from domain.payment import Payment
 from entrypoints.settings import Settings
 
 
@@ -59,11 +65,48 @@ async def sandbox_resource(
     await operator.close()
 
 
-def providers_for(settings: Settings, sandbox: SandboxProvider, sandbox_auth: Any) -> ProviderSet:
-    """The providers this configuration offers (the sandbox only in sandbox mode)."""
-    if not settings.is_sandbox:
-        return ProviderSet({}, {})
-    return ProviderSet({"sandbox": sandbox}, {"sandbox": sandbox_auth})
+async def provider_clients_resource(
+    settings: Settings,
+) -> AsyncIterator[dict[ModuleType, httpx.AsyncClient]]:
+    """One `httpx.AsyncClient` per configured real provider, closed at shutdown."""
+    async with AsyncExitStack() as stack:
+        clients = {}
+        for module, config in catalog.configured(settings.providers).items():
+            client = provider_client(config.base_url, config.timeout)
+            clients[module] = await stack.enter_async_context(client)
+        yield clients
+
+
+class PaymentLookup:
+    """Loads a payment by id in its own short transaction (for callback checks)."""
+
+    def __init__(self, uow: PostgresUnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self, payment_id: str) -> Payment | None:
+        async with self._uow() as uow:
+            return await uow.payments.get(payment_id)
+
+
+def providers_for(
+    settings: Settings,
+    sandbox: SandboxProvider,
+    sandbox_auth: SandboxWebhookAuthenticator,
+    clients: dict[ModuleType, httpx.AsyncClient],
+    urls: ServiceUrls,
+    clock: SystemClock,
+    lookup: PaymentLookup,
+) -> ProviderSet:
+    """The providers this configuration offers: each real provider whose settings are
+    complete, and the sandbox only in sandbox mode."""
+    offered: dict[str, Any] = {}
+    callbacks: dict[str, Any] = {}
+    if settings.is_sandbox:
+        offered["sandbox"], callbacks["sandbox"] = sandbox, sandbox_auth
+    for module, config in catalog.configured(settings.providers).items():
+        deps = ProviderDeps(clients[module], urls, clock, LogObserver(), lookup)
+        offered[module.NAME], callbacks[module.WEBHOOK] = module.build(config, deps)
+    return ProviderSet(offered, callbacks)
 
 
 class DatabaseProbe:
@@ -117,8 +160,17 @@ class Container(containers.DeclarativeContainer):
     )
     sandbox_provider = providers.Singleton(SandboxProvider, sandbox_operator, urls, clock)
     sandbox_authenticator = providers.Singleton(SandboxWebhookAuthenticator, sandbox_signer)
+    provider_clients = providers.Resource(provider_clients_resource, settings)
+    payment_lookup = providers.Singleton(PaymentLookup, uow)
     provider_registry = providers.Singleton(
-        providers_for, settings, sandbox_provider, sandbox_authenticator
+        providers_for,
+        settings,
+        sandbox_provider,
+        sandbox_authenticator,
+        provider_clients,
+        urls,
+        clock,
+        payment_lookup,
     )
 
     create_store = providers.Singleton(CreateStore, uow, ids, clock, credentials)

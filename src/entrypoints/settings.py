@@ -9,6 +9,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from adapters.providers import catalog
+
 SANDBOX_SECRET = "sandbox-insecure-secret-key-change-me"  # noqa: S105 - sandbox only
 SANDBOX_ADMIN_TOKEN = "sandbox-admin-token"  # noqa: S105 - sandbox only
 
@@ -88,3 +90,6 @@ def _check_production(settings: Settings) -> None:
         raise SettingsError("PAYMENTS_ADMIN_TOKEN must be set to at least 24 random characters")
     if not settings.database_url:
         raise SettingsError("DATABASE_URL is required in production")
+    problems = catalog.sandbox_problems(settings.providers)
+    if problems:
+        raise SettingsError("; ".join(problems))

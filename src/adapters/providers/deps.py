@@ -1,0 +1,31 @@
+"""What the container hands each real provider module when it builds its adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+
+from adapters.providers.http import CallObserver, ProviderHttp
+from adapters.urls import ServiceUrls
+from application.ports import Clock
+from domain.payment import Payment
+
+#: Loads one payment by id (any store), e.g. to compare Orange's `notif_token`.
+PaymentLookup = Callable[[str], Awaitable[Payment | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderDeps:
+    """`client` is this provider's own `httpx.AsyncClient` (timeouts set, base URL set to the
+    provider's configured base URL), closed by the container."""
+
+    client: httpx.AsyncClient
+    urls: ServiceUrls
+    clock: Clock
+    observer: CallObserver
+    payments: PaymentLookup
+
+    def http(self, provider: str) -> ProviderHttp:
+        return ProviderHttp(provider, self.client, self.observer)

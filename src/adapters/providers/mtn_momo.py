@@ -1,0 +1,17 @@
+"""Placeholder until the mtn_momo adapter lands: the provider is never configured."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+NAME = "mtn_momo"
+WEBHOOK = "mtn"
+
+
+def configure(env: Mapping[str, str]) -> Any:
+    return None
+
+
+def build(config: Any, deps: Any) -> Any:
+    raise NotImplementedError
