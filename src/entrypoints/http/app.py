@@ -12,7 +12,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.template.config import TemplateConfig
 
 from entrypoints.container import Container
-from entrypoints.http import ops, orders, payments, sandbox_page, stores, webhooks
+from entrypoints.http import ops, orders, pages, payments, sandbox_page, stores, webhooks
 from entrypoints.http.deps import provide_store, use
 from entrypoints.http.problems import handle_exception
 
@@ -34,6 +34,7 @@ def create_app(container: Container) -> Litestar:
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)
+    handlers.extend(pages.handlers(settings))
 
     async def start() -> None:
         await container.init_resources()  # type: ignore[misc]
@@ -45,6 +46,7 @@ def create_app(container: Container) -> Litestar:
         route_handlers=handlers,  # type: ignore[arg-type]
         dependencies=_dependencies(container),
         exception_handlers={Exception: handle_exception},
+        middleware=pages.middleware(settings),
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_API_BODY,
