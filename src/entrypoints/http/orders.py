@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from adapters.urls import ServiceUrls
 from application.idempotency import Idempotency
@@ -17,11 +18,13 @@ from domain.store import Store
 from entrypoints.http import presenters, wire
 from entrypoints.http.idempotent import idempotent
 
-Limit = Annotated[int, Parameter(ge=1, le=100, description="Page size, 1 to 100")]
-Cursor = Annotated[str | None, Parameter(description="Id of the last item of the previous page")]
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100")]
+Cursor = Annotated[
+    str | None, QueryParameter(description="Id of the last item of the previous page")
+]
 
 
-def command(store_id: str, data: wire.CreateOrderIn) -> CreateOrderCommand:
+def command(store_id: FromPath[str], data: wire.CreateOrderIn) -> CreateOrderCommand:
     customer = data.customer
     return CreateOrderCommand(
         store_id=store_id,
@@ -44,10 +47,10 @@ class OrderController(Controller):
     async def create(
         self,
         request: Request[Any, Any, Any],
-        store: Store,
-        create_order: CreateOrder,
-        idempotency: Idempotency,
-        urls: ServiceUrls,
+        store: NamedDependency[Store],
+        create_order: NamedDependency[CreateOrder],
+        idempotency: NamedDependency[Idempotency],
+        urls: NamedDependency[ServiceUrls],
     ) -> Response[wire.OrderOut]:
         body = await request.body()
         data = wire.decode(body, wire.CreateOrderIn)
@@ -61,7 +64,11 @@ class OrderController(Controller):
 
     @get("/{order_id:str}", summary="One order with its payments")
     async def read(
-        self, order_id: str, store: Store, queries: StoreQueries, urls: ServiceUrls
+        self,
+        order_id: FromPath[str],
+        store: NamedDependency[Store],
+        queries: NamedDependency[StoreQueries],
+        urls: NamedDependency[ServiceUrls],
     ) -> wire.OrderOut:
         found = await queries.order(store.id, order_id)
         return presenters.order_out(found.order, found.payments, urls.checkout(order_id))
@@ -69,11 +76,11 @@ class OrderController(Controller):
     @get("/", summary="List orders, newest first")
     async def search(
         self,
-        store: Store,
-        queries: StoreQueries,
-        urls: ServiceUrls,
-        status: OrderStatus | None = None,
-        reference: str | None = None,
+        store: NamedDependency[Store],
+        queries: NamedDependency[StoreQueries],
+        urls: NamedDependency[ServiceUrls],
+        status: FromQuery[OrderStatus | None] = None,
+        reference: FromQuery[str | None] = None,
         limit: Limit = 20,
         starting_after: Cursor = None,
     ) -> wire.OrderList:
@@ -84,7 +91,11 @@ class OrderController(Controller):
 
     @post("/{order_id:str}/cancel", status_code=200, summary="Cancel an unpaid order")
     async def cancel(
-        self, order_id: str, store: Store, cancel_order: CancelOrder, urls: ServiceUrls
+        self,
+        order_id: FromPath[str],
+        store: NamedDependency[Store],
+        cancel_order: NamedDependency[CancelOrder],
+        urls: NamedDependency[ServiceUrls],
     ) -> wire.OrderOut:
         order = await cancel_order(store.id, order_id)
         return presenters.order_out(order, [], urls.checkout(order.id))

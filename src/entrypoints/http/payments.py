@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 
 from application.idempotency import Idempotency
 from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
@@ -26,11 +28,11 @@ class StartPaymentController(Controller):
     @post("/", status_code=201, summary="Start a payment of the order")
     async def start(
         self,
-        order_id: str,
+        order_id: FromPath[str],
         request: Request[Any, Any, Any],
-        store: Store,
-        initiate_payment: InitiatePayment,
-        idempotency: Idempotency,
+        store: NamedDependency[Store],
+        initiate_payment: NamedDependency[InitiatePayment],
+        idempotency: NamedDependency[Idempotency],
     ) -> Response[wire.PaymentOut]:
         body = await request.body()
         data = wire.decode(body, wire.CreatePaymentIn)
@@ -50,17 +52,22 @@ class PaymentController(Controller):
     tags = ["Payments"]
 
     @get("/{payment_id:str}", summary="One payment")
-    async def read(self, payment_id: str, store: Store, queries: StoreQueries) -> wire.PaymentOut:
+    async def read(
+        self,
+        payment_id: FromPath[str],
+        store: NamedDependency[Store],
+        queries: NamedDependency[StoreQueries],
+    ) -> wire.PaymentOut:
         return presenters.payment_out(await queries.payment(store.id, payment_id))
 
     @get("/", summary="List payments, newest first")
     async def search(
         self,
-        store: Store,
-        queries: StoreQueries,
-        order_id: str | None = None,
-        status: PaymentStatus | None = None,
-        provider: str | None = None,
+        store: NamedDependency[Store],
+        queries: NamedDependency[StoreQueries],
+        order_id: FromQuery[str | None] = None,
+        status: FromQuery[PaymentStatus | None] = None,
+        provider: FromQuery[str | None] = None,
         limit: Limit = 20,
         starting_after: Cursor = None,
     ) -> wire.PaymentList:
@@ -70,12 +77,20 @@ class PaymentController(Controller):
 
     @post("/{payment_id:str}/verify", status_code=200, summary="Ask the provider now")
     async def verify(
-        self, payment_id: str, store: Store, verify_payment: VerifyPayment
+        self,
+        payment_id: FromPath[str],
+        store: NamedDependency[Store],
+        verify_payment: NamedDependency[VerifyPayment],
     ) -> wire.PaymentOut:
         payment = await verify_payment(payment_id, Source.VERIFICATION, store_id=store.id)
         return presenters.payment_out(payment)
 
     @get("/{payment_id:str}/events", summary="The payment's history, oldest first")
-    async def events(self, payment_id: str, store: Store, queries: StoreQueries) -> wire.EventList:
+    async def events(
+        self,
+        payment_id: FromPath[str],
+        store: NamedDependency[Store],
+        queries: NamedDependency[StoreQueries],
+    ) -> wire.EventList:
         history = await queries.history(store.id, payment_id)
         return wire.EventList(data=[presenters.event_out(e) for e in history])

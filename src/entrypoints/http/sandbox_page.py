@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from msgspec import Struct
 
@@ -30,10 +31,10 @@ class SandboxPageController(Controller):
     @get("/", name="sandbox_page")
     async def page(
         self,
-        payment_id: str,
-        sandbox_operator: SandboxOperator,
-        urls: ServiceUrls,
-        token: str = "",
+        payment_id: FromPath[str],
+        sandbox_operator: NamedDependency[SandboxOperator],
+        urls: NamedDependency[ServiceUrls],
+        token: FromQuery[str] = "",
     ) -> Template:
         record = await _record(payment_id, token, sandbox_operator, urls)
         amount = Money.of(record["amount"], record["currency"].strip())
@@ -49,11 +50,11 @@ class SandboxPageController(Controller):
     @post("/", status_code=303)
     async def decide(
         self,
-        payment_id: str,
+        payment_id: FromPath[str],
         request: Request[Any, Any, Any],
         data: Annotated[Decision, Body(media_type=RequestEncodingType.URL_ENCODED)],
-        sandbox_operator: SandboxOperator,
-        urls: ServiceUrls,
+        sandbox_operator: NamedDependency[SandboxOperator],
+        urls: NamedDependency[ServiceUrls],
     ) -> Redirect:
         await _record(payment_id, data.token, sandbox_operator, urls)
         await sandbox_operator.decide(payment_id, approve=data.decision == "approve")
@@ -61,7 +62,10 @@ class SandboxPageController(Controller):
 
 
 async def _record(
-    payment_id: str, token: str, operator: SandboxOperator, urls: ServiceUrls
+    payment_id: FromPath[str],
+    token: str,
+    operator: SandboxOperator,
+    urls: NamedDependency[ServiceUrls],
 ) -> dict[str, Any]:
     """The operator's record, or 404 when the token does not sign this payment."""
     record = (

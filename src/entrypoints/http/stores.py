@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from application.ports import PageRequest
 from application.stores import CreateStore, CreateStoreCommand, ListStores, RotateApiKey
@@ -20,7 +22,7 @@ class StoreAdminController(Controller):
 
     @post("/", status_code=201, summary="Create a store; its API key is shown once")
     async def create(
-        self, request: Request[Any, Any, Any], create_store: CreateStore
+        self, request: Request[Any, Any, Any], create_store: NamedDependency[CreateStore]
     ) -> wire.NewStoreOut:
         data = wire.decode(await request.body(), wire.CreateStoreIn)
         new = await create_store(CreateStoreCommand(data.name, data.notification_url))
@@ -28,10 +30,15 @@ class StoreAdminController(Controller):
 
     @get("/", summary="List stores")
     async def search(
-        self, list_stores: ListStores, limit: Limit = 20, starting_after: Cursor = None
+        self,
+        list_stores: NamedDependency[ListStores],
+        limit: Limit = 20,
+        starting_after: Cursor = None,
     ) -> wire.StoreList:
         return presenters.store_list(await list_stores(PageRequest(limit, starting_after)))
 
     @post("/{store_id:str}/rotate-key", status_code=200, summary="Replace the store's API key")
-    async def rotate(self, store_id: str, rotate_api_key: RotateApiKey) -> wire.NewStoreOut:
+    async def rotate(
+        self, store_id: FromPath[str], rotate_api_key: NamedDependency[RotateApiKey]
+    ) -> wire.NewStoreOut:
         return presenters.new_store_out(await rotate_api_key(store_id))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, route
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from application.handle_webhook import HandleWebhook
 from entrypoints.http import wire
@@ -22,7 +24,9 @@ MAX_WEBHOOK_BODY = 64 * 1024
     summary="A provider's callback",
 )
 async def receive_webhook(
-    provider: str, request: Request[Any, Any, Any], handle_webhook: HandleWebhook
+    provider: FromPath[str],
+    request: Request[Any, Any, Any],
+    handle_webhook: NamedDependency[HandleWebhook],
 ) -> wire.Received:
     """200 once the delivery is stored (a duplicate too); 401 when its authentication fails;
     400 when it cannot be read; 413 above 64 KiB."""
