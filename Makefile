@@ -7,8 +7,9 @@ UV := .uv/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run migrate test unit integration lint format clean
+.PHONY: install browser run migrate test unit integration lint format clean
 
 install: $(VENV)/.installed
 
@@ -27,7 +28,11 @@ run: install
 migrate: install
 	$(BIN)/payments migrate
 
-test: lint
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+browser:
+	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
+test: lint browser
 	$(BIN)/pytest
 
 unit: install
