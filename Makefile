@@ -1,7 +1,10 @@
 # `make run` serves the service on http://localhost:8000 with an embedded PostgreSQL and the
 # sandbox provider; `make test` runs every check and test. Both install what they need first.
 
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || echo python3)
+# The first of python3.12, python3.11, python3 that runs and is 3.11 or 3.12 (pgserver's wheels).
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	$$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 13))' 2>/dev/null \
+	&& { $$p -c 'import sys; print(sys.executable)'; break; }; done)
 UV_VERSION := 0.13.8
 UV := .uv/bin/uv
 VENV := .venv
@@ -14,6 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 install: $(VENV)/.installed
 
 $(UV):
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or 3.12 is needed (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv .uv
 	.uv/bin/pip install --quiet uv==$(UV_VERSION)
 
