@@ -17,6 +17,7 @@ class ApplyReport:
 
     A payment that succeeds pays its order, or is flagged `needs_refund` when the order was
     already settled. An illegal move is refused, logged as an anomaly, and changes nothing.
+    A report that changes nothing (a duplicate) writes nothing.
     """
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, log: PaymentLog) -> None:
@@ -33,8 +34,9 @@ class ApplyReport:
                 order = await uow.orders.get(payment.store_id, payment.order_id, for_update=True)
                 if order is not None:
                     settle(order, payment, at, source)
-                    await uow.orders.save(order)
-            changes = await save_payment(uow, payment)
+                    if order.events:  # an order already settled is not rewritten
+                        await uow.orders.save(order)
+            changes = await save_payment(uow, payment) if payment.events else []
             await uow.commit()
         log_changes(self._log, payment, changes)
         if outcome is Outcome.REFUSED:
