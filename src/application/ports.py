@@ -72,6 +72,49 @@ class WebhookDelivery:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredDelivery:
+    """A delivery in the inbox that still has to be processed."""
+
+    id: str
+    delivery: WebhookDelivery
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryAttempt:
+    """One try to deliver a notification to a store: a status code, or the error."""
+
+    at: datetime
+    url: str
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+    @property
+    def delivered(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """An event announced to a store (the outbox row), with its delivery state:
+    `pending`, `delivered`, `failed` (gave up) or `no_endpoint`."""
+
+    id: str
+    store_id: str
+    type: str
+    subject_id: str
+    body: bytes
+    created_at: datetime
+    state: str
+    attempts: int
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredResponse:
     status: int
     body: bytes
@@ -144,6 +187,10 @@ class StoreRepository(Protocol):
 
 
 class OrderRepository(Protocol):
+    async def expired_ids(self, now: datetime, limit: int) -> list[tuple[str, str]]:
+        """(store id, order id) of orders waiting for payment past their time-to-live."""
+        ...
+
     async def add(self, order: Order) -> None:
         """Insert the order and its recorded events."""
         ...
@@ -192,6 +239,55 @@ class WebhookInbox(Protocol):
 
     async def mark_processed(self, delivery_id: str, at: datetime, outcome: str) -> None: ...
 
+    async def claim_unprocessed(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[StoredDelivery]:
+        """Deliveries due for (another) processing attempt, leased until `lease_until` so
+        that no other worker takes them meanwhile."""
+        ...
+
+    async def defer(self, delivery_id: str, next_attempt_at: datetime, error: str) -> None: ...
+
+
+class ReconciliationSchedule(Protocol):
+    """When each open payment is next checked with its provider."""
+
+    async def plan(self, payment_id: str, at: datetime | None, attempts: int) -> None:
+        """Next check at `at` (None: never again); `attempts` checks were made so far."""
+        ...
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[tuple[str, int]]:
+        """(payment id, attempts) of payments whose check is due, leased meanwhile."""
+        ...
+
+
+class NotificationOutbox(Protocol):
+    """Notifications are written by the repositories with the changes they announce."""
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Notification]: ...
+
+    async def record_attempt(
+        self,
+        notification_id: str,
+        attempt: DeliveryAttempt | None,
+        state: str,
+        next_attempt_at: datetime | None,
+    ) -> None:
+        """Store the attempt (when one was made) and the new delivery state."""
+        ...
+
+    async def search(self, store_id: str, page: PageRequest) -> Page[Notification]: ...
+
+    async def history(self, notification_id: str) -> list[DeliveryAttempt]: ...
+
+    async def redeliver(self, store_id: str, notification_id: str, at: datetime) -> bool:
+        """Send the store's notification again from `at`; False when it is not the store's."""
+        ...
+
 
 class IdempotencyRepository(Protocol):
     async def claim(
@@ -216,6 +312,8 @@ class UnitOfWork(Protocol):
     payments: PaymentRepository
     webhooks: WebhookInbox
     idempotency: IdempotencyRepository
+    schedule: ReconciliationSchedule
+    notifications: NotificationOutbox
 
     async def __aenter__(self) -> Self: ...
 
@@ -255,6 +353,21 @@ class PaymentProvider(Protocol):
     async def fetch_status(self, payment: Payment) -> ProviderReport:
         """Ask the provider's own API. Raises `ProviderUnavailable` when it cannot answer."""
         ...
+
+
+class NotificationSender(Protocol):
+    async def send(self, url: str, body: bytes, secret: str) -> DeliveryAttempt:
+        """POST `body` signed with `Payments-Signature`; never raises for HTTP failures."""
+        ...
+
+
+class Metrics(Protocol):
+    """Counters the use cases feed (Prometheus behind the adapter)."""
+
+    def double_payment(self, provider: str) -> None: ...
+    def reconciliation_error(self, provider: str) -> None: ...
+    def notification_delivery(self, outcome: str) -> None: ...
+    def payment_final(self, provider: str, status: str, failure_code: str | None) -> None: ...
 
 
 class WebhookAuthenticator(Protocol):

@@ -67,6 +67,7 @@ class Order:
     country: str | None = None
     paid_at: datetime | None = None
     paid_by: str | None = None
+    expires_at: datetime | None = None
     version: int = 0
     events: list[DomainEvent] = field(default_factory=list)
 
@@ -84,6 +85,7 @@ class Order:
         items: tuple[OrderItem, ...] = (),
         metadata: dict[str, str] | None = None,
         country: str | None = None,
+        expires_at: datetime | None = None,
     ) -> Order:
         if not amount.is_positive:
             raise InvalidAmount("amount must be greater than zero")
@@ -102,6 +104,7 @@ class Order:
             items=items,
             metadata=dict(metadata or {}),
             country=country,
+            expires_at=expires_at,
         )
         order._record("order.created", at, Source.API, None)
         return order

@@ -87,6 +87,7 @@ class Payment:
     flagged_reason: str | None = None
     next_action: NextAction | None = None
     succeeded_at: datetime | None = None
+    expires_at: datetime | None = None
     version: int = 0
     events: list[DomainEvent] = field(default_factory=list)
 
@@ -102,6 +103,7 @@ class Payment:
         at: datetime,
         phone: str | None = None,
         reference: str | None = None,
+        expires_at: datetime | None = None,
         source: Source = Source.API,
     ) -> Payment:
         """A new attempt, `created`. `reference` is the provider's id for it when we choose
@@ -117,9 +119,14 @@ class Payment:
             updated_at=at,
             phone=phone,
             provider_reference=reference,
+            expires_at=expires_at,
         )
         payment._record("payment.created", at, source, None, {})
         return payment
+
+    def is_past_ttl(self, now: datetime) -> bool:
+        """The time-to-live has passed: an open payment may now be expired."""
+        return self.expires_at is not None and now >= self.expires_at
 
     @property
     def is_final(self) -> bool:
@@ -201,6 +208,8 @@ class Payment:
             if self.status is S.CREATED:
                 self.mark_pending(at, source, data=raw)
             return _changed(self.mark_succeeded(at, source, data=raw))
+        if report.status is ReportedStatus.FAILED and self.status is S.EXPIRED:
+            return Outcome.UNCHANGED  # the provider gave up too: nothing new
         if report.status is ReportedStatus.FAILED:
             changed = self.mark_failed(
                 at, source, code=report.failure_code, message=report.failure_message, data=raw

@@ -17,8 +17,10 @@ from adapters.clock import SystemClock
 from adapters.ids import UlidGenerator
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
+from adapters.postgres.checkout import PostgresOrderLocator
 from adapters.postgres.embedded import embedded_database_url
 from adapters.postgres.pool import close_pool, open_pool
+from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers import catalog
 from adapters.providers.deps import ProviderDeps
@@ -29,12 +31,15 @@ from adapters.providers.sandbox import (
     SandboxProvider,
     SandboxWebhookAuthenticator,
 )
+from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
+from application.checkout import CheckoutQueries
 from application.handle_webhook import HandleWebhook
 from application.idempotency import Idempotency
 from application.initiate_payment import InitiatePayment
 from application.orders import CancelOrder, CreateOrder
 from application.queries import StoreQueries
+from application.stats import StoreStats
 from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
 from application.verify_payment import ApplyReport, VerifyPayment
 from domain.payment import Payment
@@ -146,7 +151,8 @@ class Container(containers.DeclarativeContainer):
 
     pool = providers.Resource(pool_resource, settings)
     http_client = providers.Resource(http_resource)
-    uow = providers.Singleton(PostgresUnitOfWorkFactory, pool, ids)
+    snapshots = providers.Singleton(Snapshots, urls)
+    uow = providers.Singleton(PostgresUnitOfWorkFactory, pool, ids, snapshots)
     database_probe = providers.Singleton(DatabaseProbe, pool)
 
     sandbox_signer = providers.Singleton(signing.HmacSignatureScheme, secret, b"", 300, clock)
@@ -189,3 +195,8 @@ class Container(containers.DeclarativeContainer):
     handle_webhook = providers.Singleton(
         HandleWebhook, uow, provider_registry, verify_payment, clock
     )
+
+    order_locator = providers.Singleton(PostgresOrderLocator, pool)
+    checkout = providers.Singleton(CheckoutQueries, uow, order_locator)
+    stats_reader = providers.Singleton(PostgresStatsReader, pool)
+    store_stats = providers.Singleton(StoreStats, stats_reader, clock)

@@ -22,7 +22,7 @@ from tests.builders import (
 
 from adapters.postgres.embedded import create_database, drop_database
 from adapters.postgres.errors import ConcurrentUpdate
-from adapters.postgres.migrate import apply_migrations
+from adapters.postgres.migrate import MIGRATIONS_DIR, apply_migrations
 from adapters.postgres.uow import PostgresUnitOfWork, PostgresUnitOfWorkFactory
 from application.errors import DatabaseUnavailable
 from application.ports import (
@@ -496,6 +496,13 @@ async def test_idempotency_keys_expire_after_24_hours(
 # -- migrations ----------------------------------------------------------------------------
 
 
+ALL_MIGRATIONS = sorted(
+    path.name.split(".")[0]
+    for path in MIGRATIONS_DIR.iterdir()
+    if path.suffix in (".sql", ".py") and ".rollback." not in path.name
+)
+
+
 def test_apply_migrations_twice_applies_nothing_the_second_time(database_url: str) -> None:
     assert apply_migrations(database_url) == []
 
@@ -509,4 +516,4 @@ async def test_concurrent_apply_migrations_apply_once(database_url: str) -> None
         )
     finally:
         drop_database(database_url, name)
-    assert sorted(results) == [[], ["0001_initial"]]
+    assert sorted(results) == [[], ALL_MIGRATIONS]

@@ -228,7 +228,7 @@ APPLY: dict[tuple[PaymentStatus, ReportedStatus], tuple[Outcome, PaymentStatus]]
     (S.FAILED, R.UNKNOWN): (Outcome.UNCHANGED, S.FAILED),
     (S.EXPIRED, R.PENDING): (Outcome.UNCHANGED, S.EXPIRED),
     (S.EXPIRED, R.SUCCEEDED): (Outcome.CHANGED, S.SUCCEEDED),
-    (S.EXPIRED, R.FAILED): (Outcome.REFUSED, S.EXPIRED),
+    (S.EXPIRED, R.FAILED): (Outcome.UNCHANGED, S.EXPIRED),  # the provider gave up too
     (S.EXPIRED, R.UNKNOWN): (Outcome.UNCHANGED, S.EXPIRED),
     (S.CANCELLED, R.PENDING): (Outcome.UNCHANGED, S.CANCELLED),
     (S.CANCELLED, R.SUCCEEDED): (Outcome.REFUSED, S.CANCELLED),

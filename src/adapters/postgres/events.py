@@ -26,13 +26,16 @@ VALUES (%(id)s, %(subject_id)s, %(type)s, %(from_status)s, %(to_status)s, %(sour
 
 async def append_events(
     conn: AsyncConnection[Any], query: str, ids: IdGenerator, events: list[DomainEvent]
-) -> None:
-    """Insert `events` in their order (the table's `seq` keeps it), then empty the list."""
+) -> list[tuple[str, DomainEvent]]:
+    """Insert `events` in their order (the table's `seq` keeps it), then empty the list.
+    Returns them with their new ids."""
     if not events:
-        return
+        return []
+    recorded = [(ids.new("evt"), event) for event in events]
     async with conn.cursor() as cur:
-        await cur.executemany(query, [_params(ids.new("evt"), event) for event in events])
+        await cur.executemany(query, [_params(event_id, event) for event_id, event in recorded])
     events.clear()
+    return recorded
 
 
 def _params(event_id: str, event: DomainEvent) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -11,6 +12,7 @@ from psycopg.types.json import Jsonb
 
 from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.events import INSERT_ORDER_EVENT, append_events
+from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.paging import page_params, page_query, to_page
 from application.ports import IdGenerator, OrderFilter, Page, PageRequest
 from domain.money import Currency, Money
@@ -18,15 +20,16 @@ from domain.order import Customer, Order, OrderItem, OrderStatus
 
 _COLUMNS = """
     id, store_id, reference, status, amount, currency, description, customer, items, metadata,
-    country, paid_at, paid_by, created_at, updated_at, version
+    country, paid_at, paid_by, expires_at, created_at, updated_at, version
 """
 
 INSERT = """
 INSERT INTO orders (id, store_id, reference, status, amount, currency, description, customer,
-                    items, metadata, country, paid_at, paid_by, created_at, updated_at, version)
+                    items, metadata, country, paid_at, paid_by, expires_at, created_at, updated_at,
+                    version)
 VALUES (%(id)s, %(store_id)s, %(reference)s, %(status)s, %(amount)s, %(currency)s,
         %(description)s, %(customer)s, %(items)s, %(metadata)s, %(country)s, %(paid_at)s,
-        %(paid_by)s, %(created_at)s, %(updated_at)s, %(version)s)
+        %(paid_by)s, %(expires_at)s, %(created_at)s, %(updated_at)s, %(version)s)
 """
 
 SELECT = f"SELECT {_COLUMNS} FROM orders WHERE store_id = %(store_id)s AND id = %(id)s"
@@ -39,22 +42,40 @@ UPDATE = """
 UPDATE orders
 SET reference = %(reference)s, status = %(status)s, description = %(description)s,
     customer = %(customer)s, items = %(items)s, metadata = %(metadata)s, country = %(country)s,
-    paid_at = %(paid_at)s, paid_by = %(paid_by)s, updated_at = %(updated_at)s,
-    version = version + 1
+    paid_at = %(paid_at)s, paid_by = %(paid_by)s, expires_at = %(expires_at)s,
+    updated_at = %(updated_at)s, version = version + 1
 WHERE id = %(id)s AND version = %(version)s
+"""
+
+SELECT_EXPIRED = """
+SELECT store_id, id FROM orders
+WHERE status = 'pending_payment' AND expires_at <= %(now)s
+ORDER BY expires_at
+LIMIT %(limit)s
 """
 
 _FILTERS = {"status": "status = %(status)s", "reference": "reference = %(reference)s"}
 
 
 class PostgresOrderRepository:
-    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator) -> None:
+    def __init__(
+        self, conn: AsyncConnection[Any], ids: IdGenerator, outbox: PostgresNotificationOutbox
+    ) -> None:
         self._conn = conn
         self._ids = ids
+        self._outbox = outbox
+
+    async def expired_ids(self, now: datetime, limit: int) -> list[tuple[str, str]]:
+        cur = await self._conn.execute(SELECT_EXPIRED, {"now": now, "limit": limit})
+        return [(str(row[0]), str(row[1])) for row in await cur.fetchall()]
 
     async def add(self, order: Order) -> None:
         await self._conn.execute(INSERT, _to_params(order))
-        await append_events(self._conn, INSERT_ORDER_EVENT, self._ids, order.events)
+        await self._append_events(order)
+
+    async def _append_events(self, order: Order) -> None:
+        recorded = await append_events(self._conn, INSERT_ORDER_EVENT, self._ids, order.events)
+        await self._outbox.announce_order(order, recorded)
 
     async def get(self, store_id: str, order_id: str, *, for_update: bool = False) -> Order | None:
         query = SELECT_FOR_UPDATE if for_update else SELECT
@@ -68,7 +89,7 @@ class PostgresOrderRepository:
         if cur.rowcount != 1:
             raise ConcurrentUpdate("orders", order.id, order.version)
         order.version += 1
-        await append_events(self._conn, INSERT_ORDER_EVENT, self._ids, order.events)
+        await self._append_events(order)
 
     async def search(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]:
         given = {"status": filters.status, "reference": filters.reference}
@@ -97,6 +118,7 @@ def _to_params(order: Order) -> dict[str, Any]:
         "country": order.country,
         "paid_at": order.paid_at,
         "paid_by": order.paid_by,
+        "expires_at": order.expires_at,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
         "version": order.version,
@@ -118,6 +140,7 @@ def _to_order(row: dict[str, Any]) -> Order:
         country=row["country"],
         paid_at=row["paid_at"],
         paid_by=row["paid_by"],
+        expires_at=row["expires_at"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         version=row["version"],

@@ -11,6 +11,7 @@ from psycopg.types.json import Jsonb
 
 from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_recorded_event
+from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.paging import page_params, page_query, to_page
 from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
 from domain.money import Currency, Money
@@ -19,18 +20,19 @@ from domain.payment import NextAction, Payment, PaymentStatus
 _COLUMNS = """
     id, order_id, store_id, provider, status, amount, currency, phone, provider_reference,
     provider_data, failure_code, failure_message, needs_refund, late_success, flagged_reason,
-    next_action, created_at, updated_at, succeeded_at, version
+    next_action, created_at, updated_at, succeeded_at, expires_at, version
 """
 
 INSERT = """
 INSERT INTO payments (id, order_id, store_id, provider, status, amount, currency, phone,
                       provider_reference, provider_data, failure_code, failure_message,
                       needs_refund, late_success, flagged_reason, next_action, created_at,
-                      updated_at, succeeded_at, version)
+                      updated_at, succeeded_at, expires_at, version)
 VALUES (%(id)s, %(order_id)s, %(store_id)s, %(provider)s, %(status)s, %(amount)s, %(currency)s,
         %(phone)s, %(provider_reference)s, %(provider_data)s, %(failure_code)s,
         %(failure_message)s, %(needs_refund)s, %(late_success)s, %(flagged_reason)s,
-        %(next_action)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(version)s)
+        %(next_action)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(expires_at)s,
+        %(version)s)
 """
 
 SELECT = f"SELECT {_COLUMNS} FROM payments WHERE id = %(id)s"
@@ -50,7 +52,7 @@ SET status = %(status)s, phone = %(phone)s, provider_reference = %(provider_refe
     failure_message = %(failure_message)s, needs_refund = %(needs_refund)s,
     late_success = %(late_success)s, flagged_reason = %(flagged_reason)s,
     next_action = %(next_action)s, updated_at = %(updated_at)s,
-    succeeded_at = %(succeeded_at)s, version = version + 1
+    succeeded_at = %(succeeded_at)s, expires_at = %(expires_at)s, version = version + 1
 WHERE id = %(id)s AND version = %(version)s
 """
 
@@ -69,13 +71,16 @@ _FILTERS = {
 
 
 class PostgresPaymentRepository:
-    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator) -> None:
+    def __init__(
+        self, conn: AsyncConnection[Any], ids: IdGenerator, outbox: PostgresNotificationOutbox
+    ) -> None:
         self._conn = conn
         self._ids = ids
+        self._outbox = outbox
 
     async def add(self, payment: Payment) -> None:
         await self._conn.execute(INSERT, _to_params(payment))
-        await append_events(self._conn, INSERT_PAYMENT_EVENT, self._ids, payment.events)
+        await self._append_events(payment)
 
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
         query = SELECT_FOR_UPDATE if for_update else SELECT
@@ -89,7 +94,11 @@ class PostgresPaymentRepository:
         if cur.rowcount != 1:
             raise ConcurrentUpdate("payments", payment.id, payment.version)
         payment.version += 1
-        await append_events(self._conn, INSERT_PAYMENT_EVENT, self._ids, payment.events)
+        await self._append_events(payment)
+
+    async def _append_events(self, payment: Payment) -> None:
+        recorded = await append_events(self._conn, INSERT_PAYMENT_EVENT, self._ids, payment.events)
+        await self._outbox.announce_payment(payment, recorded)
 
     async def for_order(self, order_id: str) -> list[Payment]:
         return await self._all(SELECT_FOR_ORDER, {"order_id": order_id})
@@ -146,6 +155,7 @@ def _to_params(payment: Payment) -> dict[str, Any]:
         "created_at": payment.created_at,
         "updated_at": payment.updated_at,
         "succeeded_at": payment.succeeded_at,
+        "expires_at": payment.expires_at,
         "version": payment.version,
     }
 
@@ -171,5 +181,6 @@ def _to_payment(row: dict[str, Any]) -> Payment:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         succeeded_at=row["succeeded_at"],
+        expires_at=row["expires_at"],
         version=row["version"],
     )

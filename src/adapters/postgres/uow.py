@@ -10,16 +10,20 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from adapters.postgres.idempotency import PostgresIdempotencyRepository
+from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.orders import PostgresOrderRepository
 from adapters.postgres.payments import PostgresPaymentRepository
+from adapters.postgres.schedule import PostgresReconciliationSchedule
 from adapters.postgres.stores import PostgresStoreRepository
 from adapters.postgres.webhooks import PostgresWebhookInbox
+from adapters.snapshots import Snapshots
 from application.errors import DatabaseUnavailable
 from application.ports import (
     IdempotencyRepository,
     IdGenerator,
     OrderRepository,
     PaymentRepository,
+    ReconciliationSchedule,
     StoreRepository,
     WebhookInbox,
 )
@@ -37,10 +41,15 @@ class PostgresUnitOfWork:
     payments: PaymentRepository
     webhooks: WebhookInbox
     idempotency: IdempotencyRepository
+    schedule: ReconciliationSchedule
+    notifications: PostgresNotificationOutbox
 
-    def __init__(self, pool: AsyncConnectionPool[Any], ids: IdGenerator) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool[Any], ids: IdGenerator, snapshots: Snapshots | None = None
+    ) -> None:
         self._pool = pool
         self._ids = ids
+        self._snapshots = snapshots or Snapshots()
         self._conn: AsyncConnection[Any] | None = None
 
     async def __aenter__(self) -> Self:
@@ -49,9 +58,11 @@ class PostgresUnitOfWork:
         except _UNAVAILABLE as error:
             raise DatabaseUnavailable("no database connection") from error
         self._conn = conn
+        self.notifications = outbox = PostgresNotificationOutbox(conn, self._snapshots)
         self.stores = PostgresStoreRepository(conn)
-        self.orders = PostgresOrderRepository(conn, self._ids)
-        self.payments = PostgresPaymentRepository(conn, self._ids)
+        self.orders = PostgresOrderRepository(conn, self._ids, outbox)
+        self.payments = PostgresPaymentRepository(conn, self._ids, outbox)
+        self.schedule = PostgresReconciliationSchedule(conn)
         self.webhooks = PostgresWebhookInbox(conn, self._ids)
         self.idempotency = PostgresIdempotencyRepository(conn)
         return self
@@ -86,9 +97,12 @@ class PostgresUnitOfWork:
 
 
 class PostgresUnitOfWorkFactory:
-    def __init__(self, pool: AsyncConnectionPool[Any], ids: IdGenerator) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool[Any], ids: IdGenerator, snapshots: Snapshots | None = None
+    ) -> None:
         self._pool = pool
         self._ids = ids
+        self._snapshots = snapshots
 
     def __call__(self) -> PostgresUnitOfWork:
-        return PostgresUnitOfWork(self._pool, self._ids)
+        return PostgresUnitOfWork(self._pool, self._ids, self._snapshots)

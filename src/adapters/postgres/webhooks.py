@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from application.ports import IdGenerator, WebhookDelivery
+from application.ports import IdGenerator, StoredDelivery, WebhookDelivery
 
 INSERT = """
 INSERT INTO webhook_deliveries (id, provider, event_id, payment_id, headers, body, received_at)
@@ -23,6 +24,32 @@ UPDATE webhook_deliveries
 SET processed_at = %(at)s, outcome = %(outcome)s, attempts = attempts + 1
 WHERE id = %(id)s
 """
+
+
+CLAIM = """
+UPDATE webhook_deliveries d
+SET next_attempt_at = %(lease_until)s
+FROM (
+    SELECT id FROM webhook_deliveries
+    WHERE processed_at IS NULL
+      AND ((next_attempt_at IS NULL AND received_at <= %(stale_before)s)
+           OR next_attempt_at <= %(now)s)
+    ORDER BY received_at
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+) due
+WHERE d.id = due.id
+RETURNING d.id, d.provider, d.event_id, d.payment_id, d.headers, d.body, d.attempts
+"""
+
+DEFER = """
+UPDATE webhook_deliveries
+SET next_attempt_at = %(next_attempt_at)s, attempts = attempts + 1, last_error = %(error)s
+WHERE id = %(id)s
+"""
+
+#: A delivery stored this long ago and still unprocessed was lost by its process.
+INLINE_GRACE = timedelta(seconds=30)
 
 
 class PostgresWebhookInbox:
@@ -48,3 +75,31 @@ class PostgresWebhookInbox:
 
     async def mark_processed(self, delivery_id: str, at: datetime, outcome: str) -> None:
         await self._conn.execute(MARK_PROCESSED, {"id": delivery_id, "at": at, "outcome": outcome})
+
+    async def claim_unprocessed(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[StoredDelivery]:
+        params = {
+            "now": now,
+            "stale_before": now - INLINE_GRACE,
+            "lease_until": lease_until,
+            "limit": limit,
+        }
+        async with self._conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(CLAIM, params)
+            return [_to_stored(row) for row in await cur.fetchall()]
+
+    async def defer(self, delivery_id: str, next_attempt_at: datetime, error: str) -> None:
+        params = {"id": delivery_id, "next_attempt_at": next_attempt_at, "error": error}
+        await self._conn.execute(DEFER, params)
+
+
+def _to_stored(row: dict[str, Any]) -> StoredDelivery:
+    delivery = WebhookDelivery(
+        provider=row["provider"],
+        event_id=row["event_id"],
+        payment_id=row["payment_id"],
+        body=bytes(row["body"]),
+        headers=row["headers"],
+    )
+    return StoredDelivery(id=row["id"], delivery=delivery, attempts=row["attempts"])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
-from adapters.phones import mask_phone
+import msgspec
+
+from adapters.snapshots import order_object, payment_object, timestamp
 from application.ports import Page, RecordedEvent
 from application.stores import NewStore
 from domain.order import Order
@@ -14,65 +15,12 @@ from domain.store import Store
 from entrypoints.http import wire
 
 
-def timestamp(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
-def _ts(value: datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")
-
-
 def payment_out(payment: Payment) -> wire.PaymentOut:
-    action = payment.next_action
-    return wire.PaymentOut(
-        id=payment.id,
-        order_id=payment.order_id,
-        store_id=payment.store_id,
-        provider=payment.provider,
-        status=payment.status.value,
-        amount=payment.amount.amount,
-        currency=payment.amount.currency.value,
-        phone=mask_phone(payment.phone),
-        provider_reference=payment.provider_reference,
-        failure_code=payment.failure_code,
-        failure_message=payment.failure_message,
-        needs_refund=payment.needs_refund,
-        late_success=payment.late_success,
-        flagged_reason=payment.flagged_reason,
-        next_action=wire.NextActionOut(type=action.type, url=action.url, message=action.message)
-        if action
-        else None,
-        created_at=_ts(payment.created_at),
-        updated_at=_ts(payment.updated_at),
-        succeeded_at=timestamp(payment.succeeded_at),
-    )
+    return msgspec.convert(payment_object(payment), wire.PaymentOut)
 
 
 def order_out(order: Order, payments: list[Payment], checkout_url: str) -> wire.OrderOut:
-    customer = order.customer
-    return wire.OrderOut(
-        id=order.id,
-        store_id=order.store_id,
-        reference=order.reference,
-        status=order.status.value,
-        amount=order.amount.amount,
-        currency=order.amount.currency.value,
-        description=order.description,
-        customer=wire.CustomerOut(name=customer.name, phone=customer.phone, email=customer.email)
-        if customer
-        else None,
-        items=[
-            wire.ItemOut(name=i.name, quantity=i.quantity, unit_amount=i.unit_amount)
-            for i in order.items
-        ],
-        metadata=dict(order.metadata),
-        country=order.country,
-        checkout_url=checkout_url,
-        payments=[payment_out(p) for p in payments],
-        paid_at=timestamp(order.paid_at),
-        created_at=_ts(order.created_at),
-        updated_at=_ts(order.updated_at),
-    )
+    return msgspec.convert(order_object(order, payments, checkout_url), wire.OrderOut)
 
 
 def event_out(recorded: RecordedEvent) -> wire.EventOut:
@@ -84,7 +32,7 @@ def event_out(recorded: RecordedEvent) -> wire.EventOut:
         to_status=event.to_status,
         source=event.source.value,
         data=event.data,
-        created_at=_ts(event.at),
+        created_at=timestamp(event.at),
     )
 
 
@@ -94,7 +42,7 @@ def store_out(store: Store) -> wire.StoreOut:
         name=store.name,
         notification_url=store.notification_url,
         api_key_prefix=store.api_key_prefix,
-        created_at=_ts(store.created_at),
+        created_at=timestamp(store.created_at),
     )
 
 
@@ -105,7 +53,7 @@ def new_store_out(new: NewStore) -> wire.NewStoreOut:
         name=store.name,
         notification_url=store.notification_url,
         api_key_prefix=store.api_key_prefix,
-        created_at=_ts(store.created_at),
+        created_at=timestamp(store.created_at),
         api_key=new.api_key,
         webhook_secret=store.webhook_secret,
     )

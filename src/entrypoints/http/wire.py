@@ -115,6 +115,7 @@ class PaymentOut(Out, frozen=True, kw_only=True):
     created_at: str
     updated_at: str
     succeeded_at: str | None
+    expires_at: str | None = None
 
 
 class OrderOut(Out, frozen=True, kw_only=True):
@@ -130,9 +131,10 @@ class OrderOut(Out, frozen=True, kw_only=True):
     items: list[ItemOut]
     metadata: dict[str, str]
     country: str | None
-    checkout_url: str
+    checkout_url: str | None
     payments: list[PaymentOut]
     paid_at: str | None
+    expires_at: str | None = None
     created_at: str
     updated_at: str
 

@@ -1,0 +1,86 @@
+"""Orders and payments as the API shows them (API.md): one rendering shared by the HTTP
+answers and the notifications sent to stores, so both always agree."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from adapters.phones import mask_phone
+from adapters.urls import ServiceUrls
+from domain.order import Order
+from domain.payment import Payment
+
+
+def timestamp(value: datetime) -> str:
+    """RFC 3339 in UTC with a `Z`."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def maybe_timestamp(value: datetime | None) -> str | None:
+    return timestamp(value) if value else None
+
+
+def payment_object(payment: Payment) -> dict[str, Any]:
+    action = payment.next_action
+    return {
+        "id": payment.id,
+        "object": "payment",
+        "order_id": payment.order_id,
+        "store_id": payment.store_id,
+        "provider": payment.provider,
+        "status": payment.status.value,
+        "amount": payment.amount.amount,
+        "currency": payment.amount.currency.value,
+        "phone": mask_phone(payment.phone),
+        "provider_reference": payment.provider_reference,
+        "failure_code": payment.failure_code,
+        "failure_message": payment.failure_message,
+        "needs_refund": payment.needs_refund,
+        "late_success": payment.late_success,
+        "flagged_reason": payment.flagged_reason,
+        "next_action": asdict(action) if action else None,
+        "created_at": timestamp(payment.created_at),
+        "updated_at": timestamp(payment.updated_at),
+        "succeeded_at": maybe_timestamp(payment.succeeded_at),
+        "expires_at": maybe_timestamp(payment.expires_at),
+    }
+
+
+def order_object(order: Order, payments: list[Payment], checkout_url: str | None) -> dict[str, Any]:
+    customer = order.customer
+    return {
+        "id": order.id,
+        "object": "order",
+        "store_id": order.store_id,
+        "reference": order.reference,
+        "status": order.status.value,
+        "amount": order.amount.amount,
+        "currency": order.amount.currency.value,
+        "description": order.description,
+        "customer": asdict(customer) if customer else None,
+        "items": [asdict(item) for item in order.items],
+        "metadata": dict(order.metadata),
+        "country": order.country,
+        "checkout_url": checkout_url,
+        "payments": [payment_object(p) for p in payments],
+        "paid_at": maybe_timestamp(order.paid_at),
+        "expires_at": maybe_timestamp(order.expires_at),
+        "created_at": timestamp(order.created_at),
+        "updated_at": timestamp(order.updated_at),
+    }
+
+
+class Snapshots:
+    """Renders with the service's URLs (an order's `checkout_url`)."""
+
+    def __init__(self, urls: ServiceUrls | None = None) -> None:
+        self._urls = urls
+
+    def payment(self, payment: Payment) -> dict[str, Any]:
+        return payment_object(payment)
+
+    def order(self, order: Order, payments: list[Payment] | None = None) -> dict[str, Any]:
+        url = self._urls.checkout(order.id) if self._urls else None
+        return order_object(order, payments or [], url)
