@@ -44,6 +44,7 @@ class SandboxPageController(Controller):
             "amount": amount.format(),
             "decided": record["final_status"],
             "manual": record["scenario"] == "manual",
+            "return_url": urls.status(payment_id),
         }
         return Template(template_name="sandbox_pay.html", context=context)
 

@@ -1,20 +1,93 @@
 """The hosted HTML pages (API.md, Hosted pages): customer payment and status pages, the
-vendor's sign-in, dashboard and lists."""
+vendor's sign-in, dashboard and lists.
+
+The pages live on one router that carries their own middleware: a signed, encrypted,
+http-only SameSite session cookie and CSRF protection. The JSON API, the provider webhooks
+and the sandbox page (its form carries a signed token) never see either."""
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
+from litestar import Router
+from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.session.base import SessionMiddleware
+from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
+from litestar.static_files import create_static_files_router
+from litestar.types import ASGIApp
 
+from entrypoints.http import stats
+from entrypoints.http.pages import checkout, vendor
+from entrypoints.http.pages.web import EXCEPTION_HANDLERS, from_container
 from entrypoints.settings import Settings
+
+STATIC = Path(__file__).parent.parent / "static"
+SESSION_MAX_AGE = 12 * 3600
 
 
 def handlers(settings: Settings) -> list[Any]:
-    """The pages' route handlers."""
-    return []
+    """The pages' route handlers, the static files they use, and the stats API."""
+    pages = Router(
+        path="/",
+        route_handlers=[
+            checkout.CheckoutController,
+            checkout.StatusController,
+            vendor.SignInController,
+            vendor.VendorController,
+        ],
+        middleware=page_middleware(settings),
+        dependencies={
+            "checkout": from_container("checkout"),
+            "provider_registry": from_container("provider_registry"),
+            "authenticate_store": from_container("authenticate_store"),
+            "store_stats": from_container("store_stats"),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        include_in_schema=False,
+    )
+    assets = create_static_files_router(
+        path="/static", directories=[STATIC], include_in_schema=False, name="static"
+    )
+    return [pages, assets, stats.StatsController]
 
 
 def middleware(settings: Settings) -> list[DefineMiddleware]:
-    """Middleware the pages need (sessions, CSRF), scoped to the pages' paths."""
+    """App-wide middleware: none; the pages' router carries its own (see `page_middleware`)."""
     return []
+
+
+def page_middleware(settings: Settings) -> list[DefineMiddleware]:
+    secure = settings.public_base_url.startswith("https://")
+    sessions = CookieBackendConfig(
+        secret=_derive(settings.secret_key, "session"),
+        key="vendor_session",
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+    csrf = CSRFConfig(
+        secret=_derive(settings.secret_key, "csrf").hex(),
+        cookie_name="csrftoken",
+        cookie_secure=secure,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+    )
+    return [
+        DefineMiddleware(_sessions, config=sessions),
+        DefineMiddleware(CSRFMiddleware, config=csrf),
+    ]
+
+
+def _sessions(app: ASGIApp, config: CookieBackendConfig) -> SessionMiddleware[Any]:
+    """Built when the route is, so that routers can be copied (the backend's cipher cannot)."""
+    return SessionMiddleware(app=app, backend=ClientSideSessionBackend(config=config))
+
+
+def _derive(secret: str, purpose: str) -> bytes:
+    """A 32-byte key for one purpose, from PAYMENTS_SECRET_KEY."""
+    return hashlib.sha256(f"{purpose}:{secret}".encode()).digest()

@@ -1,0 +1,91 @@
+"""The store's figures in plain SQL (`StatsReader`), every query scoped to one store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
+from application.stats import DailyRevenue, Outcomes, Period, Stats
+from domain.money import Money
+
+REVENUE = """
+SELECT currency, sum(amount)::bigint AS amount
+FROM payments
+WHERE store_id = %(store_id)s AND status = 'succeeded'
+  AND succeeded_at >= %(start)s AND succeeded_at < %(end)s
+GROUP BY currency
+ORDER BY currency
+"""
+
+ORDERS_BY_STATUS = """
+SELECT status, count(*) AS n
+FROM orders
+WHERE store_id = %(store_id)s AND created_at >= %(start)s AND created_at < %(end)s
+GROUP BY status
+ORDER BY status
+"""
+
+PAYMENTS_BY_STATUS = """
+SELECT status, count(*) AS n
+FROM payments
+WHERE store_id = %(store_id)s AND created_at >= %(start)s AND created_at < %(end)s
+GROUP BY status
+ORDER BY status
+"""
+
+PAYMENTS_BY_PROVIDER = """
+SELECT provider,
+       count(*) AS n,
+       count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
+       count(*) FILTER (WHERE status = 'failed') AS failed,
+       count(*) FILTER (WHERE status = 'expired') AS expired
+FROM payments
+WHERE store_id = %(store_id)s AND created_at >= %(start)s AND created_at < %(end)s
+GROUP BY provider
+ORDER BY provider
+"""
+
+DAILY_REVENUE = """
+SELECT (succeeded_at AT TIME ZONE 'UTC')::date AS day, currency,
+       sum(amount)::bigint AS amount, count(*) AS n
+FROM payments
+WHERE store_id = %(store_id)s AND status = 'succeeded'
+  AND succeeded_at >= %(start)s AND succeeded_at < %(end)s
+GROUP BY day, currency
+ORDER BY day, currency
+"""
+
+
+class PostgresStatsReader:
+    def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
+        self._pool = pool
+
+    async def stats(self, store_id: str, period: Period) -> Stats:
+        params = {"store_id": store_id, "start": period.start, "end": period.end}
+        async with self._pool.connection() as conn:
+            revenue = await (await conn.execute(REVENUE, params)).fetchall()
+            orders = await (await conn.execute(ORDERS_BY_STATUS, params)).fetchall()
+            statuses = await (await conn.execute(PAYMENTS_BY_STATUS, params)).fetchall()
+            providers = await (await conn.execute(PAYMENTS_BY_PROVIDER, params)).fetchall()
+            daily = await (await conn.execute(DAILY_REVENUE, params)).fetchall()
+        by_provider = {row[0]: _outcomes(row[2:]) for row in providers}
+        return Stats(
+            period=period,
+            revenue=[_money(amount, currency) for currency, amount in revenue],
+            orders_by_status={status: n for status, n in orders},
+            payments_by_status={status: n for status, n in statuses},
+            payments_by_provider={row[0]: row[1] for row in providers},
+            outcomes=_outcomes([sum(row[i] for row in providers) for i in (2, 3, 4)]),
+            outcomes_by_provider=by_provider,
+            daily=[DailyRevenue(day, _money(amount, cur), n) for day, cur, amount, n in daily],
+        )
+
+
+def _money(amount: int, currency: str) -> Money:
+    return Money.of(int(amount), currency.strip())
+
+
+def _outcomes(counts: Any) -> Outcomes:
+    succeeded, failed, expired = (int(n) for n in counts)
+    return Outcomes(succeeded, failed, expired)

@@ -1,0 +1,205 @@
+"""The customer's pages: `/order/{id}/payment/` (choose a provider, start the payment through
+`InitiatePayment`, as the API does) and `/payment/{id}/status/` (live status). Both need the
+signed token the service handed out; without it they answer 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, SkipValidation
+from litestar.response import Redirect
+from msgspec import Struct
+
+from adapters.urls import CHECKOUT, STATUS, ServiceUrls
+from application.checkout import CheckoutQueries, CheckoutView
+from application.errors import (
+    NotFound,
+    PhoneRequired,
+    ProviderNotAvailable,
+    ProviderUnavailable,
+)
+from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.ports import ProviderRegistry
+from domain.errors import InvalidPhone, OrderNotPayable, PaymentInProgress
+from domain.money import Money
+from domain.order import OrderStatus
+from domain.payment import Payment, PaymentStatus
+from entrypoints.http.pages.i18n import translator
+from entrypoints.http.pages.providers import brand, phone_example
+from entrypoints.http.pages.web import lang_of, render
+
+
+class PaymentForm(Struct, frozen=True):
+    token: str = ""
+    provider: str = ""
+    phone: str = ""
+
+
+Form = Annotated[PaymentForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class CheckoutController(Controller):
+    path = "/order/{order_id:str}/payment"
+    include_in_schema = False
+
+    @get("/", name="checkout_page")
+    async def page(
+        self,
+        request: Request[Any, Any, Any],
+        order_id: FromPath[str],
+        checkout: NamedDependency[CheckoutQueries],
+        provider_registry: NamedDependency[SkipValidation[ProviderRegistry]],
+        urls: NamedDependency[ServiceUrls],
+        token: FromQuery[str] = "",
+    ) -> Response[Any]:
+        _require(urls, CHECKOUT, order_id, token)
+        view = await checkout.order(order_id)
+        return _page(request, view, provider_registry, urls, token, PaymentForm(token=token))
+
+    @post("/", status_code=303)
+    async def start(
+        self,
+        request: Request[Any, Any, Any],
+        order_id: FromPath[str],
+        data: Form,
+        checkout: NamedDependency[CheckoutQueries],
+        provider_registry: NamedDependency[SkipValidation[ProviderRegistry]],
+        initiate_payment: NamedDependency[InitiatePayment],
+        urls: NamedDependency[ServiceUrls],
+    ) -> Response[Any]:
+        _require(urls, CHECKOUT, order_id, data.token)
+        view = await checkout.order(order_id)
+        t = translator(lang_of(request))
+        name = brand(data.provider).name
+        try:
+            payment = await initiate_payment(
+                InitiatePaymentCommand(view.store.id, order_id, data.provider, data.phone or None)
+            )
+        except ProviderNotAvailable:
+            error = t("error_provider")
+        except InvalidPhone:
+            error = t("error_invalid_phone", example=phone_example(view.order.country))
+        except PhoneRequired:
+            error = t("error_phone_required", provider=name)
+        except ProviderUnavailable:
+            error = t("error_unavailable", provider=name)
+        except (OrderNotPayable, PaymentInProgress):
+            view = await checkout.order(order_id)
+            error = ""
+        else:
+            return Redirect(_next_url(payment, urls), status_code=303)
+        args = (request, view, provider_registry, urls, data.token, data)
+        return _page(*args, error=error, status_code=422 if error else 200)
+
+
+class StatusController(Controller):
+    path = "/payment/{payment_id:str}/status"
+    include_in_schema = False
+
+    @get("/", name="status_page")
+    async def page(
+        self,
+        request: Request[Any, Any, Any],
+        payment_id: FromPath[str],
+        checkout: NamedDependency[CheckoutQueries],
+        urls: NamedDependency[ServiceUrls],
+        token: FromQuery[str] = "",
+    ) -> Response[Any]:
+        _require(urls, STATUS, payment_id, token)
+        view, payment = await checkout.payment(payment_id)
+        context = {
+            "view": view,
+            "payment": payment,
+            "reason": _reason(payment, translator(lang_of(request))),
+            "state": _state(payment),
+            "live_url": f"/payment/{payment_id}/status/live?token={token}",
+            "retry_url": urls.checkout(view.order.id),
+        }
+        return render(request, "status.html", context)
+
+    @get("/live", name="status_live")
+    async def live(
+        self,
+        request: Request[Any, Any, Any],
+        payment_id: FromPath[str],
+        checkout: NamedDependency[CheckoutQueries],
+        urls: NamedDependency[ServiceUrls],
+        token: FromQuery[str] = "",
+    ) -> Response[Any]:
+        """The status the page polls: `{status, final}`; the page reloads when it changes."""
+        _require(urls, STATUS, payment_id, token)
+        _, payment = await checkout.payment(payment_id)
+        body = {"status": payment.status.value, "final": _state(payment) != "waiting"}
+        return Response(body, headers={"Cache-Control": "no-store"})
+
+
+def _require(urls: ServiceUrls, purpose: str, value: str, token: str) -> None:
+    if not urls.verify(purpose, value, token):
+        raise NotFound("unknown page")
+
+
+def _next_url(payment: Payment, urls: ServiceUrls) -> str:
+    """The provider's page for redirect flows, else our own status page."""
+    action = payment.next_action
+    if payment.status is PaymentStatus.PENDING and action and action.type == "redirect":
+        return action.url or urls.status(payment.id)
+    return urls.status(payment.id)
+
+
+def _state(payment: Payment) -> str:
+    """`waiting` until the payment is settled; a late success is still possible after
+    `expired`, but the customer is told it expired."""
+    if payment.status in (PaymentStatus.CREATED, PaymentStatus.PENDING):
+        return "waiting"
+    return payment.status.value
+
+
+def _reason(payment: Payment, t: Callable[..., str]) -> str | None:
+    """Why the payment failed, in the customer's words when we have them."""
+    code = payment.failure_code
+    if not code:
+        return None
+    text = t(f"reason_{code}")
+    return text if text != f"reason_{code}" else payment.failure_message or code
+
+
+def _page(
+    request: Request[Any, Any, Any],
+    view: CheckoutView,
+    registry: ProviderRegistry,
+    urls: ServiceUrls,
+    token: str,
+    form: PaymentForm,
+    error: str = "",
+    status_code: int = 200,
+) -> Response[Any]:
+    order = view.order
+    open_payment = view.open_payment
+    available = list(registry.available())
+    context = {
+        "view": view,
+        "order": order,
+        "lines": [(item, Money(item.total, order.amount.currency)) for item in order.items],
+        "paid": order.status is OrderStatus.PAID,
+        "closed": order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED),
+        "open_payment": open_payment,
+        "open_status_url": urls.status(open_payment.id) if open_payment else None,
+        "paid_status_url": _paid_status_url(view, urls),
+        "providers": available,
+        "requires_phone": {name: registry.get(name).requires_phone for name in available},
+        "selected": form.provider or (available[0] if len(available) == 1 else ""),
+        "phone": form.phone,
+        "phone_example": phone_example(order.country),
+        "token": token,
+        "error": error,
+    }
+    return render(request, "checkout.html", context, status_code)
+
+
+def _paid_status_url(view: CheckoutView, urls: ServiceUrls) -> str | None:
+    paid_by = view.order.paid_by
+    return urls.status(paid_by) if paid_by else None
