@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 
 run: install
 	$(BIN)/payments migrate
-	$(BIN)/payments serve
+	$(BIN)/payments serve --with-worker
 
 migrate: install
 	$(BIN)/payments migrate

@@ -30,16 +30,21 @@ from application.errors import (
     WebhookRejected,
 )
 from application.ports import (
+    DeliveryAttempt,
     IdempotencyRecord,
     IdempotencyRepository,
+    Notification,
+    NotificationOutbox,
     OrderFilter,
     OrderRepository,
     Page,
     PageRequest,
     PaymentFilter,
     PaymentRepository,
+    ReconciliationSchedule,
     RecordedEvent,
     StartResult,
+    StoredDelivery,
     StoredResponse,
     StoreRepository,
     WebhookDelivery,
@@ -142,7 +147,17 @@ class RecordingPaymentLog:
 
 # -- the database and its transactions -------------------------------------------------------
 
-TABLES = ("stores", "orders", "payments", "events", "webhooks", "idempotency")
+TABLES = (
+    "stores",
+    "orders",
+    "payments",
+    "events",
+    "webhooks",
+    "idempotency",
+    "schedule",
+    "notifications",
+    "attempts",
+)
 IDEMPOTENCY_TTL = timedelta(hours=24)
 
 
@@ -155,6 +170,8 @@ class InboxEntry:
     received_at: datetime
     processed_at: datetime | None = None
     outcome: str | None = None
+    next_attempt_at: datetime | None = None
+    attempts: int = 0
 
 
 class InMemoryDatabase:
@@ -226,6 +243,8 @@ class InMemoryUnitOfWork:
         self.payments: PaymentRepository = InMemoryPaymentRepository(self)
         self.webhooks: WebhookInbox = InMemoryWebhookInbox(self)
         self.idempotency: IdempotencyRepository = InMemoryIdempotencyRepository(self)
+        self.schedule: ReconciliationSchedule = InMemoryReconciliationSchedule(self)
+        self.notifications: NotificationOutbox = InMemoryNotificationOutbox(self)
 
     @property
     def tx(self) -> _Transaction:
@@ -343,6 +362,15 @@ class InMemoryOrderRepository:
     def __init__(self, uow: InMemoryUnitOfWork) -> None:
         self._uow = uow
 
+    async def expired_ids(self, now: datetime, limit: int) -> list[tuple[str, str]]:
+        orders = sorted(self._uow.tx.all("orders"), key=lambda o: o.id)
+        due = [
+            (o.store_id, o.id)
+            for o in orders
+            if o.status.value == "pending_payment" and o.expires_at and o.expires_at <= now
+        ]
+        return due[:limit]
+
     async def add(self, order: Order) -> None:
         _insert(self._uow.tx, "orders", order)
 
@@ -422,7 +450,110 @@ class InMemoryWebhookInbox:
         if entry is None:
             raise LookupError(f"no webhook delivery {delivery_id}")
         entry.processed_at, entry.outcome = at, outcome
+        entry.attempts += 1
         self._uow.tx.put("webhooks", delivery_id, entry)
+
+    async def claim_unprocessed(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[StoredDelivery]:
+        """Unprocessed rows due now (or never tried and 30 s old), leased until `lease_until`."""
+        tx, claimed = self._uow.tx, []
+        for entry in sorted(tx.all("webhooks"), key=lambda e: e.received_at)[:limit]:
+            due_at = entry.next_attempt_at or entry.received_at + timedelta(seconds=30)
+            if entry.processed_at is None and due_at <= now:
+                entry.next_attempt_at = lease_until
+                tx.put("webhooks", entry.id, entry)
+                claimed.append(StoredDelivery(entry.id, entry.delivery, entry.attempts))
+        return claimed
+
+    async def defer(self, delivery_id: str, next_attempt_at: datetime, error: str) -> None:
+        entry: InboxEntry = self._uow.tx.get("webhooks", delivery_id)
+        entry.next_attempt_at, entry.attempts = next_attempt_at, entry.attempts + 1
+        self._uow.tx.put("webhooks", delivery_id, entry)
+
+
+class InMemoryReconciliationSchedule:
+    """Rows of `schedule`: payment id -> (next check or None, attempts)."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def plan(self, payment_id: str, at: datetime | None, attempts: int) -> None:
+        self._uow.tx.put("schedule", payment_id, (at, attempts))
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[tuple[str, int]]:
+        tx = self._uow.tx
+        rows = sorted(tx.tables["schedule"].items(), key=lambda item: str(item[1][0]))
+        due = [(pid, attempts) for pid, (at, attempts) in rows if at is not None and at <= now]
+        for payment_id, attempts in due[:limit]:
+            tx.put("schedule", payment_id, (lease_until, attempts))
+        return due[:limit]
+
+
+class InMemoryNotificationOutbox:
+    """Rows of `notifications` (seed them with `add`) and their `attempts`."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, notification: Notification) -> None:
+        self._uow.tx.put("notifications", notification.id, notification)
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Notification]:
+        tx, claimed = self._uow.tx, []
+        for row in sorted(tx.all("notifications"), key=lambda n: n.id):
+            due = row.next_attempt_at is not None and row.next_attempt_at <= now
+            if row.state == "pending" and due and len(claimed) < limit:
+                tx.put("notifications", row.id, replace(row, next_attempt_at=lease_until))
+                claimed.append(row)
+        return claimed
+
+    async def record_attempt(
+        self,
+        notification_id: str,
+        attempt: DeliveryAttempt | None,
+        state: str,
+        next_attempt_at: datetime | None,
+    ) -> None:
+        tx = self._uow.tx
+        row: Notification = tx.get("notifications", notification_id)
+        tried = 1 if attempt else 0
+        tx.put(
+            "notifications",
+            notification_id,
+            replace(
+                row,
+                state=state,
+                next_attempt_at=next_attempt_at,
+                attempts=row.attempts + tried,
+                delivered_at=attempt.at if attempt and state == "delivered" else row.delivered_at,
+                last_status_code=attempt.status_code if attempt else row.last_status_code,
+                last_error=attempt.error if attempt else row.last_error,
+            ),
+        )
+        if attempt is not None:
+            previous = tx.get("attempts", notification_id) or []
+            tx.put("attempts", notification_id, [*previous, attempt])
+
+    async def search(self, store_id: str, page: PageRequest) -> Page[Notification]:
+        rows = [n for n in self._uow.tx.all("notifications") if n.store_id == store_id]
+        return _page(rows, page)
+
+    async def history(self, notification_id: str) -> list[DeliveryAttempt]:
+        return list(self._uow.tx.get("attempts", notification_id) or [])
+
+    async def redeliver(self, store_id: str, notification_id: str, at: datetime) -> bool:
+        row: Notification | None = self._uow.tx.get("notifications", notification_id)
+        if row is None or row.store_id != store_id:
+            return False
+        self._uow.tx.put(
+            "notifications", notification_id, replace(row, state="pending", next_attempt_at=at)
+        )
+        return True
 
 
 class InMemoryIdempotencyRepository:

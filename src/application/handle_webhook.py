@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from application.errors import NotFound, ProviderUnavailable
 from application.ports import Clock, ProviderRegistry, UnitOfWorkFactory, WebhookDelivery
+from application.timeouts import retry_delay
 from application.verify_payment import VerifyPayment
 from domain.events import Source
 
@@ -19,6 +21,11 @@ class WebhookResult:
     delivery_id: str | None
     duplicate: bool
     outcome: str
+
+
+FIRST_RETRY = timedelta(seconds=15)
+LONGEST_WAIT = timedelta(minutes=10)
+LEASE = timedelta(minutes=2)
 
 
 class HandleWebhook:
@@ -51,13 +58,20 @@ class HandleWebhook:
             return WebhookResult(None, duplicate=True, outcome="duplicate")
         return await self.process(delivery_id, delivery)
 
-    async def process(self, delivery_id: str, delivery: WebhookDelivery) -> WebhookResult:
-        """Confirm and apply a stored delivery; safe to run again for the same delivery."""
+    async def process(
+        self, delivery_id: str, delivery: WebhookDelivery, attempts: int = 0
+    ) -> WebhookResult:
+        """Confirm and apply a stored delivery; safe to run again for the same delivery.
+        When the provider cannot confirm now, the delivery is retried later with backoff."""
         outcome = await self._confirm(delivery)
-        if outcome != "deferred":
-            async with self._uow() as uow:
-                await uow.webhooks.mark_processed(delivery_id, self._clock.now(), outcome)
-                await uow.commit()
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if outcome == "deferred":
+                retry_at = now + retry_delay(attempts, FIRST_RETRY, LONGEST_WAIT)
+                await uow.webhooks.defer(delivery_id, retry_at, "provider unavailable")
+            else:
+                await uow.webhooks.mark_processed(delivery_id, now, outcome)
+            await uow.commit()
         return WebhookResult(delivery_id, duplicate=False, outcome=outcome)
 
     async def _confirm(self, delivery: WebhookDelivery) -> str:
@@ -70,3 +84,22 @@ class HandleWebhook:
         except ProviderUnavailable:
             return "deferred"
         return f"applied:{payment.status}"
+
+
+class RetryWebhooks:
+    """One pass over the inbox: deliveries whose processing was deferred (provider down) or
+    lost (their process died after storing them) are processed again from the stored row."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, handle: HandleWebhook, clock: Clock, batch: int = 50
+    ) -> None:
+        self._uow, self._handle, self._clock, self._batch = uow, handle, clock, batch
+
+    async def __call__(self) -> int:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            due = await uow.webhooks.claim_unprocessed(now, now + LEASE, self._batch)
+            await uow.commit()
+        for stored in due:
+            await self._handle.process(stored.id, stored.delivery, stored.attempts)
+        return len(due)

@@ -16,6 +16,7 @@ from application.ports import (
     StartResult,
     UnitOfWorkFactory,
 )
+from application.timeouts import TimeToLive, next_check
 from domain.errors import PaymentInProgress
 from domain.events import Source
 from domain.order import Order
@@ -38,7 +39,9 @@ class InitiatePayment:
     - the phone is normalised to E.164 for the order's country, and required by push providers;
     - the payment row exists (`created`) and is committed before the provider is called;
     - the provider's refusal makes it `failed` with the provider's code; a timeout or network
-      error leaves it `pending` (outcome unknown) for verification to settle.
+      error leaves it `pending` (outcome unknown) for verification to settle;
+    - every payment is scheduled for reconciliation from the start and expires after its
+      provider's time-to-live.
     """
 
     def __init__(
@@ -49,9 +52,11 @@ class InitiatePayment:
         ids: IdGenerator,
         clock: Clock,
         log: PaymentLog,
+        ttl: TimeToLive | None = None,
     ) -> None:
         self._uow, self._providers, self._phones = uow, providers, phones
         self._ids, self._clock, self._log = ids, clock, log
+        self._ttl = ttl or TimeToLive()
 
     async def __call__(self, command: InitiatePaymentCommand) -> Payment:
         provider = self._providers.get(command.provider)
@@ -75,18 +80,20 @@ class InitiatePayment:
             phone = self._phone(command, order, provider)
             if any(p.status in OPEN_STATUSES for p in await uow.payments.for_order(order.id)):
                 raise PaymentInProgress(f"order {order.id} already has a payment in progress")
-            payment_id = self._ids.new("pay")
+            payment_id, now = self._ids.new("pay"), self._clock.now()
             payment = Payment.create(
                 id=payment_id,
                 order_id=order.id,
                 store_id=order.store_id,
                 provider=provider.name,
                 amount=order.amount,
-                at=self._clock.now(),
+                at=now,
                 phone=phone,
                 reference=provider.reference_for(payment_id),
+                expires_at=now + self._ttl.payment(provider.name),
             )
             changes = await add_payment(uow, payment)
+            await uow.schedule.plan(payment_id, next_check(0, now), 0)
             await uow.commit()
         log_changes(self._log, payment, changes)
         return payment, order

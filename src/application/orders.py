@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from application.errors import NotFound
 from application.ports import Clock, IdGenerator, UnitOfWorkFactory
+from application.timeouts import TimeToLive
 from domain.money import Money
 from domain.order import Customer, Order, OrderItem
 
@@ -27,16 +28,21 @@ class CreateOrder:
     """An order starts `pending_payment`; its amount is positive, in a supported currency,
     and equal to its items' total when items are given."""
 
-    def __init__(self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock, ttl: TimeToLive | None = None
+    ) -> None:
         self._uow, self._ids, self._clock = uow, ids, clock
+        self._ttl = ttl or TimeToLive()
 
     async def __call__(self, command: CreateOrderCommand) -> Order:
+        now = self._clock.now()
         order = Order.create(
             id=self._ids.new("ord"),
             store_id=command.store_id,
             reference=command.reference,
             amount=Money.of(command.amount, command.currency),
-            at=self._clock.now(),
+            at=now,
+            expires_at=now + self._ttl.order,
             description=command.description,
             customer=command.customer,
             items=command.items,

@@ -1,9 +1,14 @@
 """The ASGI app for `uvicorn entrypoints.asgi:app` (and `payments serve`)."""
 
+import os
+
 from adapters.logging_setup import configure_logging
-from entrypoints.container import Container
+from entrypoints.container import IN_PROCESS_WORKER, Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
 configure_logging()
-app = create_app(Container(settings=Settings.from_env()))
+app = create_app(
+    Container(settings=Settings.from_env()),
+    with_worker=os.environ.get(IN_PROCESS_WORKER) == "1",
+)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
 from application.stores import CreateStoreCommand
-from entrypoints.container import Container, database_url
+from entrypoints.container import IN_PROCESS_WORKER, Container, database_url
+from entrypoints.jobs import run_worker
 from entrypoints.settings import Settings, SettingsError
 
 
@@ -34,7 +36,14 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the HTTP API (migrations applied first)")
     serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.add_argument(
+        "--with-worker", action="store_true", help="also run a job worker in each server process"
+    )
     serve.set_defaults(run=_serve)
+
+    worker = commands.add_parser("worker", help="run a background job worker")
+    worker.add_argument("--concurrency", type=int, default=4, help="jobs run at once")
+    worker.set_defaults(run=_worker)
 
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(run=_migrate)
@@ -59,6 +68,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     apply_migrations(database_url(settings))
+    if args.with_worker:
+        os.environ[IN_PROCESS_WORKER] = "1"
     print(f"serving on http://{settings.host}:{settings.port} ({settings.environment})")
     uvicorn.run(
         "entrypoints.asgi:app",
@@ -69,6 +80,21 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         access_log=False,
         factory=False,
     )
+    return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    async def work() -> None:
+        container = Container(settings=settings)
+        await container.init_resources()  # type: ignore[misc]
+        try:
+            await run_worker(container, args.concurrency, signals=True)
+        finally:
+            await container.shutdown_resources()  # type: ignore[misc]
+
+    apply_migrations(database_url(settings))
+    print(f"worker running ({args.concurrency} jobs at once)")
+    asyncio.run(work())
     return 0
 
 

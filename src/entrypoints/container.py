@@ -3,6 +3,7 @@ Tests override its providers (`container.x.override(...)`)."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from types import ModuleType
@@ -15,6 +16,8 @@ from psycopg_pool import AsyncConnectionPool
 from adapters import signing
 from adapters.clock import SystemClock
 from adapters.ids import UlidGenerator
+from adapters.metrics import MeteredPaymentLog, PrometheusMetrics
+from adapters.notification_sender import HttpNotificationSender
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.checkout import PostgresOrderLocator
@@ -34,16 +37,29 @@ from adapters.providers.sandbox import (
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
 from application.checkout import CheckoutQueries
-from application.handle_webhook import HandleWebhook
+from application.expire_orders import ExpireOrders
+from application.handle_webhook import HandleWebhook, RetryWebhooks
 from application.idempotency import Idempotency
 from application.initiate_payment import InitiatePayment
+from application.notifications import DeliverNotifications, StoreEvents
 from application.orders import CancelOrder, CreateOrder
 from application.queries import StoreQueries
+from application.reconciliation import ReconcileDue, ReconcilePayment
 from application.stats import StoreStats
 from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
 from application.verify_payment import ApplyReport, VerifyPayment
 from domain.payment import Payment
 from entrypoints.settings import Settings
+
+
+async def resolve(provider: providers.Provider[Any]) -> Any:
+    """The provider's object; providers that depend on async resources answer awaitables."""
+    value = provider()
+    return await value if inspect.isawaitable(value) else value
+
+
+#: Set by `payments serve --with-worker` for the server processes it starts.
+IN_PROCESS_WORKER = "PAYMENTS_IN_PROCESS_WORKER"
 
 
 def database_url(settings: Settings) -> str:
@@ -147,7 +163,12 @@ class Container(containers.DeclarativeContainer):
     urls = providers.Singleton(ServiceUrls, settings.provided.public_base_url, url_signer)
     credentials = providers.Singleton(Credentials)
     phones = providers.Singleton(PhonenumbersNormalizer)
-    payment_log = providers.Singleton(StructlogPaymentLog, settings.provided.log_dir)
+    metrics = providers.Singleton(PrometheusMetrics)
+    payment_log = providers.Singleton(
+        MeteredPaymentLog,
+        providers.Singleton(StructlogPaymentLog, settings.provided.log_dir),
+        metrics,
+    )
 
     pool = providers.Resource(pool_resource, settings)
     http_client = providers.Resource(http_resource)
@@ -183,18 +204,38 @@ class Container(containers.DeclarativeContainer):
     rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials)
     authenticate_store = providers.Singleton(AuthenticateStore, uow, credentials)
     list_stores = providers.Singleton(ListStores, uow)
-    create_order = providers.Singleton(CreateOrder, uow, ids, clock)
+    create_order = providers.Singleton(CreateOrder, uow, ids, clock, settings.provided.ttl)
     cancel_order = providers.Singleton(CancelOrder, uow, clock)
     queries = providers.Singleton(StoreQueries, uow)
     idempotency = providers.Singleton(Idempotency, uow, clock)
     initiate_payment = providers.Singleton(
-        InitiatePayment, uow, provider_registry, phones, ids, clock, payment_log
+        InitiatePayment,
+        uow,
+        provider_registry,
+        phones,
+        ids,
+        clock,
+        payment_log,
+        settings.provided.ttl,
     )
     apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
     handle_webhook = providers.Singleton(
         HandleWebhook, uow, provider_registry, verify_payment, clock
     )
+
+    # background work (run by `payments worker`, or in process by `payments serve --with-worker`)
+    notification_sender = providers.Singleton(HttpNotificationSender, http_client, clock)
+    reconcile_payment = providers.Singleton(
+        ReconcilePayment, uow, provider_registry, apply_report, clock, payment_log, metrics
+    )
+    reconcile_due = providers.Singleton(ReconcileDue, uow, reconcile_payment, clock)
+    retry_webhooks = providers.Singleton(RetryWebhooks, uow, handle_webhook, clock)
+    expire_orders = providers.Singleton(ExpireOrders, uow, clock)
+    deliver_notifications = providers.Singleton(
+        DeliverNotifications, uow, notification_sender, clock, metrics
+    )
+    store_events = providers.Singleton(StoreEvents, uow, clock)
 
     order_locator = providers.Singleton(PostgresOrderLocator, pool)
     checkout = providers.Singleton(CheckoutQueries, uow, order_locator)

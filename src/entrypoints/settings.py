@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import dotenv_values
 
 from adapters.providers import catalog
+from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
 
 SANDBOX_SECRET = "sandbox-insecure-secret-key-change-me"  # noqa: S105 - sandbox only
 SANDBOX_ADMIN_TOKEN = "sandbox-admin-token"  # noqa: S105 - sandbox only
@@ -33,6 +35,7 @@ class Settings:
     pool_min_size: int = 2
     pool_max_size: int = 10
     providers: Mapping[str, str] = field(default_factory=dict)
+    ttl: TimeToLive = field(default_factory=TimeToLive)
 
     @property
     def is_sandbox(self) -> bool:
@@ -63,6 +66,7 @@ class Settings:
             pool_min_size=int(get("DATABASE_POOL_MIN") or 2),
             pool_max_size=int(get("DATABASE_POOL_MAX") or 10),
             providers={k: v for k, v in values.items() if _is_provider_var(k) and v},
+            ttl=_ttl(get),
         )
         if not settings.is_sandbox:
             _check_production(settings)
@@ -74,6 +78,30 @@ _PROVIDER_PREFIXES = ("ORANGE_MONEY_", "MTN_MOMO_", "WAVE_", "MOOV_MONEY_")
 
 def _is_provider_var(name: str) -> bool:
     return name.startswith(_PROVIDER_PREFIXES)
+
+
+def _ttl(get: Callable[[str], str | None]) -> TimeToLive:
+    """`PAYMENT_TTL_SECONDS_<PROVIDER>` (e.g. `..._MTN_MOMO`) and `ORDER_TTL_SECONDS`."""
+    payments = dict(DEFAULT_PAYMENT_TTL)
+    for provider in payments:
+        seconds = _seconds(get, f"PAYMENT_TTL_SECONDS_{provider.upper()}")
+        if seconds is not None:
+            payments[provider] = seconds
+    order = _seconds(get, "ORDER_TTL_SECONDS")
+    return TimeToLive(payments=payments, order=order or TimeToLive().order)
+
+
+def _seconds(get: Callable[[str], str | None], name: str) -> timedelta | None:
+    raw = get(name)
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive")
+    return timedelta(seconds=value)
 
 
 def _port(raw: str | None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from litestar import Litestar
@@ -12,16 +13,18 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from entrypoints.container import Container
-from entrypoints.http import ops, orders, pages, payments, sandbox_page, stores, webhooks
+from entrypoints.http import events, ops, orders, pages, payments, sandbox_page, stores, webhooks
 from entrypoints.http.deps import provide_store, use
 from entrypoints.http.problems import handle_exception
+from entrypoints.jobs import run_worker
 
 MAX_API_BODY = 1024 * 1024
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def create_app(container: Container) -> Litestar:
-    """The HTTP app. Starting it opens the container's resources; stopping closes them."""
+def create_app(container: Container, with_worker: bool = False) -> Litestar:
+    """The HTTP app. Starting it opens the container's resources; stopping closes them.
+    `with_worker` also runs a job worker in this process (so `make run` is one command)."""
     settings = container.settings()
     handlers: list[object] = [
         ops.health,
@@ -31,15 +34,23 @@ def create_app(container: Container) -> Litestar:
         payments.StartPaymentController,
         payments.PaymentController,
         webhooks.receive_webhook,
+        events.EventController,
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)
     handlers.extend(pages.handlers(settings))
 
+    worker: list[asyncio.Task[None]] = []
+
     async def start() -> None:
         await container.init_resources()  # type: ignore[misc]
+        if with_worker:
+            worker.append(asyncio.create_task(run_worker(container)))
 
     async def stop() -> None:
+        for task in worker:
+            task.cancel()
+        await asyncio.gather(*worker, return_exceptions=True)
         await container.shutdown_resources()  # type: ignore[misc]
 
     app = Litestar(
@@ -69,7 +80,7 @@ def _dependencies(container: Container) -> dict[str, Provide]:
     names = [
         "create_store", "rotate_api_key", "list_stores", "create_order", "cancel_order",
         "queries", "idempotency", "initiate_payment", "verify_payment", "handle_webhook",
-        "urls", "sandbox_operator",
+        "urls", "sandbox_operator", "store_events",
     ]  # fmt: skip
     deps = {name: use(getattr(container, name)) for name in names}
     deps["store"] = Provide(provide_store)

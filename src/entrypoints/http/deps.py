@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import inspect
 from typing import Any
 
 from dependency_injector import providers
@@ -14,16 +13,11 @@ from litestar.handlers import BaseRouteHandler
 
 from application.errors import Unauthorized
 from domain.store import Store
+from entrypoints.container import resolve as resolve  # re-exported for the routes
 
 
 def container_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Any:
     return connection.app.state.container
-
-
-async def resolve(provider: providers.Provider[Any]) -> Any:
-    """The provider's object; providers that depend on async resources answer awaitables."""
-    value = provider()
-    return await value if inspect.isawaitable(value) else value
 
 
 def use(provider: providers.Provider[Any]) -> Provide:
