@@ -1,17 +1,290 @@
-"""Placeholder until the mtn_momo adapter lands: the provider is never configured."""
+"""MTN Mobile Money, Collection product (reference/providers.md, section 1).
+
+- Token: `POST /collection/token/` (Basic api user:key + subscription key), kept until shortly
+  before `expires_in`; a 401 without `statusCode` (expired token) gets one new token and one
+  retry; a 401 with `statusCode` (Azure APIM: bad subscription key) is never retried.
+- Start: `POST /collection/v1_0/requesttopay` with the UUID4 `X-Reference-Id` that
+  `reference_for` chose and the use case stored on the payment before the call. A timeout or
+  a 5xx leaves the outcome unknown: the same reference is looked up, and sent again (same
+  reference, once) only when MTN answers 404. A 409 means it already exists: started.
+- Status: `GET /collection/v1_0/requesttopay/{reference}`; `reason` is a string or
+  `{code, message}`; failure codes are kept lower-cased (`not_enough_funds`).
+- Callbacks are unsigned: the signed `payment`/`sig` pair of our `X-Callback-Url` is checked,
+  the body is only a hint, and the status always comes from the GET above.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import structlog
+
+from adapters.providers import mtn_momo_wire as wire
+from adapters.providers.callback_url import json_object, signed_payment_id
+from adapters.providers.deps import ProviderDeps
+from adapters.providers.http import error_body
+from adapters.providers.token_cache import CredentialsRejected, Token, TokenCache, lifetime
+from adapters.urls import ServiceUrls
+from application.errors import ProviderRejected, ProviderUnavailable
+from application.ports import StartResult, WebhookDelivery
+from domain.order import Order
+from domain.payment import NextAction, Payment
+from domain.provider_report import ProviderReport, ReportedStatus
+
+log = structlog.get_logger(__name__)
 
 NAME = "mtn_momo"
 WEBHOOK = "mtn"
 
+SANDBOX_ENVIRONMENT = "sandbox"
+SANDBOX_BASE_URL = "https://sandbox.momodeveloper.mtn.com"
+PRODUCTION_BASE_URL = "https://proxy.momoapi.mtn.com"
+SANDBOX_HOSTS = frozenset({"sandbox.momodeveloper.mtn.com", "ericssonbasicapi2.azure-api.net"})
 
-def configure(env: Mapping[str, str]) -> Any:
-    return None
+TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=10.0, pool=5.0)
+#: A callback waits on the status query, and MTN gives up on a callback after 2 s (API.md):
+#: each phase of the GET is short, and the whole query (a token fetch included) has a deadline.
+STATUS_TIMEOUT = httpx.Timeout(connect=1.0, read=1.5, write=1.0, pool=1.0)
+STATUS_DEADLINE = 1.8
+
+CREDENTIALS_REJECTED = "provider_credentials_rejected"
+APPROVE = NextAction("approve_on_phone", message="Confirm the payment on your phone")
 
 
-def build(config: Any, deps: Any) -> Any:
-    raise NotImplementedError
+@dataclass(frozen=True, slots=True)
+class Config:
+    subscription_key: str = field(repr=False)
+    api_user: str = field(repr=False)
+    api_key: str = field(repr=False)
+    target_environment: str
+    base_url: str
+    timeout: httpx.Timeout = field(default_factory=lambda: TIMEOUT)
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.target_environment == SANDBOX_ENVIRONMENT
+
+    def sandbox_problems(self) -> list[str]:
+        problems = []
+        if self.is_sandbox:
+            problems.append(
+                "MTN_MOMO_TARGET_ENVIRONMENT is 'sandbox': set your market's value "
+                "(mtnivorycoast, mtncameroon, ...)"
+            )
+        host = urlsplit(self.base_url).hostname
+        if host in SANDBOX_HOSTS:
+            problems.append(f"MTN_MOMO_BASE_URL points at MTN's sandbox host {host}")
+        return problems
+
+
+def configure(env: Mapping[str, str]) -> Config | None:
+    """None unless the subscription key, API user and API key are all set. The target
+    environment defaults to `sandbox`, the base URL to the host of that environment."""
+
+    def get(name: str) -> str:
+        return (env.get(name) or "").strip()
+
+    key, user, secret = (get(f"MTN_MOMO_{n}") for n in ("SUBSCRIPTION_KEY", "API_USER", "API_KEY"))
+    if not (key and user and secret):
+        return None
+    target = get("MTN_MOMO_TARGET_ENVIRONMENT") or SANDBOX_ENVIRONMENT
+    default_url = SANDBOX_BASE_URL if target == SANDBOX_ENVIRONMENT else PRODUCTION_BASE_URL
+    base_url = (get("MTN_MOMO_BASE_URL") or default_url).rstrip("/")
+    return Config(key, user, secret, target, base_url)
+
+
+def build(config: Config, deps: ProviderDeps) -> tuple[MtnMomo, MtnCallbacks]:
+    return MtnMomo(config, deps), MtnCallbacks(deps.urls)
+
+
+class MtnMomo:
+    """The `PaymentProvider` port over MTN MoMo Collection."""
+
+    name = NAME
+    requires_phone = True
+
+    def __init__(self, config: Config, deps: ProviderDeps) -> None:
+        self._config, self._urls = config, deps.urls
+        self._http = deps.http(NAME)
+        self._tokens = TokenCache(self._new_token, deps.clock)
+
+    def reference_for(self, payment_id: str) -> str | None:
+        return str(uuid.uuid4())
+
+    async def start(self, payment: Payment, order: Order) -> StartResult:
+        """`ProviderRejected` with MTN's code when it refuses, or with
+        `provider_credentials_rejected` when it refuses our keys (nothing was created, and
+        no retry can succeed until an operator fixes them); `ProviderUnavailable` when the
+        outcome stays unknown after the lookup by reference."""
+        body = wire.request_body(payment, order, sandbox=self._config.is_sandbox)
+        try:
+            return await self._request_to_pay(_reference(payment), payment.id, body)
+        except CredentialsRejected as error:
+            raise ProviderRejected(CREDENTIALS_REJECTED, error.message, error.raw) from error
+
+    async def fetch_status(self, payment: Payment) -> ProviderReport:
+        """Rejected credentials are `ProviderUnavailable` here: the status cannot be known,
+        so nothing changes and callbacks stay in the inbox until the keys are fixed."""
+        try:
+            response = await self._get_status(_reference(payment))
+        except CredentialsRejected as error:
+            raise ProviderUnavailable(f"mtn_momo status: {error.message}") from error
+        if response.status_code >= 500:
+            raise ProviderUnavailable(f"mtn_momo status: HTTP {response.status_code}")
+        if response.status_code != 200:  # 404: unknown reference (e.g. a silent reject)
+            log.warning("mtn_momo.status_refused", payment_id=payment.id, http=response.status_code)
+            return ProviderReport(ReportedStatus.UNKNOWN, raw=error_body(response))
+        return wire.report(wire.json_body(response), payment, sandbox=self._config.is_sandbox)
+
+    # -- request to pay, with the lookup of a lost answer ----------------------------------
+
+    async def _request_to_pay(
+        self, reference: str, payment_id: str, body: dict[str, Any]
+    ) -> StartResult:
+        try:
+            response = await self._post(reference, payment_id, body)
+        except ProviderUnavailable as error:
+            lost: dict[str, Any] = {"error": str(error)}
+        else:
+            if not wire.outcome_unknown(response):
+                return _accepted(reference, response)
+            lost = error_body(response)
+        try:
+            return await self._recover(reference, payment_id, body, lost)
+        except CredentialsRejected as error:  # the first request may have gone through
+            raise ProviderUnavailable(f"mtn_momo requesttopay: {error.message}") from error
+
+    async def _recover(
+        self, reference: str, payment_id: str, body: dict[str, Any], lost: dict[str, Any]
+    ) -> StartResult:
+        """The answer was lost: look the reference up, and send again only if MTN has none."""
+        existing = await self._get_status(reference)
+        if existing.status_code == 200:
+            return StartResult(reference, APPROVE, raw={"lost_answer": lost, "found": True})
+        if existing.status_code != 404:
+            raise ProviderUnavailable(f"mtn_momo requesttopay: outcome unknown ({lost})")
+        log.info("mtn_momo.resend", payment_id=payment_id, reference=reference)
+        response = await self._post(reference, payment_id, body)
+        if wire.outcome_unknown(response):
+            raise ProviderUnavailable(f"mtn_momo requesttopay: HTTP {response.status_code} twice")
+        return _accepted(reference, response, {"lost_answer": lost, "resent": True})
+
+    async def _post(self, reference: str, payment_id: str, body: dict[str, Any]) -> httpx.Response:
+        headers = {
+            "X-Reference-Id": reference,
+            "X-Callback-Url": self._urls.callback(WEBHOOK, payment_id),
+        }
+        return await self._call(
+            "requesttopay", "POST", "/collection/v1_0/requesttopay", headers=headers, json=body
+        )
+
+    async def _get_status(self, reference: str) -> httpx.Response:
+        """Answered within MTN's patience for a callback, token included, or unavailable."""
+        path = f"/collection/v1_0/requesttopay/{reference}"
+        try:
+            async with asyncio.timeout(STATUS_DEADLINE):
+                return await self._call("status", "GET", path, timeout=STATUS_TIMEOUT)
+        except TimeoutError as error:
+            raise ProviderUnavailable(
+                f"mtn_momo status: no answer in {STATUS_DEADLINE} s"
+            ) from error
+
+    # -- authorization ---------------------------------------------------------------------
+
+    async def _call(
+        self, operation: str, method: str, path: str, headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:  # fmt: skip
+        """One authorized call: on a 401 of an expired token, one new token and one retry."""
+        token = await self._tokens.get()
+        response = await self._send(token, operation, method, path, headers, **kwargs)
+        if response.status_code == 401 and not wire.subscription_key_refused(response):
+            self._tokens.invalidate(token)
+            token = await self._tokens.get()
+            response = await self._send(token, operation, method, path, headers, **kwargs)
+        if response.status_code == 401:
+            raise _credentials_rejected(response, "the access token")
+        return response
+
+    async def _send(
+        self, token: str, operation: str, method: str, path: str,
+        headers: dict[str, str] | None, **kwargs: Any,
+    ) -> httpx.Response:  # fmt: skip
+        all_headers = {
+            "Authorization": f"Bearer {token}",
+            "Ocp-Apim-Subscription-Key": self._config.subscription_key,
+            "X-Target-Environment": self._config.target_environment,
+            **(headers or {}),
+        }
+        return await self._http.request(operation, method, path, headers=all_headers, **kwargs)
+
+    async def _new_token(self) -> Token:
+        response = await self._http.request(
+            "token",
+            "POST",
+            "/collection/token/",
+            auth=(self._config.api_user, self._config.api_key),
+            headers={"Ocp-Apim-Subscription-Key": self._config.subscription_key},
+        )
+        if response.status_code >= 500:
+            raise ProviderUnavailable(f"mtn_momo token: HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise _credentials_rejected(response, "MTN_MOMO_API_USER / MTN_MOMO_API_KEY")
+        answer = wire.json_body(response)
+        token = answer.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise ProviderUnavailable("mtn_momo token: no access_token in the answer")
+        return Token(token, lifetime(answer.get("expires_in"), timedelta(hours=1)))
+
+
+class MtnCallbacks:
+    """The `WebhookAuthenticator` of `/payment/webhook/mtn/` (POST or PUT)."""
+
+    def __init__(self, urls: ServiceUrls) -> None:
+        self._urls = urls
+
+    async def authenticate(
+        self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> WebhookDelivery:
+        payment_id = signed_payment_id(self._urls, WEBHOOK, query)
+        hint = json_object(body, NAME)
+        status = str(hint.get("status") or "unknown").upper()
+        transaction = str(hint.get("financialTransactionId") or "")
+        return WebhookDelivery(
+            provider=NAME,
+            event_id=f"{payment_id}:{status}:{transaction}",
+            payment_id=payment_id,
+            body=body,
+        )
+
+
+def _reference(payment: Payment) -> str:
+    if not payment.provider_reference:
+        raise ValueError(f"payment {payment.id} has no X-Reference-Id stored")
+    return payment.provider_reference
+
+
+def _accepted(
+    reference: str, response: httpx.Response, raw: dict[str, Any] | None = None
+) -> StartResult:
+    """202 (or 409: that reference already exists) is a started request; anything else that
+    reached here is MTN's refusal."""
+    if response.is_success or response.status_code == 409:
+        return StartResult(reference, APPROVE, raw={"http": response.status_code, **(raw or {})})
+    code, message = wire.error_code(response)
+    raise ProviderRejected(code, message, error_body(response))
+
+
+def _credentials_rejected(response: httpx.Response, what: str) -> CredentialsRejected:
+    if wire.subscription_key_refused(response):
+        what = "MTN_MOMO_SUBSCRIPTION_KEY"
+    message = f"MTN MoMo refused {what}"
+    log.error("mtn_momo.credentials_rejected", refused=what, http=response.status_code)
+    return CredentialsRejected(message, error_body(response))
