@@ -93,7 +93,7 @@ class InitiatePayment:
                 expires_at=now + self._ttl.payment(provider.name),
             )
             changes = await add_payment(uow, payment)
-            await uow.schedule.plan(payment_id, next_check(0, now), 0)
+            await uow.schedule.plan(payment_id, next_check(0, now, payment.expires_at), 0)
             await uow.commit()
         log_changes(self._log, payment, changes)
         return payment, order

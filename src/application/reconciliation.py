@@ -70,7 +70,7 @@ class ReconcilePayment:
     def _next(self, payment: Payment, attempts: int) -> datetime | None:
         now = self._clock.now()
         if payment.status in OPEN_STATUSES:
-            return next_check(attempts + 1, now)
+            return next_check(attempts + 1, now, payment.expires_at)
         if payment.status is PaymentStatus.EXPIRED:
             return now + LATE_CHECK_EVERY
         return None

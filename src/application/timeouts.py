@@ -44,10 +44,12 @@ class TimeToLive:
         return self.payments.get(provider, self.default_payment)
 
 
-def next_check(attempts: int, now: datetime) -> datetime:
-    """When to check again an open payment already checked `attempts` times."""
+def next_check(attempts: int, now: datetime, expires_at: datetime | None = None) -> datetime:
+    """When to check again an open payment already checked `attempts` times: on the backoff
+    schedule, but never later than its expiry, so it expires on time."""
     delay = CHECK_DELAYS[attempts] if attempts < len(CHECK_DELAYS) else CHECK_EVERY
-    return now + delay
+    at = now + delay
+    return min(at, expires_at) if expires_at is not None and expires_at > now else at
 
 
 def retry_delay(attempts: int, first: timedelta, cap: timedelta) -> timedelta:
