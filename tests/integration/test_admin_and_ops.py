@@ -56,6 +56,17 @@ async def test_health_ready_and_schema(client: Any) -> None:
     schema = (await client.get("/schema/openapi.json")).json()
     for path in ("/api/v1/orders", "/api/v1/orders/{order_id}/payments", "/api/v1/payments"):
         assert path in schema["paths"]
+    bodies = {
+        "/api/v1/orders": "CreateOrderIn",
+        "/api/v1/orders/{order_id}/payments": "CreatePaymentIn",
+        "/api/v1/admin/stores": "CreateStoreIn",
+    }
+    for path, name in bodies.items():
+        body = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["schema"] == {"$ref": f"#/components/schemas/{name}"}
+        assert name in schema["components"]["schemas"]
+    order_body = schema["components"]["schemas"]["CreateOrderIn"]
+    assert set(order_body["required"]) == {"reference", "amount", "currency"}
     assert (await client.get("/schema")).status_code == 200
 
 

@@ -13,7 +13,17 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from entrypoints.container import Container
-from entrypoints.http import events, ops, orders, pages, payments, sandbox_page, stores, webhooks
+from entrypoints.http import (
+    events,
+    openapi,
+    ops,
+    orders,
+    pages,
+    payments,
+    sandbox_page,
+    stores,
+    webhooks,
+)
 from entrypoints.http.deps import provide_store, use
 from entrypoints.http.problems import handle_exception
 from entrypoints.jobs import run_worker
@@ -73,6 +83,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         logging_config=None,
     )
     app.state.container = container
+    openapi.add_request_bodies(app.openapi_schema)
     return app
 
 

@@ -17,6 +17,7 @@ from domain.order import Customer, OrderItem, OrderStatus
 from domain.store import Store
 from entrypoints.http import presenters, wire
 from entrypoints.http.idempotent import idempotent
+from entrypoints.http.openapi import json_body
 
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100")]
 Cursor = Annotated[
@@ -43,7 +44,12 @@ class OrderController(Controller):
     path = "/api/v1/orders"
     tags = ["Orders"]
 
-    @post("/", status_code=201, summary="Create an order")
+    @post(
+        "/",
+        status_code=201,
+        summary="Create an order",
+        operation_class=json_body(wire.CreateOrderIn),
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],

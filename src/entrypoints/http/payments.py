@@ -18,6 +18,7 @@ from domain.payment import PaymentStatus
 from domain.store import Store
 from entrypoints.http import presenters, wire
 from entrypoints.http.idempotent import idempotent
+from entrypoints.http.openapi import json_body
 from entrypoints.http.orders import Cursor, Limit
 
 
@@ -25,7 +26,12 @@ class StartPaymentController(Controller):
     path = "/api/v1/orders/{order_id:str}/payments"
     tags = ["Payments"]
 
-    @post("/", status_code=201, summary="Start a payment of the order")
+    @post(
+        "/",
+        status_code=201,
+        summary="Start a payment of the order",
+        operation_class=json_body(wire.CreatePaymentIn),
+    )
     async def start(
         self,
         order_id: FromPath[str],

@@ -12,6 +12,7 @@ from application.ports import PageRequest
 from application.stores import CreateStore, CreateStoreCommand, ListStores, RotateApiKey
 from entrypoints.http import presenters, wire
 from entrypoints.http.deps import admin_guard
+from entrypoints.http.openapi import json_body
 from entrypoints.http.orders import Cursor, Limit
 
 
@@ -20,7 +21,12 @@ class StoreAdminController(Controller):
     tags = ["Admin"]
     guards = [admin_guard]
 
-    @post("/", status_code=201, summary="Create a store; its API key is shown once")
+    @post(
+        "/",
+        status_code=201,
+        summary="Create a store; its API key is shown once",
+        operation_class=json_body(wire.CreateStoreIn),
+    )
     async def create(
         self, request: Request[Any, Any, Any], create_store: NamedDependency[CreateStore]
     ) -> wire.NewStoreOut:
