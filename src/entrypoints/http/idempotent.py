@@ -53,6 +53,11 @@ async def idempotent(
     return response
 
 
+def created(body: msgspec.Struct) -> Response[bytes]:
+    """The 201 answer of a creating request, as bytes so that it can be stored and replayed."""
+    return Response(msgspec.json.encode(body), status_code=201, media_type=JSON)
+
+
 def request_fingerprint(method: str, path: str, body: bytes) -> bytes:
     """Method, path and the body's JSON content (key order and spacing do not matter)."""
     try:

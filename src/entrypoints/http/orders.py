@@ -16,7 +16,7 @@ from application.queries import StoreQueries
 from domain.order import Customer, OrderItem, OrderStatus
 from domain.store import Store
 from entrypoints.http import presenters, wire
-from entrypoints.http.idempotent import idempotent
+from entrypoints.http.idempotent import created, idempotent
 from entrypoints.http.openapi import json_body
 
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100")]
@@ -63,8 +63,7 @@ class OrderController(Controller):
 
         async def run() -> Response[bytes]:
             order = await create_order(command(store.id, data))
-            out = presenters.order_out(order, [], urls.checkout(order.id))
-            return Response(wire.encode(out), status_code=201, media_type="application/json")
+            return created(presenters.order_out(order, [], urls.checkout(order.id)))
 
         return await idempotent(request, idempotency, store.id, body, run)  # type: ignore[return-value]
 

@@ -17,7 +17,7 @@ from domain.events import Source
 from domain.payment import PaymentStatus
 from domain.store import Store
 from entrypoints.http import presenters, wire
-from entrypoints.http.idempotent import idempotent
+from entrypoints.http.idempotent import created, idempotent
 from entrypoints.http.openapi import json_body
 from entrypoints.http.orders import Cursor, Limit
 
@@ -47,8 +47,7 @@ class StartPaymentController(Controller):
             payment = await initiate_payment(
                 InitiatePaymentCommand(store.id, order_id, data.provider, data.phone)
             )
-            out = presenters.payment_out(payment)
-            return Response(wire.encode(out), status_code=201, media_type="application/json")
+            return created(presenters.payment_out(payment))
 
         return await idempotent(request, idempotency, store.id, body, run)  # type: ignore[return-value]
 
