@@ -187,7 +187,3 @@ class StoreList(Out, frozen=True, kw_only=True):
 
 class Received(Out, frozen=True, kw_only=True):
     received: bool = True
-
-
-def encode(value: Any) -> bytes:
-    return msgspec.json.encode(value)
