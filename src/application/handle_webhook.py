@@ -91,14 +91,21 @@ class RetryWebhooks:
     lost (their process died after storing them) are processed again from the stored row."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, handle: HandleWebhook, clock: Clock, batch: int = 50
+        self,
+        uow: UnitOfWorkFactory,
+        handle: HandleWebhook,
+        clock: Clock,
+        batch: int = 50,
+        *,
+        lease: timedelta | None = None,
     ) -> None:
         self._uow, self._handle, self._clock, self._batch = uow, handle, clock, batch
+        self._lease = lease or LEASE
 
     async def __call__(self) -> int:
         now = self._clock.now()
         async with self._uow() as uow:
-            due = await uow.webhooks.claim_unprocessed(now, now + LEASE, self._batch)
+            due = await uow.webhooks.claim_unprocessed(now, now + self._lease, self._batch)
             await uow.commit()
         for stored in due:
             await self._handle.process(stored.id, stored.delivery, stored.attempts)

@@ -30,10 +30,10 @@ class DeliverNotifications:
     """One pass over the due notifications.
 
     Rules: a 2xx within the sender's timeout is delivered; anything else is retried with
-    exponential backoff (10 s, 20 s, ... at most 1 h apart) until 25 h after the event, then
-    `failed`; every attempt is recorded. A store without `notification_url` keeps its events,
-    marked `no_endpoint`. A crash between sending and recording sends the event again later,
-    with the same event id, so stores can de-duplicate.
+    exponential backoff (from `first_retry`: 10 s, 20 s, ... at most 1 h apart) until 25 h
+    after the event, then `failed`; every attempt is recorded. A store without
+    `notification_url` keeps its events, marked `no_endpoint`. A crash between sending and
+    recording sends the event again later, with the same event id, so stores can de-duplicate.
     """
 
     def __init__(
@@ -43,14 +43,18 @@ class DeliverNotifications:
         clock: Clock,
         metrics: Metrics,
         batch: int = 50,
+        *,
+        first_retry: timedelta = FIRST_RETRY,
+        lease: timedelta | None = None,
     ) -> None:
         self._uow, self._sender, self._clock = uow, sender, clock
         self._metrics, self._batch = metrics, batch
+        self._first_retry, self._lease = first_retry, lease or LEASE
 
     async def __call__(self) -> int:
         now = self._clock.now()
         async with self._uow() as uow:
-            due = await uow.notifications.claim_due(now, now + LEASE, self._batch)
+            due = await uow.notifications.claim_due(now, now + self._lease, self._batch)
             await uow.commit()
         gate = asyncio.Semaphore(10)
 
@@ -84,7 +88,8 @@ class DeliverNotifications:
     ) -> None:
         next_at = None
         if state == "pending" and attempt is not None:
-            next_at = attempt.at + retry_delay(notification.attempts, FIRST_RETRY, LONGEST_WAIT)
+            delay = retry_delay(notification.attempts, self._first_retry, LONGEST_WAIT)
+            next_at = attempt.at + delay
         async with self._uow() as uow:
             await uow.notifications.record_attempt(notification.id, attempt, state, next_at)
             await uow.commit()

@@ -95,14 +95,21 @@ class ReconcileDue:
     """One pass: every payment whose check is due, a few at a time."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, reconcile: ReconcilePayment, clock: Clock, batch: int = 50
+        self,
+        uow: UnitOfWorkFactory,
+        reconcile: ReconcilePayment,
+        clock: Clock,
+        batch: int = 50,
+        *,
+        lease: timedelta | None = None,
     ) -> None:
         self._uow, self._reconcile, self._clock, self._batch = uow, reconcile, clock, batch
+        self._lease = lease or LEASE
 
     async def __call__(self) -> int:
         now = self._clock.now()
         async with self._uow() as uow:
-            due = await uow.schedule.claim_due(now, now + LEASE, self._batch)
+            due = await uow.schedule.claim_due(now, now + self._lease, self._batch)
             await uow.commit()
         gate = asyncio.Semaphore(10)
 

@@ -173,7 +173,9 @@ class Container(containers.DeclarativeContainer):
     pool = providers.Resource(pool_resource, settings)
     http_client = providers.Resource(http_resource)
     snapshots = providers.Singleton(Snapshots, urls)
-    uow = providers.Singleton(PostgresUnitOfWorkFactory, pool, ids, snapshots)
+    uow = providers.Singleton(
+        PostgresUnitOfWorkFactory, pool, ids, snapshots, settings.provided.lease
+    )
     database_probe = providers.Singleton(DatabaseProbe, pool)
 
     sandbox_signer = providers.Singleton(signing.HmacSignatureScheme, secret, b"", 300, clock)
@@ -229,11 +231,21 @@ class Container(containers.DeclarativeContainer):
     reconcile_payment = providers.Singleton(
         ReconcilePayment, uow, provider_registry, apply_report, clock, payment_log, metrics
     )
-    reconcile_due = providers.Singleton(ReconcileDue, uow, reconcile_payment, clock)
-    retry_webhooks = providers.Singleton(RetryWebhooks, uow, handle_webhook, clock)
+    reconcile_due = providers.Singleton(
+        ReconcileDue, uow, reconcile_payment, clock, lease=settings.provided.lease
+    )
+    retry_webhooks = providers.Singleton(
+        RetryWebhooks, uow, handle_webhook, clock, lease=settings.provided.lease
+    )
     expire_orders = providers.Singleton(ExpireOrders, uow, clock)
     deliver_notifications = providers.Singleton(
-        DeliverNotifications, uow, notification_sender, clock, metrics
+        DeliverNotifications,
+        uow,
+        notification_sender,
+        clock,
+        metrics,
+        first_retry=settings.provided.notification_first_retry,
+        lease=settings.provided.lease,
     )
     store_events = providers.Singleton(StoreEvents, uow, clock)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from adapters.providers import catalog
+from application.notifications import FIRST_RETRY
 from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
 
 SANDBOX_SECRET = "sandbox-insecure-secret-key-change-me"  # noqa: S105 - sandbox only
@@ -36,6 +37,11 @@ class Settings:
     pool_max_size: int = 10
     providers: Mapping[str, str] = field(default_factory=dict)
     ttl: TimeToLive = field(default_factory=TimeToLive)
+    #: First step of the store notifications' backoff (doubling, at most 1 h apart).
+    notification_first_retry: timedelta = FIRST_RETRY
+    #: How long a process holds the rows it took (open payments, inbox deliveries,
+    #: notifications) before another may take them over; None: each pass's own (1-2 min).
+    lease: timedelta | None = None
 
     @property
     def is_sandbox(self) -> bool:
@@ -67,6 +73,8 @@ class Settings:
             pool_max_size=int(get("DATABASE_POOL_MAX") or 10),
             providers={k: v for k, v in values.items() if _is_provider_var(k) and v},
             ttl=_ttl(get),
+            notification_first_retry=_seconds(get, "NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
+            lease=_seconds(get, "LEASE_SECONDS"),
         )
         if not settings.is_sandbox:
             _check_production(settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from types import TracebackType
 from typing import Any, Self
 
@@ -45,11 +46,16 @@ class PostgresUnitOfWork:
     notifications: PostgresNotificationOutbox
 
     def __init__(
-        self, pool: AsyncConnectionPool[Any], ids: IdGenerator, snapshots: Snapshots | None = None
+        self,
+        pool: AsyncConnectionPool[Any],
+        ids: IdGenerator,
+        snapshots: Snapshots | None = None,
+        inline_grace: timedelta | None = None,
     ) -> None:
         self._pool = pool
         self._ids = ids
         self._snapshots = snapshots or Snapshots()
+        self._inline_grace = inline_grace
         self._conn: AsyncConnection[Any] | None = None
 
     async def __aenter__(self) -> Self:
@@ -63,7 +69,7 @@ class PostgresUnitOfWork:
         self.orders = PostgresOrderRepository(conn, self._ids, outbox)
         self.payments = PostgresPaymentRepository(conn, self._ids, outbox)
         self.schedule = PostgresReconciliationSchedule(conn)
-        self.webhooks = PostgresWebhookInbox(conn, self._ids)
+        self.webhooks = PostgresWebhookInbox(conn, self._ids, self._inline_grace)
         self.idempotency = PostgresIdempotencyRepository(conn)
         return self
 
@@ -97,12 +103,19 @@ class PostgresUnitOfWork:
 
 
 class PostgresUnitOfWorkFactory:
+    """`inline_grace`: see `PostgresWebhookInbox` (None: its default, 30 s)."""
+
     def __init__(
-        self, pool: AsyncConnectionPool[Any], ids: IdGenerator, snapshots: Snapshots | None = None
+        self,
+        pool: AsyncConnectionPool[Any],
+        ids: IdGenerator,
+        snapshots: Snapshots | None = None,
+        inline_grace: timedelta | None = None,
     ) -> None:
         self._pool = pool
         self._ids = ids
         self._snapshots = snapshots
+        self._inline_grace = inline_grace
 
     def __call__(self) -> PostgresUnitOfWork:
-        return PostgresUnitOfWork(self._pool, self._ids, self._snapshots)
+        return PostgresUnitOfWork(self._pool, self._ids, self._snapshots, self._inline_grace)

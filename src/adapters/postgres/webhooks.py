@@ -53,9 +53,15 @@ INLINE_GRACE = timedelta(seconds=30)
 
 
 class PostgresWebhookInbox:
-    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator) -> None:
+    """`inline_grace`: how long the receiving process has to process a delivery it stored
+    before a retry pass takes it over."""
+
+    def __init__(
+        self, conn: AsyncConnection[Any], ids: IdGenerator, inline_grace: timedelta | None = None
+    ) -> None:
         self._conn = conn
         self._ids = ids
+        self._inline_grace = inline_grace or INLINE_GRACE
 
     async def record(self, delivery: WebhookDelivery, at: datetime) -> str | None:
         cur = await self._conn.execute(
@@ -81,7 +87,7 @@ class PostgresWebhookInbox:
     ) -> list[StoredDelivery]:
         params = {
             "now": now,
-            "stale_before": now - INLINE_GRACE,
+            "stale_before": now - self._inline_grace,
             "lease_until": lease_until,
             "limit": limit,
         }

@@ -79,7 +79,8 @@ FROM sandbox_transactions WHERE payment_id = %(payment_id)s
 _DECIDE = """
 UPDATE sandbox_transactions
 SET final_status = %(final_status)s, failure_code = %(failure_code)s, settles_at = %(at)s
-WHERE payment_id = %(payment_id)s AND scenario = 'manual' AND final_status IS NULL
+WHERE payment_id = %(payment_id)s AND scenario IN ('manual', 'never_resolves')
+  AND final_status IS NULL
 """
 
 
@@ -129,7 +130,8 @@ class SandboxOperator:
             return await cursor.fetchone()
 
     async def decide(self, payment_id: str, approve: bool) -> bool:
-        """The tester's click on the sandbox page. Returns False when already decided."""
+        """The tester's click on the sandbox page (for a `manual` payment, or a `never_resolves`
+        one that the customer finally settles late). Returns False when already decided."""
         async with self._pool.connection() as conn:
             cursor = await conn.execute(
                 _DECIDE,
