@@ -2,8 +2,10 @@
 
 Rules:
 - One line per change (`payment.changed`) with the payment's ids, provider, old and new
-  status, the change's type and source, amount, currency, `needs_refund` and the change's
-  time in UTC; anomalies (`payment.anomaly`) are warning lines.
+  status, the change's type and source (api, webhook, reconciliation), amount, currency,
+  `needs_refund` and the change's time in UTC; anomalies (`payment.anomaly`) are warning lines.
+- The `request_id` of the HTTP request that caused the change is on its line (bound in
+  structlog's contextvars by the request-id middleware); changes made by jobs carry none.
 - The phone is always masked; the event's `data` (provider answers, tokens) is never written;
   anomaly details keep only plain values under keys that do not look secret.
 - The file rotates (10 MB x 5 by default). The logger is dedicated and does not propagate,
@@ -111,6 +113,7 @@ class StructlogPaymentLog:
             stdlib,
             wrapper_class=structlog.stdlib.BoundLogger,
             processors=[
+                structlog.contextvars.merge_contextvars,
                 structlog.stdlib.add_log_level,
                 structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
             ],

@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
@@ -70,6 +72,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     apply_migrations(database_url(settings))
     if args.with_worker:
         os.environ[IN_PROCESS_WORKER] = "1"
+    _prepare_multiprocess_metrics(settings, args.workers)
     print(f"serving on http://{settings.host}:{settings.port} ({settings.environment})")
     uvicorn.run(
         "entrypoints.asgi:app",
@@ -81,6 +84,24 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         factory=False,
     )
     return 0
+
+
+#: prometheus_client reads it when first imported: each uvicorn worker process is started
+#: afresh (spawned), imports it with the variable set, and writes its metrics there.
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def _prepare_multiprocess_metrics(settings: Settings, workers: int) -> None:
+    """With several server processes, `/metrics` merges the files they write in one directory,
+    emptied here so that counters start from zero with the server. A directory already given in
+    the environment is used (and emptied) with any number of workers."""
+    given = os.environ.get(MULTIPROC_DIR)
+    if workers <= 1 and not given:
+        return
+    path = Path(given or settings.data_dir / f"metrics-{settings.port}").resolve()
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ[MULTIPROC_DIR] = str(path)
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:

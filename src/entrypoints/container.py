@@ -16,18 +16,19 @@ from psycopg_pool import AsyncConnectionPool
 from adapters import signing
 from adapters.clock import SystemClock
 from adapters.ids import UlidGenerator
-from adapters.metrics import MeteredPaymentLog, PrometheusMetrics
+from adapters.metrics import MeteredCallObserver, MeteredPaymentLog, PrometheusMetrics
 from adapters.notification_sender import HttpNotificationSender
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.checkout import PostgresOrderLocator
 from adapters.postgres.embedded import embedded_database_url
+from adapters.postgres.pending import PostgresPendingAges
 from adapters.postgres.pool import close_pool, open_pool
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers import catalog
 from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import LogObserver, provider_client
+from adapters.providers.http import CallObserver, LogObserver, provider_client
 from adapters.providers.registry import ProviderSet
 from adapters.providers.sandbox import (
     SandboxOperator,
@@ -117,6 +118,7 @@ def providers_for(
     urls: ServiceUrls,
     clock: SystemClock,
     lookup: PaymentLookup,
+    observer: CallObserver | None = None,
 ) -> ProviderSet:
     """The providers this configuration offers: each real provider whose settings are
     complete, and the sandbox only in sandbox mode."""
@@ -125,7 +127,7 @@ def providers_for(
     if settings.is_sandbox:
         offered["sandbox"], callbacks["sandbox"] = sandbox, sandbox_auth
     for module, config in catalog.configured(settings.providers).items():
-        deps = ProviderDeps(clients[module], urls, clock, LogObserver(), lookup)
+        deps = ProviderDeps(clients[module], urls, clock, observer or LogObserver(), lookup)
         offered[module.NAME], callbacks[module.WEBHOOK] = module.build(config, deps)
     return ProviderSet(offered, callbacks)
 
@@ -187,7 +189,9 @@ class Container(containers.DeclarativeContainer):
         providers.Callable("{}/payment/webhook/sandbox/".format, settings.provided.public_base_url),
         http_client,
     )
-    sandbox_provider = providers.Singleton(SandboxProvider, sandbox_operator, urls, clock)
+    sandbox_provider = providers.Singleton(
+        SandboxProvider, sandbox_operator, urls, clock, providers.Singleton(MeteredCallObserver)
+    )
     sandbox_authenticator = providers.Singleton(SandboxWebhookAuthenticator, sandbox_signer)
     provider_clients = providers.Resource(provider_clients_resource, settings)
     payment_lookup = providers.Singleton(PaymentLookup, uow)
@@ -200,6 +204,7 @@ class Container(containers.DeclarativeContainer):
         urls,
         clock,
         payment_lookup,
+        providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
     )
 
     create_store = providers.Singleton(CreateStore, uow, ids, clock, credentials)
@@ -252,4 +257,5 @@ class Container(containers.DeclarativeContainer):
     order_locator = providers.Singleton(PostgresOrderLocator, pool)
     checkout = providers.Singleton(CheckoutQueries, uow, order_locator)
     stats_reader = providers.Singleton(PostgresStatsReader, pool)
+    pending_ages = providers.Singleton(PostgresPendingAges, pool)
     store_stats = providers.Singleton(StoreStats, stats_reader, clock)

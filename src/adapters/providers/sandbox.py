@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ import structlog
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from adapters.providers.http import CallObserver
 from adapters.signing import HmacSignatureScheme
 from adapters.urls import ServiceUrls
 from application.errors import MalformedWebhook, ProviderUnavailable, WebhookRejected
@@ -193,19 +195,34 @@ def _event_body(record: Mapping[str, Any], at: datetime) -> bytes:
 
 
 class SandboxProvider:
-    """The `PaymentProvider` port over the simulated operator."""
+    """The `PaymentProvider` port over the simulated operator. Its calls (`start`, `status`)
+    are timed like a real provider's HTTP calls."""
 
     name = "sandbox"
     requires_phone = False
 
-    def __init__(self, operator: SandboxOperator, urls: ServiceUrls, clock: Clock) -> None:
+    def __init__(
+        self,
+        operator: SandboxOperator,
+        urls: ServiceUrls,
+        clock: Clock,
+        observer: CallObserver | None = None,
+    ) -> None:
         self._operator, self._urls, self._clock = operator, urls, clock
+        self._observer = observer
 
     def reference_for(self, payment_id: str) -> str | None:
         return payment_id
 
+    def _observe(self, operation: str, started: float, outcome: str) -> None:
+        if self._observer is not None:
+            elapsed = time.perf_counter() - started
+            self._observer.observe(self.name, operation, elapsed, outcome)
+
     async def start(self, payment: Payment, order: Order) -> StartResult:
+        started = time.perf_counter()
         scenario = await self._operator.open(payment)
+        self._observe("start", started, "ok")
         if scenario is MANUAL:
             action = NextAction("redirect", url=self._urls.sandbox_page(payment.id))
         else:
@@ -215,10 +232,13 @@ class SandboxProvider:
         )
 
     async def fetch_status(self, payment: Payment) -> ProviderReport:
+        started = time.perf_counter()
         try:
             record = await self._operator.record(payment.id)
         except psycopg.Error as error:
+            self._observe("status", started, "network_error")
             raise ProviderUnavailable("sandbox operator unreachable") from error
+        self._observe("status", started, "ok")
         if record is None:
             return ProviderReport(ReportedStatus.UNKNOWN, raw={"error": "not_found"})
         raw = {"scenario": record["scenario"], "status": record["final_status"] or "pending"}

@@ -12,7 +12,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from entrypoints.container import Container
+from entrypoints.container import Container, resolve
 from entrypoints.http import (
     events,
     openapi,
@@ -26,6 +26,7 @@ from entrypoints.http import (
 )
 from entrypoints.http.deps import provide_store, use
 from entrypoints.http.problems import handle_exception
+from entrypoints.http.request_id import request_id_middleware
 from entrypoints.jobs import run_worker
 
 MAX_API_BODY = 1024 * 1024
@@ -39,6 +40,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
     handlers: list[object] = [
         ops.health,
         ops.ready,
+        ops.metrics,
         stores.StoreAdminController,
         orders.OrderController,
         payments.StartPaymentController,
@@ -54,6 +56,8 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
 
     async def start() -> None:
         await container.init_resources()  # type: ignore[misc]
+        registry = await resolve(container.provider_registry)
+        container.metrics().announce(registry.available())
         if with_worker:
             worker.append(asyncio.create_task(run_worker(container)))
 
@@ -67,7 +71,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         route_handlers=handlers,  # type: ignore[arg-type]
         dependencies=_dependencies(container),
         exception_handlers={Exception: handle_exception},
-        middleware=pages.middleware(settings),
+        middleware=[request_id_middleware, *pages.middleware(settings)],
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_API_BODY,
@@ -91,7 +95,7 @@ def _dependencies(container: Container) -> dict[str, Provide]:
     names = [
         "create_store", "rotate_api_key", "list_stores", "create_order", "cancel_order",
         "queries", "idempotency", "initiate_payment", "verify_payment", "handle_webhook",
-        "urls", "sandbox_operator", "store_events",
+        "urls", "sandbox_operator", "store_events", "metrics",
     ]  # fmt: skip
     deps = {name: use(getattr(container, name)) for name in names}
     deps["store"] = Provide(provide_store)

@@ -1,11 +1,12 @@
-"""Operations: liveness and readiness."""
+"""Operations: liveness, readiness and Prometheus metrics."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, Response, get
 
+from adapters.metrics import CONTENT_TYPE, exposition
 from application.errors import DatabaseUnavailable
 from entrypoints.http.deps import container_of, resolve
 
@@ -21,3 +22,13 @@ async def ready(request: Request[Any, Any, Any]) -> dict[str, str]:
     if not await probe():
         raise DatabaseUnavailable("the database does not answer")
     return {"status": "ready"}
+
+
+@get("/metrics", tags=["Operations"], summary="Prometheus metrics (text format)")
+async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """Every server process's counters and histograms (merged in multi-process mode), and the
+    open payments by age, counted in the database now."""
+    container = container_of(request)
+    pending_ages = await resolve(container.pending_ages)
+    pending = await pending_ages(container.clock().now())
+    return Response(exposition(pending), media_type=CONTENT_TYPE)

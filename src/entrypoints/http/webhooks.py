@@ -1,5 +1,5 @@
 """Provider callbacks: `/payment/webhook/{provider}/` (no API key; each provider is
-authenticated as API.md says)."""
+authenticated as API.md says). Each delivery is counted by outcome on `/metrics`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from litestar import Request, route
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from adapters.metrics import PrometheusMetrics
+from application.errors import MalformedWebhook, ProviderNotAvailable, WebhookRejected
 from application.handle_webhook import HandleWebhook
 from entrypoints.http import wire
 
@@ -27,9 +29,21 @@ async def receive_webhook(
     provider: FromPath[str],
     request: Request[Any, Any, Any],
     handle_webhook: NamedDependency[HandleWebhook],
+    metrics: NamedDependency[PrometheusMetrics],
 ) -> wire.Received:
     """200 once the delivery is stored (a duplicate too); 401 when its authentication fails;
     400 when it cannot be read; 413 above 64 KiB."""
     body = await request.body()
-    await handle_webhook(provider, body, request.headers, request.query_params)
+    try:
+        result = await handle_webhook(provider, body, request.headers, request.query_params)
+    except WebhookRejected as error:
+        metrics.webhook_delivery(provider, "rejected", error.reason)
+        raise
+    except MalformedWebhook:
+        metrics.webhook_delivery(provider, "rejected", "malformed")
+        raise
+    except ProviderNotAvailable:
+        metrics.webhook_delivery("unknown", "rejected", "unknown_provider")
+        raise
+    metrics.webhook_delivery(provider, "duplicate" if result.duplicate else "accepted")
     return wire.Received()

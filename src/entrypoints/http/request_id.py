@@ -1,0 +1,40 @@
+"""The request id: taken from `X-Request-ID` (when it is a sane token) or made, bound to
+structlog's context for every log line the request causes, and returned in the response."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import structlog
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+HEADER = b"x-request-id"
+_SANE = re.compile(rb"[A-Za-z0-9._:\-]{1,128}")
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await app(scope, receive, send)
+            return
+        request_id = _given(scope) or uuid.uuid4().hex
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", ()) if h[0].lower() != HEADER]
+                message["headers"] = [*headers, (HEADER, request_id.encode())]
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            await app(scope, receive, send_with_id)
+
+    return middleware
+
+
+def _given(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == HEADER:
+            return value.decode("ascii") if _SANE.fullmatch(value) else None
+    return None
