@@ -9,12 +9,23 @@ worker dies: its leased rows come back when the lease ends.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import structlog
 from procrastinate import App, PsycopgConnector, builtin_tasks
 
 from entrypoints.container import Container, database_url, resolve
+
+log = structlog.get_logger(__name__)
+
+#: Seconds before a worker that lost the database is started again (doubling up to the last).
+RESTART_FIRST = 1.0
+RESTART_LONGEST = 60.0
 
 #: procrastinate's cron takes a sixth column for seconds.
 SCHEDULE = {
@@ -61,7 +72,47 @@ def _periodic(app: App, name: str, cron: str, run: Callable[[], Awaitable[int]])
 
 async def run_worker(container: Container, concurrency: int = 4, signals: bool = False) -> None:
     """Run a worker until it is stopped: by SIGINT/SIGTERM when `signals`, else by
-    cancelling the task that runs it (in-process worker of `payments serve`)."""
+    cancelling the task that runs it (in-process worker of `payments serve`).
+
+    procrastinate's worker stops when it loses the database (a restart, a failover): it is
+    started again, after 1 s, then twice as long each time up to a minute, so that the
+    process carries on by itself once the database is back."""
     app = job_app(container)
+    stop = asyncio.Event()
+    if signals:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
     async with app.open_async():
-        await app.run_worker_async(concurrency=concurrency, install_signal_handlers=signals)
+        delay = RESTART_FIRST
+        while not stop.is_set():
+            started = time.monotonic()
+            error = await _run_until_stopped(app, concurrency, stop)
+            if stop.is_set():
+                break
+            if time.monotonic() - started > RESTART_LONGEST:
+                delay = RESTART_FIRST  # it ran well for a while: a new incident
+            log.error("jobs.worker_stopped", error=error, restart_in_seconds=delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, RESTART_LONGEST)
+
+
+async def _run_until_stopped(app: App, concurrency: int, stop: asyncio.Event) -> str | None:
+    """Run procrastinate's worker until `stop` is set (then stop it gracefully) or until it
+    stops by itself; returns the error it stopped on, if any."""
+    worker = asyncio.create_task(
+        app.run_worker_async(concurrency=concurrency, install_signal_handlers=False)
+    )
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({worker, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        if not worker.done():
+            worker.cancel()  # graceful: procrastinate lets the running jobs finish
+        await asyncio.gather(worker, return_exceptions=True)
+    if worker.cancelled():
+        return None
+    error = worker.exception()
+    return repr(error) if error is not None else "stopped by itself (database lost?)"
