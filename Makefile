@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run migrate test unit integration lint format clean
+.PHONY: install browser run migrate test unit integration lint format clean bench
 
 install: $(VENV)/.installed
 
@@ -50,6 +50,12 @@ lint: install
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
+
+# The benchmark (docs/benchmarks.md): the served app under wrk, pgbench's ceiling, the dashboard
+# queries on 1,000,000 payments. Not part of `make test`; about 12 minutes. BENCH_ARGS=--help
+bench: install
+	command -v wrk >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 format: install
 	$(BIN)/ruff format src tests

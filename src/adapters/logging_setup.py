@@ -57,5 +57,6 @@ def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None) 
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-# Libraries whose INFO lines say nothing an operator needs (pgserver echoes every pg_ctl call).
-_QUIET = ("pgserver", "httpx", "httpcore")
+# Libraries whose INFO lines say nothing an operator needs (pgserver echoes every pg_ctl call;
+# psycopg's pool logs every connection taken and given back: three lines per transaction).
+_QUIET = ("pgserver", "httpx", "httpcore", "psycopg.pool")

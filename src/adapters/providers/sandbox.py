@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import httpx
 import psycopg
 import structlog
+from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -104,7 +106,7 @@ class SandboxOperator:
     async def open(self, payment: Payment) -> Scenario:
         scenario = scenario_for(payment.phone)
         now = self._clock.now()
-        async with self._pool.connection() as conn:
+        async with self._autocommit() as conn:
             await conn.execute(
                 _INSERT,
                 {
@@ -125,7 +127,7 @@ class SandboxOperator:
         return scenario
 
     async def record(self, payment_id: str) -> dict[str, Any] | None:
-        async with self._pool.connection() as conn:
+        async with self._autocommit() as conn:
             cursor = await conn.cursor(row_factory=dict_row).execute(
                 _SELECT, {"payment_id": payment_id}
             )
@@ -148,6 +150,17 @@ class SandboxOperator:
         if decided:
             self._later(payment_id, 0, 1)
         return decided
+
+    @asynccontextmanager
+    async def _autocommit(self) -> AsyncIterator[AsyncConnection[Any]]:
+        """A pool connection for one statement: in autocommit, one round trip instead of
+        three (BEGIN, the statement, COMMIT); given back to the pool as it was taken."""
+        async with self._pool.connection() as conn:
+            await conn.set_autocommit(True)
+            try:
+                yield conn
+            finally:
+                await conn.set_autocommit(False)
 
     def _later(self, payment_id: str, delay: float, times: int) -> None:
         task = asyncio.create_task(self._send(payment_id, delay, times))
