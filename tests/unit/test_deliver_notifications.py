@@ -16,7 +16,12 @@ from tests.unit.background import (
 )
 
 from application.errors import NotFound
-from application.notifications import GIVE_UP_AFTER, DeliverNotifications, StoreEvents
+from application.notifications import (
+    FIRST_RETRY,
+    GIVE_UP_AFTER,
+    DeliverNotifications,
+    StoreEvents,
+)
 from application.ports import DeliveryAttempt, Notification, PageRequest
 
 S = timedelta(seconds=1)
@@ -36,8 +41,12 @@ class Outbox:
         notes = [a_notification(e, self.store.id, self.clock.now()) for e in event_ids]
         await seed(self.uow, self.store, notes=notes)
 
-    def deliver(self, **options: timedelta) -> DeliverNotifications:
-        return DeliverNotifications(self.uow, self.sender, self.clock, self.metrics, **options)
+    def deliver(
+        self, first_retry: timedelta = FIRST_RETRY, lease: timedelta | None = None
+    ) -> DeliverNotifications:
+        return DeliverNotifications(
+            self.uow, self.sender, self.clock, self.metrics, first_retry=first_retry, lease=lease
+        )
 
     def row(self, event_id: str) -> Notification:
         note: Notification = self.uow.database.tables["notifications"][event_id]

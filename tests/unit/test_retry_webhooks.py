@@ -36,8 +36,8 @@ def handler(world: World) -> HandleWebhook:
     return HandleWebhook(world.uow, world.registry, world.verify(), world.clock)
 
 
-def retry(world: World, **options: timedelta) -> RetryWebhooks:
-    return RetryWebhooks(world.uow, handler(world), world.clock, **options)
+def retry(world: World, lease: timedelta | None = None) -> RetryWebhooks:
+    return RetryWebhooks(world.uow, handler(world), world.clock, lease=lease)
 
 
 async def receive(world: World, event_id: str, payment_id: str) -> str:
