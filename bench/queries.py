@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 
 from adapters.postgres import stats
-from adapters.postgres.embedded import create_database, drop_database
+from adapters.postgres.embedded import create_database, database_url_for, drop_database
 from adapters.postgres.migrate import apply_migrations
 from adapters.postgres.paging import page_params, page_query
 from adapters.postgres.payments import SELECT_ALL
@@ -37,7 +37,7 @@ NEW_INDEXES = (
 _U = "((g::bigint * 2654435761) %% 4294967296)::float8 / 4294967296"
 _STORE = f"'sto_q' || lpad((1 + floor({STORES} * ({_U})^3))::int::text, 5, '0')"
 _PICK = "((g::bigint * 40503) %% 100)"  # outcome bucket 0..99
-_CREATED = f"%(start)s::timestamptz + (g * interval '1 second' * 31536000 / {PAYMENTS})"
+_CREATED = f"%(start)s::timestamptz + make_interval(secs => g * {31_536_000 / PAYMENTS})"
 
 GENERATE = [
     f"""
@@ -77,15 +77,15 @@ GENERATE = [
 ]
 
 
-def ensure_data(server: str, url: str, end: datetime) -> None:
+def ensure_data(server: str, name: str, end: datetime) -> str:
+    url = database_url_for(server, name)
     try:
         with psycopg.connect(url) as conn:
             row = conn.execute("SELECT count(*) FROM payments").fetchone()
             if row is not None and row[0] == PAYMENTS:
-                return
+                return url
     except psycopg.OperationalError:
         pass
-    name = url.rsplit("/", 1)[1].split("?")[0]
     drop_database(server, name)
     create_database(server, name)
     apply_migrations(url)
@@ -96,6 +96,7 @@ def ensure_data(server: str, url: str, end: datetime) -> None:
         for statement in GENERATE:
             conn.execute(statement, {"start": start})  # type: ignore[arg-type]
         conn.execute("VACUUM ANALYZE")
+    return url
 
 
 def _store_sizes(conn: psycopg.Connection[Any]) -> dict[str, tuple[str, int]]:
@@ -152,9 +153,9 @@ def _deeper_page(conn: psycopg.Connection[Any], store_id: str) -> tuple[str, str
     return "list.page_50", sql, page_params(page, store_id=store_id)
 
 
-def run(server: str, url: str) -> list[dict[str, Any]]:
+def run(server: str, name: str = "bench_queries") -> list[dict[str, Any]]:
     end = datetime.now(UTC).replace(microsecond=0)
-    ensure_data(server, url, end)
+    url = ensure_data(server, name, end)
     results = []
     with psycopg.connect(url) as conn:
         sizes = _store_sizes(conn)

@@ -33,7 +33,6 @@ import psycopg
 
 from adapters.postgres.embedded import (
     create_database,
-    database_url_for,
     drop_database,
     embedded_database_url,
 )
@@ -506,16 +505,21 @@ def main() -> int:
     print(json.dumps(report["machine"]), flush=True)
     server = server_url()
     url = fresh_database(server, "bench_service")
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        work = Path(tmp)
-        if "webhooks" in only:
-            report["webhooks"] = webhooks(args, url, work)
-        if "pgbench" in only:
-            report["pgbench"] = ceiling(args, url)
-        if "initiation" in only:
-            report["initiation"] = initiation(args, url, work)
-    if "queries" in only:
-        report["queries"] = queries.run(server, database_url_for(server, "bench_queries"))
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / time.strftime("%Y%m%d-%H%M%S.json")
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            work = Path(tmp)
+            if "webhooks" in only:
+                report["webhooks"] = webhooks(args, url, work)
+            if "pgbench" in only:
+                report["pgbench"] = ceiling(args, url)
+            if "initiation" in only:
+                report["initiation"] = initiation(args, url, work)
+        if "queries" in only:
+            report["queries"] = queries.run(server)
+    finally:  # what was measured is kept, even when a later scenario fails
+        out.write_text(json.dumps(report, indent=2, default=str))
     drop_database(server, "bench_service")
 
     summary: dict[str, Any] = {}
@@ -536,8 +540,6 @@ def main() -> int:
     if "queries" in report:
         summary["queries_ms"] = {q["name"]: q["after_ms"] for q in report["queries"]}
     report["summary"] = summary
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / time.strftime("%Y%m%d-%H%M%S.json")
     out.write_text(json.dumps(report, indent=2, default=str))
     print(json.dumps(summary, indent=2))
     print(f"full results: {out.relative_to(ROOT)}")
