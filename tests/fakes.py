@@ -276,7 +276,7 @@ class InMemoryUnitOfWorkFactory:
     def __init__(self, database: InMemoryDatabase | None = None) -> None:
         self.database = database or InMemoryDatabase()
 
-    def __call__(self) -> InMemoryUnitOfWork:
+    def __call__(self, *, read_only: bool = False) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self.database)
 
 

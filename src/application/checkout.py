@@ -37,7 +37,7 @@ class CheckoutQueries:
 
     async def order(self, order_id: str) -> CheckoutView:
         store_id = await self._locator.store_of(order_id)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             order = await uow.orders.get(store_id, order_id) if store_id else None
             store = await uow.stores.get(order.store_id) if order else None
             if order is None or store is None:
@@ -46,7 +46,7 @@ class CheckoutQueries:
 
     async def payment(self, payment_id: str) -> tuple[CheckoutView, Payment]:
         """The payment with its order and store."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             payment = await uow.payments.get(payment_id)
         if payment is None:
             raise NotFound(f"payment {payment_id} not found")
@@ -55,7 +55,7 @@ class CheckoutQueries:
 
     async def store(self, store_id: str) -> Store:
         """A store by id (a vendor's session names it)."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             store = await uow.stores.get(store_id)
         if store is None:
             raise NotFound(f"store {store_id} not found")

@@ -17,7 +17,7 @@ class ExpireOrders:
         self._uow, self._clock, self._batch = uow, clock, batch
 
     async def __call__(self) -> int:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             due = await uow.orders.expired_ids(self._clock.now(), self._batch)
         expired = 0
         for store_id, order_id in due:

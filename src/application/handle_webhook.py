@@ -23,6 +23,7 @@ class WebhookResult:
     outcome: str
 
 
+APPLIED = "applied:"
 FIRST_RETRY = timedelta(seconds=15)
 LONGEST_WAIT = timedelta(minutes=10)
 LEASE = timedelta(minutes=2)
@@ -63,7 +64,9 @@ class HandleWebhook:
     ) -> WebhookResult:
         """Confirm and apply a stored delivery; safe to run again for the same delivery.
         When the provider cannot confirm now, the delivery is retried later with backoff."""
-        outcome = await self._confirm(delivery)
+        outcome = await self._confirm(delivery_id, delivery)
+        if outcome.startswith(APPLIED):
+            return WebhookResult(delivery_id, duplicate=False, outcome=outcome)
         now = self._clock.now()
         async with self._uow() as uow:
             if outcome == "deferred":
@@ -74,16 +77,18 @@ class HandleWebhook:
             await uow.commit()
         return WebhookResult(delivery_id, duplicate=False, outcome=outcome)
 
-    async def _confirm(self, delivery: WebhookDelivery) -> str:
+    async def _confirm(self, delivery_id: str, delivery: WebhookDelivery) -> str:
+        """The outcome; when verification applied it, the delivery is already marked
+        processed in the same transaction as the change."""
         if delivery.payment_id is None:
             return "no_payment"
         try:
-            payment = await self._verify(delivery.payment_id, Source.WEBHOOK)
+            payment = await self._verify(delivery.payment_id, Source.WEBHOOK, inbox=delivery_id)
         except NotFound:
             return "unknown_payment"
         except ProviderUnavailable:
             return "deferred"
-        return f"applied:{payment.status}"
+        return f"{APPLIED}{payment.status}"
 
 
 class RetryWebhooks:

@@ -66,7 +66,7 @@ class DeliverNotifications:
         return len(due)
 
     async def _deliver(self, notification: Notification) -> None:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             store = await uow.stores.get(notification.store_id)
         if store is None or not store.notification_url:
             await self._record(notification, None, "no_endpoint")
@@ -103,11 +103,11 @@ class StoreEvents:
         self._uow, self._clock = uow, clock
 
     async def page(self, store_id: str, page: PageRequest) -> Page[Notification]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.notifications.search(store_id, page)
 
     async def attempts(self, notification_id: str) -> list[DeliveryAttempt]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.notifications.history(notification_id)
 
     async def redeliver(self, store_id: str, notification_id: str) -> None:

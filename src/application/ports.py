@@ -328,7 +328,10 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work. `read_only`: it only reads (and cannot commit), so the
+        adapter may skip the transaction: each read then sees the latest committed data."""
+        ...
 
 
 # -- payment providers -----------------------------------------------------------------------

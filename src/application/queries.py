@@ -29,18 +29,18 @@ class StoreQueries:
         self._uow = uow
 
     async def order(self, store_id: str, order_id: str) -> OrderWithPayments:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             order = await uow.orders.get(store_id, order_id)
             if order is None:
                 raise NotFound(f"order {order_id} not found")
             return OrderWithPayments(order, await uow.payments.for_order(order.id))
 
     async def orders(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.orders.search(store_id, filters, page)
 
     async def payment(self, store_id: str, payment_id: str) -> Payment:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             payment = await uow.payments.get_for_store(store_id, payment_id)
         if payment is None:
             raise NotFound(f"payment {payment_id} not found")
@@ -49,11 +49,11 @@ class StoreQueries:
     async def payments(
         self, store_id: str, filters: PaymentFilter, page: PageRequest
     ) -> Page[Payment]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.payments.search(store_id, filters, page)
 
     async def history(self, store_id: str, payment_id: str) -> list[RecordedEvent]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             if await uow.payments.get_for_store(store_id, payment_id) is None:
                 raise NotFound(f"payment {payment_id} not found")
             return await uow.payments.history(payment_id)

@@ -41,7 +41,7 @@ class ReconcilePayment:
         self._clock, self._log, self._metrics = clock, log, metrics
 
     async def __call__(self, payment_id: str, attempts: int) -> str:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             payment = await uow.payments.get(payment_id)
         if payment is None:
             return "missing"

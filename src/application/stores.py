@@ -82,7 +82,7 @@ class AuthenticateStore:
     async def __call__(self, api_key: str | None) -> Store:
         if not api_key:
             raise Unauthorized("missing API key")
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             store = await uow.stores.by_api_key_hash(self._credentials.hash_api_key(api_key))
         if store is None:
             raise Unauthorized("invalid API key")
@@ -94,5 +94,5 @@ class ListStores:
         self._uow = uow
 
     async def __call__(self, page: PageRequest) -> Page[Store]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.stores.search(page)

@@ -23,7 +23,20 @@ class ApplyReport:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, log: PaymentLog) -> None:
         self._uow, self._clock, self._log = uow, clock, log
 
-    async def __call__(self, payment_id: str, report: ProviderReport, source: Source) -> Payment:
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    async def __call__(
+        self,
+        payment_id: str,
+        report: ProviderReport,
+        source: Source,
+        *,
+        inbox: str | None = None,
+    ) -> Payment:
+        """`inbox`: the stored callback that caused this; it is marked processed in the same
+        transaction as the change, so a crash cannot leave one without the other."""
         async with self._uow() as uow:
             payment = await uow.payments.get(payment_id, for_update=True)
             if payment is None:
@@ -37,6 +50,8 @@ class ApplyReport:
                     if order.events:  # an order already settled is not rewritten
                         await uow.orders.save(order)
             changes = await save_payment(uow, payment) if payment.events else []
+            if inbox is not None:
+                await uow.webhooks.mark_processed(inbox, at, f"applied:{payment.status}")
             await uow.commit()
         log_changes(self._log, payment, changes)
         if outcome is Outcome.REFUSED:
@@ -55,11 +70,19 @@ class VerifyPayment:
         self, uow: UnitOfWorkFactory, providers: ProviderRegistry, apply: ApplyReport
     ) -> None:
         self._uow, self._providers, self._apply = uow, providers, apply
+        self._clock = apply.clock
 
     async def __call__(
-        self, payment_id: str, source: Source, store_id: str | None = None
+        self,
+        payment_id: str,
+        source: Source,
+        store_id: str | None = None,
+        *,
+        inbox: str | None = None,
     ) -> Payment:
-        async with self._uow() as uow:
+        """`inbox`: the stored callback asking for this verification, marked processed
+        with the outcome."""
+        async with self._uow(read_only=True) as uow:
             if store_id is None:
                 payment = await uow.payments.get(payment_id)
             else:
@@ -67,6 +90,13 @@ class VerifyPayment:
         if payment is None:
             raise NotFound(f"payment {payment_id} not found")
         if payment.is_final:
+            if inbox is not None:
+                await self._mark(inbox, f"applied:{payment.status}")
             return payment
         report = await self._providers.get(payment.provider).fetch_status(payment)
-        return await self._apply(payment.id, report, source)
+        return await self._apply(payment.id, report, source, inbox=inbox)
+
+    async def _mark(self, inbox: str, outcome: str) -> None:
+        async with self._uow() as uow:
+            await uow.webhooks.mark_processed(inbox, self._clock.now(), outcome)
+            await uow.commit()

@@ -106,7 +106,7 @@ class PaymentLookup:
         self._uow = uow
 
     async def __call__(self, payment_id: str) -> Payment | None:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.payments.get(payment_id)
 
 

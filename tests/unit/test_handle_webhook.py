@@ -169,3 +169,29 @@ async def test_a_callback_for_an_unconfigured_provider_is_refused() -> None:
     with pytest.raises(ProviderNotAvailable):
         await handler(world)("wave", body, headers, {})
     assert inbox(world) == []
+
+
+async def test_the_change_and_the_processed_mark_are_committed_together() -> None:
+    """Two commits for a delivery that changes a payment: storing it, then the change with
+    the delivery marked processed. A crash can leave a stored delivery unprocessed (it is
+    retried), never a change whose delivery still looks unprocessed."""
+    world = World()
+    payment = await a_pending_payment(world)
+    world.provider.queue(succeeded())
+    commits_before = world.db.commits
+    await deliver(world, "evt-1", payment.id)
+    assert world.db.commits - commits_before == 2
+    [entry] = inbox(world)
+    assert entry.outcome == "applied:succeeded"
+    assert stored_payment(world, payment.id).status is PaymentStatus.SUCCEEDED
+
+
+async def test_a_delivery_for_a_final_payment_is_marked_without_asking_the_provider() -> None:
+    world = World()
+    payment = await a_pending_payment(world)
+    world.provider.queue(succeeded())
+    await deliver(world, "evt-1", payment.id)
+    fetched = world.provider.fetch_calls
+    await deliver(world, "evt-2", payment.id)
+    assert world.provider.fetch_calls == fetched
+    assert [e.outcome for e in inbox(world)] == ["applied:succeeded", "applied:succeeded"]

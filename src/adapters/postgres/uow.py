@@ -51,11 +51,14 @@ class PostgresUnitOfWork:
         ids: IdGenerator,
         snapshots: Snapshots | None = None,
         inline_grace: timedelta | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
         self._pool = pool
         self._ids = ids
         self._snapshots = snapshots or Snapshots()
         self._inline_grace = inline_grace
+        self._read_only = read_only
         self._conn: AsyncConnection[Any] | None = None
 
     async def __aenter__(self) -> Self:
@@ -64,6 +67,9 @@ class PostgresUnitOfWork:
         except _UNAVAILABLE as error:
             raise DatabaseUnavailable("no database connection") from error
         self._conn = conn
+        if self._read_only:
+            # No BEGIN and no ROLLBACK round trips: each read is its own statement.
+            await conn.set_autocommit(True)
         self.notifications = outbox = PostgresNotificationOutbox(conn, self._snapshots)
         self.stores = PostgresStoreRepository(conn)
         self.orders = PostgresOrderRepository(conn, self._ids, outbox)
@@ -81,7 +87,10 @@ class PostgresUnitOfWork:
     ) -> None:
         conn, self._conn = self._connection, None
         try:
-            await conn.rollback()
+            if self._read_only:
+                await conn.set_autocommit(False)
+            else:
+                await conn.rollback()
         except psycopg.Error:
             pass  # a broken connection: the pool discards it, the server dropped the work
         finally:
@@ -90,6 +99,8 @@ class PostgresUnitOfWork:
             raise DatabaseUnavailable("the database connection failed") from exc
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         try:
             await self._connection.commit()
         except _UNAVAILABLE as error:
@@ -117,5 +128,7 @@ class PostgresUnitOfWorkFactory:
         self._snapshots = snapshots
         self._inline_grace = inline_grace
 
-    def __call__(self) -> PostgresUnitOfWork:
-        return PostgresUnitOfWork(self._pool, self._ids, self._snapshots, self._inline_grace)
+    def __call__(self, *, read_only: bool = False) -> PostgresUnitOfWork:
+        return PostgresUnitOfWork(
+            self._pool, self._ids, self._snapshots, self._inline_grace, read_only=read_only
+        )
