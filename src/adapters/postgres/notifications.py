@@ -11,6 +11,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.rows import fetch_all
 from adapters.snapshots import Snapshots, timestamp
 from application.ports import DeliveryAttempt, Notification, Page, PageRequest
 from domain.events import DomainEvent
@@ -174,9 +175,7 @@ class PostgresNotificationOutbox:
         return cur.rowcount == 1
 
     async def _all(self, query: str, params: dict[str, Any]) -> list[Notification]:
-        async with self._conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(query, params)
-            return [_to_notification(row) for row in await cur.fetchall()]
+        return await fetch_all(self._conn, query, params, _to_notification)
 
 
 def _row(

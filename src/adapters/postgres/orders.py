@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
-from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.events import INSERT_ORDER_EVENT, append_events
 from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.rows import fetch_all, fetch_one
 from application.ports import IdGenerator, OrderFilter, Page, PageRequest
 from domain.money import Currency, Money
 from domain.order import Customer, Order, OrderItem, OrderStatus
@@ -79,10 +79,7 @@ class PostgresOrderRepository:
 
     async def get(self, store_id: str, order_id: str, *, for_update: bool = False) -> Order | None:
         query = SELECT_FOR_UPDATE if for_update else SELECT
-        async with self._conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(query, {"store_id": store_id, "id": order_id})
-            row = await cur.fetchone()
-        return _to_order(row) if row else None
+        return await fetch_one(self._conn, query, {"store_id": store_id, "id": order_id}, _to_order)
 
     async def save(self, order: Order) -> None:
         cur = await self._conn.execute(UPDATE, _to_params(order))
@@ -95,12 +92,9 @@ class PostgresOrderRepository:
         given = {"status": filters.status, "reference": filters.reference}
         conditions = ["store_id = %(store_id)s"]
         conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]
-        async with self._conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(
-                page_query(SELECT_ALL, conditions, page),
-                page_params(page, store_id=store_id, **given),
-            )
-            return to_page([_to_order(row) for row in await cur.fetchall()], page)
+        query = page_query(SELECT_ALL, conditions, page)
+        params = page_params(page, store_id=store_id, **given)
+        return to_page(await fetch_all(self._conn, query, params, _to_order), page)
 
 
 def _to_params(order: Order) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_recorded_event
 from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.rows import fetch_all, fetch_one
 from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
 from domain.money import Currency, Money
 from domain.payment import NextAction, Payment, PaymentStatus
@@ -123,15 +124,10 @@ class PostgresPaymentRepository:
             return [to_recorded_event(row, "payment_id") for row in await cur.fetchall()]
 
     async def _one(self, query: str, params: dict[str, Any]) -> Payment | None:
-        async with self._conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(query, params)
-            row = await cur.fetchone()
-        return _to_payment(row) if row else None
+        return await fetch_one(self._conn, query, params, _to_payment)
 
     async def _all(self, query: str, params: dict[str, Any]) -> list[Payment]:
-        async with self._conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(query, params)
-            return [_to_payment(row) for row in await cur.fetchall()]
+        return await fetch_all(self._conn, query, params, _to_payment)
 
 
 def _to_params(payment: Payment) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.rows import fetch_one
 from application.ports import Page, PageRequest
 from domain.store import Store
 
@@ -69,10 +70,7 @@ class PostgresStoreRepository:
         return cur.rowcount == 1
 
     async def _one(self, query: str, params: dict[str, Any]) -> Store | None:
-        async with self._conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(query, params)
-            row = await cur.fetchone()
-        return _to_store(row) if row else None
+        return await fetch_one(self._conn, query, params, _to_store)
 
 
 def _to_store(row: dict[str, Any]) -> Store:

@@ -1,0 +1,36 @@
+"""Running a query and turning its rows into domain objects: the one place repositories
+read rows, so rows never leave the adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+
+T = TypeVar("T")
+Convert = Callable[[dict[str, Any]], T]
+
+
+async def fetch_one(
+    conn: AsyncConnection[Any],
+    query: str,
+    params: dict[str, Any],
+    convert: Convert[T],
+) -> T | None:
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(query, params)
+        row = await cur.fetchone()
+    return convert(row) if row else None
+
+
+async def fetch_all(
+    conn: AsyncConnection[Any],
+    query: str,
+    params: dict[str, Any],
+    convert: Convert[T],
+) -> list[T]:
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(query, params)
+        return [convert(row) for row in await cur.fetchall()]
