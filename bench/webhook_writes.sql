@@ -14,22 +14,19 @@ ON CONFLICT (provider, event_id) DO NOTHING
 RETURNING id
 COMMIT;
 
--- 2. verify: read the payment (then the unit of work rolls its read back)
-BEGIN;
+-- 2. verify: read the payment (a read-only unit of work: no transaction)
 SELECT id, order_id, store_id, provider, status, amount, currency, phone, provider_reference,
        provider_data, failure_code, failure_message, needs_refund, late_success, flagged_reason,
        next_action, created_at, updated_at, succeeded_at, expires_at, version
 FROM payments WHERE id = 'pay_bench' || lpad(:n::text, 17, '0');
-ROLLBACK;
 
--- 3. the provider's status (the sandbox operator's record)
-BEGIN;
+-- 3. the provider's status (the sandbox operator's record, read in autocommit)
 SELECT payment_id, amount, currency, scenario, final_status, failure_code, settles_at,
        webhooks_to_send
 FROM sandbox_transactions WHERE payment_id = 'pay_bench' || lpad(:n::text, 17, '0');
-COMMIT;
 
--- 4. apply: lock the payment and its order, write both with their events and notifications
+-- 4. apply: lock the payment and its order, write both with their events and notifications,
+--    and mark the delivery processed in the same transaction
 BEGIN;
 SELECT id, order_id, store_id, provider, status, amount, currency, phone, provider_reference,
        provider_data, failure_code, failure_message, needs_refund, late_success, flagged_reason,
@@ -65,10 +62,6 @@ INSERT INTO notifications (id, store_id, type, subject_id, body, created_at, sta
                            next_attempt_at)
 VALUES ('evt_' || md5(random()::text), 'sto_bench', 'payment.succeeded', 'pay_bench' || lpad(:n::text, 17, '0'),
         convert_to(repeat('x', 700), 'UTF8'), now(), 'pending', now());
-COMMIT;
-
--- 5. the inbox: the delivery is processed
-BEGIN;
 -- (chr(58) is a colon: pgbench would read a colon and a word as a variable, even in quotes)
 UPDATE webhook_deliveries
 SET processed_at = now(), outcome = 'applied' || chr(58) || 'succeeded', attempts = attempts + 1
