@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import prometheus_client
+
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
 from application.stores import CreateStoreCommand
@@ -45,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser("worker", help="run a background job worker")
     worker.add_argument("--concurrency", type=int, default=4, help="jobs run at once")
+    worker.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        help="serve this worker's Prometheus metrics on http://HOST:PORT/metrics",
+    )
     worker.set_defaults(run=_worker)
 
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
@@ -114,6 +122,10 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
             await container.shutdown_resources()  # type: ignore[misc]
 
     apply_migrations(database_url(settings))
+    if args.metrics_port is not None:
+        # The worker's own counters (reconciliation errors, notification deliveries, double
+        # payments found by reconciliation): a server's /metrics only sees its own processes.
+        prometheus_client.start_http_server(args.metrics_port, addr=settings.host)
     print(f"worker running ({args.concurrency} jobs at once)")
     asyncio.run(work())
     return 0

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from typing import Any
 
+import httpx
 from tests.integration.conftest import ADMIN, ROOT, StoreKeys, create_store
 from tests.integration.helpers import ORDER, problem
 
@@ -89,3 +92,35 @@ async def test_the_command_line_creates_a_store(
     order = await client.post("/api/v1/orders", json=ORDER, headers=headers)
     assert order.status_code == 201
     assert order.json()["store_id"] == created["id"]
+
+
+def test_a_standalone_worker_serves_its_own_metrics(database_url: str, tmp_path: Any) -> None:
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_DIR": str(tmp_path)}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    command = [sys.executable, "-m", "entrypoints.cli", "worker", "--metrics-port", str(port)]
+    worker = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        text = _wait_for_metrics(f"http://127.0.0.1:{port}/metrics")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert "payments_reconciliation_errors_total" in text
+    assert "payments_notification_deliveries_total" in text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_for_metrics(url: str) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            return httpx.get(url, timeout=1).text
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise AssertionError("the worker did not serve its metrics in 30 s")
