@@ -414,6 +414,10 @@ class InMemoryPaymentRepository:
         payments = [p for p in self._uow.tx.all("payments") if p.order_id == order_id]
         return sorted(payments, key=lambda p: p.id)
 
+    async def for_orders(self, order_ids: list[str]) -> list[Payment]:
+        payments = [p for p in self._uow.tx.all("payments") if p.order_id in order_ids]
+        return sorted(payments, key=lambda p: p.id)
+
     async def search(
         self, store_id: str, filters: PaymentFilter, page: PageRequest
     ) -> Page[Payment]:

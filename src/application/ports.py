@@ -223,6 +223,10 @@ class PaymentRepository(Protocol):
 
     async def for_order(self, order_id: str) -> list[Payment]: ...
 
+    async def for_orders(self, order_ids: list[str]) -> list[Payment]:
+        """The payments of several orders at once, oldest first."""
+        ...
+
     async def search(
         self, store_id: str, filters: PaymentFilter, page: PageRequest
     ) -> Page[Payment]: ...

@@ -23,6 +23,11 @@ class OrderWithPayments:
     order: Order
     payments: list[Payment]
 
+    @property
+    def id(self) -> str:
+        """The order's id (a page's cursor)."""
+        return self.order.id
+
 
 class StoreQueries:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
@@ -38,6 +43,19 @@ class StoreQueries:
     async def orders(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]:
         async with self._uow(read_only=True) as uow:
             return await uow.orders.search(store_id, filters, page)
+
+    async def orders_with_payments(
+        self, store_id: str, filters: OrderFilter, page: PageRequest
+    ) -> Page[OrderWithPayments]:
+        """A page of orders, each with its payments (one query for all of them)."""
+        async with self._uow(read_only=True) as uow:
+            orders = await uow.orders.search(store_id, filters, page)
+            payments = await uow.payments.for_orders([order.id for order in orders.data])
+        by_order: dict[str, list[Payment]] = {}
+        for payment in payments:
+            by_order.setdefault(payment.order_id, []).append(payment)
+        data = [OrderWithPayments(order, by_order.get(order.id, [])) for order in orders.data]
+        return Page(data, orders.has_more)
 
     async def payment(self, store_id: str, payment_id: str) -> Payment:
         async with self._uow(read_only=True) as uow:

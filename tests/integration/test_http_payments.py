@@ -138,3 +138,35 @@ async def test_another_stores_payment_is_not_found(
         f"/api/v1/payments/{payment['id']}/verify", headers=other_store.headers
     )
     problem(response, 404, "not_found")
+
+
+async def test_listed_orders_carry_their_payments(client: Any, store: StoreKeys) -> None:
+    paid_for = await new_order(client, store, reference="A")
+    untouched = await new_order(client, store, reference="B")
+    payment = (
+        await pay(client, store, paid_for["id"], provider="sandbox", phone="+2250700000003")
+    ).json()
+    listed = (await client.get("/api/v1/orders?limit=1", headers=store.headers)).json()
+    assert [o["id"] for o in listed["data"]] == [untouched["id"]]
+    assert listed["data"][0]["payments"] == []
+    assert listed["has_more"] is True and listed["next_cursor"] == untouched["id"]
+    rest = (
+        await client.get(
+            f"/api/v1/orders?starting_after={listed['next_cursor']}", headers=store.headers
+        )
+    ).json()
+    [order] = rest["data"]
+    assert [p["id"] for p in order["payments"]] == [payment["id"]]
+    one = (await client.get(f"/api/v1/orders/{paid_for['id']}", headers=store.headers)).json()
+    assert order == one
+
+
+async def test_a_cancelled_order_shows_its_payments(client: Any, store: StoreKeys) -> None:
+    order = await new_order(client, store)
+    failed = (
+        await pay(client, store, order["id"], provider="sandbox", phone="+2250700000002")
+    ).json()
+    cancelled = await client.post(f"/api/v1/orders/{order['id']}/cancel", headers=store.headers)
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert [p["id"] for p in cancelled.json()["payments"]] == [failed["id"]]

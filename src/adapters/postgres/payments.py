@@ -44,6 +44,10 @@ SELECT_FOR_STORE = f"{SELECT} AND store_id = %(store_id)s"
 
 SELECT_FOR_ORDER = f"SELECT {_COLUMNS} FROM payments WHERE order_id = %(order_id)s ORDER BY id"
 
+SELECT_FOR_ORDERS = (
+    f"SELECT {_COLUMNS} FROM payments WHERE order_id = ANY(%(order_ids)s) ORDER BY id"
+)
+
 SELECT_ALL = f"SELECT {_COLUMNS} FROM payments"
 
 UPDATE = """
@@ -103,6 +107,11 @@ class PostgresPaymentRepository:
 
     async def for_order(self, order_id: str) -> list[Payment]:
         return await self._all(SELECT_FOR_ORDER, {"order_id": order_id})
+
+    async def for_orders(self, order_ids: list[str]) -> list[Payment]:
+        if not order_ids:
+            return []
+        return await self._all(SELECT_FOR_ORDERS, {"order_ids": order_ids})
 
     async def search(
         self, store_id: str, filters: PaymentFilter, page: PageRequest

@@ -89,7 +89,7 @@ class OrderController(Controller):
         limit: Limit = 20,
         starting_after: Cursor = None,
     ) -> wire.OrderList:
-        page = await queries.orders(
+        page = await queries.orders_with_payments(
             store.id, OrderFilter(status, reference), PageRequest(limit, starting_after)
         )
         return presenters.order_list(page, urls.checkout)
@@ -100,7 +100,9 @@ class OrderController(Controller):
         order_id: FromPath[str],
         store: NamedDependency[Store],
         cancel_order: NamedDependency[CancelOrder],
+        queries: NamedDependency[StoreQueries],
         urls: NamedDependency[ServiceUrls],
     ) -> wire.OrderOut:
-        order = await cancel_order(store.id, order_id)
-        return presenters.order_out(order, [], urls.checkout(order.id))
+        await cancel_order(store.id, order_id)
+        found = await queries.order(store.id, order_id)
+        return presenters.order_out(found.order, found.payments, urls.checkout(order_id))

@@ -8,6 +8,7 @@ import msgspec
 
 from adapters.snapshots import order_object, payment_object, timestamp
 from application.ports import Page, RecordedEvent
+from application.queries import OrderWithPayments
 from application.stores import NewStore
 from domain.order import Order
 from domain.payment import Payment
@@ -59,9 +60,9 @@ def new_store_out(new: NewStore) -> wire.NewStoreOut:
     )
 
 
-def order_list(page: Page[Order], checkout_url: Callable[[str], str]) -> wire.OrderList:
+def order_list(page: Page[OrderWithPayments], checkout_url: Callable[[str], str]) -> wire.OrderList:
     return wire.OrderList(
-        data=[order_out(o, [], checkout_url(o.id)) for o in page.data],
+        data=[order_out(o.order, o.payments, checkout_url(o.id)) for o in page.data],
         has_more=page.has_more,
         next_cursor=page.next_cursor,
     )
