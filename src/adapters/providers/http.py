@@ -15,8 +15,12 @@ from application.errors import ProviderUnavailable
 
 log = structlog.get_logger(__name__)
 
-#: connect, read, write and pool timeouts of provider clients, in seconds.
-DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+#: connect, read, write and pool timeouts of a provider client, in seconds (a provider's
+#: `Config.timeout` unless it needs others).
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=10.0, pool=5.0)
+
+#: `failure_code` of a payment the provider refused because it refused our credentials.
+CREDENTIALS_REJECTED = "provider_credentials_rejected"
 
 
 class CallObserver(Protocol):
@@ -68,9 +72,7 @@ class ProviderHttp:
 
 
 @asynccontextmanager
-async def provider_client(
-    base_url: str, limits: httpx.Timeout = DEFAULT_TIMEOUT
-) -> AsyncIterator[httpx.AsyncClient]:
+async def provider_client(base_url: str, limits: httpx.Timeout) -> AsyncIterator[httpx.AsyncClient]:
     """The one shared `httpx.AsyncClient` of a provider (a container resource)."""
     async with httpx.AsyncClient(base_url=base_url, timeout=limits) as client:
         yield client

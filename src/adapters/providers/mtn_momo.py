@@ -29,7 +29,7 @@ import structlog
 from adapters.providers import mtn_momo_wire as wire
 from adapters.providers.callback_url import json_object, signed_payment_id
 from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import error_body
+from adapters.providers.http import CREDENTIALS_REJECTED, DEFAULT_TIMEOUT, error_body
 from adapters.providers.token_cache import CredentialsRejected, Token, TokenCache, lifetime
 from adapters.urls import ServiceUrls
 from application.errors import ProviderRejected, ProviderUnavailable
@@ -48,13 +48,11 @@ SANDBOX_BASE_URL = "https://sandbox.momodeveloper.mtn.com"
 PRODUCTION_BASE_URL = "https://proxy.momoapi.mtn.com"
 SANDBOX_HOSTS = frozenset({"sandbox.momodeveloper.mtn.com", "ericssonbasicapi2.azure-api.net"})
 
-TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=10.0, pool=5.0)
 #: A callback waits on the status query, and MTN gives up on a callback after 2 s (API.md):
 #: each phase of the GET is short, and the whole query (a token fetch included) has a deadline.
 STATUS_TIMEOUT = httpx.Timeout(connect=1.0, read=1.5, write=1.0, pool=1.0)
 STATUS_DEADLINE = 1.8
 
-CREDENTIALS_REJECTED = "provider_credentials_rejected"
 APPROVE = NextAction("approve_on_phone", message="Confirm the payment on your phone")
 
 
@@ -65,7 +63,7 @@ class Config:
     api_key: str = field(repr=False)
     target_environment: str
     base_url: str
-    timeout: httpx.Timeout = field(default_factory=lambda: TIMEOUT)
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
 
     @property
     def is_sandbox(self) -> bool:

@@ -29,7 +29,7 @@ import structlog
 from adapters.providers import orange_money_wire as wire
 from adapters.providers.callback_url import json_object, signed_payment_id
 from adapters.providers.deps import PaymentLookup, ProviderDeps
-from adapters.providers.http import error_body
+from adapters.providers.http import CREDENTIALS_REJECTED, DEFAULT_TIMEOUT, error_body
 from adapters.providers.token_cache import CredentialsRejected, Token, TokenCache, lifetime
 from adapters.urls import ServiceUrls
 from application.errors import ProviderRejected, ProviderUnavailable, WebhookRejected
@@ -47,9 +47,7 @@ DEFAULT_BASE_URL = "https://api.orange.com"
 SANDBOX_COUNTRY = "dev"
 ORDER_ID_MAX = 30  # the length limit most often cited [3P]
 EXPIRED = (42, "42")  # Orange's 401 code of an expired OAuth token, a number or text
-TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=10.0, pool=5.0)
 
-CREDENTIALS_REJECTED = "provider_credentials_rejected"
 INVALID_NOTIF_TOKEN = "invalid_notif_token"  # noqa: S105 - a rejection reason
 
 
@@ -60,7 +58,7 @@ class Config:
     merchant_key: str = field(repr=False)
     country: str
     base_url: str
-    timeout: httpx.Timeout = field(default_factory=lambda: TIMEOUT)
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     lang: str = "fr"
 
     @property
