@@ -23,6 +23,14 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
+from tests.desk_fakes import (
+    DESK_TABLES,
+    InMemoryAuditLog,
+    InMemoryOperatorRepository,
+    InMemoryReviewQueue,
+    search_stores,
+)
+
 from application.errors import (
     MalformedWebhook,
     ProviderNotAvailable,
@@ -30,11 +38,13 @@ from application.errors import (
     WebhookRejected,
 )
 from application.ports import (
+    AuditLog,
     DeliveryAttempt,
     IdempotencyRecord,
     IdempotencyRepository,
     Notification,
     NotificationOutbox,
+    OperatorRepository,
     OrderFilter,
     OrderRepository,
     Page,
@@ -43,9 +53,11 @@ from application.ports import (
     PaymentRepository,
     ReconciliationSchedule,
     RecordedEvent,
+    ReviewQueue,
     StartResult,
     StoredDelivery,
     StoredResponse,
+    StoreFilter,
     StoreRepository,
     WebhookDelivery,
     WebhookInbox,
@@ -106,6 +118,10 @@ class FakeCredentials:
         self._count += 1
         return f"whsec_test_{self._count:04d}"
 
+    def new_operator_token(self) -> str:
+        self._count += 1
+        return f"op_test_{self._count:04d}" + "t" * 24
+
 
 _E164 = re.compile(r"\+\d{8,15}")
 
@@ -157,6 +173,7 @@ TABLES = (
     "schedule",
     "notifications",
     "attempts",
+    *DESK_TABLES,
 )
 IDEMPOTENCY_TTL = timedelta(hours=24)
 
@@ -245,6 +262,9 @@ class InMemoryUnitOfWork:
         self.idempotency: IdempotencyRepository = InMemoryIdempotencyRepository(self)
         self.schedule: ReconciliationSchedule = InMemoryReconciliationSchedule(self)
         self.notifications: NotificationOutbox = InMemoryNotificationOutbox(self)
+        self.operators: OperatorRepository = InMemoryOperatorRepository(self)
+        self.audit: AuditLog = InMemoryAuditLog(self)
+        self.review: ReviewQueue = InMemoryReviewQueue(self)
 
     @property
     def tx(self) -> _Transaction:
@@ -345,8 +365,14 @@ class InMemoryStoreRepository:
         matches = [s for s in self._uow.tx.all("stores") if s.api_key_hash == key_hash]
         return matches[0] if matches else None
 
-    async def search(self, page: PageRequest) -> Page[Store]:
-        return _page(self._uow.tx.all("stores"), page)
+    async def search(self, page: PageRequest, filters: StoreFilter | None = None) -> Page[Store]:
+        return search_stores(self._uow.tx.all("stores"), page, filters or StoreFilter())
+
+    async def get_for_update(self, store_id: str) -> Store | None:
+        return await self.get(store_id)
+
+    async def save(self, store: Store) -> None:
+        self._uow.tx.put("stores", store.id, store)
 
     async def replace_api_key(self, store_id: str, key_hash: str, prefix: str) -> bool:
         store = await self.get(store_id)

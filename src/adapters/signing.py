@@ -130,3 +130,9 @@ def new_api_key(prefix: str = "sk_sandbox") -> str:
 def new_webhook_secret() -> str:
     """A new secret for signing a store's notifications: `whsec_` + 32 random bytes."""
     return f"whsec_{secrets.token_urlsafe(32)}"
+
+
+def new_operator_token() -> str:
+    """A new operator token: `op_` + 32 random bytes, URL-safe base64 (kept hashed like API
+    keys, with `hash_api_key`)."""
+    return f"op_{secrets.token_urlsafe(32)}"

@@ -55,3 +55,14 @@ class IdempotencyKeyInUse(PaymentError):
 
 class DatabaseUnavailable(PaymentError):
     """The database cannot be reached; nothing was changed."""
+
+
+# -- the operator's desk ---------------------------------------------------------------------
+
+
+class StoreSuspended(PaymentError):
+    """An operator suspended the store: its API key and checkout pages are refused."""
+
+
+class OperatorNameRefused(PaymentError):
+    """An operator name must not be empty, and no two operators share one."""

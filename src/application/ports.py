@@ -9,11 +9,14 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from domain.audit import AuditEntry
 from domain.events import DomainEvent
+from domain.operator import Operator
 from domain.order import Order, OrderStatus
 from domain.payment import NextAction, Payment, PaymentStatus
 from domain.provider_report import ProviderReport
-from domain.store import Store
+from domain.review import Resolution, ReviewItem, ReviewKind
+from domain.store import Store, StoreStatus
 
 # -- small value types crossing the ports ----------------------------------------------------
 
@@ -50,6 +53,20 @@ class PaymentFilter:
     order_id: str | None = None
     status: PaymentStatus | None = None
     provider: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreFilter:
+    """`query` matches a store's name (case-insensitive, anywhere) or its exact id."""
+
+    query: str | None = None
+    status: StoreStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    subject_id: str | None = None
+    actor_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +190,7 @@ class Credentials(Protocol):
     def new_api_key(self) -> str: ...
     def hash_api_key(self, key: str) -> str: ...
     def new_webhook_secret(self) -> str: ...
+    def new_operator_token(self) -> str: ...
 
 
 # -- repositories and the unit of work -------------------------------------------------------
@@ -182,8 +200,57 @@ class StoreRepository(Protocol):
     async def add(self, store: Store) -> None: ...
     async def get(self, store_id: str) -> Store | None: ...
     async def by_api_key_hash(self, key_hash: str) -> Store | None: ...
-    async def search(self, page: PageRequest) -> Page[Store]: ...
+    async def search(
+        self, page: PageRequest, filters: StoreFilter | None = None
+    ) -> Page[Store]: ...
     async def replace_api_key(self, store_id: str, key_hash: str, prefix: str) -> bool: ...
+
+    async def get_for_update(self, store_id: str) -> Store | None:
+        """The store, its row locked until the transaction ends."""
+        ...
+
+    async def save(self, store: Store) -> None:
+        """Write the store's name, notification URL, webhook secret and suspension."""
+        ...
+
+
+# -- the operator's desk ---------------------------------------------------------------------
+
+
+class OperatorRepository(Protocol):
+    async def add(self, operator: Operator) -> None:
+        """Raises `OperatorNameTaken` when the name is in use."""
+        ...
+
+    async def by_token_hash(self, token_hash: str) -> Operator | None: ...
+    async def by_name(self, name: str) -> Operator | None: ...
+    async def get(self, operator_id: str) -> Operator | None: ...
+    async def all(self) -> list[Operator]: ...
+    async def save(self, operator: Operator) -> None: ...
+
+
+class AuditLog(Protocol):
+    """Append-only: there is no way to change or remove an entry."""
+
+    async def append(self, entry: AuditEntry) -> None: ...
+    async def search(self, filters: AuditFilter, page: PageRequest) -> Page[AuditEntry]: ...
+
+
+class ReviewQueue(Protocol):
+    """The items that need a person, derived from payments, refunds and notifications,
+    less those resolved."""
+
+    async def open_items(self, kind: ReviewKind | None, limit: int) -> Page[ReviewItem]:
+        """Oldest first, at most `limit` (with `has_more`)."""
+        ...
+
+    async def open_item(self, subject_id: str) -> ReviewItem | None:
+        """The subject's unresolved item, None when it has none (or it left the queue)."""
+        ...
+
+    async def record(self, resolution: Resolution) -> None:
+        """Take the item out of the queue. Raises `AlreadyResolved` when it has left it."""
+        ...
 
 
 class OrderRepository(Protocol):
@@ -318,6 +385,9 @@ class UnitOfWork(Protocol):
     idempotency: IdempotencyRepository
     schedule: ReconciliationSchedule
     notifications: NotificationOutbox
+    operators: OperatorRepository
+    audit: AuditLog
+    review: ReviewQueue
 
     async def __aenter__(self) -> Self: ...
 

@@ -1,19 +1,25 @@
-"""Operator use cases on stores: create, rotate a key, authenticate, list."""
+"""Operator use cases on stores: create, rotate a key, authenticate, list. Creating a store and
+rotating its key are operator actions: each writes its audit entry in the same transaction."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.errors import NotFound, Unauthorized
+from application.audit import write_audit
+from application.errors import NotFound, StoreSuspended, Unauthorized
 from application.ports import (
     Clock,
     Credentials,
     IdGenerator,
     Page,
     PageRequest,
+    StoreFilter,
     UnitOfWorkFactory,
 )
+from domain.operator import COMMAND_LINE, Actor
 from domain.store import Store
+
+SUBJECT = "store"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +44,7 @@ class CreateStore:
     ) -> None:
         self._uow, self._ids, self._clock, self._credentials = uow, ids, clock, credentials
 
-    async def __call__(self, command: CreateStoreCommand) -> NewStore:
+    async def __call__(self, command: CreateStoreCommand, actor: Actor = COMMAND_LINE) -> NewStore:
         api_key = self._credentials.new_api_key()
         store = Store(
             id=self._ids.new("str"),
@@ -51,30 +57,43 @@ class CreateStore:
         )
         async with self._uow() as uow:
             await uow.stores.add(store)
+            await write_audit(
+                uow, self._ids, actor=actor, action="store.created", subject=(SUBJECT, store.id),
+                at=store.created_at, after=store.audit_view(),
+            )  # fmt: skip
             await uow.commit()
         return NewStore(store, api_key)
 
 
 class RotateApiKey:
-    """A new API key replaces the old one, which stops working at once."""
+    """A new API key replaces the old one, which stops working at once (audited)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, credentials: Credentials) -> None:
-        self._uow, self._credentials = uow, credentials
+    def __init__(
+        self, uow: UnitOfWorkFactory, credentials: Credentials, ids: IdGenerator, clock: Clock
+    ) -> None:
+        self._uow, self._credentials, self._ids, self._clock = uow, credentials, ids, clock
 
-    async def __call__(self, store_id: str) -> NewStore:
+    async def __call__(self, store_id: str, actor: Actor = COMMAND_LINE) -> NewStore:
         api_key = self._credentials.new_api_key()
         key_hash = self._credentials.hash_api_key(api_key)
         async with self._uow() as uow:
+            before = await uow.stores.get(store_id)
             if not await uow.stores.replace_api_key(store_id, key_hash, api_key[:12]):
                 raise NotFound(f"store {store_id} not found")
             store = await uow.stores.get(store_id)
+            assert before is not None and store is not None
+            await write_audit(
+                uow, self._ids, actor=actor, action="store.api_key_rotated",
+                subject=(SUBJECT, store_id), at=self._clock.now(),
+                before=before.audit_view(), after=store.audit_view(),
+            )  # fmt: skip
             await uow.commit()
-        assert store is not None
         return NewStore(store, api_key)
 
 
 class AuthenticateStore:
-    """A bearer API key identifies exactly one store; anything else is unauthorized."""
+    """A bearer API key identifies exactly one store; anything else is unauthorized. The key
+    of a suspended store is refused (`StoreSuspended`) until an operator reactivates it."""
 
     def __init__(self, uow: UnitOfWorkFactory, credentials: Credentials) -> None:
         self._uow, self._credentials = uow, credentials
@@ -86,6 +105,8 @@ class AuthenticateStore:
             store = await uow.stores.by_api_key_hash(self._credentials.hash_api_key(api_key))
         if store is None:
             raise Unauthorized("invalid API key")
+        if store.is_suspended:
+            raise StoreSuspended(f"store {store.id} is suspended")
         return store
 
 
@@ -93,6 +114,13 @@ class ListStores:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
-    async def __call__(self, page: PageRequest) -> Page[Store]:
+    async def __call__(self, page: PageRequest, filters: StoreFilter | None = None) -> Page[Store]:
         async with self._uow(read_only=True) as uow:
-            return await uow.stores.search(page)
+            return await uow.stores.search(page, filters)
+
+    async def one(self, store_id: str) -> Store:
+        async with self._uow(read_only=True) as uow:
+            store = await uow.stores.get(store_id)
+        if store is None:
+            raise NotFound(f"store {store_id} not found")
+        return store

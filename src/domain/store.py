@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class StoreStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
 
 
 @dataclass(slots=True, kw_only=True)
 class Store:
     """A vendor. Its API key is only ever kept as a hash; `webhook_secret` signs the
-    notifications sent to `notification_url`."""
+    notifications sent to `notification_url`.
+
+    Rules: a suspended store keeps its data and its payments keep settling (the money is
+    real), but its API key and its checkout pages are refused until an operator reactivates
+    it. Suspending a suspended store, or reactivating an active one, changes nothing."""
 
     id: str
     name: str
@@ -18,3 +29,35 @@ class Store:
     webhook_secret: str
     created_at: datetime
     notification_url: str | None = None
+    suspended_at: datetime | None = None
+
+    @property
+    def status(self) -> StoreStatus:
+        return StoreStatus.SUSPENDED if self.suspended_at else StoreStatus.ACTIVE
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    def suspend(self, at: datetime) -> bool:
+        """Returns False when the store was already suspended."""
+        if self.is_suspended:
+            return False
+        self.suspended_at = at
+        return True
+
+    def reactivate(self) -> bool:
+        """Returns False when the store was active."""
+        if not self.is_suspended:
+            return False
+        self.suspended_at = None
+        return True
+
+    def audit_view(self) -> dict[str, Any]:
+        """What an audit entry keeps of the store: never a secret, only the key's prefix."""
+        return {
+            "name": self.name,
+            "status": str(self.status),
+            "notification_url": self.notification_url,
+            "api_key_prefix": self.api_key_prefix,
+        }

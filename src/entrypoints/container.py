@@ -37,16 +37,30 @@ from adapters.providers.sandbox import (
 )
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
+from application.audit import AuditQueries
 from application.checkout import CheckoutQueries
 from application.expire_orders import ExpireOrders
 from application.handle_webhook import HandleWebhook, RetryWebhooks
 from application.idempotency import Idempotency
 from application.initiate_payment import InitiatePayment
 from application.notifications import DeliverNotifications, StoreEvents
+from application.operators import (
+    AuthenticateOperator,
+    CreateOperator,
+    ListOperators,
+    RevokeOperator,
+)
 from application.orders import CancelOrder, CreateOrder
 from application.queries import StoreQueries
 from application.reconciliation import ReconcileDue, ReconcilePayment
+from application.review_queue import ResolveItem, ReviewQueueQueries
 from application.stats import StoreStats
+from application.store_admin import (
+    ChangeNotificationUrl,
+    ReactivateStore,
+    RotateWebhookSecret,
+    SuspendStore,
+)
 from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
 from application.verify_payment import ApplyReport, VerifyPayment
 from domain.payment import Payment
@@ -149,6 +163,7 @@ class Credentials:
     new_api_key = staticmethod(signing.new_api_key)
     hash_api_key = staticmethod(signing.hash_api_key)
     new_webhook_secret = staticmethod(signing.new_webhook_secret)
+    new_operator_token = staticmethod(signing.new_operator_token)
 
 
 def _secret(settings: Settings) -> bytes:
@@ -208,7 +223,7 @@ class Container(containers.DeclarativeContainer):
     )
 
     create_store = providers.Singleton(CreateStore, uow, ids, clock, credentials)
-    rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials)
+    rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials, ids, clock)
     authenticate_store = providers.Singleton(AuthenticateStore, uow, credentials)
     list_stores = providers.Singleton(ListStores, uow)
     create_order = providers.Singleton(CreateOrder, uow, ids, clock, settings.provided.ttl)
@@ -259,3 +274,18 @@ class Container(containers.DeclarativeContainer):
     stats_reader = providers.Singleton(PostgresStatsReader, pool)
     pending_ages = providers.Singleton(PostgresPendingAges, pool)
     store_stats = providers.Singleton(StoreStats, stats_reader, clock)
+
+    # the operator's desk: operator tokens, store administration, the queue, the audit log
+    create_operator = providers.Singleton(CreateOperator, uow, ids, clock, credentials)
+    revoke_operator = providers.Singleton(RevokeOperator, uow, ids, clock)
+    list_operators = providers.Singleton(ListOperators, uow)
+    authenticate_operator = providers.Singleton(
+        AuthenticateOperator, uow, credentials, settings.provided.admin_token
+    )
+    suspend_store = providers.Singleton(SuspendStore, uow, ids, clock)
+    reactivate_store = providers.Singleton(ReactivateStore, uow, ids, clock)
+    change_notification_url = providers.Singleton(ChangeNotificationUrl, uow, ids, clock)
+    rotate_webhook_secret = providers.Singleton(RotateWebhookSecret, uow, ids, clock, credentials)
+    review_queue = providers.Singleton(ReviewQueueQueries, uow)
+    resolve_item = providers.Singleton(ResolveItem, uow, ids, clock)
+    audit_log = providers.Singleton(AuditQueries, uow)

@@ -31,7 +31,7 @@ class Stores:
         return await create(CreateStoreCommand(name, "https://shop.example/notify"))
 
     async def rotate(self, store_id: str) -> NewStore:
-        return await RotateApiKey(self.uow, self.credentials)(store_id)
+        return await RotateApiKey(self.uow, self.credentials, self.ids, FakeClock())(store_id)
 
     async def authenticate(self, api_key: str | None) -> Store:
         return await AuthenticateStore(self.uow, self.credentials)(api_key)

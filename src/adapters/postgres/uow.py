@@ -10,21 +10,27 @@ import psycopg
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from adapters.postgres.audit import PostgresAuditLog
 from adapters.postgres.idempotency import PostgresIdempotencyRepository
 from adapters.postgres.notifications import PostgresNotificationOutbox
+from adapters.postgres.operators import PostgresOperatorRepository
 from adapters.postgres.orders import PostgresOrderRepository
 from adapters.postgres.payments import PostgresPaymentRepository
+from adapters.postgres.review import PostgresReviewQueue
 from adapters.postgres.schedule import PostgresReconciliationSchedule
 from adapters.postgres.stores import PostgresStoreRepository
 from adapters.postgres.webhooks import PostgresWebhookInbox
 from adapters.snapshots import Snapshots
 from application.errors import DatabaseUnavailable
 from application.ports import (
+    AuditLog,
     IdempotencyRepository,
     IdGenerator,
+    OperatorRepository,
     OrderRepository,
     PaymentRepository,
     ReconciliationSchedule,
+    ReviewQueue,
     StoreRepository,
     WebhookInbox,
 )
@@ -44,6 +50,9 @@ class PostgresUnitOfWork:
     idempotency: IdempotencyRepository
     schedule: ReconciliationSchedule
     notifications: PostgresNotificationOutbox
+    operators: OperatorRepository
+    audit: AuditLog
+    review: ReviewQueue
 
     def __init__(
         self,
@@ -77,6 +86,9 @@ class PostgresUnitOfWork:
         self.schedule = PostgresReconciliationSchedule(conn)
         self.webhooks = PostgresWebhookInbox(conn, self._ids, self._inline_grace)
         self.idempotency = PostgresIdempotencyRepository(conn)
+        self.operators = PostgresOperatorRepository(conn)
+        self.audit = PostgresAuditLog(conn)
+        self.review = PostgresReviewQueue(conn)
         return self
 
     async def __aexit__(

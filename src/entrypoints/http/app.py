@@ -14,6 +14,7 @@ from litestar.template.config import TemplateConfig
 
 from entrypoints.container import Container, resolve
 from entrypoints.http import (
+    admin,
     events,
     openapi,
     ops,
@@ -24,7 +25,7 @@ from entrypoints.http import (
     stores,
     webhooks,
 )
-from entrypoints.http.deps import provide_store, use
+from entrypoints.http.deps import provide_operator, provide_store, use
 from entrypoints.http.problems import handle_exception
 from entrypoints.http.request_id import request_id_middleware
 from entrypoints.jobs import run_worker
@@ -47,6 +48,8 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         payments.PaymentController,
         webhooks.receive_webhook,
         events.EventController,
+        admin.QueueController,
+        admin.AuditController,
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)
@@ -99,4 +102,10 @@ def _dependencies(container: Container) -> dict[str, Provide]:
     ]  # fmt: skip
     deps = {name: use(getattr(container, name)) for name in names}
     deps["store"] = Provide(provide_store)
+    desk = [
+        "suspend_store", "reactivate_store", "change_notification_url", "rotate_webhook_secret",
+        "review_queue", "resolve_item", "audit_log",
+    ]  # fmt: skip
+    deps.update({name: use(getattr(container, name)) for name in desk})
+    deps["operator"] = Provide(provide_operator)
     return deps

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from dependency_injector import providers
@@ -11,7 +10,7 @@ from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.handlers import BaseRouteHandler
 
-from application.errors import Unauthorized
+from domain.operator import Actor
 from domain.store import Store
 from entrypoints.container import resolve as resolve  # re-exported for the routes
 
@@ -42,9 +41,16 @@ async def provide_store(request: Request[Any, Any, Any]) -> Store:
     return store
 
 
-def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Operator routes carry `Authorization: Bearer <PAYMENTS_ADMIN_TOKEN>`."""
-    expected = container_of(connection).settings().admin_token
-    token = bearer(connection) or ""
-    if not hmac.compare_digest(token.encode(), expected.encode()):
-        raise Unauthorized("invalid admin token")
+async def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Operator routes carry `Authorization: Bearer <token>`: an operator's named token, or
+    the bootstrap `PAYMENTS_ADMIN_TOKEN` (401 otherwise). The operator is kept for the route
+    (`operator`), so that its actions are audited under its name."""
+    authenticate = await resolve(container_of(connection).authenticate_operator)
+    signed_in = await authenticate(bearer(connection))
+    connection.state.operator = signed_in.actor
+
+
+async def provide_operator(request: Request[Any, Any, Any]) -> Actor:
+    """The operator `admin_guard` signed in."""
+    actor: Actor = request.state.operator
+    return actor

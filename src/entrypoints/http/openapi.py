@@ -10,10 +10,10 @@ from typing import Any
 import msgspec
 from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, Operation, RequestBody
 
-from entrypoints.http import wire
+from entrypoints.http import admin_wire, wire
 
 _REF = "#/components/schemas/{name}"
-_BODIES = (wire.CreateOrderIn, wire.CreatePaymentIn, wire.CreateStoreIn)
+_BODIES = (wire.CreateOrderIn, wire.CreatePaymentIn, wire.CreateStoreIn, *admin_wire.BODIES)
 _, _SCHEMAS = msgspec.json.schema_components(_BODIES, ref_template=_REF)
 
 

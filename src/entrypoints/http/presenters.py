@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import msgspec
 
-from adapters.snapshots import order_object, payment_object, timestamp
+from adapters.snapshots import maybe_timestamp, order_object, payment_object, timestamp
 from application.ports import Page, RecordedEvent
 from application.queries import OrderWithPayments
 from application.stores import NewStore
@@ -37,27 +37,25 @@ def event_out(recorded: RecordedEvent) -> wire.EventOut:
     )
 
 
+def store_fields(store: Store) -> dict[str, object]:
+    return {
+        "id": store.id,
+        "name": store.name,
+        "notification_url": store.notification_url,
+        "api_key_prefix": store.api_key_prefix,
+        "created_at": timestamp(store.created_at),
+        "status": str(store.status),
+        "suspended_at": maybe_timestamp(store.suspended_at),
+    }
+
+
 def store_out(store: Store) -> wire.StoreOut:
-    return wire.StoreOut(
-        id=store.id,
-        name=store.name,
-        notification_url=store.notification_url,
-        api_key_prefix=store.api_key_prefix,
-        created_at=timestamp(store.created_at),
-    )
+    return msgspec.convert(store_fields(store), wire.StoreOut)
 
 
 def new_store_out(new: NewStore) -> wire.NewStoreOut:
-    store = new.store
-    return wire.NewStoreOut(
-        id=store.id,
-        name=store.name,
-        notification_url=store.notification_url,
-        api_key_prefix=store.api_key_prefix,
-        created_at=timestamp(store.created_at),
-        api_key=new.api_key,
-        webhook_secret=store.webhook_secret,
-    )
+    secrets = {"webhook_secret": new.store.webhook_secret, "api_key": new.api_key}
+    return msgspec.convert({**store_fields(new.store), **secrets}, wire.NewStoreOut)
 
 
 def order_list(page: Page[OrderWithPayments], checkout_url: Callable[[str], str]) -> wire.OrderList:

@@ -18,6 +18,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from application import errors as app
 from domain import errors as domain
+from domain import review
 
 log = structlog.get_logger(__name__)
 
@@ -52,6 +53,12 @@ TABLE: dict[type[Exception], Problem] = {
     app.IdempotencyKeyReused: Problem(422, "idempotency_key_reused", "Idempotency key reused"),
     app.IdempotencyKeyInUse: Problem(409, "idempotency_key_in_use", "Idempotency key in use"),
     app.DatabaseUnavailable: Problem(503, "database_unavailable", "Service unavailable"),
+    # the operator's desk
+    app.StoreSuspended: Problem(403, "store_suspended", "The store is suspended"),
+    app.OperatorNameRefused: Problem(422, "operator_name_refused", "Operator name refused"),
+    review.ResolutionNotAllowed: Problem(409, "resolution_not_allowed", "Not allowed here"),
+    review.ResolutionIncomplete: Problem(422, "validation_failed", "The request is not valid"),
+    review.AlreadyResolved: Problem(409, "already_resolved", "Already resolved"),
     psycopg.OperationalError: Problem(503, "database_unavailable", "Service unavailable"),
     psycopg_pool.PoolTimeout: Problem(503, "database_unavailable", "Service unavailable"),
 }
@@ -119,6 +126,9 @@ def error_response(error: Exception) -> Response[bytes]:
         )
     if isinstance(error, msgspec.DecodeError):
         return problem_response(TABLE[msgspec.DecodeError], "The body is not valid JSON")
+    if isinstance(error, review.ResolutionIncomplete):
+        errors = [{"field": error.field, "message": str(error)}]
+        return problem_response(TABLE[review.ResolutionIncomplete], str(error), errors)
     if isinstance(error, domain.InvalidAmount):
         errors = [{"field": "amount", "message": str(error)}]
         return problem_response(TABLE[domain.InvalidAmount], str(error), errors)

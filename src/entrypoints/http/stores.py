@@ -1,19 +1,32 @@
-"""Operator routes: stores (admin token)."""
+"""Operator routes: stores (operator token). Every change is audited under the operator."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery, Parameter
 
-from application.ports import PageRequest
+from application.ports import PageRequest, StoreFilter
+from application.store_admin import (
+    ChangeNotificationUrl,
+    ReactivateStore,
+    RotateWebhookSecret,
+    StoreChange,
+    SuspendStore,
+)
 from application.stores import CreateStore, CreateStoreCommand, ListStores, RotateApiKey
-from entrypoints.http import presenters, wire
+from domain.operator import Actor
+from domain.store import StoreStatus
+from entrypoints.http import admin_wire, presenters, wire
 from entrypoints.http.deps import admin_guard
 from entrypoints.http.openapi import json_body
 from entrypoints.http.orders import Cursor, Limit
+
+Query = Annotated[
+    str | None, Parameter(max_length=200, description="Part of the name, or the exact id")
+]
 
 
 class StoreAdminController(Controller):
@@ -28,23 +41,106 @@ class StoreAdminController(Controller):
         operation_class=json_body(wire.CreateStoreIn),
     )
     async def create(
-        self, request: Request[Any, Any, Any], create_store: NamedDependency[CreateStore]
+        self,
+        request: Request[Any, Any, Any],
+        create_store: NamedDependency[CreateStore],
+        operator: NamedDependency[Actor],
     ) -> wire.NewStoreOut:
         data = wire.decode(await request.body(), wire.CreateStoreIn)
-        new = await create_store(CreateStoreCommand(data.name, data.notification_url))
+        new = await create_store(CreateStoreCommand(data.name, data.notification_url), operator)
         return presenters.new_store_out(new)
 
-    @get("/", summary="List stores")
+    @get("/", summary="List and search stores")
     async def search(
         self,
         list_stores: NamedDependency[ListStores],
         limit: Limit = 20,
         starting_after: Cursor = None,
+        q: Query = None,
+        status: FromQuery[StoreStatus | None] = None,
     ) -> wire.StoreList:
-        return presenters.store_list(await list_stores(PageRequest(limit, starting_after)))
+        filters = StoreFilter(q, status)
+        return presenters.store_list(await list_stores(PageRequest(limit, starting_after), filters))
+
+    @get("/{store_id:str}", summary="One store")
+    async def one(
+        self, store_id: FromPath[str], list_stores: NamedDependency[ListStores]
+    ) -> wire.StoreOut:
+        return presenters.store_out(await list_stores.one(store_id))
+
+    @patch(
+        "/{store_id:str}",
+        summary="Change the store's notification URL",
+        operation_class=json_body(admin_wire.StoreUpdateIn),
+    )
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        store_id: FromPath[str],
+        change_notification_url: NamedDependency[ChangeNotificationUrl],
+        operator: NamedDependency[Actor],
+    ) -> wire.StoreOut:
+        data = wire.decode(await request.body(), admin_wire.StoreUpdateIn)
+        change = StoreChange(store_id, operator, data.reason)
+        return presenters.store_out(await change_notification_url(change, data.notification_url))
+
+    @post(
+        "/{store_id:str}/suspend",
+        status_code=200,
+        summary="Suspend the store: its API key answers 403 store_suspended",
+        operation_class=json_body(admin_wire.StoreActionIn),
+    )
+    async def suspend(
+        self,
+        request: Request[Any, Any, Any],
+        store_id: FromPath[str],
+        suspend_store: NamedDependency[SuspendStore],
+        operator: NamedDependency[Actor],
+    ) -> wire.StoreOut:
+        reason = await _reason(request)
+        return presenters.store_out(await suspend_store(StoreChange(store_id, operator, reason)))
+
+    @post(
+        "/{store_id:str}/reactivate",
+        status_code=200,
+        summary="Reactivate a suspended store",
+        operation_class=json_body(admin_wire.StoreActionIn),
+    )
+    async def reactivate(
+        self,
+        request: Request[Any, Any, Any],
+        store_id: FromPath[str],
+        reactivate_store: NamedDependency[ReactivateStore],
+        operator: NamedDependency[Actor],
+    ) -> wire.StoreOut:
+        change = StoreChange(store_id, operator, await _reason(request))
+        return presenters.store_out(await reactivate_store(change))
 
     @post("/{store_id:str}/rotate-key", status_code=200, summary="Replace the store's API key")
     async def rotate(
-        self, store_id: FromPath[str], rotate_api_key: NamedDependency[RotateApiKey]
+        self,
+        store_id: FromPath[str],
+        rotate_api_key: NamedDependency[RotateApiKey],
+        operator: NamedDependency[Actor],
     ) -> wire.NewStoreOut:
-        return presenters.new_store_out(await rotate_api_key(store_id))
+        return presenters.new_store_out(await rotate_api_key(store_id, operator))
+
+    @post(
+        "/{store_id:str}/rotate-webhook-secret",
+        status_code=200,
+        summary="Replace the secret that signs the store's notifications; shown once",
+    )
+    async def rotate_secret(
+        self,
+        store_id: FromPath[str],
+        rotate_webhook_secret: NamedDependency[RotateWebhookSecret],
+        operator: NamedDependency[Actor],
+    ) -> admin_wire.RotatedSecretOut:
+        rotated = await rotate_webhook_secret(StoreChange(store_id, operator))
+        return admin_wire.rotated_secret_out(rotated)
+
+
+async def _reason(request: Request[Any, Any, Any]) -> str | None:
+    """The optional body's `reason` (an empty body is no reason)."""
+    body = await request.body()
+    return wire.decode(body, admin_wire.StoreActionIn).reason if body.strip() else None

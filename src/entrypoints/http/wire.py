@@ -156,6 +156,8 @@ class StoreOut(Out, frozen=True, kw_only=True):
     notification_url: str | None
     api_key_prefix: str
     created_at: str
+    status: str = "active"
+    suspended_at: str | None = None
 
 
 class NewStoreOut(StoreOut, frozen=True, kw_only=True):

@@ -1,0 +1,202 @@
+"""The operator's desk over HTTP: operator tokens, stores (search, suspend, reactivate,
+notification URL, webhook secret), the queue and its resolutions, the append-only audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg_pool import AsyncConnectionPool
+from tests.integration.conftest import ADMIN, StoreKeys, create_store
+from tests.integration.desk_helpers import flag, give_up_a_notification, open_payment
+from tests.integration.helpers import problem
+
+from entrypoints.container import Container, resolve
+
+
+async def operator_headers(container: Container, name: str = "Aminata") -> dict[str, str]:
+    create = await resolve(container.create_operator)
+    new = await create(name)
+    return {"Authorization": f"Bearer {new.token}"}
+
+
+async def audit(client: Any, **query: str) -> list[dict[str, Any]]:
+    response = await client.get("/api/v1/admin/audit", params=query, headers=ADMIN)
+    assert response.status_code == 200, response.text
+    data: list[dict[str, Any]] = response.json()["data"]
+    return data
+
+
+async def test_a_named_operator_token_opens_the_desk_until_it_is_revoked(
+    client: Any, container: Container
+) -> None:
+    headers = await operator_headers(container)
+    response = await client.post(
+        "/api/v1/admin/stores", json={"name": "Chez Fatou"}, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    [entry] = await audit(client, subject_id=response.json()["id"])
+    assert entry["action"] == "store.created"
+    assert entry["actor"]["name"] == "Aminata" and entry["actor"]["id"].startswith("opr_")
+    assert entry["before"] is None and entry["after"]["name"] == "Chez Fatou"
+
+    revoke = await resolve(container.revoke_operator)
+    await revoke("Aminata")
+    problem(await client.get("/api/v1/admin/stores", headers=headers), 401, "unauthorized")
+    bad = {"Authorization": "Bearer op_not-a-token"}
+    problem(await client.get("/api/v1/admin/queue", headers=bad), 401, "unauthorized")
+    assert (await client.get("/api/v1/admin/stores", headers=ADMIN)).status_code == 200
+
+
+async def test_a_suspended_store_is_refused_until_reactivated(
+    client: Any, store: StoreKeys
+) -> None:
+    assert (await client.get("/api/v1/orders", headers=store.headers)).status_code == 200
+    body = {"reason": "Fraude suspectée"}
+    response = await client.post(
+        f"/api/v1/admin/stores/{store.id}/suspend", json=body, headers=ADMIN
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "suspended" and response.json()["suspended_at"]
+
+    problem(await client.get("/api/v1/orders", headers=store.headers), 403, "store_suspended")
+    order = {"reference": "R1", "amount": 500, "currency": "XOF"}
+    refused = await client.post("/api/v1/orders", json=order, headers=store.headers)
+    problem(refused, 403, "store_suspended")
+
+    listed = await client.get("/api/v1/admin/stores", params={"status": "suspended"}, headers=ADMIN)
+    assert [s["id"] for s in listed.json()["data"]] == [store.id]
+
+    again = await client.post(f"/api/v1/admin/stores/{store.id}/reactivate", headers=ADMIN)
+    assert again.json()["status"] == "active"
+    assert (await client.get("/api/v1/orders", headers=store.headers)).status_code == 200
+
+    entries = await audit(client, subject_id=store.id)
+    assert [e["action"] for e in entries] == [
+        "store.reactivated",
+        "store.suspended",
+        "store.created",
+    ]
+    suspended = entries[1]
+    assert suspended["reason"] == "Fraude suspectée" and suspended["actor"]["id"] == "bootstrap"
+    assert suspended["before"]["status"] == "active" and suspended["after"]["status"] == "suspended"
+
+
+async def test_stores_are_searched_by_name_or_id(client: Any) -> None:
+    awa = await create_store(client, "Boutique Awa")
+    await create_store(client, "Chez Koffi")
+    by_name = await client.get("/api/v1/admin/stores", params={"q": "awa"}, headers=ADMIN)
+    assert [s["name"] for s in by_name.json()["data"]] == ["Boutique Awa"]
+    by_id = await client.get("/api/v1/admin/stores", params={"q": awa.id}, headers=ADMIN)
+    assert [s["id"] for s in by_id.json()["data"]] == [awa.id]
+    none = await client.get("/api/v1/admin/stores", params={"q": "100%_"}, headers=ADMIN)
+    assert none.json()["data"] == []
+    problem(await client.get("/api/v1/admin/stores/str_nope", headers=ADMIN), 404, "not_found")
+
+
+async def test_the_notification_url_and_signing_secret_change_with_an_audit_trail(
+    client: Any, store: StoreKeys
+) -> None:
+    url = "https://boutique-awa.example/hooks"
+    changed = await client.patch(
+        f"/api/v1/admin/stores/{store.id}", json={"notification_url": url}, headers=ADMIN
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["notification_url"] == url
+    bad = {"notification_url": "ftp://nope"}
+    refused = await client.patch(f"/api/v1/admin/stores/{store.id}", json=bad, headers=ADMIN)
+    problem(refused, 422, "validation_failed")
+
+    rotated = await client.post(
+        f"/api/v1/admin/stores/{store.id}/rotate-webhook-secret", headers=ADMIN
+    )
+    assert rotated.status_code == 200, rotated.text
+    secret = rotated.json()["webhook_secret"]
+    assert secret.startswith("whsec_") and secret != store.webhook_secret
+
+    entries = await audit(client, subject_id=store.id)
+    assert entries[0]["action"] == "store.webhook_secret_rotated"
+    assert entries[1]["after"]["notification_url"] == url
+    assert entries[1]["before"]["notification_url"] is None
+    assert secret not in str(entries) and store.webhook_secret not in str(entries)
+
+
+async def test_the_queue_lists_what_needs_a_person_and_resolutions_clear_it(
+    client: Any, store: StoreKeys, pool: AsyncConnectionPool[Any]
+) -> None:
+    double = await open_payment(client, store.headers, "CMD-1")
+    mismatch = await open_payment(client, store.headers, "CMD-2")
+    late = await open_payment(client, store.headers, "CMD-3")
+    await flag(pool, double, "needs_refund")
+    await flag(pool, mismatch, "amount_mismatch")
+    await flag(pool, late, "late")
+    notification = await give_up_a_notification(pool, store.id)
+
+    queue = (await client.get("/api/v1/admin/queue", headers=ADMIN)).json()
+    kinds = {item["subject_id"]: item["kind"] for item in queue["data"]}
+    assert kinds == {
+        double: "needs_refund",
+        mismatch: "amount_mismatch",
+        late: "late_success",
+        notification: "notification_failed",
+    }
+    item = next(i for i in queue["data"] if i["subject_id"] == double)
+    assert item["amount"] == 5000 and item["currency"] == "XOF"
+    assert item["store_name"] == "Boutique Awa" and "dismiss" in item["actions"]
+    only = await client.get("/api/v1/admin/queue", params={"kind": "late_success"}, headers=ADMIN)
+    assert [i["subject_id"] for i in only.json()["data"]] == [late]
+
+    no_reason = await client.post(
+        f"/api/v1/admin/queue/{mismatch}/resolve", json={"action": "dismiss"}, headers=ADMIN
+    )
+    assert problem(no_reason, 422, "validation_failed")["errors"][0]["field"] == "reason"
+    not_allowed = await client.post(
+        f"/api/v1/admin/queue/{mismatch}/resolve",
+        json={"action": "manual_refund", "reference": "OM-1"},
+        headers=ADMIN,
+    )
+    problem(not_allowed, 409, "resolution_not_allowed")
+
+    for subject in (double, mismatch, late, notification):
+        body = {"action": "dismiss", "reason": "Vérifié avec le vendeur"}
+        done = await client.post(f"/api/v1/admin/queue/{subject}/resolve", json=body, headers=ADMIN)
+        assert done.status_code == 200, done.text
+        assert done.json()["resolved_by"]["id"] == "bootstrap"
+    assert (await client.get("/api/v1/admin/queue", headers=ADMIN)).json()["data"] == []
+
+    twice = await client.post(
+        f"/api/v1/admin/queue/{double}/resolve",
+        json={"action": "dismiss", "reason": "encore"},
+        headers=ADMIN,
+    )
+    problem(twice, 404, "not_found")
+    [entry] = await audit(client, subject_id=double)
+    assert entry["action"] == "review.dismiss" and entry["reason"] == "Vérifié avec le vendeur"
+    assert entry["before"]["kind"] == "needs_refund" and entry["after"]["status"] == "resolved"
+
+
+async def test_the_audit_log_pages_with_a_cursor(client: Any) -> None:
+    for n in range(3):
+        await create_store(client, f"Boutique {n}")
+    first = (await client.get("/api/v1/admin/audit", params={"limit": 2}, headers=ADMIN)).json()
+    assert first["has_more"] is True and len(first["data"]) == 2
+    cursor = first["next_cursor"]
+    rest = await client.get(
+        "/api/v1/admin/audit", params={"limit": 2, "starting_after": cursor}, headers=ADMIN
+    )
+    names = [e["after"]["name"] for e in first["data"] + rest.json()["data"]]
+    assert names == ["Boutique 2", "Boutique 1", "Boutique 0"]
+    assert rest.json()["has_more"] is False
+
+
+async def test_the_database_refuses_to_change_or_delete_audit_entries(
+    client: Any, database_url: str
+) -> None:
+    await create_store(client)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for statement in ("UPDATE audit_log SET reason = 'x'", "DELETE FROM audit_log"):
+            with pytest.raises(psycopg.errors.RestrictViolation):
+                conn.execute(statement)
+        row = conn.execute("SELECT count(*) FROM audit_log").fetchone()
+    assert row == (1,)
