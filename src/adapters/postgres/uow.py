@@ -14,6 +14,7 @@ from adapters.postgres.idempotency import PostgresIdempotencyRepository
 from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.orders import PostgresOrderRepository
 from adapters.postgres.payments import PostgresPaymentRepository
+from adapters.postgres.refunds import PostgresRefundRepository
 from adapters.postgres.schedule import PostgresReconciliationSchedule
 from adapters.postgres.stores import PostgresStoreRepository
 from adapters.postgres.webhooks import PostgresWebhookInbox
@@ -25,6 +26,7 @@ from application.ports import (
     OrderRepository,
     PaymentRepository,
     ReconciliationSchedule,
+    RefundRepository,
     StoreRepository,
     WebhookInbox,
 )
@@ -44,6 +46,7 @@ class PostgresUnitOfWork:
     idempotency: IdempotencyRepository
     schedule: ReconciliationSchedule
     notifications: PostgresNotificationOutbox
+    refunds: RefundRepository
 
     def __init__(
         self,
@@ -77,6 +80,7 @@ class PostgresUnitOfWork:
         self.schedule = PostgresReconciliationSchedule(conn)
         self.webhooks = PostgresWebhookInbox(conn, self._ids, self._inline_grace)
         self.idempotency = PostgresIdempotencyRepository(conn)
+        self.refunds = PostgresRefundRepository(conn, self._ids, outbox)
         return self
 
     async def __aexit__(
