@@ -11,6 +11,7 @@ from adapters.phones import mask_phone
 from adapters.urls import ServiceUrls
 from domain.order import Order
 from domain.payment import Payment
+from domain.refund import Refund
 
 
 def timestamp(value: datetime) -> str:
@@ -45,6 +46,29 @@ def payment_object(payment: Payment) -> dict[str, Any]:
         "updated_at": timestamp(payment.updated_at),
         "succeeded_at": maybe_timestamp(payment.succeeded_at),
         "expires_at": maybe_timestamp(payment.expires_at),
+        "amount_refunded": payment.amount_refunded,
+        "refunded": payment.refunded,
+    }
+
+
+def refund_object(refund: Refund) -> dict[str, Any]:
+    return {
+        "id": refund.id,
+        "object": "refund",
+        "payment_id": refund.payment_id,
+        "order_id": refund.order_id,
+        "store_id": refund.store_id,
+        "provider": refund.provider,
+        "amount": refund.amount.amount,
+        "currency": refund.amount.currency.value,
+        "status": refund.status.value,
+        "reason": refund.reason,
+        "failure_code": refund.failure_code,
+        "failure_message": refund.failure_message,
+        "provider_reference": refund.provider_reference,
+        "created_at": timestamp(refund.created_at),
+        "updated_at": timestamp(refund.updated_at),
+        "succeeded_at": maybe_timestamp(refund.succeeded_at),
     }
 
 
@@ -80,6 +104,9 @@ class Snapshots:
 
     def payment(self, payment: Payment) -> dict[str, Any]:
         return payment_object(payment)
+
+    def refund(self, refund: Refund) -> dict[str, Any]:
+        return refund_object(refund)
 
     def order(self, order: Order, payments: list[Payment] | None = None) -> dict[str, Any]:
         url = self._urls.checkout(order.id) if self._urls else None

@@ -15,6 +15,7 @@ from domain.operator import Operator
 from domain.order import Order, OrderStatus
 from domain.payment import NextAction, Payment, PaymentStatus
 from domain.provider_report import ProviderReport
+from domain.refund import Refund, RefundStatus, RefundSupport
 from domain.review import Resolution, ReviewItem, ReviewKind
 from domain.store import Store, StoreStatus
 
@@ -53,6 +54,12 @@ class PaymentFilter:
     order_id: str | None = None
     status: PaymentStatus | None = None
     provider: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundFilter:
+    payment_id: str | None = None
+    status: RefundStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +159,15 @@ class StartResult:
     next_action: NextAction | None
     provider_data: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundStarted:
+    """The provider's answer to a refund request: its id for the refund (when it names
+    one) and what it says of it (usually pending)."""
+
+    reference: str | None
+    report: ProviderReport
 
 
 # -- infrastructure ports --------------------------------------------------------------------
@@ -303,6 +319,44 @@ class PaymentRepository(Protocol):
         ...
 
 
+class RefundRepository(Protocol):
+    async def add(self, refund: Refund) -> None:
+        """Insert the refund and its recorded events (announced to the store)."""
+        ...
+
+    async def get(self, refund_id: str, *, for_update: bool = False) -> Refund | None:
+        """Any store's refund (jobs, operators); `for_update` locks the row."""
+        ...
+
+    async def get_for_store(self, store_id: str, refund_id: str) -> Refund | None: ...
+
+    async def save(self, refund: Refund) -> None:
+        """Write the refund's changes and append its new events."""
+        ...
+
+    async def held(self, payment_id: str) -> int:
+        """What the payment's pending, succeeded and requires_action refunds add up to."""
+        ...
+
+    async def search(
+        self, store_id: str | None, filters: RefundFilter, page: PageRequest
+    ) -> Page[Refund]:
+        """A store's refunds (every store's when `store_id` is None), newest first."""
+        ...
+
+    async def history(self, refund_id: str) -> list[RecordedEvent]: ...
+
+    async def plan(self, refund_id: str, at: datetime | None, attempts: int) -> None:
+        """Next check of a pending refund with its provider (None: never again)."""
+        ...
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[tuple[str, int]]:
+        """(refund id, attempts) of pending refunds whose check is due, leased meanwhile."""
+        ...
+
+
 class WebhookInbox(Protocol):
     async def record(self, delivery: WebhookDelivery, at: datetime) -> str | None:
         """Store the raw delivery; its id, or None when (provider, event_id) was seen before."""
@@ -385,6 +439,7 @@ class UnitOfWork(Protocol):
     idempotency: IdempotencyRepository
     schedule: ReconciliationSchedule
     notifications: NotificationOutbox
+    refunds: RefundRepository
     operators: OperatorRepository
     audit: AuditLog
     review: ReviewQueue
@@ -432,6 +487,28 @@ class PaymentProvider(Protocol):
         ...
 
 
+class RefundProvider(Protocol):
+    """Giving money back through one provider. `refunds` says what it can refund."""
+
+    name: str
+    refunds: RefundSupport
+
+    def refund_reference_for(self, refund_id: str) -> str | None:
+        """The provider-side id of a refund, stored before the provider is called (MTN's
+        X-Reference-Id), or None when the provider names it."""
+        ...
+
+    async def refund(self, refund: Refund, payment: Payment) -> RefundStarted:
+        """Ask the provider to refund. Returns what it said (pending, succeeded, failed).
+        Raises `ProviderRejected` when it refuses, `ProviderUnavailable` when the outcome is
+        unknown (timeout, network error, 5xx): the refund then stays pending."""
+        ...
+
+    async def fetch_refund(self, refund: Refund, payment: Payment) -> ProviderReport:
+        """Ask the provider's own API about the refund. Raises `ProviderUnavailable`."""
+        ...
+
+
 class NotificationSender(Protocol):
     async def send(self, url: str, body: bytes, secret: str) -> DeliveryAttempt:
         """POST `body` signed with `Payments-Signature`; never raises for HTTP failures."""
@@ -465,3 +542,8 @@ class ProviderRegistry(Protocol):
     def webhook_authenticator(self, name: str) -> WebhookAuthenticator: ...
 
     def available(self) -> Sequence[str]: ...
+
+    def refunder(self, name: str) -> RefundProvider:
+        """The provider's refunds (never behind the start calls' circuit breaker). Raises
+        `ProviderNotAvailable` when the provider is not configured here."""
+        ...

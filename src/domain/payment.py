@@ -90,6 +90,10 @@ class Payment:
     expires_at: datetime | None = None
     version: int = 0
     events: list[DomainEvent] = field(default_factory=list)
+    #: Read from the payment's refunds (never written with the payment): the total of its
+    #: refunds that succeeded or are under way, and whether the succeeded ones cover it all.
+    amount_refunded: int = 0
+    refunded: bool = False
 
     @classmethod
     def create(

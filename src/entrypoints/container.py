@@ -53,6 +53,12 @@ from application.operators import (
 from application.orders import CancelOrder, CreateOrder
 from application.queries import StoreQueries
 from application.reconciliation import ReconcileDue, ReconcilePayment
+from application.refunds.apply_refund_report import ApplyRefundReport
+from application.refunds.create_refund import CreateRefund
+from application.refunds.queries import AwaitingAction, RefundQueries
+from application.refunds.reconcile_refunds import ReconcileRefunds
+from application.refunds.record_manual_refund import RecordManualRefund
+from application.refunds.verify_refund import VerifyRefund
 from application.review_queue import ResolveItem, ReviewQueueQueries
 from application.stats import StoreStats
 from application.store_admin import (
@@ -275,6 +281,18 @@ class Container(containers.DeclarativeContainer):
     pending_ages = providers.Singleton(PostgresPendingAges, pool)
     store_stats = providers.Singleton(StoreStats, stats_reader, clock)
 
+    # refunds (their own aggregate; the operators' desk calls the same use cases)
+    apply_refund_report = providers.Singleton(ApplyRefundReport, uow, clock)
+    create_refund = providers.Singleton(
+        CreateRefund, uow, provider_registry, ids, clock, apply_refund_report
+    )
+    verify_refund = providers.Singleton(VerifyRefund, uow, provider_registry, apply_refund_report)
+    reconcile_refunds = providers.Singleton(
+        ReconcileRefunds, uow, verify_refund, clock, lease=settings.provided.lease
+    )
+    record_manual_refund = providers.Singleton(RecordManualRefund, uow, clock)
+    refund_queries = providers.Singleton(RefundQueries, uow)
+    refunds_awaiting_action = providers.Singleton(AwaitingAction, uow)
     # the operator's desk: operator tokens, store administration, the queue, the audit log
     create_operator = providers.Singleton(CreateOperator, uow, ids, clock, credentials)
     revoke_operator = providers.Singleton(RevokeOperator, uow, ids, clock)

@@ -23,6 +23,13 @@ VALUES (%(id)s, %(subject_id)s, %(type)s, %(from_status)s, %(to_status)s, %(sour
         %(data)s, %(created_at)s)
 """
 
+INSERT_REFUND_EVENT = """
+INSERT INTO refund_events (id, refund_id, type, from_status, to_status, source, data,
+                           created_at)
+VALUES (%(id)s, %(subject_id)s, %(type)s, %(from_status)s, %(to_status)s, %(source)s,
+        %(data)s, %(created_at)s)
+"""
+
 
 async def append_events(
     conn: AsyncConnection[Any], query: str, ids: IdGenerator, events: list[DomainEvent]

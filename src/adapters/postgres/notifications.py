@@ -17,6 +17,7 @@ from application.ports import DeliveryAttempt, Notification, Page, PageRequest
 from domain.events import DomainEvent
 from domain.order import Order
 from domain.payment import Payment
+from domain.refund import Refund
 
 #: The event types stores are told about (API.md, Notifications to the store).
 NOTIFIED = frozenset(
@@ -29,6 +30,9 @@ NOTIFIED = frozenset(
         "order.paid",
         "order.cancelled",
         "order.expired",
+        "refund.created",
+        "refund.succeeded",
+        "refund.failed",
     }
 )
 
@@ -97,6 +101,9 @@ class PostgresNotificationOutbox:
         self, payment: Payment, events: list[tuple[str, DomainEvent]]
     ) -> None:
         await self._announce(payment.store_id, events, lambda: self._snapshots.payment(payment))
+
+    async def announce_refund(self, refund: Refund, events: list[tuple[str, DomainEvent]]) -> None:
+        await self._announce(refund.store_id, events, lambda: self._snapshots.refund(refund))
 
     async def announce_order(self, order: Order, events: list[tuple[str, DomainEvent]]) -> None:
         await self._announce(order.store_id, events, lambda: self._snapshots.order(order))

@@ -21,7 +21,11 @@ from domain.payment import NextAction, Payment, PaymentStatus
 _COLUMNS = """
     id, order_id, store_id, provider, status, amount, currency, phone, provider_reference,
     provider_data, failure_code, failure_message, needs_refund, late_success, flagged_reason,
-    next_action, created_at, updated_at, succeeded_at, expires_at, version
+    next_action, created_at, updated_at, succeeded_at, expires_at, version,
+    (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
+     WHERE r.payment_id = payments.id AND r.status <> 'failed') AS amount_refunded,
+    (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
+     WHERE r.payment_id = payments.id AND r.status = 'succeeded') AS amount_refund_succeeded
 """
 
 INSERT = """
@@ -188,4 +192,7 @@ def _to_payment(row: dict[str, Any]) -> Payment:
         succeeded_at=row["succeeded_at"],
         expires_at=row["expires_at"],
         version=row["version"],
+        # refunds succeeded or under way; refunded once the succeeded ones cover it all
+        amount_refunded=int(row["amount_refunded"]),
+        refunded=int(row["amount_refund_succeeded"]) >= row["amount"],
     )

@@ -16,6 +16,7 @@ from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.operators import PostgresOperatorRepository
 from adapters.postgres.orders import PostgresOrderRepository
 from adapters.postgres.payments import PostgresPaymentRepository
+from adapters.postgres.refunds import PostgresRefundRepository
 from adapters.postgres.review import PostgresReviewQueue
 from adapters.postgres.schedule import PostgresReconciliationSchedule
 from adapters.postgres.stores import PostgresStoreRepository
@@ -30,6 +31,7 @@ from application.ports import (
     OrderRepository,
     PaymentRepository,
     ReconciliationSchedule,
+    RefundRepository,
     ReviewQueue,
     StoreRepository,
     WebhookInbox,
@@ -50,6 +52,7 @@ class PostgresUnitOfWork:
     idempotency: IdempotencyRepository
     schedule: ReconciliationSchedule
     notifications: PostgresNotificationOutbox
+    refunds: RefundRepository
     operators: OperatorRepository
     audit: AuditLog
     review: ReviewQueue
@@ -86,6 +89,7 @@ class PostgresUnitOfWork:
         self.schedule = PostgresReconciliationSchedule(conn)
         self.webhooks = PostgresWebhookInbox(conn, self._ids, self._inline_grace)
         self.idempotency = PostgresIdempotencyRepository(conn)
+        self.refunds = PostgresRefundRepository(conn, self._ids, outbox)
         self.operators = PostgresOperatorRepository(conn)
         self.audit = PostgresAuditLog(conn)
         self.review = PostgresReviewQueue(conn)

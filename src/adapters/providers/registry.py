@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from application.errors import ProviderNotAvailable
-from application.ports import PaymentProvider, WebhookAuthenticator
+from application.ports import PaymentProvider, RefundProvider, WebhookAuthenticator
 
 
 class ProviderSet:
@@ -33,3 +33,10 @@ class ProviderSet:
 
     def available(self) -> Sequence[str]:
         return sorted(self._providers)
+
+    def refunder(self, name: str) -> RefundProvider:
+        provider = self.get(name)
+        if not hasattr(provider, "refund"):
+            raise ProviderNotAvailable(f"provider {name!r} cannot refund")
+        refunder: RefundProvider = provider  # type: ignore[assignment]
+        return refunder

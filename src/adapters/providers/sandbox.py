@@ -30,14 +30,16 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from adapters.providers.http import CallObserver
+from adapters.providers.sandbox_refunds import SandboxRefunds
 from adapters.signing import HmacSignatureScheme
 from adapters.urls import ServiceUrls
 from application.errors import MalformedWebhook, ProviderUnavailable, WebhookRejected
-from application.ports import Clock, StartResult, WebhookDelivery
+from application.ports import Clock, RefundStarted, StartResult, WebhookDelivery
 from domain.money import Money
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus
+from domain.refund import Refund, RefundSupport
 
 log = structlog.get_logger(__name__)
 
@@ -126,6 +128,9 @@ class SandboxOperator:
             self._later(payment.id, scenario.delay.total_seconds(), scenario.webhooks)
         return scenario
 
+    def refunds(self) -> SandboxRefunds:
+        return SandboxRefunds(self._pool, self._clock)
+
     async def record(self, payment_id: str) -> dict[str, Any] | None:
         async with self._autocommit() as conn:
             cursor = await conn.cursor(row_factory=dict_row).execute(
@@ -213,6 +218,7 @@ class SandboxProvider:
 
     name = "sandbox"
     requires_phone = False
+    refunds = RefundSupport.PARTIAL
 
     def __init__(
         self,
@@ -223,6 +229,7 @@ class SandboxProvider:
     ) -> None:
         self._operator, self._urls, self._clock = operator, urls, clock
         self._observer = observer
+        self._refunds = operator.refunds()
 
     def reference_for(self, payment_id: str) -> str | None:
         return payment_id
@@ -268,6 +275,21 @@ class SandboxProvider:
             failure_message=_FAILURE_MESSAGES.get(record["failure_code"] or ""),
             raw=raw,
         )
+
+    def refund_reference_for(self, refund_id: str) -> str | None:
+        return refund_id
+
+    async def refund(self, refund: Refund, payment: Payment) -> RefundStarted:
+        started = time.perf_counter()
+        answer = await self._refunds.open(refund)
+        self._observe("refund", started, "ok")
+        return answer
+
+    async def fetch_refund(self, refund: Refund, payment: Payment) -> ProviderReport:
+        started = time.perf_counter()
+        report = await self._refunds.report(refund)
+        self._observe("refund_status", started, "ok")
+        return report
 
 
 _FAILURE_MESSAGES = {

@@ -21,6 +21,7 @@ from entrypoints.http import (
     orders,
     pages,
     payments,
+    refunds,
     sandbox_page,
     stores,
     webhooks,
@@ -48,6 +49,8 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         payments.PaymentController,
         webhooks.receive_webhook,
         events.EventController,
+        refunds.PaymentRefundController,
+        refunds.RefundController,
         admin.QueueController,
         admin.AuditController,
     ]
@@ -99,6 +102,7 @@ def _dependencies(container: Container) -> dict[str, Provide]:
         "create_store", "rotate_api_key", "list_stores", "create_order", "cancel_order",
         "queries", "idempotency", "initiate_payment", "verify_payment", "handle_webhook",
         "urls", "sandbox_operator", "store_events", "metrics",
+        "create_refund", "verify_refund", "refund_queries",
     ]  # fmt: skip
     deps = {name: use(getattr(container, name)) for name in names}
     deps["store"] = Provide(provide_store)

@@ -18,7 +18,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from application import errors as app
 from domain import errors as domain
-from domain import review
+from domain import refund, review
 
 log = structlog.get_logger(__name__)
 
@@ -59,6 +59,16 @@ TABLE: dict[type[Exception], Problem] = {
     review.ResolutionNotAllowed: Problem(409, "resolution_not_allowed", "Not allowed here"),
     review.ResolutionIncomplete: Problem(422, "validation_failed", "The request is not valid"),
     review.AlreadyResolved: Problem(409, "already_resolved", "Already resolved"),
+    # refunds
+    refund.PaymentNotRefundable: Problem(409, "payment_not_refundable", "Not refundable"),
+    refund.RefundExceedsPayment: Problem(422, "refund_exceeds_payment", "Exceeds the payment"),
+    refund.PartialRefundNotSupported: Problem(
+        422, "partial_refund_not_supported", "This provider only refunds whole payments"
+    ),
+    refund.RefundNotPending: Problem(409, "refund_not_awaiting_action", "Not awaiting a person"),
+    refund.ManualReferenceRequired: Problem(
+        422, "manual_reference_required", "The transfer's reference is required"
+    ),
     psycopg.OperationalError: Problem(503, "database_unavailable", "Service unavailable"),
     psycopg_pool.PoolTimeout: Problem(503, "database_unavailable", "Service unavailable"),
 }

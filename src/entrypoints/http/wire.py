@@ -116,6 +116,8 @@ class PaymentOut(Out, frozen=True, kw_only=True):
     updated_at: str
     succeeded_at: str | None
     expires_at: str | None = None
+    amount_refunded: int = 0
+    refunded: bool = False
 
 
 class OrderOut(Out, frozen=True, kw_only=True):

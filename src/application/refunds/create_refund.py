@@ -1,0 +1,118 @@
+"""Starting a refund of a succeeded payment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.errors import NotFound, ProviderRejected, ProviderUnavailable
+from application.ports import (
+    Clock,
+    IdGenerator,
+    ProviderRegistry,
+    RefundProvider,
+    RefundStarted,
+    UnitOfWorkFactory,
+)
+from application.refunds.apply_refund_report import ApplyRefundReport, locked_refund
+from application.refunds.schedule import next_refund_check
+from domain.events import Source
+from domain.payment import Payment
+from domain.provider_report import ProviderReport, ReportedStatus
+from domain.refund import Refund, RefundStatus, RefundSupport, refundable
+
+
+@dataclass(frozen=True, slots=True)
+class CreateRefundCommand:
+    """`store_id` None: an operator acting on any store's payment. `amount` None: all that
+    is left to refund."""
+
+    payment_id: str
+    store_id: str | None
+    amount: int | None = None
+    reason: str | None = None
+    source: Source = Source.API
+
+
+class CreateRefund:
+    """Rules:
+    - only a succeeded payment can be refunded (`PaymentNotRefundable`);
+    - its refunds that succeeded or are under way never add up to more than was paid
+      (`RefundExceedsPayment`): the payment's row is locked while the refund is written, so
+      concurrent requests serialise and each sees the others;
+    - a provider that refunds whole payments only refuses a smaller amount before anything
+      is sent (`PartialRefundNotSupported`);
+    - a provider with no refund API gets a `requires_action` refund: a person refunds by
+      hand and records it;
+    - the refund is committed (`pending`) before the provider is called; the provider's
+      refusal fails it with the provider's code; a timeout leaves it pending (unknown), and
+      reconciliation follows every pending refund until the provider confirms it.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        providers: ProviderRegistry,
+        ids: IdGenerator,
+        clock: Clock,
+        apply: ApplyRefundReport,
+    ) -> None:
+        self._uow, self._providers, self._ids = uow, providers, ids
+        self._clock, self._apply = clock, apply
+
+    async def __call__(self, command: CreateRefundCommand) -> Refund:
+        refund, provider, payment = await self._create(command)
+        if refund.status is not RefundStatus.PENDING:
+            return refund
+        try:
+            started = await provider.refund(refund, payment)
+        except ProviderRejected as refusal:
+            return await self._refused(refund.id, refusal)
+        except ProviderUnavailable as error:
+            started = RefundStarted(
+                None, ProviderReport(ReportedStatus.PENDING, raw={"error": str(error)})
+            )
+        return await self._apply(
+            refund.id, started.report, command.source, reference=started.reference
+        )
+
+    async def _create(self, command: CreateRefundCommand) -> tuple[Refund, RefundProvider, Payment]:
+        async with self._uow() as uow:
+            payment = await uow.payments.get(command.payment_id, for_update=True)
+            if payment is None or command.store_id not in (None, payment.store_id):
+                raise NotFound(f"payment {command.payment_id} not found")
+            provider = self._providers.refunder(payment.provider)
+            held = await uow.refunds.held(payment.id)
+            amount = refundable(payment, held, command.amount, provider.refunds)
+            refund_id, now = self._ids.new("rfd"), self._clock.now()
+            refund = Refund.create(
+                id=refund_id,
+                payment=payment,
+                amount=amount,
+                at=now,
+                reason=command.reason,
+                manual=provider.refunds is RefundSupport.MANUAL,
+                reference=provider.refund_reference_for(refund_id),
+                source=command.source,
+            )
+            await uow.refunds.add(refund)
+            if refund.status is RefundStatus.PENDING:
+                await uow.refunds.plan(refund.id, next_refund_check(0, now), 0)
+            await uow.commit()
+        return refund, provider, payment
+
+    async def _refused(self, refund_id: str, refusal: ProviderRejected) -> Refund:
+        async with self._uow() as uow:
+            refund = await locked_refund(uow, refund_id)
+            if refund.status is not RefundStatus.PENDING:
+                return refund  # settled meanwhile (a person, or a quicker answer)
+            refund.mark_failed(
+                self._clock.now(),
+                Source.API,
+                code=refusal.code,
+                message=refusal.message,
+                data={"provider": dict(refusal.raw)} if refusal.raw else {},
+            )
+            await uow.refunds.save(refund)
+            await uow.refunds.plan(refund.id, None, 0)
+            await uow.commit()
+        return refund
