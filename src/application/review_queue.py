@@ -34,9 +34,11 @@ class RefundDesk(Protocol):
         """Ask the provider to refund the item's payment; the refund's id."""
         ...
 
-    async def record_manual(self, item: ReviewItem, reference: str, actor: Actor) -> str:
-        """Record that the money went back by hand (the transfer's `reference`): the id of
-        the refund recorded as succeeded."""
+    async def record_manual(
+        self, item: ReviewItem, reference: str, actor: Actor, amount: int | None = None
+    ) -> str:
+        """Record that the money went back by hand (the transfer's `reference`; `amount`
+        None: all that is left): the id of the refund recorded as succeeded."""
         ...
 
 
@@ -47,7 +49,7 @@ class ResolveCommand:
     actor: Actor
     reason: str | None = None
     reference: str | None = None
-    amount: int | None = None  # for `refund`: the default is what is left to refund
+    amount: int | None = None  # for the refunds: the default is what is left to refund
 
 
 class ReviewQueueQueries:
@@ -99,7 +101,7 @@ class ResolveItem:
             return await self._refunds.refund(resolution.item, command.amount, resolution.reason)
         assert resolution.reference is not None
         return await self._refunds.record_manual(
-            resolution.item, resolution.reference, resolution.by
+            resolution.item, resolution.reference, resolution.by, command.amount
         )
 
     async def _record(self, resolution: Resolution) -> Resolution:

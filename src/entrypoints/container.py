@@ -39,6 +39,7 @@ from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
 from application.audit import AuditQueries
 from application.checkout import CheckoutQueries
+from application.desk_refunds import DeskRefunds
 from application.expire_orders import ExpireOrders
 from application.handle_webhook import HandleWebhook, RetryWebhooks
 from application.idempotency import Idempotency
@@ -305,5 +306,8 @@ class Container(containers.DeclarativeContainer):
     change_notification_url = providers.Singleton(ChangeNotificationUrl, uow, ids, clock)
     rotate_webhook_secret = providers.Singleton(RotateWebhookSecret, uow, ids, clock, credentials)
     review_queue = providers.Singleton(ReviewQueueQueries, uow)
-    resolve_item = providers.Singleton(ResolveItem, uow, ids, clock)
+    desk_refunds = providers.Singleton(
+        DeskRefunds, uow, ids, clock, create_refund, record_manual_refund
+    )
+    resolve_item = providers.Singleton(ResolveItem, uow, ids, clock, desk_refunds)
     audit_log = providers.Singleton(AuditQueries, uow)

@@ -12,6 +12,7 @@ from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from domain.events import Source
 from domain.money import Money
 from domain.provider_report import ProviderReport, ReportedStatus
+from domain.refund import Refund
 
 ORDER = {"amount": 5000, "currency": "XOF", "description": "Pagne wax"}
 
@@ -63,3 +64,24 @@ async def give_up_a_notification(pool: Any, store_id: str) -> str:
         row = await cursor.fetchone()
     assert row is not None, "the store has no notification"
     return str(row[0])
+
+
+async def refund_awaiting_a_person(pool: Any, payment_id: str) -> str:
+    """A refund of the (succeeded) payment that waits for a person, as a provider without a
+    refund API leaves it."""
+    uow_factory = PostgresUnitOfWorkFactory(pool, UlidGenerator())
+    now = datetime.now(UTC)
+    async with uow_factory() as uow:
+        payment = await uow.payments.get(payment_id)
+        assert payment is not None
+        refund = Refund.create(
+            id=UlidGenerator().new("rfd"),
+            payment=payment,
+            amount=payment.amount,
+            at=now,
+            reason="double paiement",
+            manual=True,
+        )
+        await uow.refunds.add(refund)
+        await uow.commit()
+    return refund.id

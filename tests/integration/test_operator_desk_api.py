@@ -9,7 +9,12 @@ import psycopg
 import pytest
 from psycopg_pool import AsyncConnectionPool
 from tests.integration.conftest import ADMIN, StoreKeys, create_store
-from tests.integration.desk_helpers import flag, give_up_a_notification, open_payment
+from tests.integration.desk_helpers import (
+    flag,
+    give_up_a_notification,
+    open_payment,
+    refund_awaiting_a_person,
+)
 from tests.integration.helpers import problem
 
 from entrypoints.container import Container, resolve
@@ -200,3 +205,77 @@ async def test_the_database_refuses_to_change_or_delete_audit_entries(
                 conn.execute(statement)
         row = conn.execute("SELECT count(*) FROM audit_log").fetchone()
     assert row == (1,)
+
+
+async def test_an_operator_refunds_a_double_payment_or_records_a_manual_refund(
+    client: Any, store: StoreKeys, pool: AsyncConnectionPool[Any], container: Container
+) -> None:
+    headers = await operator_headers(container, "Moussa")
+    by_provider = await open_payment(client, store.headers, "CMD-10")
+    by_hand = await open_payment(client, store.headers, "CMD-11")
+    for payment_id in (by_provider, by_hand):
+        await flag(pool, payment_id, "needs_refund")
+
+    body = {"action": "refund", "reason": "Payé deux fois"}
+    done = await client.post(
+        f"/api/v1/admin/queue/{by_provider}/resolve", json=body, headers=headers
+    )
+    assert done.status_code == 200, done.text
+    refund_id = done.json()["refund_id"]
+    refunds = await client.get(f"/api/v1/payments/{by_provider}/refunds", headers=store.headers)
+    [refund] = refunds.json()["data"]
+    assert refund["id"] == refund_id and refund["amount"] == 5000
+    assert refund["status"] in ("pending", "succeeded")
+
+    manual = {"action": "manual_refund", "reference": "OM-VIR-778812"}
+    done = await client.post(f"/api/v1/admin/queue/{by_hand}/resolve", json=manual, headers=headers)
+    assert done.status_code == 200, done.text
+    assert done.json()["reference"] == "OM-VIR-778812"
+    refund = (
+        await client.get(f"/api/v1/refunds/{done.json()['refund_id']}", headers=store.headers)
+    ).json()
+    assert refund["status"] == "succeeded" and refund["provider_reference"] == "OM-VIR-778812"
+    payment = (await client.get(f"/api/v1/payments/{by_hand}", headers=store.headers)).json()
+    assert payment["amount_refunded"] == 5000 and payment["refunded"] is True
+
+    assert (await client.get("/api/v1/admin/queue", headers=headers)).json()["data"] == []
+    entries = await audit(client, actor_id=done.json()["resolved_by"]["id"])
+    assert [e["action"] for e in entries] == ["review.manual_refund", "review.refund"]
+
+
+async def test_a_refund_awaiting_a_person_is_settled_from_the_queue(
+    client: Any, store: StoreKeys, pool: AsyncConnectionPool[Any]
+) -> None:
+    payment_id = await open_payment(client, store.headers, "CMD-20")
+    await flag(pool, payment_id, "needs_refund")
+    refund_id = await refund_awaiting_a_person(pool, payment_id)
+    dismiss = {"action": "dismiss", "reason": "remboursement demandé par le vendeur"}
+    await client.post(f"/api/v1/admin/queue/{payment_id}/resolve", json=dismiss, headers=ADMIN)
+
+    [item] = (await client.get("/api/v1/admin/queue", headers=ADMIN)).json()["data"]
+    assert item["kind"] == "refund_requires_action" and item["subject_id"] == refund_id
+    assert item["actions"] == ["manual_refund", "dismiss"]
+    refused = await client.post(
+        f"/api/v1/admin/queue/{refund_id}/resolve", json={"action": "refund"}, headers=ADMIN
+    )
+    problem(refused, 409, "resolution_not_allowed")
+
+    manual = {"action": "manual_refund", "reference": "WAVE-TX-99"}
+    done = await client.post(f"/api/v1/admin/queue/{refund_id}/resolve", json=manual, headers=ADMIN)
+    assert done.status_code == 200, done.text
+    refund = (await client.get(f"/api/v1/refunds/{refund_id}", headers=store.headers)).json()
+    assert refund["status"] == "succeeded" and refund["provider_reference"] == "WAVE-TX-99"
+    assert (await client.get("/api/v1/admin/queue", headers=ADMIN)).json()["data"] == []
+
+
+async def test_a_payment_the_vendor_refunded_leaves_the_queue_by_itself(
+    client: Any, store: StoreKeys, pool: AsyncConnectionPool[Any]
+) -> None:
+    payment_id = await open_payment(client, store.headers, "CMD-30")
+    await flag(pool, payment_id, "needs_refund")
+    assert len((await client.get("/api/v1/admin/queue", headers=ADMIN)).json()["data"]) == 1
+    refund = await client.post(
+        f"/api/v1/payments/{payment_id}/refunds", json={}, headers=store.headers
+    )
+    assert refund.status_code == 201, refund.text
+    assert (await client.get("/api/v1/admin/queue", headers=ADMIN)).json()["data"] == []

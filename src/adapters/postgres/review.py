@@ -1,5 +1,6 @@
-"""The operator's queue in Postgres: items derived from flagged payments and notifications
-that gave up, less the ones with a recorded resolution (`review_resolutions`)."""
+"""The operator's queue in Postgres: items derived from flagged payments, notifications that
+gave up and refunds awaiting a person, less the ones with a recorded resolution
+(`review_resolutions`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from domain.money import Currency, Money
 from domain.review import AlreadyResolved, Resolution, ReviewItem, ReviewKind
 
 #: Every kind of item, one SELECT each, with the same columns. A payment is one item, of its
-#: most pressing kind: an amount mismatch, else a payment to refund, else a late success.
+#: most pressing kind: an amount mismatch, else a payment to refund, else a late success; it
+#: leaves the queue by itself once refunds (done, under way or awaiting a person) cover it.
 ITEMS = """
 SELECT p.id AS subject_id,
        CASE WHEN p.flagged_reason = 'amount_mismatch' THEN 'amount_mismatch'
@@ -22,13 +24,21 @@ SELECT p.id AS subject_id,
        p.store_id, p.id AS payment_id, p.amount, p.currency, p.updated_at AS flagged_at,
        p.provider AS detail
 FROM payments p
-WHERE p.needs_refund OR p.late_success OR p.flagged_reason = 'amount_mismatch'
+WHERE (p.needs_refund OR p.late_success OR p.flagged_reason = 'amount_mismatch')
+  AND p.amount > (SELECT coalesce(sum(r.amount), 0) FROM refunds r
+                  WHERE r.payment_id = p.id
+                    AND r.status IN ('pending', 'succeeded', 'requires_action'))
 UNION ALL
 SELECT n.id, 'notification_failed', n.store_id,
        CASE WHEN n.subject_id LIKE 'pay\\_%%' THEN n.subject_id END, NULL, NULL,
        coalesce(n.last_attempt_at, n.created_at), n.type
 FROM notifications n
 WHERE n.state = 'failed'
+UNION ALL
+SELECT r.id, 'refund_requires_action', r.store_id, r.payment_id, r.amount, r.currency,
+       r.updated_at, r.provider
+FROM refunds r
+WHERE r.status = 'requires_action'
 """
 
 OPEN_ITEMS = f"""

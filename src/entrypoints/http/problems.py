@@ -17,6 +17,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from application import errors as app
+from application.desk_refunds import RefundNotMade
 from domain import errors as domain
 from domain import refund, review
 
@@ -59,6 +60,7 @@ TABLE: dict[type[Exception], Problem] = {
     review.ResolutionNotAllowed: Problem(409, "resolution_not_allowed", "Not allowed here"),
     review.ResolutionIncomplete: Problem(422, "validation_failed", "The request is not valid"),
     review.AlreadyResolved: Problem(409, "already_resolved", "Already resolved"),
+    RefundNotMade: Problem(422, "refund_failed", "The provider refused the refund"),
     # refunds
     refund.PaymentNotRefundable: Problem(409, "payment_not_refundable", "Not refundable"),
     refund.RefundExceedsPayment: Problem(422, "refund_exceeds_payment", "Exceeds the payment"),

@@ -1,4 +1,5 @@
 DROP TABLE audit_log;
+DROP INDEX refunds_awaiting_idx;
 DROP INDEX notifications_failed_idx;
 DROP INDEX payments_flagged_idx;
 DROP TABLE review_resolutions;

@@ -1,6 +1,6 @@
 -- The operator's desk: named operator tokens, suspended stores, the resolutions of the items
 -- that needed a person, and the append-only audit log of every operator action.
--- depends: 0004_dashboard_indexes
+-- depends: 0007_refunds
 
 CREATE TABLE operators (
     id           text PRIMARY KEY,
@@ -34,6 +34,7 @@ CREATE TABLE review_resolutions (
 CREATE INDEX payments_flagged_idx ON payments (id)
     WHERE needs_refund OR late_success OR flagged_reason = 'amount_mismatch';
 CREATE INDEX notifications_failed_idx ON notifications (id) WHERE state = 'failed';
+CREATE INDEX refunds_awaiting_idx ON refunds (id) WHERE status = 'requires_action';
 
 CREATE TABLE audit_log (
     id           text PRIMARY KEY,
