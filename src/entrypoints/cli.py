@@ -1,4 +1,4 @@
-"""The `payments` command line: serve, migrate, stores create."""
+"""The `payments` command line: serve, worker, migrate, stores create, operators."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import prometheus_client
 
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
+from application.errors import NotFound, OperatorNameRefused
 from application.stores import CreateStoreCommand
-from entrypoints.container import IN_PROCESS_WORKER, Container, database_url
+from domain.operator import Operator
+from entrypoints.container import IN_PROCESS_WORKER, Container, database_url, resolve
 from entrypoints.jobs import run_worker
 from entrypoints.settings import Settings, SettingsError
 
@@ -65,7 +68,71 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--notification-url", default=None)
     create.set_defaults(run=_create_store)
+    _operator_commands(commands)
     return parser
+
+
+# -- operators: named operator tokens (the operator's desk) ---------------------------------
+
+
+def _operator_commands(commands: Any) -> None:
+    operators = commands.add_parser(
+        "operators", aliases=["operator"], help="manage operator tokens"
+    ).add_subparsers(required=True, metavar="ACTION")
+    create = operators.add_parser("create", help="create a named operator; its token is shown once")
+    create.add_argument("name")
+    create.set_defaults(run=_operators(_create_operator))
+    listing = operators.add_parser("list", help="list operators (never their tokens)")
+    listing.set_defaults(run=_operators(_list_operators))
+    revoke = operators.add_parser("revoke", help="revoke an operator's token (by name or id)")
+    revoke.add_argument("name")
+    revoke.set_defaults(run=_operators(_revoke_operator))
+
+
+def _operators(action: Callable[[Container, argparse.Namespace], Awaitable[object]]) -> Any:
+    """Run `action` with a started container; print its JSON answer (exit 1 on a refusal)."""
+
+    def run(settings: Settings, args: argparse.Namespace) -> int:
+        async def go() -> object:
+            container = Container(settings=settings)
+            await container.init_resources()  # type: ignore[misc]
+            try:
+                return await action(container, args)
+            finally:
+                await container.shutdown_resources()  # type: ignore[misc]
+
+        apply_migrations(database_url(settings))
+        try:
+            print(json.dumps(asyncio.run(go()), indent=2, ensure_ascii=False))
+        except (OperatorNameRefused, NotFound) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        return 0
+
+    return run
+
+
+def _operator_json(operator: Operator) -> dict[str, object]:
+    return {
+        "id": operator.id,
+        "name": operator.name,
+        "token_prefix": operator.token_prefix,
+        "created_at": operator.created_at.isoformat(),
+        "revoked_at": operator.revoked_at.isoformat() if operator.revoked_at else None,
+    }
+
+
+async def _create_operator(container: Container, args: argparse.Namespace) -> object:
+    new = await (await resolve(container.create_operator))(args.name)
+    return {**_operator_json(new.operator), "token": new.token}
+
+
+async def _list_operators(container: Container, _: argparse.Namespace) -> object:
+    return [_operator_json(o) for o in await (await resolve(container.list_operators))()]
+
+
+async def _revoke_operator(container: Container, args: argparse.Namespace) -> object:
+    return _operator_json(await (await resolve(container.revoke_operator))(args.name))
 
 
 def _migrate(settings: Settings, _: argparse.Namespace) -> int:
