@@ -1,5 +1,6 @@
 """The hosted HTML pages (API.md, Hosted pages): customer payment and status pages, the
-vendor's sign-in, dashboard and lists.
+vendor's sign-in, dashboard and lists, and the operators' desk under `/admin/` (its own
+session cookie, so a vendor's and an operator's sessions never mix).
 
 The pages live on one router that carries their own middleware: a signed, encrypted,
 http-only SameSite session cookie and CSRF protection. The JSON API, the provider webhooks
@@ -21,7 +22,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp
 
 from entrypoints.http import stats
-from entrypoints.http.pages import checkout, vendor
+from entrypoints.http.pages import checkout, desk, desk_stores, vendor
 from entrypoints.http.pages.web import EXCEPTION_HANDLERS, from_container
 from entrypoints.settings import Settings
 
@@ -49,10 +50,23 @@ def handlers(settings: Settings) -> list[Any]:
         exception_handlers=EXCEPTION_HANDLERS,
         include_in_schema=False,
     )
+    operators = Router(
+        path="/admin",
+        route_handlers=[
+            desk.DeskSignInController,
+            desk.QueuePageController,
+            desk_stores.StorePagesController,
+            desk_stores.AuditPageController,
+        ],
+        middleware=page_middleware(settings, cookie="operator_session"),
+        dependencies=desk.DEPENDENCIES,
+        exception_handlers={**EXCEPTION_HANDLERS, **desk.EXCEPTION_HANDLERS},
+        include_in_schema=False,
+    )
     assets = create_static_files_router(
         path="/static", directories=[STATIC], include_in_schema=False, name="static"
     )
-    return [pages, assets, stats.StatsController]
+    return [pages, operators, assets, stats.StatsController]
 
 
 def middleware(settings: Settings) -> list[DefineMiddleware]:
@@ -60,11 +74,12 @@ def middleware(settings: Settings) -> list[DefineMiddleware]:
     return []
 
 
-def page_middleware(settings: Settings) -> list[DefineMiddleware]:
+def page_middleware(settings: Settings, cookie: str = "vendor_session") -> list[DefineMiddleware]:
+    """Sessions in the cookie `cookie` (vendors' and operators' apart), and CSRF."""
     secure = settings.public_base_url.startswith("https://")
     sessions = CookieBackendConfig(
-        secret=_derive(settings.secret_key, "session"),
-        key="vendor_session",
+        secret=_derive(settings.secret_key, "session" if cookie == "vendor_session" else cookie),
+        key=cookie,
         max_age=SESSION_MAX_AGE,
         httponly=True,
         samesite="lax",

@@ -1,6 +1,7 @@
 """The customer's pages: `/order/{id}/payment/` (choose a provider, start the payment through
 `InitiatePayment`, as the API does) and `/payment/{id}/status/` (live status). Both need the
-signed token the service handed out; without it they answer 404."""
+signed token the service handed out; without it they answer 404. A suspended store's order
+page says the shop is unavailable and starts nothing."""
 
 from __future__ import annotations
 
@@ -73,6 +74,9 @@ class CheckoutController(Controller):
     ) -> Response[Any]:
         _require(urls, CHECKOUT, order_id, data.token)
         view = await checkout.order(order_id)
+        if view.store.is_suspended:  # the shop is unavailable: nothing is started
+            form = PaymentForm(token=data.token)
+            return _page(request, view, provider_registry, urls, data.token, form, status_code=403)
         t = translator(lang_of(request))
         name = brand(data.provider).name
         try:
@@ -186,6 +190,7 @@ def _page(
         "lines": [(item, Money(item.total, order.amount.currency)) for item in order.items],
         "paid": order.status is OrderStatus.PAID,
         "closed": order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED),
+        "suspended": view.store.is_suspended,
         "open_payment": open_payment,
         "open_status_url": urls.status(open_payment.id) if open_payment else None,
         "paid_status_url": _paid_status_url(view, urls),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from entrypoints.http.pages.desk_i18n import DESK_MESSAGES
+
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
 
@@ -234,6 +236,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sandbox_badge": "SANDBOX",
     },
 }
+
+# The operator's desk keeps its words in its own module.
+for _lang, _words in DESK_MESSAGES.items():
+    MESSAGES[_lang].update(_words)
 
 
 def language(requested: str | None, remembered: str | None) -> str:

@@ -1,5 +1,6 @@
 """The vendor's pages: sign-in with the store's API key (a signed, encrypted, http-only
 session cookie follows), dashboard, orders, payments, one payment's history and "verify now".
+A suspended store cannot sign in, and its vendor's session ends.
 Every read is scoped to the signed-in store: another store's ids are not found (404)."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from msgspec import Struct
 from adapters.phones import mask_phone
 from adapters.urls import ServiceUrls
 from application.checkout import CheckoutQueries
-from application.errors import NotFound, ProviderUnavailable, Unauthorized
+from application.errors import NotFound, ProviderUnavailable, StoreSuspended, Unauthorized
 from application.ports import OrderFilter, PageRequest, PaymentFilter, ProviderRegistry
 from application.queries import StoreQueries
 from application.stats import StoreStats
@@ -56,7 +57,8 @@ async def provide_vendor(
         store = await checkout.store(str(store_id)) if store_id else None
     except NotFound:
         store = None
-    if store is None or not hmac.compare_digest(session_key(store), str(session.get("key"))):
+    signed = store is not None and hmac.compare_digest(session_key(store), str(session.get("key")))
+    if store is None or not signed or store.is_suspended:
         request.clear_session()
         raise SignInRequired
     return store
@@ -83,8 +85,9 @@ class SignInController(Controller):
     ) -> Response[Any]:
         try:
             store = await authenticate_store(data.api_key.strip())
-        except Unauthorized:
-            error = translator(lang_of(request))("login_failed")
+        except (Unauthorized, StoreSuspended) as refused:
+            key = "login_suspended" if isinstance(refused, StoreSuspended) else "login_failed"
+            error = translator(lang_of(request))(key)
             return render(request, "login.html", {"error": error}, status_code=401)
         request.set_session({"store_id": store.id, "key": session_key(store)})
         return Redirect("/store/dashboard/", status_code=303)
