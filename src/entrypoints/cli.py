@@ -22,6 +22,7 @@ from domain.operator import Operator
 from entrypoints.container import IN_PROCESS_WORKER, Container, database_url, resolve
 from entrypoints.jobs import run_worker
 from entrypoints.settings import Settings, SettingsError
+from entrypoints.simulators.command import add_command as add_simulate_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--notification-url", default=None)
     create.set_defaults(run=_create_store)
     _operator_commands(commands)
+    add_simulate_command(commands)
     return parser
 
 
