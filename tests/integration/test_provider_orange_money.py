@@ -113,8 +113,8 @@ def api() -> Iterator[respx.Router]:
 
 @dataclass
 class Adapter:
-    provider: orange_money.OrangeMoney
-    notifications: orange_money.OrangeNotifications
+    provider: orange_money.OrangeMoneyProvider
+    notifications: orange_money.OrangeMoneyWebhookAuthenticator
     clock: FakeClock
     stored: dict[str, Payment] = field(default_factory=dict)
 
