@@ -99,7 +99,7 @@ class FakeMoovMoney(ProviderFake):
         if self.refund_mode == "refuse":
             return self._xml("transferFloozResponse", "return", status="8", message="Balance")
         reference = fields["referenceid"]
-        self.transactions[reference] = {"status": "100", "referenceid": reference, **fields}
+        self.transactions[reference] = {**fields, "status": "100", "referenceid": reference}
         return self._xml("transferFloozResponse", "return", status="0", referenceid=reference)
 
     def settle(self, payment: dict[str, Any], amount: int | None = None) -> None:

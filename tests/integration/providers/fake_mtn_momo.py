@@ -42,6 +42,7 @@ class FakeMtnMomo(ProviderFake):
         self.transactions: dict[str, dict[str, Any]] = {}
         self.callback_urls: dict[str, str] = {}
         self.refund_records: dict[str, dict[str, Any]] = {}
+        self.refund_requests: list[httpx.Request] = []
         for product, key in (("collection", COLLECTION_KEY), ("disbursement", DISBURSEMENT_KEY)):
             router.post(f"/{product}/token/").mock(side_effect=self._token(product, key))
         router.post("/collection/v1_0/requesttopay").mock(side_effect=self._request_to_pay)
@@ -97,10 +98,12 @@ class FakeMtnMomo(ProviderFake):
 
     def _refund(self, request: httpx.Request) -> httpx.Response:
         self.calls["refund"] += 1
+        self.refund_requests.append(request)
         if refused := self._refused_key(request, "disbursement", DISBURSEMENT_KEY):
             return refused
-        if self.refund_mode == "timeout":
-            return self.timeout(request)
+        if self.refund_mode in ("timeout", "timeout_once"):
+            self.refund_mode = "ok" if self.refund_mode == "timeout_once" else "timeout"
+            return self.timeout(request)  # lost before MTN created anything
         if self.refund_mode == "refuse":
             return httpx.Response(500, json={"code": "NOT_ENOUGH_FUNDS", "message": "balance"})
         body = json.loads(request.content)
@@ -111,6 +114,9 @@ class FakeMtnMomo(ProviderFake):
         if reference in self.refund_records or reference in self.transactions:
             return httpx.Response(409, json={"code": "RESOURCE_ALREADY_EXIST"})
         self.refund_records[reference] = {**body, "status": "PENDING"}
+        if self.refund_mode == "lost_once":
+            self.refund_mode = "ok"
+            return self.timeout(request)  # created, but its answer was lost
         return httpx.Response(202)
 
     def _refund_status(self, request: httpx.Request, reference: str) -> httpx.Response:

@@ -317,16 +317,6 @@ async def test_hostile_xml_from_moov_is_refused_safely(
     assert time.monotonic() - began < 5
 
 
-async def test_a_reported_amount_that_differs_is_flagged_never_succeeded(
-    client: Any, store: StoreKeys, fake: FakeMoov
-) -> None:
-    order, payment = await started(client, store)
-    fake.statuses[payment["id"]] = {"status": "0", "amount": "4000"}
-    state = (await verify(client, store, payment["id"])).json()
-    assert (state["status"], state["flagged_reason"]) == ("pending", "amount_mismatch")
-    assert await order_status(client, store, order["id"]) == "pending_payment"
-
-
 async def test_a_status_for_another_referenceid_is_not_applied(
     client: Any, store: StoreKeys, fake: FakeMoov
 ) -> None:
