@@ -6,7 +6,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from types import ModuleType
 from typing import Any
 
 import httpx
@@ -27,6 +26,7 @@ from adapters.postgres.pool import close_pool, open_pool
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers import catalog
+from adapters.providers.contract import ProviderModule
 from adapters.providers.deps import ProviderDeps
 from adapters.providers.http import CallObserver, LogObserver, provider_client
 from adapters.providers.registry import ProviderSet
@@ -110,7 +110,7 @@ async def sandbox_resource(
 
 async def provider_clients_resource(
     settings: Settings,
-) -> AsyncIterator[dict[ModuleType, httpx.AsyncClient]]:
+) -> AsyncIterator[dict[ProviderModule, httpx.AsyncClient]]:
     """One `httpx.AsyncClient` per configured real provider, closed at shutdown."""
     async with AsyncExitStack() as stack:
         clients = {}
@@ -135,7 +135,7 @@ def providers_for(
     settings: Settings,
     sandbox: SandboxProvider,
     sandbox_auth: SandboxWebhookAuthenticator,
-    clients: dict[ModuleType, httpx.AsyncClient],
+    clients: dict[ProviderModule, httpx.AsyncClient],
     urls: ServiceUrls,
     clock: SystemClock,
     lookup: PaymentLookup,

@@ -1,25 +1,16 @@
-"""The real providers. Each module exposes the same small surface:
-
-- `NAME`: the provider's API name (`mtn_momo`); `WEBHOOK`: its callback route (`mtn`);
-- `configure(env) -> Config | None`: its settings from the environment, None when its
-  credentials are not all set (then it is simply not offered);
-- `Config.base_url`, `Config.timeout` (httpx.Timeout) and `Config.sandbox_problems() ->
-  list[str]`: what would make it unfit for production (each message names the variable);
-- `build(config, deps: ProviderDeps) -> (PaymentProvider, WebhookAuthenticator)`.
-"""
+"""The real providers, each a `ProviderModule` (adapters/providers/contract.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import ModuleType
-from typing import Any
 
 from adapters.providers import moov_money, mtn_momo, orange_money, wave
+from adapters.providers.contract import ProviderConfig, ProviderModule
 
-MODULES: tuple[ModuleType, ...] = (orange_money, mtn_momo, wave, moov_money)
+MODULES: tuple[ProviderModule, ...] = (orange_money, mtn_momo, wave, moov_money)
 
 
-def configured(env: Mapping[str, str]) -> dict[ModuleType, Any]:
+def configured(env: Mapping[str, str]) -> dict[ProviderModule, ProviderConfig]:
     """The provider modules whose settings are complete, with their configs."""
     configs = {module: module.configure(env) for module in MODULES}
     return {module: config for module, config in configs.items() if config is not None}

@@ -1,17 +1,18 @@
 """What every provider client shares: explicit timeouts, the time of each call measured,
-and transport failures translated into `ProviderUnavailable` (outcome unknown)."""
+transport failures translated into `ProviderUnavailable` (outcome unknown), and the small
+readers every adapter needs: a JSON body, a header, refused credentials."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 import httpx
 import structlog
 
-from application.errors import ProviderUnavailable
+from application.errors import ProviderRejected, ProviderUnavailable
 
 log = structlog.get_logger(__name__)
 
@@ -86,3 +87,34 @@ def error_body(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {"status": response.status_code, "text": response.text[:2000]}
     return {"status": response.status_code, "body": body}
+
+
+def json_body(response: httpx.Response) -> dict[str, Any]:
+    """The answer's JSON object; `{}` when it is not JSON or not an object."""
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """A request header by name, whatever its case."""
+    wanted = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == wanted), None)
+
+
+class CredentialsRejected(Exception):
+    """The provider refused our credentials (bad key, user or secret, not an expired
+    token). Retrying cannot help; an operator must fix the configuration."""
+
+    def __init__(self, message: str, raw: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.raw = raw
+
+
+def refused_credentials(error: CredentialsRejected) -> ProviderRejected:
+    """A request the provider refused because of our credentials: nothing was created, so it
+    is a refusal (`provider_credentials_rejected`), never an unknown outcome."""
+    return ProviderRejected(CREDENTIALS_REJECTED, error.message, error.raw)

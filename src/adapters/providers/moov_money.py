@@ -1,6 +1,6 @@
 """Moov Money, Benin merchant push API (reference/providers.md 4.1: SOAP 1.1, [C-sdk]/[3P]).
 
-- Start: `PushWithPending` to MOOV_MONEY_URL with the token (see `moov_soap.token`), the
+- Start: `PushWithPending` to MOOV_MONEY_URL with the token (see `moov_money_wire.token`), the
   payer's number without `+`, the amount in whole XOF and our payment id as `externaldata1`.
   Status 0 (done, with a `referenceid`) and 100 (pending, without one) both leave the customer
   to approve on the phone; a known failure code is a refusal with that code.
@@ -11,6 +11,11 @@
   documented one, `soap:Server` "For input string", is a malformed amount), so the payment
   fails with code `soap_fault`; on a status query it means Moov cannot answer now
   (`ProviderUnavailable`). Unreadable or unsafe XML is `ProviderUnavailable` as well.
+- Refunds (`refunds = partial`): `transferFlooz` sends the amount back to the payer's
+  number with a `referenceid` we choose (stored first); its status is then confirmed with
+  `getTransactionStatus` on that reference [I]. A documented failure code is a refusal; a
+  timeout, a fault or an unreadable answer leaves it pending, and it is never sent again
+  blindly (94 "does not exist" changes nothing: a person checks it after the follow-up).
 - No callback is documented: `/payment/webhook/moov/?payment=<id>&sig=<hex>` is accepted as
   a signed hint (like MTN) and the status always comes from `getTransactionStatus`.
 """
@@ -25,16 +30,15 @@ from dataclasses import dataclass, field
 import httpx
 import structlog
 
-from adapters.providers import moov_soap
+from adapters.providers import moov_money_wire
 from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import ProviderHttp
-from adapters.urls import ServiceUrls
 from application.errors import ProviderRejected, ProviderUnavailable, WebhookRejected
-from application.ports import StartResult, WebhookDelivery
+from application.ports import RefundStarted, StartResult, WebhookDelivery
 from domain.money import Currency, Money
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus
+from domain.refund import Refund, RefundSupport
 
 log = structlog.get_logger(__name__)
 
@@ -100,26 +104,29 @@ def configure(env: Mapping[str, str]) -> Config | None:
     }
     if not (values["username"] and values["password"] and values["url"]):
         return None
-    key = values["encryption_key"] or moov_soap.DEFAULT_ENCRYPTION_KEY
+    key = values["encryption_key"] or moov_money_wire.DEFAULT_ENCRYPTION_KEY
     return Config(
         username=values["username"],
         password=values["password"],
-        encryption_key=moov_soap.encryption_key(key),
+        encryption_key=moov_money_wire.encryption_key(key),
         url=values["url"],
     )
 
 
-def build(config: Config, deps: ProviderDeps) -> tuple[MoovMoneyProvider, MoovHintAuthenticator]:
-    return MoovMoneyProvider(config, deps.http(NAME)), MoovHintAuthenticator(deps.urls)
+def build(
+    config: Config, deps: ProviderDeps
+) -> tuple[MoovMoneyProvider, MoovMoneyWebhookAuthenticator]:
+    return MoovMoneyProvider(config, deps), MoovMoneyWebhookAuthenticator(config, deps)
 
 
 class MoovMoneyProvider:
     name = NAME
     requires_phone = True
+    refunds = RefundSupport.PARTIAL
 
-    def __init__(self, config: Config, http: ProviderHttp) -> None:
-        self._url, self._http = config.url, http
-        self._token = moov_soap.token(config.username, config.password, config.encryption_key)
+    def __init__(self, config: Config, deps: ProviderDeps) -> None:
+        self._url, self._http = config.url, deps.http(NAME)
+        self._token = moov_money_wire.token(config.username, config.password, config.encryption_key)
 
     def reference_for(self, payment_id: str) -> str | None:
         return None  # Moov assigns the referenceid (and only when the push is not pending)
@@ -129,7 +136,7 @@ class MoovMoneyProvider:
             raise ProviderRejected("unsupported_currency", "Moov Money (Benin) takes XOF only")
         if not payment.phone:
             raise ProviderRejected("phone_required", "Moov Money needs the payer's number")
-        envelope = moov_soap.push_with_pending(
+        envelope = moov_money_wire.push_with_pending(
             self._token,
             msisdn=payment.phone.lstrip("+"),
             message=_push_message(payment.amount, order.reference),
@@ -152,7 +159,7 @@ class MoovMoneyProvider:
 
     async def fetch_status(self, payment: Payment) -> ProviderReport:
         transid = payment.provider_reference or payment.id
-        envelope = moov_soap.transaction_status(self._token, transid)
+        envelope = moov_money_wire.transaction_status(self._token, transid)
         answer = await self._call("get_transaction_status", envelope, refusal_fails=False)
         echo = answer.get("referenceid")
         if payment.provider_reference and echo and echo != payment.provider_reference:
@@ -160,15 +167,49 @@ class MoovMoneyProvider:
             return ProviderReport(ReportedStatus.UNKNOWN, raw={"status": answer})
         return status_report(answer, payment.id)
 
+    # -- refunds ---------------------------------------------------------------------------
+
+    def refund_reference_for(self, refund_id: str) -> str | None:
+        return refund_id
+
+    async def refund(self, refund: Refund, payment: Payment) -> RefundStarted:
+        if not payment.phone:
+            raise ProviderRejected("phone_required", "The payer's number is unknown")
+        reference = refund.provider_reference or refund.id
+        envelope = moov_money_wire.transfer_flooz(
+            self._token,
+            destination=payment.phone.lstrip("+"),
+            amount=refund.amount.amount,
+            referenceid=reference,
+            extendeddata=payment.id,
+        )
+        answer = await self._call("transfer_flooz", envelope, refusal_fails=True)
+        status = answer.get("status", "")
+        if status in FAILURES:
+            raise ProviderRejected(status, FAILURES[status], {"transfer": answer})
+        if status in UNAVAILABLE:
+            raise ProviderUnavailable(f"moov transferFlooz: {UNAVAILABLE[status]} ({status})")
+        try:
+            return RefundStarted(reference, await self.fetch_refund(refund, payment))
+        except ProviderUnavailable:
+            pending = ProviderReport(ReportedStatus.PENDING, raw={"transfer": answer})
+            return RefundStarted(reference, pending)
+
+    async def fetch_refund(self, refund: Refund, payment: Payment) -> ProviderReport:
+        reference = refund.provider_reference or refund.id
+        envelope = moov_money_wire.transaction_status(self._token, reference)
+        answer = await self._call("get_transaction_status", envelope, refusal_fails=False)
+        return status_report(answer, refund.id)
+
     async def _call(self, operation: str, envelope: bytes, refusal_fails: bool) -> dict[str, str]:
         """Moov's answer fields. A refusal (SOAP fault, HTTP 4xx) raises `ProviderRejected`
         when `refusal_fails` (a push), else `ProviderUnavailable`; so do 5xx and bad XML."""
         response = await self._http.request(
-            operation, "POST", self._url, content=envelope, headers=moov_soap.HEADERS
+            operation, "POST", self._url, content=envelope, headers=moov_money_wire.HEADERS
         )
         try:
-            answer = moov_soap.read(response.text)
-        except moov_soap.UnreadableAnswer as error:
+            answer = moov_money_wire.read(response.text)
+        except moov_money_wire.UnreadableAnswer as error:
             log.warning("moov.unreadable", operation=operation, status=response.status_code,
                         reason=str(error), size=len(response.content))  # fmt: skip
             if refusal_fails and 400 <= response.status_code < 500:
@@ -176,7 +217,7 @@ class MoovMoneyProvider:
                     f"http_{response.status_code}", {"text": response.text[:2000]}
                 ) from error
             raise ProviderUnavailable(f"moov {operation}: unreadable answer") from error
-        if isinstance(answer, moov_soap.SoapFault):
+        if isinstance(answer, moov_money_wire.SoapFault):
             fault = {"faultcode": answer.code, "faultstring": answer.message}
             log.warning("moov.fault", operation=operation, status=response.status_code, **fault)
             if refusal_fails:
@@ -229,12 +270,12 @@ def _push_message(amount: Money, reference: str) -> str:
     return re.sub(r"[^A-Za-z0-9 ,.:_-]", "", text)[:100]
 
 
-class MoovHintAuthenticator:
+class MoovMoneyWebhookAuthenticator:
     """`?payment=<id>&sig=<hex HMAC(PAYMENTS_SECRET_KEY, "moov:<id>")>`; the body is only a
     hint, de-duplicated on its hash for that payment."""
 
-    def __init__(self, urls: ServiceUrls) -> None:
-        self._urls = urls
+    def __init__(self, config: Config, deps: ProviderDeps) -> None:
+        self._urls = deps.urls
 
     async def authenticate(
         self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]

@@ -9,6 +9,8 @@
   reference, once) only when MTN answers 404. A 409 means it already exists: started.
 - Status: `GET /collection/v1_0/requesttopay/{reference}`; `reason` is a string or
   `{code, message}`; failure codes are kept lower-cased (`not_enough_funds`).
+- Refunds: the Disbursement product (`mtn_momo_refunds.py`), with its own credentials and
+  token; without them, refunds are `requires_action` (a person refunds by hand).
 - Callbacks are unsigned: the signed `payment`/`sig` pair of our `X-Callback-Url` is checked,
   the body is only a hint, and the status always comes from the GET above.
 """
@@ -19,7 +21,6 @@ import asyncio
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,14 +30,21 @@ import structlog
 from adapters.providers import mtn_momo_wire as wire
 from adapters.providers.callback_url import json_object, signed_payment_id
 from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import CREDENTIALS_REJECTED, DEFAULT_TIMEOUT, error_body
-from adapters.providers.token_cache import CredentialsRejected, Token, TokenCache, lifetime
-from adapters.urls import ServiceUrls
+from adapters.providers.http import (
+    DEFAULT_TIMEOUT,
+    CredentialsRejected,
+    error_body,
+    json_body,
+    refused_credentials,
+)
+from adapters.providers.mtn_momo_auth import MtnProduct, ProductKeys
+from adapters.providers.mtn_momo_refunds import MtnRefunds
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.ports import StartResult, WebhookDelivery
+from application.ports import RefundStarted, StartResult, WebhookDelivery
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus
+from domain.refund import Refund, RefundSupport
 
 log = structlog.get_logger(__name__)
 
@@ -53,6 +61,7 @@ SANDBOX_HOSTS = frozenset({"sandbox.momodeveloper.mtn.com", "ericssonbasicapi2.a
 STATUS_TIMEOUT = httpx.Timeout(connect=1.0, read=1.5, write=1.0, pool=1.0)
 STATUS_DEADLINE = 1.8
 
+KEY_NAMES = ("SUBSCRIPTION_KEY", "API_USER", "API_KEY")
 APPROVE = NextAction("approve_on_phone", message="Confirm the payment on your phone")
 
 
@@ -64,6 +73,12 @@ class Config:
     target_environment: str
     base_url: str
     timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    #: The Disbursement product's credentials (refunds); None: refunds are made by hand.
+    disbursement: ProductKeys | None = None
+
+    @property
+    def collection(self) -> ProductKeys:
+        return ProductKeys(self.subscription_key, self.api_user, self.api_key)
 
     @property
     def is_sandbox(self) -> bool:
@@ -84,34 +99,53 @@ class Config:
 
 def configure(env: Mapping[str, str]) -> Config | None:
     """None unless the subscription key, API user and API key are all set. The target
-    environment defaults to `sandbox`, the base URL to the host of that environment."""
+    environment defaults to `sandbox`, the base URL to the host of that environment. The
+    Disbursement credentials (`MTN_MOMO_DISBURSEMENT_*`) are optional: without them all
+    three, refunds are `requires_action` (made by hand)."""
 
     def get(name: str) -> str:
         return (env.get(name) or "").strip()
 
-    key, user, secret = (get(f"MTN_MOMO_{n}") for n in ("SUBSCRIPTION_KEY", "API_USER", "API_KEY"))
+    key, user, secret = (get(f"MTN_MOMO_{n}") for n in KEY_NAMES)
     if not (key and user and secret):
         return None
     target = get("MTN_MOMO_TARGET_ENVIRONMENT") or SANDBOX_ENVIRONMENT
     default_url = SANDBOX_BASE_URL if target == SANDBOX_ENVIRONMENT else PRODUCTION_BASE_URL
     base_url = (get("MTN_MOMO_BASE_URL") or default_url).rstrip("/")
-    return Config(key, user, secret, target, base_url)
+    prefix = "MTN_MOMO_DISBURSEMENT_"
+    d_key, d_user, d_secret = (
+        get(f"{prefix}{n}") for n in ("SUBSCRIPTION_KEY", "API_USER", "API_KEY")
+    )
+    complete = d_key and d_user and d_secret
+    disbursement = ProductKeys(d_key, d_user, d_secret, prefix) if complete else None
+    return Config(key, user, secret, target, base_url, disbursement=disbursement)
 
 
-def build(config: Config, deps: ProviderDeps) -> tuple[MtnMomo, MtnCallbacks]:
-    return MtnMomo(config, deps), MtnCallbacks(deps.urls)
+def build(
+    config: Config, deps: ProviderDeps
+) -> tuple[MtnMomoProvider, MtnMomoWebhookAuthenticator]:
+    return MtnMomoProvider(config, deps), MtnMomoWebhookAuthenticator(config, deps)
 
 
-class MtnMomo:
-    """The `PaymentProvider` port over MTN MoMo Collection."""
+class MtnMomoProvider:
+    """The `PaymentProvider` port over MTN MoMo Collection; refunds through Disbursement."""
 
     name = NAME
     requires_phone = True
 
     def __init__(self, config: Config, deps: ProviderDeps) -> None:
         self._config, self._urls = config, deps.urls
-        self._http = deps.http(NAME)
-        self._tokens = TokenCache(self._new_token, deps.clock)
+        http, target = deps.http(NAME), config.target_environment
+        self._collection = MtnProduct("collection", config.collection, target, http, deps.clock)
+        keys = config.disbursement
+        self._refunds = (
+            MtnRefunds(
+                MtnProduct("disbursement", keys, target, http, deps.clock), config.is_sandbox
+            )
+            if keys
+            else None
+        )
+        self.refunds = RefundSupport.PARTIAL if keys else RefundSupport.MANUAL
 
     def reference_for(self, payment_id: str) -> str | None:
         return str(uuid.uuid4())
@@ -125,7 +159,7 @@ class MtnMomo:
         try:
             return await self._request_to_pay(_reference(payment), payment.id, body)
         except CredentialsRejected as error:
-            raise ProviderRejected(CREDENTIALS_REJECTED, error.message, error.raw) from error
+            raise refused_credentials(error) from error
 
     async def fetch_status(self, payment: Payment) -> ProviderReport:
         """Rejected credentials are `ProviderUnavailable` here: the status cannot be known,
@@ -139,7 +173,7 @@ class MtnMomo:
         if response.status_code != 200:  # 404: unknown reference (e.g. a silent reject)
             log.warning("mtn_momo.status_refused", payment_id=payment.id, http=response.status_code)
             return ProviderReport(ReportedStatus.UNKNOWN, raw=error_body(response))
-        return wire.report(wire.json_body(response), payment, sandbox=self._config.is_sandbox)
+        return wire.report(json_body(response), payment, sandbox=self._config.is_sandbox)
 
     # -- request to pay, with the lookup of a lost answer ----------------------------------
 
@@ -179,7 +213,7 @@ class MtnMomo:
             "X-Reference-Id": reference,
             "X-Callback-Url": self._urls.callback(WEBHOOK, payment_id),
         }
-        return await self._call(
+        return await self._collection.call(
             "requesttopay", "POST", "/collection/v1_0/requesttopay", headers=headers, json=body
         )
 
@@ -188,65 +222,33 @@ class MtnMomo:
         path = f"/collection/v1_0/requesttopay/{reference}"
         try:
             async with asyncio.timeout(STATUS_DEADLINE):
-                return await self._call("status", "GET", path, timeout=STATUS_TIMEOUT)
+                return await self._collection.call("status", "GET", path, timeout=STATUS_TIMEOUT)
         except TimeoutError as error:
             raise ProviderUnavailable(
                 f"mtn_momo status: no answer in {STATUS_DEADLINE} s"
             ) from error
 
-    # -- authorization ---------------------------------------------------------------------
+    # -- refunds (Disbursement) -------------------------------------------------------------
 
-    async def _call(
-        self, operation: str, method: str, path: str, headers: dict[str, str] | None = None,
-        **kwargs: Any,
-    ) -> httpx.Response:  # fmt: skip
-        """One authorized call: on a 401 of an expired token, one new token and one retry."""
-        token = await self._tokens.get()
-        response = await self._send(token, operation, method, path, headers, **kwargs)
-        if response.status_code == 401 and not wire.subscription_key_refused(response):
-            self._tokens.invalidate(token)
-            token = await self._tokens.get()
-            response = await self._send(token, operation, method, path, headers, **kwargs)
-        if response.status_code == 401:
-            raise _credentials_rejected(response, "the access token")
-        return response
+    def refund_reference_for(self, refund_id: str) -> str | None:
+        return str(uuid.uuid4()) if self._refunds else None
 
-    async def _send(
-        self, token: str, operation: str, method: str, path: str,
-        headers: dict[str, str] | None, **kwargs: Any,
-    ) -> httpx.Response:  # fmt: skip
-        all_headers = {
-            "Authorization": f"Bearer {token}",
-            "Ocp-Apim-Subscription-Key": self._config.subscription_key,
-            "X-Target-Environment": self._config.target_environment,
-            **(headers or {}),
-        }
-        return await self._http.request(operation, method, path, headers=all_headers, **kwargs)
+    async def refund(self, refund: Refund, payment: Payment) -> RefundStarted:
+        if self._refunds is None:
+            raise ProviderRejected("refunds_not_configured", "MTN MoMo refunds need Disbursement")
+        return await self._refunds.refund(refund, payment)
 
-    async def _new_token(self) -> Token:
-        response = await self._http.request(
-            "token",
-            "POST",
-            "/collection/token/",
-            auth=(self._config.api_user, self._config.api_key),
-            headers={"Ocp-Apim-Subscription-Key": self._config.subscription_key},
-        )
-        if response.status_code >= 500:
-            raise ProviderUnavailable(f"mtn_momo token: HTTP {response.status_code}")
-        if response.status_code != 200:
-            raise _credentials_rejected(response, "MTN_MOMO_API_USER / MTN_MOMO_API_KEY")
-        answer = wire.json_body(response)
-        token = answer.get("access_token")
-        if not isinstance(token, str) or not token:
-            raise ProviderUnavailable("mtn_momo token: no access_token in the answer")
-        return Token(token, lifetime(answer.get("expires_in"), timedelta(hours=1)))
+    async def fetch_refund(self, refund: Refund, payment: Payment) -> ProviderReport:
+        if self._refunds is None:
+            return ProviderReport(ReportedStatus.UNKNOWN, raw={"error": "manual_refund"})
+        return await self._refunds.fetch(refund, payment)
 
 
-class MtnCallbacks:
+class MtnMomoWebhookAuthenticator:
     """The `WebhookAuthenticator` of `/payment/webhook/mtn/` (POST or PUT)."""
 
-    def __init__(self, urls: ServiceUrls) -> None:
-        self._urls = urls
+    def __init__(self, config: Config, deps: ProviderDeps) -> None:
+        self._urls = deps.urls
 
     async def authenticate(
         self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
@@ -278,11 +280,3 @@ def _accepted(
         return StartResult(reference, APPROVE, raw={"http": response.status_code, **(raw or {})})
     code, message = wire.error_code(response)
     raise ProviderRejected(code, message, error_body(response))
-
-
-def _credentials_rejected(response: httpx.Response, what: str) -> CredentialsRejected:
-    if wire.subscription_key_refused(response):
-        what = "MTN_MOMO_SUBSCRIPTION_KEY"
-    message = f"MTN MoMo refused {what}"
-    log.error("mtn_momo.credentials_rejected", refused=what, http=response.status_code)
-    return CredentialsRejected(message, error_body(response))

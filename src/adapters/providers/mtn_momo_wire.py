@@ -11,12 +11,14 @@ from typing import Any
 import httpx
 import structlog
 
+from adapters.providers.http import json_body
 from application.errors import ProviderRejected
 from domain.errors import UnsupportedCurrency
 from domain.money import Currency, Money
 from domain.order import Order
 from domain.payment import Payment
 from domain.provider_report import ProviderReport, ReportedStatus
+from domain.refund import Refund
 
 log = structlog.get_logger(__name__)
 
@@ -89,6 +91,36 @@ def note(text: str) -> str:
     """Accents dropped (`é` -> `e`), characters MTN refuses removed, at most 160 characters."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return " ".join(_NOT_ALLOWED_IN_NOTES.sub(" ", ascii_text).split())[:NOTE_MAX].rstrip()
+
+
+def refund_body(refund: Refund, payment: Payment, *, sandbox: bool) -> dict[str, Any]:
+    """`POST /disbursement/v1_0/refund`: the amount back, the collection's X-Reference-Id as
+    `referenceIdToRefund`, our refund id as `externalId`."""
+    body: dict[str, Any] = {
+        "amount": amount_text(refund.amount),
+        "currency": SANDBOX_CURRENCY if sandbox else str(refund.amount.currency),
+        "externalId": refund.id,
+        "referenceIdToRefund": payment.provider_reference,
+    }
+    if message := note(f"Remboursement {refund.order_id}"):
+        body["payerMessage"] = body["payeeNote"] = message
+    return body
+
+
+def refund_report(body: dict[str, Any]) -> ProviderReport:
+    """`GET /disbursement/v1_0/refund/{id}`: SUCCESSFUL, FAILED (with its reason) or
+    PENDING, like a request to pay; anything else is pending, logged."""
+    status = str(body.get("status") or "").upper()
+    if status == "SUCCESSFUL":
+        return ProviderReport(ReportedStatus.SUCCEEDED, raw=body)
+    if status == "FAILED":
+        code, message = reason(body.get("reason"))
+        return ProviderReport(
+            ReportedStatus.FAILED, failure_code=code, failure_message=message, raw=body
+        )
+    if status != "PENDING":
+        log.warning("mtn_momo.unknown_refund_status", status=status)
+    return ProviderReport(ReportedStatus.PENDING, raw=body)
 
 
 # -- answers -------------------------------------------------------------------------------
@@ -166,11 +198,3 @@ def error_code(response: httpx.Response) -> tuple[str, str]:
 def subscription_key_refused(response: httpx.Response) -> bool:
     """Azure APIM's 401 carries `statusCode` (bad subscription key); a token 401 does not."""
     return response.status_code == 401 and "statusCode" in json_body(response)
-
-
-def json_body(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}

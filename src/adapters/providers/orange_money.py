@@ -10,6 +10,9 @@
 - Status: `POST .../transactionstatus` with order_id, amount and pay_token. INITIATED and
   PENDING are pending, SUCCESS succeeded, FAILED failed, EXPIRED failed with `expired` (the
   provider's own expiry; our `expired` status is reconciliation's decision).
+- Refunds (`refunds = manual`): WebPay documents no refund API, so every refund is
+  `requires_action`: a person refunds from the Orange merchant portal and records the
+  transfer's reference; nothing is ever sent to Orange for it.
 - Notifications are unsigned: the signed `payment`/`sig` pair of our `notif_url` is checked,
   then the body's `notif_token` against the stored one (constant time); the status is then
   always taken from `transactionstatus`.
@@ -28,15 +31,21 @@ import structlog
 
 from adapters.providers import orange_money_wire as wire
 from adapters.providers.callback_url import json_object, signed_payment_id
-from adapters.providers.deps import PaymentLookup, ProviderDeps
-from adapters.providers.http import CREDENTIALS_REJECTED, DEFAULT_TIMEOUT, error_body
-from adapters.providers.token_cache import CredentialsRejected, Token, TokenCache, lifetime
-from adapters.urls import ServiceUrls
+from adapters.providers.deps import ProviderDeps
+from adapters.providers.http import (
+    DEFAULT_TIMEOUT,
+    CredentialsRejected,
+    error_body,
+    json_body,
+    refused_credentials,
+)
+from adapters.providers.token_cache import Token, TokenCache, lifetime
 from application.errors import ProviderRejected, ProviderUnavailable, WebhookRejected
-from application.ports import StartResult, WebhookDelivery
+from application.ports import RefundStarted, StartResult, WebhookDelivery
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus
+from domain.refund import Refund, RefundSupport
 
 log = structlog.get_logger(__name__)
 
@@ -93,8 +102,10 @@ def configure(env: Mapping[str, str]) -> Config | None:
     return Config(client_id, secret, merchant_key, country, base_url)
 
 
-def build(config: Config, deps: ProviderDeps) -> tuple[OrangeMoney, OrangeNotifications]:
-    return OrangeMoney(config, deps), OrangeNotifications(deps.urls, deps.payments)
+def build(
+    config: Config, deps: ProviderDeps
+) -> tuple[OrangeMoneyProvider, OrangeMoneyWebhookAuthenticator]:
+    return OrangeMoneyProvider(config, deps), OrangeMoneyWebhookAuthenticator(config, deps)
 
 
 def order_id_for(payment_id: str) -> str:
@@ -102,11 +113,12 @@ def order_id_for(payment_id: str) -> str:
     return payment_id[-ORDER_ID_MAX:]
 
 
-class OrangeMoney:
+class OrangeMoneyProvider:
     """The `PaymentProvider` port over Orange Money WebPay."""
 
     name = NAME
     requires_phone = False  # the customer types the number on Orange's page
+    refunds = RefundSupport.MANUAL
 
     def __init__(self, config: Config, deps: ProviderDeps) -> None:
         self._config, self._urls = config, deps.urls
@@ -137,13 +149,13 @@ class OrangeMoney:
                 "webpayment", f"{self._config.webpay_path}/webpayment", body
             )
         except CredentialsRejected as error:
-            raise ProviderRejected(CREDENTIALS_REJECTED, error.message, error.raw) from error
+            raise refused_credentials(error) from error
         if response.status_code >= 500:
             raise ProviderUnavailable(f"orange_money webpayment: HTTP {response.status_code}")
         if not response.is_success:
             code, message = wire.error_code(response)
             raise ProviderRejected(code, message, error_body(response))
-        answer = wire.json_body(response)
+        answer = json_body(response)
         tokens = {key: answer.get(key) for key in ("pay_token", "notif_token", "payment_url")}
         if not all(isinstance(value, str) and value for value in tokens.values()):
             raise ProviderUnavailable("orange_money webpayment: tokens missing from the answer")
@@ -179,7 +191,18 @@ class OrangeMoney:
                 "orange_money.status_refused", payment_id=payment.id, http=response.status_code
             )
             return ProviderReport(ReportedStatus.UNKNOWN, raw=error_body(response))
-        return wire.report(wire.json_body(response), payment, sandbox=self._config.is_sandbox)
+        return wire.report(json_body(response), payment, sandbox=self._config.is_sandbox)
+
+    # -- refunds: none through the API ----------------------------------------------------
+
+    def refund_reference_for(self, refund_id: str) -> str | None:
+        return None
+
+    async def refund(self, refund: Refund, payment: Payment) -> RefundStarted:
+        raise ProviderRejected("manual_refund_only", "Orange Money refunds are made by hand")
+
+    async def fetch_refund(self, refund: Refund, payment: Payment) -> ProviderReport:
+        return ProviderReport(ReportedStatus.UNKNOWN, raw={"error": "manual_refund"})
 
     # -- authorization ---------------------------------------------------------------------
 
@@ -187,7 +210,7 @@ class OrangeMoney:
         """One authorized POST: on a 401 code 42 (expired token), one new token, one retry."""
         token = await self._tokens.get()
         response = await self._post(token, operation, path, body)
-        if response.status_code == 401 and wire.json_body(response).get("code") in EXPIRED:
+        if response.status_code == 401 and json_body(response).get("code") in EXPIRED:
             self._tokens.invalidate(token)
             response = await self._post(await self._tokens.get(), operation, path, body)
         if response.status_code == 401:
@@ -213,18 +236,18 @@ class OrangeMoney:
             raise ProviderUnavailable(f"orange_money token: HTTP {response.status_code}")
         if response.status_code != 200:
             raise _credentials_rejected(response)
-        answer = wire.json_body(response)
+        answer = json_body(response)
         token = answer.get("access_token")
         if not isinstance(token, str) or not token:
             raise ProviderUnavailable("orange_money token: no access_token in the answer")
         return Token(token, lifetime(answer.get("expires_in"), timedelta(hours=1)))
 
 
-class OrangeNotifications:
+class OrangeMoneyWebhookAuthenticator:
     """The `WebhookAuthenticator` of `/payment/webhook/orange/`."""
 
-    def __init__(self, urls: ServiceUrls, payments: PaymentLookup) -> None:
-        self._urls, self._payments = urls, payments
+    def __init__(self, config: Config, deps: ProviderDeps) -> None:
+        self._urls, self._payments = deps.urls, deps.payments
 
     async def authenticate(
         self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]

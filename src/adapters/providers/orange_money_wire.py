@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import structlog
 
+from adapters.providers.http import json_body
 from application.errors import ProviderRejected
 from domain.errors import UnsupportedCurrency
 from domain.money import Currency, Money
@@ -92,11 +93,3 @@ def error_code(response: httpx.Response) -> tuple[str, str]:
     message = str(body.get("description") or body.get("message") or "")
     text = message or f"Orange Money refused the request (HTTP {response.status_code})"
     return (str(code).lower() if code not in (None, "") else f"http_{response.status_code}"), text
-
-
-def json_body(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}

@@ -29,7 +29,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from adapters.providers.http import CallObserver
+from adapters.providers.http import CallObserver, header
 from adapters.providers.sandbox_refunds import SandboxRefunds
 from adapters.signing import HmacSignatureScheme
 from adapters.urls import ServiceUrls
@@ -307,7 +307,7 @@ class SandboxWebhookAuthenticator:
     async def authenticate(
         self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
     ) -> WebhookDelivery:
-        signature = _header(headers, SIGNATURE_HEADER)
+        signature = header(headers, SIGNATURE_HEADER)
         if signature is None:
             raise WebhookRejected("missing_signature")
         self._signer.verify(signature, body)
@@ -323,8 +323,3 @@ class SandboxWebhookAuthenticator:
             body=body,
             headers={SIGNATURE_HEADER: signature},
         )
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    wanted = name.lower()
-    return next((value for key, value in headers.items() if key.lower() == wanted), None)

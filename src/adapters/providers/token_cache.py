@@ -12,7 +12,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from application.ports import Clock
 
@@ -27,16 +26,6 @@ class Token:
 
     def __repr__(self) -> str:  # never print the secret
         return f"Token(lifetime={self.lifetime})"
-
-
-class CredentialsRejected(Exception):
-    """The provider refused our credentials (bad key, user or secret, not an expired
-    token). Retrying cannot help; an operator must fix the configuration."""
-
-    def __init__(self, message: str, raw: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.message = message
-        self.raw = raw
 
 
 class TokenCache:

@@ -9,6 +9,13 @@
   payment id is sent as `Idempotency-Key` all the same (harmless if ignored), never relied on.
 - Status: `GET /v1/checkout/sessions/{id}` (a search by client_reference when the id was
   never learnt), bounded by a hard deadline so webhook processing never waits more than 5 s.
+- Refunds (`refunds = full`): `POST /v1/checkout/sessions/{id}/refund` gives back a whole
+  completed session (no amount is documented): an empty 2xx is Wave's confirmation, a 4xx
+  (`checkout-refund-failed`) its refusal, a timeout or 5xx an unknown outcome. Wave documents
+  no refund status query, so a pending refund is asked again: a session is refunded once at
+  most, so sending it again cannot give back twice; a 2xx then confirms it, and a refusal
+  then is not taken as a failure (it may mean "already refunded"): the refund stays pending
+  until a person checks it.
 - Webhooks: `Wave-Signature` (HMAC-SHA256 over `<t>` + raw body, any `v1`, 5 minutes),
   de-duplicated on the event `id`; the body only names the payment, the status is re-fetched.
 """
@@ -25,8 +32,8 @@ import httpx
 import structlog
 
 from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import ProviderHttp, error_body
-from adapters.providers.wave_sessions import (
+from adapters.providers.http import error_body, header, json_body
+from adapters.providers.wave_wire import (
     FAILURES,
     is_paid,
     is_session,
@@ -34,17 +41,17 @@ from adapters.providers.wave_sessions import (
     wave_amount,
 )
 from adapters.signing import HmacSignatureScheme
-from adapters.urls import ServiceUrls
 from application.errors import (
     MalformedWebhook,
     ProviderRejected,
     ProviderUnavailable,
     WebhookRejected,
 )
-from application.ports import StartResult, WebhookDelivery
+from application.ports import RefundStarted, StartResult, WebhookDelivery
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus
+from domain.refund import Refund, RefundSupport
 
 log = structlog.get_logger(__name__)
 
@@ -97,12 +104,7 @@ def configure(env: Mapping[str, str]) -> Config | None:
 
 
 def build(config: Config, deps: ProviderDeps) -> tuple[WaveProvider, WaveWebhookAuthenticator]:
-    signer = (
-        HmacSignatureScheme(config.webhook_secret.encode(), b"", 300, deps.clock)
-        if config.webhook_secret
-        else None
-    )
-    return WaveProvider(config, deps.http(NAME), deps.urls), WaveWebhookAuthenticator(signer)
+    return WaveProvider(config, deps), WaveWebhookAuthenticator(config, deps)
 
 
 # -- the provider ----------------------------------------------------------------------------
@@ -111,9 +113,10 @@ def build(config: Config, deps: ProviderDeps) -> tuple[WaveProvider, WaveWebhook
 class WaveProvider:
     name = NAME
     requires_phone = False
+    refunds = RefundSupport.FULL
 
-    def __init__(self, config: Config, http: ProviderHttp, urls: ServiceUrls) -> None:
-        self._http, self._urls = http, urls
+    def __init__(self, config: Config, deps: ProviderDeps) -> None:
+        self._http, self._urls = deps.http(NAME), deps.urls
         self._auth = {"Authorization": f"Bearer {config.api_key}"}
 
     def reference_for(self, payment_id: str) -> str | None:
@@ -162,7 +165,7 @@ class WaveProvider:
             return None
         if response.status_code >= 400:
             raise _refusal(response)
-        session = _json(response)
+        session = json_body(response)
         if not is_session(session) or not session.get("wave_launch_url"):
             log.warning("wave.create_unreadable", payment_id=payment.id)
             return None
@@ -181,6 +184,38 @@ class WaveProvider:
             return ProviderReport(ReportedStatus.UNKNOWN, raw={"error": "session_not_found"})
         return session_report(session, payment.id)
 
+    # -- refunds ---------------------------------------------------------------------------
+
+    def refund_reference_for(self, refund_id: str) -> str | None:
+        return None  # Wave refunds the session itself: its id is the payment's reference
+
+    async def refund(self, refund: Refund, payment: Payment) -> RefundStarted:
+        """Raises `ProviderRejected` with Wave's code when it refuses."""
+        response = await self._post_refund(refund, payment)
+        if response.status_code >= 400:
+            raise _refusal(response, "Wave refused the refund")
+        return RefundStarted(payment.provider_reference, _refunded(response))
+
+    async def fetch_refund(self, refund: Refund, payment: Payment) -> ProviderReport:
+        response = await self._post_refund(refund, payment)
+        if response.status_code >= 400:
+            log.warning("wave.refund_unconfirmed", refund_id=refund.id, body=error_body(response))
+            return ProviderReport(ReportedStatus.UNKNOWN, raw=error_body(response))
+        return _refunded(response)
+
+    async def _post_refund(self, refund: Refund, payment: Payment) -> httpx.Response:
+        """The refund request; `ProviderUnavailable` on a timeout, a network error or a 5xx."""
+        if not payment.provider_reference:
+            raise ProviderRejected("no_session", "The Wave session of this payment is unknown")
+        path = f"{SESSIONS}/{payment.provider_reference}/refund"
+        headers = {**self._auth, "Idempotency-Key": refund.id}
+        response = await self._http.request(
+            "refund", "POST", path, headers=headers, timeout=CREATE_TIMEOUT
+        )
+        if response.status_code >= 500:
+            raise ProviderUnavailable(f"wave refund: HTTP {response.status_code}")
+        return response
+
     async def _get(self, session_id: str) -> dict[str, Any] | None:
         response = await self._http.request(
             "get_session", "GET", f"{SESSIONS}/{session_id}", headers=self._auth
@@ -188,7 +223,7 @@ class WaveProvider:
         if response.status_code == 404:
             return None
         _raise_unless_ok(response, "get_session")
-        session = _json(response)
+        session = json_body(response)
         if not is_session(session):
             raise ProviderUnavailable("wave get_session: unreadable answer")
         return session
@@ -200,7 +235,7 @@ class WaveProvider:
             params={"client_reference": payment_id}, headers=self._auth,
         )  # fmt: skip
         _raise_unless_ok(response, "search_sessions")
-        found = _json(response).get("result")
+        found = json_body(response).get("result")
         if not isinstance(found, list):
             raise ProviderUnavailable("wave search_sessions: unreadable answer")
         ours = [s for s in found if is_session(s) and s.get("client_reference") == payment_id]
@@ -208,14 +243,6 @@ class WaveProvider:
         newest = sorted(ours, key=lambda s: str(s.get("when_created") or ""), reverse=True)
         best: dict[str, Any] | None = (paid or newest or [None])[0]
         return best
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _raise_unless_ok(response: httpx.Response, operation: str) -> None:
@@ -226,7 +253,13 @@ def _raise_unless_ok(response: httpx.Response, operation: str) -> None:
         raise ProviderUnavailable(f"wave {operation}: HTTP {response.status_code}")
 
 
-def _refusal(response: httpx.Response) -> ProviderRejected:
+def _refunded(response: httpx.Response) -> ProviderReport:
+    return ProviderReport(ReportedStatus.SUCCEEDED, raw={"http": response.status_code})
+
+
+def _refusal(
+    response: httpx.Response, default: str = "Wave refused the payment request"
+) -> ProviderRejected:
     """A 4xx on create: nothing was created. The provider's code is kept, its text is not
     shown (it stays in the history)."""
     detail = error_body(response)
@@ -235,7 +268,7 @@ def _refusal(response: httpx.Response) -> ProviderRejected:
     code = str(code) if code else f"http_{response.status_code}"
     if response.status_code in (401, 403):
         log.error("wave.credentials_refused", status=response.status_code, code=code)
-    message = FAILURES.get(code, "Wave refused the payment request")
+    message = FAILURES.get(code, default)
     return ProviderRejected(code, message, detail)
 
 
@@ -245,13 +278,16 @@ def _refusal(response: httpx.Response) -> ProviderRejected:
 class WaveWebhookAuthenticator:
     """`Wave-Signature: t=<ts>,v1=<hex>[,v1=...]` over `<ts>` + raw body; 5 minutes."""
 
-    def __init__(self, signer: HmacSignatureScheme | None) -> None:
-        self._signer = signer
+    def __init__(self, config: Config, deps: ProviderDeps) -> None:
+        secret = config.webhook_secret
+        self._signer = (
+            HmacSignatureScheme(secret.encode(), b"", 300, deps.clock) if secret else None
+        )
 
     async def authenticate(
         self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
     ) -> WebhookDelivery:
-        signature = _header(headers, SIGNATURE_HEADER)
+        signature = header(headers, SIGNATURE_HEADER)
         if self._signer is None:
             log.error("wave.webhook_secret_missing")
             raise WebhookRejected("webhook_secret_not_configured")
@@ -274,8 +310,3 @@ class WaveWebhookAuthenticator:
             body=body,
             headers={SIGNATURE_HEADER: signature},
         )
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    wanted = name.lower()
-    return next((value for key, value in headers.items() if key.lower() == wanted), None)

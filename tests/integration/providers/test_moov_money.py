@@ -24,7 +24,7 @@ from tests.integration.provider_app import (
     provider_app,
 )
 
-from adapters.providers import catalog, moov_money, moov_soap
+from adapters.providers import catalog, moov_money, moov_money_wire
 from entrypoints.settings import SANDBOX_SECRET, Settings
 
 MOOV_HOST = "https://moov.test"
@@ -317,16 +317,6 @@ async def test_hostile_xml_from_moov_is_refused_safely(
     assert time.monotonic() - began < 5
 
 
-async def test_a_reported_amount_that_differs_is_flagged_never_succeeded(
-    client: Any, store: StoreKeys, fake: FakeMoov
-) -> None:
-    order, payment = await started(client, store)
-    fake.statuses[payment["id"]] = {"status": "0", "amount": "4000"}
-    state = (await verify(client, store, payment["id"])).json()
-    assert (state["status"], state["flagged_reason"]) == ("pending", "amount_mismatch")
-    assert await order_status(client, store, order["id"]) == "pending_payment"
-
-
 async def test_a_status_for_another_referenceid_is_not_applied(
     client: Any, store: StoreKeys, fake: FakeMoov
 ) -> None:
@@ -394,9 +384,9 @@ async def test_a_phone_is_required(client: Any, store: StoreKeys, fake: FakeMoov
 
 
 def test_the_token_is_built_as_documented() -> None:
-    key = moov_soap.encryption_key(moov_soap.DEFAULT_ENCRYPTION_KEY)
-    assert moov_soap.token("myusername", "mypassword", key) == TOKEN
-    assert moov_soap.encryption_key(key.hex()) == key
+    key = moov_money_wire.encryption_key(moov_money_wire.DEFAULT_ENCRYPTION_KEY)
+    assert moov_money_wire.token("myusername", "mypassword", key) == TOKEN
+    assert moov_money_wire.encryption_key(key.hex()) == key
 
 
 def test_moov_is_configured_by_its_credentials_and_guarded_in_production() -> None:

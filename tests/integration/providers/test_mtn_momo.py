@@ -120,8 +120,8 @@ def api() -> Iterator[respx.Router]:
 
 @dataclass
 class Adapter:
-    provider: mtn_momo.MtnMomo
-    callbacks: mtn_momo.MtnCallbacks
+    provider: mtn_momo.MtnMomoProvider
+    callbacks: mtn_momo.MtnMomoWebhookAuthenticator
     clock: FakeClock
 
     def payment(

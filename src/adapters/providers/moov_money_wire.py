@@ -90,6 +90,22 @@ def push_with_pending(
     return _envelope("PushWithPending", fields)
 
 
+def transfer_flooz(
+    token: str, destination: str, amount: int, referenceid: str, extendeddata: str
+) -> bytes:
+    """`transferFlooz` (merchant -> subscriber): the refund sent back to the payer's number.
+    `walletid` is left empty: public sources name it without saying what it holds [I]."""
+    fields = _fields(
+        token=token,
+        destination=destination,
+        amount=amount,
+        referenceid=referenceid,
+        walletid="",
+        extendeddata=extendeddata,
+    )
+    return _envelope("transferFlooz", fields)
+
+
 def transaction_status(token: str, transid: str) -> bytes:
     """`getTransactionStatus`: `<request><transid>` carries Moov's referenceid."""
     request = f"<request>{_fields(transid=transid)}</request>"
