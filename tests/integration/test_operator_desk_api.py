@@ -279,3 +279,18 @@ async def test_a_payment_the_vendor_refunded_leaves_the_queue_by_itself(
     )
     assert refund.status_code == 201, refund.text
     assert (await client.get("/api/v1/admin/queue", headers=ADMIN)).json()["data"] == []
+
+
+async def test_the_desk_routes_and_bodies_are_in_the_openapi_document(client: Any) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    for path in (
+        "/api/v1/admin/queue",
+        "/api/v1/admin/queue/{subject_id}/resolve",
+        "/api/v1/admin/audit",
+        "/api/v1/admin/stores/{store_id}/suspend",
+        "/api/v1/admin/stores/{store_id}/rotate-webhook-secret",
+    ):
+        assert path in schema["paths"], path
+    resolve = schema["components"]["schemas"]["ResolveIn"]
+    assert resolve["required"] == ["action"]
+    assert "StoreUpdateIn" in schema["components"]["schemas"]
