@@ -127,6 +127,8 @@ class AuthenticateOperator:
     async def by_id(self, operator_id: str) -> SignedIn | None:
         """The operator a page session names, None when it is unknown or revoked."""
         if operator_id == BOOTSTRAP.id:
+            if not self._bootstrap:
+                return None
             return SignedIn(BOOTSTRAP, self._credentials.hash_api_key(self._bootstrap))
         async with self._uow(read_only=True) as uow:
             operator = await uow.operators.get(operator_id)

@@ -3,6 +3,7 @@ notification URL, webhook secret), the queue and its resolutions, the append-onl
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import psycopg
@@ -294,3 +295,26 @@ async def test_the_desk_routes_and_bodies_are_in_the_openapi_document(client: An
     resolve = schema["components"]["schemas"]["ResolveIn"]
     assert resolve["required"] == ["action"]
     assert "StoreUpdateIn" in schema["components"]["schemas"]
+
+
+async def test_two_operators_resolving_one_item_at_once_record_one_resolution(
+    client: Any, store: StoreKeys, pool: AsyncConnectionPool[Any], container: Container
+) -> None:
+    payment_id = await open_payment(client, store.headers, "CMD-40")
+    await flag(pool, payment_id, "late")
+    other = await operator_headers(container, "Moussa")
+
+    async def dismiss(headers: dict[str, str], reason: str) -> Any:
+        body = {"action": "dismiss", "reason": reason}
+        return await client.post(
+            f"/api/v1/admin/queue/{payment_id}/resolve", json=body, headers=headers
+        )
+
+    answers = await asyncio.gather(dismiss(ADMIN, "premier"), dismiss(other, "second"))
+    assert sorted(a.status_code for a in answers) in ([200, 404], [200, 409])
+    async with pool.connection() as conn:
+        cursor = await conn.execute(
+            "SELECT count(*) FROM review_resolutions WHERE subject_id = %s", (payment_id,)
+        )
+        assert await cursor.fetchone() == (1,)
+    assert len(await audit(client, subject_id=payment_id)) == 1
