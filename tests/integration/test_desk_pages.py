@@ -119,3 +119,19 @@ async def test_an_operator_suspends_a_store_whose_shop_then_says_it_is_unavailab
     assert refused.status_code == 401 and "suspendue" in refused.text
     await desk.post(f"/api/v1/admin/stores/{store.id}/reactivate", headers=ADMIN)
     assert (await desk.get("/api/v1/payments", headers=store.headers)).status_code == 200
+
+
+async def test_an_amount_that_cannot_be_read_is_refused_not_taken_for_everything(
+    desk: Any, store: StoreKeys, pool: AsyncConnectionPool[Any]
+) -> None:
+    payment_id = await open_payment(desk, store.headers, "CMD-P2")
+    await flag(pool, payment_id, "needs_refund")
+    await sign_in(desk, SANDBOX_ADMIN_TOKEN)
+    queue = await desk.get("/admin/queue/")
+    path = f"/admin/queue/{payment_id}/resolve/"
+    refused = await post_form(desk, queue, path, action="refund", amount="2,5")
+    assert refused.status_code == 422 and "nombre entier positif" in refused.text
+    done = await post_form(desk, queue, path, action="refund", amount="2 000")
+    assert done.status_code == 303
+    refunds = await desk.get(f"/api/v1/payments/{payment_id}/refunds", headers=store.headers)
+    assert [r["amount"] for r in refunds.json()["data"]] == [2000]

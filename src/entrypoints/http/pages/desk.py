@@ -169,21 +169,31 @@ async def _queue_page(
 def _command(subject_id: str, data: ResolveForm, operator: Actor) -> ResolveCommand:
     if data.action not in set(ReviewAction):
         raise ResolutionNotAllowed(f"unknown action {data.action!r}")
-    amount = data.amount.strip()
     return ResolveCommand(
         subject_id=subject_id,
         action=ReviewAction(data.action),
         actor=operator,
         reason=data.reason,
         reference=data.reference,
-        amount=int(amount) if amount.isdigit() and int(amount) > 0 else None,
+        amount=_amount(data.amount),
     )
+
+
+def _amount(text: str) -> int | None:
+    """The form's amount in minor units ("2 000" reads 2000); empty: None (all that is left).
+    Anything else is refused rather than read as "everything"."""
+    digits = "".join(text.split())
+    if not digits:
+        return None
+    if not digits.isdigit() or int(digits) <= 0:
+        raise ResolutionIncomplete("amount", "the amount must be a positive whole number")
+    return int(digits)
 
 
 def _failure(request: Request[Any, Any, Any], error: PaymentError) -> str:
     t = translator(lang_of(request))
     if isinstance(error, ResolutionIncomplete):
-        return t("error_reason_required" if error.field == "reason" else "error_reference_required")
+        return t(f"error_{error.field}_required")
     if isinstance(error, ResolutionNotAllowed):
         return t("error_not_allowed")
     if isinstance(error, AlreadyResolved | NotFound):
