@@ -35,6 +35,7 @@ from adapters.providers.sandbox import (
     SandboxProvider,
     SandboxWebhookAuthenticator,
 )
+from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
 from application.checkout import CheckoutQueries
@@ -146,7 +147,15 @@ class DatabaseProbe:
 
 
 class Credentials:
-    new_api_key = staticmethod(signing.new_api_key)
+    """Store secrets. API keys say which mode made them: `sk_live_...` in production,
+    `sk_test_...` in sandbox."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._prefix = signing.TEST_KEY_PREFIX if settings.is_sandbox else signing.LIVE_KEY_PREFIX
+
+    def new_api_key(self) -> str:
+        return signing.new_api_key(self._prefix)
+
     hash_api_key = staticmethod(signing.hash_api_key)
     new_webhook_secret = staticmethod(signing.new_webhook_secret)
 
@@ -163,7 +172,7 @@ class Container(containers.DeclarativeContainer):
     secret = providers.Callable(_secret, settings)
     url_signer = providers.Singleton(signing.UrlSigner, secret)
     urls = providers.Singleton(ServiceUrls, settings.provided.public_base_url, url_signer)
-    credentials = providers.Singleton(Credentials)
+    credentials = providers.Singleton(Credentials, settings)
     phones = providers.Singleton(PhonenumbersNormalizer)
     metrics = providers.Singleton(PrometheusMetrics)
     payment_log = providers.Singleton(
@@ -171,6 +180,9 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(StructlogPaymentLog, settings.provided.log_dir),
         metrics,
     )
+
+    # limits on use: this process's rate limits (README, Limits on use)
+    rate_limits = providers.Singleton(RateLimits, settings.provided.limits)
 
     pool = providers.Resource(pool_resource, settings)
     http_client = providers.Resource(http_resource)
@@ -224,6 +236,8 @@ class Container(containers.DeclarativeContainer):
         clock,
         payment_log,
         settings.provided.ttl,
+        per_order=rate_limits.provided.order_prompts,
+        per_phone=rate_limits.provided.phone_prompts,
     )
     apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
