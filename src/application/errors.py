@@ -63,3 +63,7 @@ class RateLimited(PaymentError):
     def __init__(self, what: str, retry_after: int) -> None:
         super().__init__(f"too many requests ({what}); retry after {retry_after} s")
         self.retry_after = retry_after
+
+
+class InvalidNotificationUrl(PaymentError):
+    """A store's notification URL the service refuses to call (scheme or address)."""

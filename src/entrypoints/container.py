@@ -18,6 +18,7 @@ from adapters.clock import SystemClock
 from adapters.ids import UlidGenerator
 from adapters.metrics import MeteredCallObserver, MeteredPaymentLog, PrometheusMetrics
 from adapters.notification_sender import HttpNotificationSender
+from adapters.outbound import NotificationUrlPolicy, notification_client
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.checkout import PostgresOrderLocator
@@ -77,6 +78,12 @@ async def pool_resource(settings: Settings) -> AsyncIterator[AsyncConnectionPool
 
 async def http_resource() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as client:
+        yield client
+
+
+async def notification_http_resource(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Store notifications' own client: production's outbound rules, no redirects."""
+    async with notification_client(not settings.is_sandbox, httpx.Timeout(10.0)) as client:
         yield client
 
 
@@ -219,7 +226,12 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
     )
 
-    create_store = providers.Singleton(CreateStore, uow, ids, clock, credentials)
+    notification_urls = providers.Singleton(
+        NotificationUrlPolicy, providers.Callable(lambda s: not s.is_sandbox, settings)
+    )
+    create_store = providers.Singleton(
+        CreateStore, uow, ids, clock, credentials, urls=notification_urls
+    )
     rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials)
     authenticate_store = providers.Singleton(AuthenticateStore, uow, credentials)
     list_stores = providers.Singleton(ListStores, uow)
@@ -246,7 +258,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     # background work (run by `payments worker`, or in process by `payments serve --with-worker`)
-    notification_sender = providers.Singleton(HttpNotificationSender, http_client, clock)
+    notification_http = providers.Resource(notification_http_resource, settings)
+    notification_sender = providers.Singleton(HttpNotificationSender, notification_http, clock)
     reconcile_payment = providers.Singleton(
         ReconcilePayment, uow, provider_registry, apply_report, clock, payment_log, metrics
     )
