@@ -32,7 +32,11 @@ def production_problems(settings: Settings, base: str | None) -> list[str]:
         ("PAYMENTS_SECRET_KEY", settings.secret_key, SANDBOX_SECRET, MIN_SECRET_KEY),
         ("PAYMENTS_ADMIN_TOKEN", settings.admin_token, SANDBOX_ADMIN_TOKEN, MIN_ADMIN_TOKEN),
     ):
-        why = "is the sandbox's built-in value" if value == default else weakness(value, length)
+        why = (
+            "is unset or the sandbox's built-in value"
+            if value == default
+            else weakness(value, length)
+        )
         if why:
             problems.append(f"{name} {why}: set at least {length} random characters")
     if settings.metrics_token is not None:
