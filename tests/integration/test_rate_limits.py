@@ -15,7 +15,7 @@ from structlog.testing import capture_logs
 from tests.integration.conftest import StoreKeys
 from tests.integration.helpers import count, problem
 from tests.integration.test_http_payments import new_order, pay
-from tests.integration.test_pages import csrf_of, path_of
+from tests.integration.test_pages import csrf_of, path_of, sign_in
 
 from adapters.rate_limits import LimitSettings, RateLimits
 from entrypoints.container import Container
@@ -204,3 +204,22 @@ async def test_callbacks_failing_authentication_are_limited_per_address(
     assert [a.status_code for a in answers] == [401, 401, 401, 429]
     assert answers[3].headers["retry-after"] == "20"
     assert await count(pool, "webhook_deliveries") == 0
+
+
+async def test_the_vendors_verify_button_is_limited_per_payment(
+    client: Any, store: StoreKeys, clock: FakeMonotonic
+) -> None:
+    order = await new_order(client, store)
+    payment = (await pay(client, store, order["id"], provider="sandbox", phone=MANUAL)).json()
+    await sign_in(client, store)
+    page = await client.get(f"/payments/{payment['id']}/")
+    form = {"_csrf_token": csrf_of(page)}
+    verify = f"/payments/{payment['id']}/verify"
+    answers = [await client.post(verify, data=form, follow_redirects=False) for _ in range(3)]
+    assert [a.headers["location"].split("verified=")[1] for a in answers] == [
+        "ok",
+        "ok",
+        "limited",
+    ]
+    shown = await client.get(answers[2].headers["location"])
+    assert 'id="verify-limited"' in shown.text
