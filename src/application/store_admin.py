@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from application.audit import write_audit
 from application.errors import NotFound
-from application.ports import Clock, Credentials, IdGenerator, UnitOfWorkFactory
+from application.ports import (
+    Clock,
+    Credentials,
+    IdGenerator,
+    NotificationUrls,
+    UnitOfWorkFactory,
+)
 from domain.operator import Actor
 from domain.store import Store
 
@@ -79,11 +85,25 @@ class ReactivateStore(_ChangeStore):
 
 
 class ChangeNotificationUrl(_ChangeStore):
-    """Notifications not yet delivered go to the new URL (None: no endpoint)."""
+    """Notifications not yet delivered go to the new URL (None: no endpoint). The URL must pass
+    the service's outbound rules, as at creation (`InvalidNotificationUrl`)."""
 
     action = "store.notification_url_changed"
 
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        ids: IdGenerator,
+        clock: Clock,
+        urls: NotificationUrls | None = None,
+    ) -> None:
+        super().__init__(uow, ids, clock)
+        self._urls = urls
+
     async def __call__(self, change: StoreChange, url: str | None) -> Store:
+        if url is not None and self._urls is not None:
+            await self._urls.check(url)
+
         def apply(store: Store) -> bool:
             if store.notification_url == url:
                 return False

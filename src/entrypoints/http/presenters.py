@@ -53,6 +53,13 @@ def store_out(store: Store) -> wire.StoreOut:
     return msgspec.convert(store_fields(store), wire.StoreOut)
 
 
+def rotated_key_out(new: NewStore) -> wire.RotatedKeyOut:
+    """The new API key, without the store's notification secret."""
+    fields = msgspec.structs.asdict(new_store_out(new))
+    del fields["webhook_secret"]
+    return wire.RotatedKeyOut(**fields)
+
+
 def new_store_out(new: NewStore) -> wire.NewStoreOut:
     secrets = {"webhook_secret": new.store.webhook_secret, "api_key": new.api_key}
     return msgspec.convert({**store_fields(new.store), **secrets}, wire.NewStoreOut)

@@ -122,8 +122,8 @@ class StoreAdminController(Controller):
         store_id: FromPath[str],
         rotate_api_key: NamedDependency[RotateApiKey],
         operator: NamedDependency[Actor],
-    ) -> wire.NewStoreOut:
-        return presenters.new_store_out(await rotate_api_key(store_id, operator))
+    ) -> wire.RotatedKeyOut:
+        return presenters.rotated_key_out(await rotate_api_key(store_id, operator))
 
     @post(
         "/{store_id:str}/rotate-webhook-secret",

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 from typing import Annotated, Any
 
+import structlog
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
@@ -28,8 +29,11 @@ from domain.review import (
     ReviewAction,
     ReviewKind,
 )
+from entrypoints.http import throttle
 from entrypoints.http.pages.i18n import translator
 from entrypoints.http.pages.web import from_container, lang_of, render
+
+log = structlog.get_logger(__name__)
 
 QUEUE_SIZE = 100
 
@@ -90,11 +94,20 @@ class DeskSignInController(Controller):
         data: Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
         authenticate_operator: NamedDependency[AuthenticateOperator],
     ) -> Response[Any]:
+        """Every attempt counts against the client's address, like the vendors' sign-in."""
+        t, client = translator(lang_of(request)), throttle.address_of(request)
+        wait = throttle.limits_of(request).login.take(client)
+        if wait is not None:
+            log.warning("desk.login_rate_limited", client=client, retry_after=wait)
+            error = t("login_rate_limited", seconds=str(wait))
+            page = render(request, "desk_login.html", {"error": error}, status_code=429)
+            page.headers["Retry-After"] = str(wait)
+            return page
         try:
             signed_in = await authenticate_operator(data.token.strip())
         except Unauthorized:
-            error = translator(lang_of(request))("desk_login_failed")
-            return render(request, "desk_login.html", {"error": error}, status_code=401)
+            log.warning("desk.login_failed", client=client)
+            return render(request, "desk_login.html", {"error": t("desk_login_failed")}, 401)
         request.set_session({"operator_id": signed_in.actor.id, "key": session_key(signed_in)})
         return Redirect("/admin/queue/", status_code=303)
 

@@ -17,6 +17,7 @@ from litestar.response import Redirect
 from msgspec import Struct
 
 from application.audit import AuditQueries
+from application.errors import InvalidNotificationUrl
 from application.ports import AuditFilter, PageRequest, StoreFilter
 from application.store_admin import (
     ChangeNotificationUrl,
@@ -134,10 +135,13 @@ class StorePagesController(Controller):
         audit_log: NamedDependency[AuditQueries],
     ) -> Response[Any]:
         url = data.notification_url.strip()
-        if url and (len(url) > 2000 or not URL.match(url)):
+        try:
+            if url and (len(url) > 2000 or not URL.match(url)):
+                raise InvalidNotificationUrl("notification_url must be an http(s) URL")
+            await change_notification_url(StoreChange(store_id, operator), url or None)
+        except InvalidNotificationUrl as refused:
             args = (request, store_id, operator, list_stores, audit_log)
-            return await _store_page(*args, error="invalid_url", status_code=422)
-        await change_notification_url(StoreChange(store_id, operator), url or None)
+            return await _store_page(*args, error=str(refused), status_code=422)
         return _changed(store_id)
 
     @post("/{store_id:str}/rotate-webhook-secret", status_code=200)
@@ -175,7 +179,7 @@ async def _store_page(
         "store": store,
         "entries": [entry_view(e) for e in trail.data],
         "notice": t(notice) if notice else "",
-        "error": t(error) if error else "",
+        "error": f"{t('invalid_url')} ({error})" if error else "",
         "new_secret": new_secret,
         "nav": "stores",
     }
