@@ -21,7 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp
 
 from entrypoints.http import stats
-from entrypoints.http.pages import checkout, vendor
+from entrypoints.http.pages import checkout, vendor, vendor_refunds
 from entrypoints.http.pages.web import EXCEPTION_HANDLERS, from_container
 from entrypoints.settings import Settings
 
@@ -38,6 +38,7 @@ def handlers(settings: Settings) -> list[Any]:
             checkout.StatusController,
             vendor.SignInController,
             vendor.VendorController,
+            vendor_refunds.VendorRefundController,
         ],
         middleware=page_middleware(settings),
         dependencies={
