@@ -15,6 +15,7 @@ import prometheus_client
 
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
+from application.errors import InvalidNotificationUrl
 from application.stores import CreateStoreCommand
 from entrypoints.container import IN_PROCESS_WORKER, Container, database_url
 from entrypoints.jobs import run_worker
@@ -151,7 +152,12 @@ def _create_store(settings: Settings, args: argparse.Namespace) -> int:
         }
 
     apply_migrations(database_url(settings))
-    print(json.dumps(asyncio.run(create()), indent=2))
+    try:
+        created = asyncio.run(create())
+    except InvalidNotificationUrl as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(created, indent=2))
     return 0
 
 

@@ -95,6 +95,12 @@ class Config:
             problems.append("MOOV_MONEY_URL points at Moov's test server")
         if not self.url.startswith("https://"):
             problems.append("MOOV_MONEY_URL must be an https URL in production")
+        default_key = moov_money_wire.encryption_key(moov_money_wire.DEFAULT_ENCRYPTION_KEY)
+        if self.encryption_key == default_key:
+            problems.append(
+                "MOOV_MONEY_ENCRYPTION_KEY is unset or Moov's published default key: "
+                "set the key Moov gave you"
+            )
         return problems
 
 
