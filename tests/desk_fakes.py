@@ -1,6 +1,6 @@
 """In-memory fakes of the operator's desk ports (operators, audit log, review queue), used by
-`tests/fakes.py`'s unit of work. The queue is derived from the fake's payments and
-notifications, like the Postgres view of it."""
+`tests/fakes.py`'s unit of work. The queue is derived from the fake's payments, notifications
+and refunds, like the Postgres view of it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from application.ports import AuditFilter, Notification, Page, PageRequest, Stor
 from domain.audit import AuditEntry
 from domain.operator import Operator
 from domain.payment import AMOUNT_MISMATCH, Payment
+from domain.refund import HOLDING, Refund, RefundStatus
 from domain.review import AlreadyResolved, Resolution, ReviewItem, ReviewKind
 from domain.store import Store
 
@@ -93,8 +94,15 @@ class InMemoryReviewQueue:
     def _open(self) -> list[ReviewItem]:
         tx = self._uow.tx
         stores = {s.id: s for s in tx.all("stores")}
-        items = [_payment_item(p, stores) for p in tx.all("payments")]
+        refunds = tx.all("refunds")
+        held: dict[str, int] = {}
+        for refund in refunds:
+            if refund.status in HOLDING:
+                held[refund.payment_id] = held.get(refund.payment_id, 0) + refund.amount.amount
+        payments = [p for p in tx.all("payments") if held.get(p.id, 0) < p.amount.amount]
+        items = [_payment_item(p, stores) for p in payments]
         items += [_notification_item(n, stores) for n in tx.all("notifications")]
+        items += [_refund_item(r, stores) for r in refunds]
         open_items = [
             i for i in items if i and tx.get("resolutions", (i.subject_id, i.kind)) is None
         ]
@@ -126,6 +134,17 @@ def _notification_item(row: Notification, stores: dict[str, Store]) -> ReviewIte
     return ReviewItem(
         subject_id=row.id, kind=ReviewKind.NOTIFICATION_FAILED, store_id=store.id,
         store_name=store.name, flagged_at=row.created_at, payment_id=payment_id, detail=row.type,
+    )  # fmt: skip
+
+
+def _refund_item(refund: Refund, stores: dict[str, Store]) -> ReviewItem | None:
+    if refund.status is not RefundStatus.REQUIRES_ACTION:
+        return None
+    store = stores[refund.store_id]
+    return ReviewItem(
+        subject_id=refund.id, kind=ReviewKind.REFUND_REQUIRES_ACTION, store_id=store.id,
+        store_name=store.name, flagged_at=refund.updated_at, payment_id=refund.payment_id,
+        amount=refund.amount, detail=refund.provider,
     )  # fmt: skip
 
 

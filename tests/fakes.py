@@ -53,6 +53,9 @@ from application.ports import (
     PaymentRepository,
     ReconciliationSchedule,
     RecordedEvent,
+    RefundFilter,
+    RefundRepository,
+    RefundStarted,
     ReviewQueue,
     StartResult,
     StoredDelivery,
@@ -66,7 +69,8 @@ from domain.errors import InvalidPhone
 from domain.events import DomainEvent
 from domain.order import Order
 from domain.payment import NextAction, Payment
-from domain.provider_report import ProviderReport
+from domain.provider_report import ProviderReport, ReportedStatus
+from domain.refund import HOLDING, Refund, RefundSupport
 from domain.store import Store
 
 # -- clock, ids, credentials, phones, log ----------------------------------------------------
@@ -173,6 +177,8 @@ TABLES = (
     "schedule",
     "notifications",
     "attempts",
+    "refunds",
+    "refund_checks",
     *DESK_TABLES,
 )
 IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -262,6 +268,7 @@ class InMemoryUnitOfWork:
         self.idempotency: IdempotencyRepository = InMemoryIdempotencyRepository(self)
         self.schedule: ReconciliationSchedule = InMemoryReconciliationSchedule(self)
         self.notifications: NotificationOutbox = InMemoryNotificationOutbox(self)
+        self.refunds: RefundRepository = InMemoryRefundRepository(self)
         self.operators: OperatorRepository = InMemoryOperatorRepository(self)
         self.audit: AuditLog = InMemoryAuditLog(self)
         self.review: ReviewQueue = InMemoryReviewQueue(self)
@@ -319,14 +326,14 @@ def _page(rows: list[Row], page: PageRequest) -> Page[Row]:
     return Page(newest[: page.limit], has_more=len(newest) > page.limit)
 
 
-def _append_events(tx: _Transaction, aggregate: Order | Payment) -> None:
+def _append_events(tx: _Transaction, aggregate: Order | Payment | Refund) -> None:
     for event in aggregate.events:
         event_id = tx.database.next_id("evt")
         tx.put("events", event_id, RecordedEvent(event_id, event))
     aggregate.events.clear()
 
 
-def _insert(tx: _Transaction, table: str, aggregate: Order | Payment) -> None:
+def _insert(tx: _Transaction, table: str, aggregate: Order | Payment | Refund) -> None:
     if tx.get(table, aggregate.id) is not None:
         raise ValueError(f"{table}: {aggregate.id} already exists")
     _append_events(tx, aggregate)
@@ -338,7 +345,7 @@ class ConcurrentUpdate(Exception):
     adapter's `ConcurrentUpdate`)."""
 
 
-def _update(tx: _Transaction, table: str, aggregate: Order | Payment) -> None:
+def _update(tx: _Transaction, table: str, aggregate: Order | Payment | Refund) -> None:
     stored = tx.latest(table, aggregate.id)
     if stored is None or stored.version != aggregate.version:
         raise ConcurrentUpdate(f"{table} {aggregate.id} changed since version {aggregate.version}")
@@ -639,6 +646,8 @@ class FakeProvider:
         self.started: list[str] = []
         self.fetched: list[str] = []
         self._answers: deque[Answer] = deque()
+        self.refunded: list[str] = []
+        self._refund_answers: deque[Answer] = deque()
 
     def queue(self, *answers: Answer) -> None:
         self._answers.extend(answers)
@@ -653,6 +662,32 @@ class FakeProvider:
 
     def reference_for(self, payment_id: str) -> str | None:
         return f"ref_{payment_id}"
+
+    # refunds: `refunds` says what it can do; `refund` answers `refund_answer` (a report, or
+    # an exception to raise), `fetch_refund` the answers queued with `queue_refund(...)`
+    refunds = RefundSupport.PARTIAL
+    refund_answer: Answer = ProviderReport(ReportedStatus.PENDING)
+
+    def refund_reference_for(self, refund_id: str) -> str | None:
+        return f"ref_{refund_id}"
+
+    async def refund(self, refund: Refund, payment: Payment) -> RefundStarted:
+        self.refunded.append(refund.id)
+        if isinstance(self.refund_answer, Exception):
+            raise self.refund_answer
+        return RefundStarted(refund.provider_reference, self.refund_answer)
+
+    async def fetch_refund(self, refund: Refund, payment: Payment) -> ProviderReport:
+        answers = self._refund_answers
+        if not answers:
+            raise ProviderUnavailable(f"{self.name} has no refund answer queued")
+        answer = answers.popleft() if len(answers) > 1 else answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def queue_refund(self, *answers: Answer) -> None:
+        self._refund_answers.extend(answers)
 
     async def start(self, payment: Payment, order: Order) -> StartResult:
         self.started.append(payment.id)
@@ -725,3 +760,68 @@ class FakeRegistry:
 
     def available(self) -> Sequence[str]:
         return sorted(self.providers)
+
+    def refunder(self, name: str) -> FakeProvider:
+        return self.get(name)
+
+
+# -- refunds -----------------------------------------------------------------------------------
+
+
+class InMemoryRefundRepository:
+    """`RefundRepository`; its checks live in the `refund_checks` table (`(at, attempts)`)."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, refund: Refund) -> None:
+        _insert(self._uow.tx, "refunds", refund)
+
+    async def get(self, refund_id: str, *, for_update: bool = False) -> Refund | None:
+        found: Refund | None = self._uow.tx.get("refunds", refund_id)
+        return found
+
+    async def get_for_store(self, store_id: str, refund_id: str) -> Refund | None:
+        refund = await self.get(refund_id)
+        return refund if refund is not None and refund.store_id == store_id else None
+
+    async def save(self, refund: Refund) -> None:
+        _update(self._uow.tx, "refunds", refund)
+
+    async def held(self, payment_id: str) -> int:
+        refunds = self._uow.tx.all("refunds")
+        return sum(
+            r.amount.amount for r in refunds if r.payment_id == payment_id and r.status in HOLDING
+        )
+
+    async def search(
+        self, store_id: str | None, filters: RefundFilter, page: PageRequest
+    ) -> Page[Refund]:
+        refunds = [
+            r
+            for r in self._uow.tx.all("refunds")
+            if store_id in (None, r.store_id)
+            and filters.payment_id in (None, r.payment_id)
+            and filters.status in (None, r.status)
+        ]
+        return _page(refunds, page)
+
+    async def history(self, refund_id: str) -> list[RecordedEvent]:
+        events = [e for e in self._uow.tx.all("events") if e.event.subject_id == refund_id]
+        return sorted(events, key=lambda e: e.id)
+
+    async def plan(self, refund_id: str, at: datetime | None, attempts: int) -> None:
+        self._uow.tx.put("refund_checks", refund_id, (at, attempts))
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[tuple[str, int]]:
+        tx = self._uow.tx
+        due = sorted(
+            (at, refund_id, attempts)
+            for refund_id, (at, attempts) in tx.tables["refund_checks"].items()
+            if at is not None and at <= now
+        )[:limit]
+        for _, refund_id, attempts in due:
+            tx.put("refund_checks", refund_id, (lease_until, attempts))
+        return [(refund_id, attempts) for _, refund_id, attempts in due]

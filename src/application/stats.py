@@ -53,6 +53,8 @@ class Stats:
     outcomes: Outcomes = field(default_factory=Outcomes)
     outcomes_by_provider: dict[str, Outcomes] = field(default_factory=dict)
     daily: list[DailyRevenue] = field(default_factory=list)
+    #: money given back: refunds that succeeded in the period, per currency
+    refunded: list[Money] = field(default_factory=list)
 
     @property
     def success_rate(self) -> float | None:

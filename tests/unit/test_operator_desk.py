@@ -9,9 +9,13 @@ import pytest
 from tests.fakes import FakeClock, FakeCredentials, InMemoryUnitOfWorkFactory, SequentialIds
 from tests.unit.helpers import STORE, World, a_payment, an_order, expire, succeed
 
+from application.desk_refunds import DeskRefunds
 from application.errors import NotFound, OperatorNameRefused, StoreSuspended, Unauthorized
 from application.operators import AuthenticateOperator, CreateOperator, RevokeOperator
-from application.review_queue import ResolveCommand, ResolveItem, ReviewQueueQueries
+from application.refunds.apply_refund_report import ApplyRefundReport
+from application.refunds.create_refund import CreateRefund
+from application.refunds.record_manual_refund import RecordManualRefund
+from application.review_queue import RefundDesk, ResolveCommand, ResolveItem, ReviewQueueQueries
 from application.store_admin import (
     ChangeNotificationUrl,
     RotateWebhookSecret,
@@ -21,7 +25,9 @@ from application.store_admin import (
 from application.stores import AuthenticateStore, CreateStore, CreateStoreCommand
 from domain.audit import AuditEntry
 from domain.events import Source
+from domain.money import Money
 from domain.operator import BOOTSTRAP, COMMAND_LINE, Actor
+from domain.refund import RefundExceedsPayment, RefundStatus
 from domain.review import (
     AlreadyResolved,
     ResolutionIncomplete,
@@ -142,7 +148,7 @@ async def a_flagged_world() -> tuple[World, str, str]:
     return world, late.id, double.id
 
 
-def resolver(world: World, refunds: FakeRefundDesk | None = None) -> ResolveItem:
+def resolver(world: World, refunds: RefundDesk | None = None) -> ResolveItem:
     return ResolveItem(world.uow, world.ids, world.clock, refunds)
 
 
@@ -196,3 +202,34 @@ async def test_an_item_resolved_meanwhile_is_not_resolved_twice() -> None:
     with pytest.raises(AlreadyResolved):
         async with world.uow() as uow:
             await uow.review.record(second)
+
+
+def desk_refunds(world: World) -> DeskRefunds:
+    apply = ApplyRefundReport(world.uow, world.clock)
+    create = CreateRefund(world.uow, world.registry, world.ids, world.clock, apply)
+    return DeskRefunds(
+        world.uow, world.ids, world.clock, create, RecordManualRefund(world.uow, world.clock)
+    )
+
+
+async def test_a_manual_refund_from_the_queue_is_a_succeeded_refund_with_its_reference() -> None:
+    world, late, double = await a_flagged_world()
+    resolve = resolver(world, desk_refunds(world))
+    command = ResolveCommand(double, ReviewAction.MANUAL_REFUND, AMINATA, reference="OM-42")
+    done = await resolve(command)
+    refund = world.db.tables["refunds"][done.refund_id]
+    assert (refund.status, refund.provider_reference, refund.payment_id) == (
+        RefundStatus.SUCCEEDED,
+        "OM-42",
+        double,
+    )
+    assert refund.amount == Money.of(5000, "XOF")
+    history = [e.event for e in world.db.events_of(refund.id)]
+    assert history[-1].data["operator"] == "Aminata"
+    assert [i.subject_id for i in (await ReviewQueueQueries(world.uow)()).data] == [late]
+    again = ResolveCommand(
+        late, ReviewAction.MANUAL_REFUND, AMINATA, reference="OM-43", amount=9000
+    )
+    with pytest.raises(RefundExceedsPayment):  # never more than was paid, even by hand
+        await resolve(again)
+    assert [i.subject_id for i in (await ReviewQueueQueries(world.uow)()).data] == [late]

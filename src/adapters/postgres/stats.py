@@ -56,6 +56,15 @@ GROUP BY day, currency
 ORDER BY day, currency
 """
 
+REFUNDED = """
+SELECT currency, sum(amount)::bigint AS amount
+FROM refunds
+WHERE store_id = %(store_id)s AND status = 'succeeded'
+  AND succeeded_at >= %(start)s AND succeeded_at < %(end)s
+GROUP BY currency
+ORDER BY currency
+"""
+
 
 class PostgresStatsReader:
     def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
@@ -69,6 +78,7 @@ class PostgresStatsReader:
             statuses = await (await conn.execute(PAYMENTS_BY_STATUS, params)).fetchall()
             providers = await (await conn.execute(PAYMENTS_BY_PROVIDER, params)).fetchall()
             daily = await (await conn.execute(DAILY_REVENUE, params)).fetchall()
+            refunded = await (await conn.execute(REFUNDED, params)).fetchall()
         by_provider = {row[0]: _outcomes(row[2:]) for row in providers}
         return Stats(
             period=period,
@@ -79,6 +89,7 @@ class PostgresStatsReader:
             outcomes=_outcomes([sum(row[i] for row in providers) for i in (2, 3, 4)]),
             outcomes_by_provider=by_provider,
             daily=[DailyRevenue(day, _money(amount, cur), n) for day, cur, amount, n in daily],
+            refunded=[_money(amount, currency) for currency, amount in refunded],
         )
 
 

@@ -12,8 +12,9 @@
   fails with code `soap_fault`; on a status query it means Moov cannot answer now
   (`ProviderUnavailable`). Unreadable or unsafe XML is `ProviderUnavailable` as well.
 - Refunds (`refunds = partial`): `transferFlooz` sends the amount back to the payer's
-  number with a `referenceid` we choose (stored first); its status is then confirmed with
-  `getTransactionStatus` on that reference [I]. A documented failure code is a refusal; a
+  number (our refund id as `referenceid`, the payment id as `extendeddata`); its status is
+  then confirmed with `getTransactionStatus` on the `referenceid` Moov answers (ours when
+  it answers none) [I]. A documented failure code is a refusal; a
   timeout, a fault or an unreadable answer leaves it pending, and it is never sent again
   blindly (94 "does not exist" changes nothing: a person checks it after the follow-up).
 - No callback is documented: `/payment/webhook/moov/?payment=<id>&sig=<hex>` is accepted as
@@ -176,17 +177,16 @@ class MoovMoneyProvider:
     # -- refunds ---------------------------------------------------------------------------
 
     def refund_reference_for(self, refund_id: str) -> str | None:
-        return refund_id
+        return None  # Moov answers with its referenceid; ours (the refund id) is sent too
 
     async def refund(self, refund: Refund, payment: Payment) -> RefundStarted:
         if not payment.phone:
             raise ProviderRejected("phone_required", "The payer's number is unknown")
-        reference = refund.provider_reference or refund.id
         envelope = moov_money_wire.transfer_flooz(
             self._token,
             destination=payment.phone.lstrip("+"),
             amount=refund.amount.amount,
-            referenceid=reference,
+            referenceid=refund.id,
             extendeddata=payment.id,
         )
         answer = await self._call("transfer_flooz", envelope, refusal_fails=True)
@@ -195,17 +195,20 @@ class MoovMoneyProvider:
             raise ProviderRejected(status, FAILURES[status], {"transfer": answer})
         if status in UNAVAILABLE:
             raise ProviderUnavailable(f"moov transferFlooz: {UNAVAILABLE[status]} ({status})")
+        reference = answer.get("referenceid") or refund.id
         try:
-            return RefundStarted(reference, await self.fetch_refund(refund, payment))
+            return RefundStarted(reference, await self._transfer_status(reference, refund.id))
         except ProviderUnavailable:
             pending = ProviderReport(ReportedStatus.PENDING, raw={"transfer": answer})
             return RefundStarted(reference, pending)
 
     async def fetch_refund(self, refund: Refund, payment: Payment) -> ProviderReport:
-        reference = refund.provider_reference or refund.id
+        return await self._transfer_status(refund.provider_reference or refund.id, refund.id)
+
+    async def _transfer_status(self, reference: str, refund_id: str) -> ProviderReport:
         envelope = moov_money_wire.transaction_status(self._token, reference)
         answer = await self._call("get_transaction_status", envelope, refusal_fails=False)
-        return status_report(answer, refund.id)
+        return status_report(answer, refund_id)
 
     async def _call(self, operation: str, envelope: bytes, refusal_fails: bool) -> dict[str, str]:
         """Moov's answer fields. A refusal (SOAP fault, HTTP 4xx) raises `ProviderRejected`

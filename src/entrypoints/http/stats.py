@@ -53,6 +53,7 @@ class StatsOut(msgspec.Struct, frozen=True, kw_only=True):
     success_rate: float | None
     success_rate_by_provider: dict[str, float | None]
     daily: list[DailyOut]
+    refunded: list[AmountOut] = []
 
 
 class StatsController(Controller):
@@ -102,4 +103,5 @@ def stats_out(stats: Stats) -> StatsOut:
             )
             for d in stats.daily
         ],
+        refunded=[AmountOut(currency=m.currency.value, amount=m.amount) for m in stats.refunded],
     )

@@ -22,7 +22,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp
 
 from entrypoints.http import stats
-from entrypoints.http.pages import checkout, desk, desk_stores, vendor
+from entrypoints.http.pages import checkout, desk, desk_stores, vendor, vendor_refunds
 from entrypoints.http.pages.web import EXCEPTION_HANDLERS, from_container
 from entrypoints.settings import Settings
 
@@ -39,6 +39,7 @@ def handlers(settings: Settings) -> list[Any]:
             checkout.StatusController,
             vendor.SignInController,
             vendor.VendorController,
+            vendor_refunds.VendorRefundController,
         ],
         middleware=page_middleware(settings),
         dependencies={

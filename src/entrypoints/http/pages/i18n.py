@@ -265,3 +265,14 @@ def translator(lang: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return t
+
+
+# -- refunds: their words live in pages/refund_words.py ---------------------------------------
+def _add_refund_words() -> None:
+    from entrypoints.http.pages.refund_words import REFUND_WORDS
+
+    for lang, words in REFUND_WORDS.items():
+        MESSAGES[lang].update(words)
+
+
+_add_refund_words()

@@ -25,6 +25,7 @@ from application.checkout import CheckoutQueries
 from application.errors import NotFound, ProviderUnavailable, StoreSuspended, Unauthorized
 from application.ports import OrderFilter, PageRequest, PaymentFilter, ProviderRegistry
 from application.queries import StoreQueries
+from application.refunds.queries import RefundQueries
 from application.stats import StoreStats
 from application.stores import AuthenticateStore
 from application.verify_payment import VerifyPayment
@@ -35,6 +36,7 @@ from domain.store import Store
 from entrypoints.http import throttle
 from entrypoints.http.pages.chart import revenue_charts
 from entrypoints.http.pages.i18n import translator
+from entrypoints.http.pages.refund_view import refund_context
 from entrypoints.http.pages.web import SignInRequired, lang_of, render
 
 log = structlog.get_logger(__name__)
@@ -205,9 +207,14 @@ class VendorController(Controller):
         vendor: NamedDependency[Store],
         queries: NamedDependency[StoreQueries],
         urls: NamedDependency[ServiceUrls],
+        refund_queries: NamedDependency[RefundQueries],
+        provider_registry: NamedDependency[SkipValidation[ProviderRegistry]],
         verified: FromQuery[str] = "",
+        refund: FromQuery[str] = "",
+        refund_error: FromQuery[str] = "",
     ) -> Response[Any]:
         payment = await queries.payment(vendor.id, payment_id)
+        refunds = await refund_queries.of_payment(vendor.id, payment_id)
         history = await queries.history(vendor.id, payment_id)
         events = [
             {"recorded": r, "data": json.dumps(r.event.data, indent=2, ensure_ascii=False)}
@@ -221,6 +228,9 @@ class VendorController(Controller):
             "verified": verified,
             "checkout_url": urls.checkout(payment.order_id),
             "nav": "payments",
+            "refund_done": refund == "ok",
+            "refund_error": refund_error,
+            **refund_context(payment, refunds, provider_registry),
         }
         return render(request, "payment.html", context)
 
