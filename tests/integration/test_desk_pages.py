@@ -52,6 +52,8 @@ async def test_the_desk_needs_a_valid_operator_token(desk: Any, container: Conta
     assert signed.status_code == 303 and signed.headers["location"] == "/admin/queue/"
     queue = await desk.get("/admin/queue/")
     assert "Rien à traiter" in queue.text and "Awa Diallo" in queue.text
+    english = await desk.get("/admin/queue/?lang=en")
+    assert "Nothing to handle" in english.text and 'lang="en"' in english.text
 
     await (await resolve(container.revoke_operator))("Awa Diallo")
     after = await desk.get("/admin/queue/", follow_redirects=False)
