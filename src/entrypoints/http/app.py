@@ -110,4 +110,5 @@ def _dependencies(container: Container) -> dict[str, Provide]:
     ]  # fmt: skip
     deps = {name: use(getattr(container, name)) for name in names}
     deps["store"] = Provide(provide_store)
+    deps["refund_providers"] = use(container.configured_providers)
     return deps
