@@ -556,7 +556,11 @@ class ProviderRegistry(Protocol):
 
     def available(self) -> Sequence[str]: ...
 
+
+class RefundProviders(Protocol):
+    """The configured providers' refunds, by provider name: the providers themselves, never
+    behind anything that guards new payments (a circuit breaker must not block refunds)."""
+
     def refunder(self, name: str) -> RefundProvider:
-        """The provider's refunds (never behind the start calls' circuit breaker). Raises
-        `ProviderNotAvailable` when the provider is not configured here."""
+        """Raises `ProviderNotAvailable` when the provider is not configured here."""
         ...

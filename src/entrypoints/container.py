@@ -236,7 +236,8 @@ class Container(containers.DeclarativeContainer):
     sandbox_authenticator = providers.Singleton(SandboxWebhookAuthenticator, sandbox_signer)
     provider_clients = providers.Resource(provider_clients_resource, settings)
     payment_lookup = providers.Singleton(PaymentLookup, uow)
-    provider_registry = providers.Singleton(
+    # the configured providers themselves; what guards new payments wraps them further down
+    configured_providers = providers.Singleton(
         providers_for,
         settings,
         sandbox_provider,
@@ -251,6 +252,8 @@ class Container(containers.DeclarativeContainer):
     notification_urls = providers.Singleton(
         NotificationUrlPolicy, providers.Callable(lambda s: not s.is_sandbox, settings)
     )
+    provider_registry = configured_providers
+
     create_store = providers.Singleton(
         CreateStore, uow, ids, clock, credentials, urls=notification_urls
     )
@@ -312,9 +315,11 @@ class Container(containers.DeclarativeContainer):
     # refunds (their own aggregate; the operators' desk calls the same use cases)
     apply_refund_report = providers.Singleton(ApplyRefundReport, uow, clock)
     create_refund = providers.Singleton(
-        CreateRefund, uow, provider_registry, ids, clock, apply_refund_report
+        CreateRefund, uow, configured_providers, ids, clock, apply_refund_report
     )
-    verify_refund = providers.Singleton(VerifyRefund, uow, provider_registry, apply_refund_report)
+    verify_refund = providers.Singleton(
+        VerifyRefund, uow, configured_providers, apply_refund_report
+    )
     reconcile_refunds = providers.Singleton(
         ReconcileRefunds, uow, verify_refund, clock, lease=settings.provided.lease
     )

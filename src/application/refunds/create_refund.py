@@ -8,8 +8,8 @@ from application.errors import NotFound, ProviderRejected, ProviderUnavailable
 from application.ports import (
     Clock,
     IdGenerator,
-    ProviderRegistry,
     RefundProvider,
+    RefundProviders,
     RefundStarted,
     UnitOfWorkFactory,
 )
@@ -51,7 +51,7 @@ class CreateRefund:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
-        providers: ProviderRegistry,
+        providers: RefundProviders,
         ids: IdGenerator,
         clock: Clock,
         apply: ApplyRefundReport,

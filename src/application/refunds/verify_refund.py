@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.errors import NotFound
-from application.ports import ProviderRegistry, UnitOfWorkFactory
+from application.ports import RefundProviders, UnitOfWorkFactory
 from application.refunds.apply_refund_report import ApplyRefundReport
 from domain.events import Source
 from domain.refund import Refund, RefundStatus
@@ -15,7 +15,7 @@ class VerifyRefund:
     applied; `ProviderUnavailable` propagates and nothing changes (unknown, never failed)."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, providers: ProviderRegistry, apply: ApplyRefundReport
+        self, uow: UnitOfWorkFactory, providers: RefundProviders, apply: ApplyRefundReport
     ) -> None:
         self._uow, self._providers, self._apply = uow, providers, apply
 

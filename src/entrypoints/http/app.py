@@ -119,4 +119,5 @@ def _dependencies(container: Container) -> dict[str, Provide]:
     ]  # fmt: skip
     deps.update({name: use(getattr(container, name)) for name in desk})
     deps["operator"] = Provide(provide_operator)
+    deps["refund_providers"] = use(container.configured_providers)
     return deps

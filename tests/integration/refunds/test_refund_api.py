@@ -80,6 +80,9 @@ async def test_a_refused_refund_fails_and_frees_its_amount(
         "refund_rejected",
     )
     assert (await payment_of(client, store, payment["id"]))["amount_refunded"] == 0
+    notified = (await client.get("/api/v1/events", headers=store.headers)).json()["data"]
+    failed = [e for e in notified if e["type"] == "refund.failed"]
+    assert [e["data"]["object"]["failure_code"] for e in failed] == ["refund_rejected"]
     again = await refund(client, store, payment["id"])
     assert again.json()["amount"] == 5000
 

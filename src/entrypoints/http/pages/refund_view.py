@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.ports import ProviderRegistry
+from application.ports import RefundProviders
 from domain.errors import PaymentError
 from domain.money import Money
 from domain.payment import Payment
@@ -12,7 +12,7 @@ from domain.refund import RefundSupport
 
 
 def refund_context(
-    payment: Payment, refunds: list[Any], registry: ProviderRegistry
+    payment: Payment, refunds: list[Any], registry: RefundProviders
 ) -> dict[str, Any]:
     """What the payment page shows about refunds: the list, what is left, and what the
     provider can do (`full` only, `manual`)."""

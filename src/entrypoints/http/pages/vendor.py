@@ -23,7 +23,13 @@ from adapters.phones import mask_phone
 from adapters.urls import ServiceUrls
 from application.checkout import CheckoutQueries
 from application.errors import NotFound, ProviderUnavailable, StoreSuspended, Unauthorized
-from application.ports import OrderFilter, PageRequest, PaymentFilter, ProviderRegistry
+from application.ports import (
+    OrderFilter,
+    PageRequest,
+    PaymentFilter,
+    ProviderRegistry,
+    RefundProviders,
+)
 from application.queries import StoreQueries
 from application.refunds.queries import RefundQueries
 from application.stats import StoreStats
@@ -208,7 +214,7 @@ class VendorController(Controller):
         queries: NamedDependency[StoreQueries],
         urls: NamedDependency[ServiceUrls],
         refund_queries: NamedDependency[RefundQueries],
-        provider_registry: NamedDependency[SkipValidation[ProviderRegistry]],
+        refund_providers: NamedDependency[SkipValidation[RefundProviders]],
         verified: FromQuery[str] = "",
         refund: FromQuery[str] = "",
         refund_error: FromQuery[str] = "",
@@ -230,7 +236,7 @@ class VendorController(Controller):
             "nav": "payments",
             "refund_done": refund == "ok",
             "refund_error": refund_error,
-            **refund_context(payment, refunds, provider_registry),
+            **refund_context(payment, refunds, refund_providers),
         }
         return render(request, "payment.html", context)
 
