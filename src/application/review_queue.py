@@ -5,7 +5,8 @@ Rules: only an item still in the queue can be resolved (else `NotFound`); the ac
 allowed for its kind and carry what it needs (checked before anything is done); a refund is
 asked of the refunds use cases first, and only once it exists is the resolution recorded, with
 its audit entry, in one transaction. Two operators resolving one item at once: the second gets
-`AlreadyResolved` and nothing of theirs is recorded."""
+`AlreadyResolved` and nothing of theirs is recorded. A notification that gave up may be sent
+once more (`redeliver`) instead of being dismissed."""
 
 from __future__ import annotations
 
@@ -106,14 +107,19 @@ class ResolveItem:
 
     async def _record(self, resolution: Resolution) -> Resolution:
         item = resolution.item
+        sent_again = resolution.action is ReviewAction.REDELIVER
         after = {
-            "status": "resolved",
+            "status": "sent_again" if sent_again else "resolved",
             "action": str(resolution.action),
             "reference": resolution.reference,
             "refund_id": resolution.refund_id,
         }
         async with self._uow() as uow:
-            await uow.review.record(resolution)
+            if sent_again:
+                # Back to `pending`: it leaves the queue, and comes back if it gives up again.
+                await uow.notifications.redeliver(item.store_id, item.subject_id, resolution.at)
+            else:
+                await uow.review.record(resolution)
             await write_audit(
                 uow, self._ids, actor=resolution.by, action=f"review.{resolution.action}",
                 subject=(item.subject_type, item.subject_id), at=resolution.at,

@@ -27,6 +27,7 @@ class ReviewKind(StrEnum):
 class ReviewAction(StrEnum):
     REFUND = "refund"  # ask the provider to give the money back
     MANUAL_REFUND = "manual_refund"  # the money went back by hand: its transfer's reference
+    REDELIVER = "redeliver"  # send a notification that gave up once more
     DISMISS = "dismiss"  # nothing to do, with the reason why
 
 
@@ -36,7 +37,7 @@ ALLOWED: dict[ReviewKind, frozenset[ReviewAction]] = {
     K.LATE_SUCCESS: frozenset({A.REFUND, A.MANUAL_REFUND, A.DISMISS}),
     K.AMOUNT_MISMATCH: frozenset({A.DISMISS}),
     K.REFUND_REQUIRES_ACTION: frozenset({A.MANUAL_REFUND, A.DISMISS}),
-    K.NOTIFICATION_FAILED: frozenset({A.DISMISS}),
+    K.NOTIFICATION_FAILED: frozenset({A.REDELIVER, A.DISMISS}),
 }
 
 

@@ -318,3 +318,30 @@ async def test_two_operators_resolving_one_item_at_once_record_one_resolution(
         )
         assert await cursor.fetchone() == (1,)
     assert len(await audit(client, subject_id=payment_id)) == 1
+
+
+async def test_a_notification_that_gave_up_is_sent_once_more_and_leaves_the_queue(
+    client: Any, store: StoreKeys, pool: AsyncConnectionPool[Any]
+) -> None:
+    await open_payment(client, store.headers, "CMD-50")
+    notification = await give_up_a_notification(pool, store.id)
+    [item] = (await client.get("/api/v1/admin/queue", headers=ADMIN)).json()["data"]
+    assert item["subject_id"] == notification and item["actions"] == ["redeliver", "dismiss"]
+
+    body = {"action": "redeliver"}
+    sent = await client.post(
+        f"/api/v1/admin/queue/{notification}/resolve", json=body, headers=ADMIN
+    )
+    assert sent.status_code == 200, sent.text
+    assert (await client.get("/api/v1/admin/queue", headers=ADMIN)).json()["data"] == []
+    async with pool.connection() as conn:
+        cursor = await conn.execute(
+            "SELECT state FROM notifications WHERE id = %s", (notification,)
+        )
+        assert await cursor.fetchone() == ("pending",)
+    [entry] = await audit(client, subject_id=notification)
+    assert entry["action"] == "review.redeliver" and entry["after"]["status"] == "sent_again"
+
+    await give_up_a_notification(pool, store.id)  # it gave up again: back in the queue
+    [again] = (await client.get("/api/v1/admin/queue", headers=ADMIN)).json()["data"]
+    assert again["subject_id"] == notification

@@ -39,7 +39,9 @@ def test_each_kind_offers_its_own_actions() -> None:
         ReviewAction.MANUAL_REFUND,
         ReviewAction.DISMISS,
     ]
-    assert an_item(ReviewKind.NOTIFICATION_FAILED, "evt_1").subject_type == "notification"
+    notification = an_item(ReviewKind.NOTIFICATION_FAILED, "evt_1")
+    assert notification.actions == [ReviewAction.REDELIVER, ReviewAction.DISMISS]
+    assert notification.subject_type == "notification"
 
 
 @pytest.mark.parametrize(

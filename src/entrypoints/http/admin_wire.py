@@ -35,9 +35,10 @@ class StoreUpdateIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=Tr
 
 class ResolveIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """`dismiss` needs a `reason`; `manual_refund` the `reference` of the manual transfer;
-    `refund` may name an `amount` (default: what is left to refund)."""
+    `refund` may name an `amount` (default: what is left to refund); `redeliver` sends a
+    notification that gave up once more."""
 
-    action: Literal["refund", "manual_refund", "dismiss"]
+    action: Literal["refund", "manual_refund", "redeliver", "dismiss"]
     reason: LongText | None = None
     reference: Reference | None = None
     amount: Amount | None = None

@@ -110,7 +110,7 @@ async def test_an_operator_clears_the_flagged_queue(
         "Indiquez un motif."
     )
     await resolve(page, mismatch, "Classer sans suite", Motif="Écart vu avec l'opérateur")
-    await resolve(page, notification, "Classer sans suite", Motif="Le vendeur a relancé")
+    await resolve(page, notification, "Renvoyer la notification")
     await expect(page.locator("#queue-empty")).to_have_text("Rien à traiter. Tout est en ordre.")
     await shoot(page, "desk-queue-cleared")
 
@@ -124,7 +124,7 @@ async def test_an_operator_clears_the_flagged_queue(
     await page.get_by_role("link", name="Journal").click()
     entries = page.locator("[data-entry]")
     await expect(entries).to_have_count(8)  # six resolutions, the operator and the store made
-    await expect(entries.first).to_contain_text("review.dismiss")
+    await expect(entries.first).to_contain_text("Notification renvoyée")
     await expect(entries.first).to_contain_text("Aminata Traoré")
     await expect(page.locator("#audit")).to_contain_text("OM-778813")
     await shoot(page, "desk-audit")

@@ -33,6 +33,7 @@ DESK_MESSAGES: dict[str, dict[str, str]] = {
         "action_refund": "Rembourser",
         "action_manual_refund": "Remboursement manuel effectué",
         "action_dismiss": "Classer sans suite",
+        "action_redeliver": "Renvoyer la notification",
         "reason": "Motif",
         "transfer_reference": "Référence du transfert",
         "amount_optional": "Montant (facultatif)",
@@ -80,6 +81,7 @@ DESK_MESSAGES: dict[str, dict[str, str]] = {
         "audit_review.refund": "Remboursement demandé",
         "audit_review.manual_refund": "Remboursement manuel enregistré",
         "audit_review.dismiss": "Classé sans suite",
+        "audit_review.redeliver": "Notification renvoyée",
     },
     "en": {
         "shop_unavailable": "This shop is unavailable for now: no payment can be made.",
@@ -105,6 +107,7 @@ DESK_MESSAGES: dict[str, dict[str, str]] = {
         "action_refund": "Refund",
         "action_manual_refund": "Manual refund made",
         "action_dismiss": "Dismiss",
+        "action_redeliver": "Send it again",
         "reason": "Reason",
         "transfer_reference": "Transfer reference",
         "amount_optional": "Amount (optional)",
@@ -152,5 +155,6 @@ DESK_MESSAGES: dict[str, dict[str, str]] = {
         "audit_review.refund": "Refund asked",
         "audit_review.manual_refund": "Manual refund recorded",
         "audit_review.dismiss": "Dismissed",
+        "audit_review.redeliver": "Notification sent again",
     },
 }
