@@ -13,6 +13,7 @@ from psycopg_pool import AsyncConnectionPool
 from tests.integration.conftest import ADMIN, StoreKeys
 from tests.integration.desk_helpers import flag, open_payment
 from tests.integration.test_pages import csrf_of, new_order, path_of
+from tests.integration.test_rate_limits import LOW, FakeMonotonic, _limits
 
 from entrypoints.container import Container, resolve
 from entrypoints.settings import SANDBOX_ADMIN_TOKEN
@@ -137,3 +138,15 @@ async def test_an_amount_that_cannot_be_read_is_refused_not_taken_for_everything
     assert done.status_code == 303
     refunds = await desk.get(f"/api/v1/payments/{payment_id}/refunds", headers=store.headers)
     assert [r["amount"] for r in refunds.json()["data"]] == [2000]
+
+
+async def test_guessing_operator_tokens_is_slowed_like_vendor_keys(
+    desk: Any, container: Container
+) -> None:
+    with _limits(container, LOW, FakeMonotonic()):  # three attempts a minute per address
+        answers = [await sign_in(desk, f"op_guess_{n}") for n in range(3)]
+        assert [a.status_code for a in answers] == [401, 401, 401]
+        blocked = await sign_in(desk, SANDBOX_ADMIN_TOKEN)  # even the right token waits
+        assert blocked.status_code == 429 and blocked.headers["retry-after"]
+        api = await desk.get("/api/v1/admin/queue", headers=ADMIN)
+        assert api.status_code == 429  # the API's operator routes share the address's room
