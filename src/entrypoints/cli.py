@@ -7,15 +7,18 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import prometheus_client
+import structlog
 
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
 from application.stores import CreateStoreCommand
+from entrypoints.banner import SHOW_BANNER, banner, offered_providers
 from entrypoints.container import IN_PROCESS_WORKER, Container, database_url
 from entrypoints.jobs import run_worker
 from entrypoints.settings import Settings, SettingsError
@@ -29,9 +32,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    configure_logging()
+    configure_logging(settings.log_level, fmt=settings.log_format)
+    for warning in settings.warnings:
+        structlog.get_logger("payments.settings").warning(warning)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     result: int = args.run(settings, args)
     return result
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM (systemd, Kubernetes, `kill`) ends the process like SIGINT does: by unwinding,
+    so that `finally` blocks and exit handlers run and the embedded PostgreSQL is stopped.
+    The server and the worker first finish what they are doing (uvicorn and the job loop
+    catch the signal themselves while they run, then hand it on to this handler)."""
+    raise SystemExit(0)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,7 +95,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.with_worker:
         os.environ[IN_PROCESS_WORKER] = "1"
     _prepare_multiprocess_metrics(settings, args.workers)
-    print(f"serving on http://{settings.host}:{settings.port} ({settings.environment})")
+    if args.workers == 1:
+        os.environ[SHOW_BANNER] = "1"  # the server prints it once it is ready
+    else:
+        print(banner(settings, offered_providers(settings)), flush=True)
     uvicorn.run(
         "entrypoints.asgi:app",
         host=settings.host,
@@ -90,9 +107,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         factory=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
     return 0
 
+
+#: How long requests in flight may take to finish after SIGTERM or SIGINT.
+GRACEFUL_SECONDS = 30
 
 #: prometheus_client reads it when first imported: each uvicorn worker process is started
 #: afresh (spawned), imports it with the variable set, and writes its metrics there.

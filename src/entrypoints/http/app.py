@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 from litestar import Litestar
@@ -12,6 +13,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from entrypoints.banner import SHOW_BANNER, banner
 from entrypoints.container import Container, resolve
 from entrypoints.http import (
     events,
@@ -60,6 +62,8 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         container.metrics().announce(registry.available())
         if with_worker:
             worker.append(asyncio.create_task(run_worker(container)))
+        if os.environ.pop(SHOW_BANNER, None) == "1":
+            print(banner(settings, registry.available()), flush=True)
 
     async def stop() -> None:
         for task in worker:
