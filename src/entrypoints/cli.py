@@ -35,14 +35,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level, fmt=settings.log_format)
     for warning in settings.warnings:
         structlog.get_logger("payments.settings").warning(warning)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _exit_on_signal)
     result: int = args.run(settings, args)
     return result
 
 
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    """SIGTERM (systemd, Kubernetes, `kill`) ends the process like SIGINT does: by unwinding,
-    so that `finally` blocks and exit handlers run and the embedded PostgreSQL is stopped.
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM (systemd, Kubernetes, `kill`) and SIGINT (Ctrl-C) end the process by unwinding,
+    so that `finally` blocks and exit handlers run and the embedded PostgreSQL is stopped
+    (the default SIGTERM ends it on the spot, leaving PostgreSQL running with no owner).
     The server and the worker first finish what they are doing (uvicorn and the job loop
     catch the signal themselves while they run, then hand it on to this handler)."""
     raise SystemExit(0)

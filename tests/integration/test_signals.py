@@ -1,0 +1,139 @@
+"""SIGTERM (systemd, Kubernetes, `kill`) and SIGINT (Ctrl-C) stop `payments serve` and
+`payments worker` gracefully, and the embedded PostgreSQL they started is stopped with them
+(a real process each time, on its own embedded database)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.integration.conftest import ROOT, _free_port
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One embedded database for the module (initialised once, started by each process)."""
+    path = tmp_path_factory.mktemp("signals")
+    yield path
+    _stop_leftover(path / "pg")
+
+
+def _env(data_dir: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        PAYMENT_ENVIRONMENT="sandbox",
+        DATA_DIR=str(data_dir),
+        LOG_DIR=str(data_dir / "logs"),
+        PORT=str(port),
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        LOG_FORMAT="json",
+    )
+    return env
+
+
+def _start(data_dir: Path, *command: str) -> tuple[subprocess.Popen[str], int]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "entrypoints.cli", *command],
+        cwd=ROOT,
+        env=_env(data_dir, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return process, port
+
+
+def _postmaster(data_dir: Path) -> int:
+    pid_file = data_dir / "pg" / "postmaster.pid"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if pid_file.exists() and (first := pid_file.read_text().split("\n", 1)[0]).isdigit():
+            return int(first)
+        time.sleep(0.2)
+    raise AssertionError("the embedded PostgreSQL did not start")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _wait_ready(url: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the server did not become ready")
+
+
+def _stop_leftover(pg: Path) -> None:
+    pid_file = pg / "postmaster.pid"
+    if pid_file.exists():
+        first = pid_file.read_text().split("\n", 1)[0]
+        if first.isdigit() and _alive(int(first)):
+            os.kill(int(first), signal.SIGINT)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serve_stops_and_takes_the_embedded_postgres_with_it(
+    data_dir: Path, signum: signal.Signals
+) -> None:
+    process, port = _start(data_dir, "serve", "--with-worker")
+    try:
+        _wait_ready(f"http://127.0.0.1:{port}", process)
+        postgres = _postmaster(data_dir)
+        process.send_signal(signum)
+        output, _ = process.communicate(timeout=40)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
+    assert _gone_within(postgres, 15), "the embedded PostgreSQL was left running"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_worker_stops_between_jobs_and_takes_the_embedded_postgres_with_it(
+    data_dir: Path, signum: signal.Signals
+) -> None:
+    process, _ = _start(data_dir, "worker")
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:  # the job loop runs once the line is printed
+            if line.startswith("worker running"):
+                break
+        postgres = _postmaster(data_dir)
+        time.sleep(2)  # a few periodic passes run
+        process.send_signal(signum)
+        output, _ = process.communicate(timeout=40)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
+    assert _gone_within(postgres, 15), "the embedded PostgreSQL was left running"
