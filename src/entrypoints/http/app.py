@@ -9,13 +9,13 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from entrypoints.banner import SHOW_BANNER, banner
 from entrypoints.container import Container, resolve
 from entrypoints.http import (
+    api_docs,
     events,
     openapi,
     ops,
@@ -53,6 +53,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)
     handlers.extend(pages.handlers(settings))
+    handlers.extend(api_docs.handlers())
 
     worker: list[asyncio.Task[None]] = []
 
@@ -83,8 +84,8 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
             title="Payments",
             version="1.0.0",
             description="Mobile-money payments for African marketplaces",
-            path="/schema",
-            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+            path=api_docs.SCHEMA_PATH,
+            render_plugins=[api_docs.render_plugin()],
         ),
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         debug=False,
