@@ -19,6 +19,7 @@ from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
 from application.stores import CreateStoreCommand
 from entrypoints.banner import SHOW_BANNER, banner, offered_providers
+from entrypoints.check import refused_configuration, run_check
 from entrypoints.container import IN_PROCESS_WORKER, Container, database_url
 from entrypoints.jobs import run_worker
 from entrypoints.settings import Settings, SettingsError
@@ -30,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except SettingsError as error:
+        if args.run is _check:
+            return refused_configuration(str(error), sys.stdout)
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, fmt=settings.log_format)
@@ -71,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     worker.set_defaults(run=_worker)
 
+    check = commands.add_parser(
+        "check", help="check the configuration, the database and each provider's credentials"
+    )
+    check.set_defaults(run=_check)
+
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(run=_migrate)
 
@@ -82,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--notification-url", default=None)
     create.set_defaults(run=_create_store)
     return parser
+
+
+def _check(settings: Settings, _: argparse.Namespace) -> int:
+    return run_check(settings, sys.stdout)
 
 
 def _migrate(settings: Settings, _: argparse.Namespace) -> int:
