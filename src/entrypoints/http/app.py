@@ -27,6 +27,7 @@ from entrypoints.http import (
     webhooks,
 )
 from entrypoints.http.deps import provide_store, use
+from entrypoints.http.latency import latency_middleware
 from entrypoints.http.problems import handle_exception
 from entrypoints.http.request_id import request_id_middleware
 from entrypoints.jobs import run_worker
@@ -76,7 +77,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         route_handlers=handlers,  # type: ignore[arg-type]
         dependencies=_dependencies(container),
         exception_handlers={Exception: handle_exception},
-        middleware=[request_id_middleware, *pages.middleware(settings)],
+        middleware=[latency_middleware, request_id_middleware, *pages.middleware(settings)],
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_API_BODY,
