@@ -33,6 +33,7 @@ SCHEDULE = {
     "reconcile_due": "* * * * * */5",
     "retry_webhooks": "* * * * * */10",
     "expire_orders": "* * * * *",
+    "mask_phones": "7 * * * *",  # hourly: full phone numbers past PHONE_RETENTION_DAYS
 }
 
 
