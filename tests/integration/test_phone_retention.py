@@ -51,7 +51,8 @@ async def store_provider_traces(pool: AsyncConnectionPool[Any], payment_id: str)
             (payment_id, Jsonb({"payer": {"partyId": digits}, "note": f"push to {PHONE}"})),
         )
         await conn.execute(
-            "INSERT INTO webhook_deliveries (id, provider, event_id, payment_id, body, received_at) "
+            "INSERT INTO webhook_deliveries "
+            "(id, provider, event_id, payment_id, body, received_at) "
             "VALUES ('whd_trace', 'mtn', 'e1', %s, %s, now())",
             (payment_id, f'{{"payer": {{"partyId": "{digits}"}}}}'.encode()),
         )
