@@ -1,4 +1,4 @@
-"""Configuration from the environment (API.md, Configuration). `.env` is read when present."""
+"""Configuration from the environment (docs/api.md, Configuration). `.env` is read when present."""
 
 from __future__ import annotations
 
