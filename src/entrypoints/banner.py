@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from adapters.providers import catalog
-from entrypoints.settings import SANDBOX_ADMIN_TOKEN, Settings
+from entrypoints.production_checks import SANDBOX_ADMIN_TOKEN
+from entrypoints.settings import Settings
 
 #: Set by `payments serve` for the one server process that prints the banner.
 SHOW_BANNER = "PAYMENTS_SHOW_BANNER"

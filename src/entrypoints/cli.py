@@ -17,6 +17,7 @@ import structlog
 
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
+from application.errors import InvalidNotificationUrl
 from application.stores import CreateStoreCommand
 from entrypoints.banner import SHOW_BANNER, banner, offered_providers
 from entrypoints.check import refused_configuration, run_check
@@ -186,7 +187,12 @@ def _create_store(settings: Settings, args: argparse.Namespace) -> int:
         }
 
     apply_migrations(database_url(settings))
-    print(json.dumps(asyncio.run(create()), indent=2))
+    try:
+        created = asyncio.run(create())
+    except InvalidNotificationUrl as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(created, indent=2))
     return 0
 
 

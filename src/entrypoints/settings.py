@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -10,14 +11,17 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from adapters.providers import catalog
+from adapters.rate_limits import LimitSettings
 from application.notifications import FIRST_RETRY
 from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
 from entrypoints import legacy_env
 from entrypoints.env_reader import EnvReader
-
-SANDBOX_SECRET = "sandbox-insecure-secret-key-change-me"  # noqa: S105 - sandbox only
-SANDBOX_ADMIN_TOKEN = "sandbox-admin-token"  # noqa: S105 - sandbox only
+from entrypoints.production_checks import (
+    SANDBOX_ADMIN_TOKEN,
+    SANDBOX_SECRET,
+    production_problems,
+    sandbox_listen_problem,
+)
 
 
 class SettingsError(Exception):
@@ -45,7 +49,14 @@ class Settings:
     #: How long a process holds the rows it took (open payments, inbox deliveries,
     #: notifications) before another may take them over; None: each pass's own (1-2 min).
     lease: timedelta | None = None
-    # -- going to production (logs, personal data, legacy names) --
+    # -- limits on use and hardening ------------------------------------------------------------
+    #: rate limits (`RATE_LIMIT_*`)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    #: networks of the reverse proxies whose X-Forwarded-For is believed (`TRUSTED_PROXIES`)
+    trusted_proxies: tuple[str, ...] = ()
+    #: when set, /metrics and /schema want it as a bearer token (`METRICS_TOKEN`)
+    metrics_token: str | None = None
+    # -- going to production (logs, personal data, legacy names) -------------------------------
     #: `console` (human-readable, on a terminal) or `json`; None: console on a TTY, else JSON.
     log_format: str | None = None
     log_level: str = "INFO"
@@ -84,6 +95,9 @@ class Settings:
             ttl=_ttl(read),
             notification_first_retry=read.seconds("NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=read.seconds("LEASE_SECONDS"),
+            limits=_limits(read),
+            trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
+            metrics_token=get("METRICS_TOKEN"),
             log_format=read.choice("LOG_FORMAT", "auto", ("auto", "console", "json")),
             log_level=read.choice("LOG_LEVEL", "info", ("debug", "info", "warning")).upper(),
             phone_retention=timedelta(days=read.integer("PHONE_RETENTION_DAYS", 90, minimum=1)),
@@ -91,10 +105,9 @@ class Settings:
         )
         if settings.log_format == "auto":
             settings = replace(settings, log_format=None)
-        if read.problems:
+        if read.problems:  # every faulty value at once, before what depends on them
             raise SettingsError("\n".join(read.problems))
-        if not settings.is_sandbox:
-            _check_production(settings)
+        _refuse_weak(settings, get("PUBLIC_BASE_URL"))
         return settings
 
 
@@ -116,13 +129,55 @@ def _ttl(read: EnvReader) -> TimeToLive:
     return TimeToLive(payments=payments, order=order or TimeToLive().order)
 
 
-def _check_production(settings: Settings) -> None:
-    if settings.secret_key == SANDBOX_SECRET or len(settings.secret_key) < 32:
-        raise SettingsError("PAYMENTS_SECRET_KEY must be set to at least 32 random characters")
-    if settings.admin_token == SANDBOX_ADMIN_TOKEN or len(settings.admin_token) < 24:
-        raise SettingsError("PAYMENTS_ADMIN_TOKEN must be set to at least 24 random characters")
-    if not settings.database_url:
-        raise SettingsError("DATABASE_URL is required in production")
-    problems = catalog.sandbox_problems(settings.providers)
+# -- limits on use and hardening -------------------------------------------------------------
+
+_LIMITS = {
+    "api_per_second": "RATE_LIMIT_API_PER_SECOND",
+    "login_per_minute": "RATE_LIMIT_LOGIN_PER_MINUTE",
+    "bad_webhooks_per_minute": "RATE_LIMIT_BAD_WEBHOOKS_PER_MINUTE",
+    "prompts_per_phone_per_hour": "RATE_LIMIT_PROMPTS_PER_PHONE_PER_HOUR",
+    "prompts_per_order_per_hour": "RATE_LIMIT_PROMPTS_PER_ORDER_PER_HOUR",
+    "verify_per_minute": "RATE_LIMIT_VERIFY_PER_MINUTE",
+}
+
+
+def _limits(read: EnvReader) -> LimitSettings:
+    values = {}
+    for attribute, name in _LIMITS.items():
+        raw = read.get(name)
+        if raw is None:
+            continue
+        if not raw.isdigit() or int(raw) < 1:
+            read.problems.append(f"{name} must be a whole number of requests, at least 1")
+            continue
+        values[attribute] = int(raw)
+    return LimitSettings(**values)
+
+
+def _networks(read: EnvReader, name: str) -> tuple[str, ...]:
+    """Comma-separated addresses or networks (CIDR); a faulty one is a problem, left out."""
+    items = tuple(part.strip() for part in (read.get(name) or "").split(",") if part.strip())
+    good = []
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            read.problems.append(f"{name}: {item!r} is not an address or network (CIDR)")
+            continue
+        good.append(item)
+    return tuple(good)
+
+
+def _refuse_weak(settings: Settings, public_base_url: str | None) -> None:
+    """Production: every problem at once, one a line. Sandbox: no built-in secrets beyond
+    this machine."""
+    if settings.is_sandbox:
+        problem = sandbox_listen_problem(settings)
+        if problem:
+            raise SettingsError(problem)
+        return
+    problems = production_problems(settings, public_base_url)
     if problems:
-        raise SettingsError("; ".join(problems))
+        raise SettingsError(
+            "PAYMENT_ENVIRONMENT=production refuses this configuration:\n- " + "\n- ".join(problems)
+        )
