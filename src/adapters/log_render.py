@@ -22,7 +22,6 @@ ROUTINE: tuple[tuple[str, str], ...] = (
     ("procrastinate.blueprints", ""),
     ("procrastinate.worker", "Starting job"),
     ("procrastinate.worker", "Job "),
-    ("procrastinate.worker", "Starting worker"),
     ("procrastinate.worker", "Stop requested"),
     ("procrastinate.worker", "Stopped worker"),
     ("procrastinate.worker", "Waiting for"),

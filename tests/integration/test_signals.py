@@ -12,9 +12,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from tests.integration.conftest import ROOT, _free_port
+from tests.integration.conftest import ROOT, _free_port, _wait_until_up
 
 
 @pytest.fixture(scope="module")
@@ -78,19 +77,6 @@ def _gone_within(pid: int, seconds: float) -> bool:
     return False
 
 
-def _wait_ready(url: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[0]
-        try:
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the server did not become ready")
-
-
 def _stop_leftover(pg: Path) -> None:
     pid_file = pg / "postmaster.pid"
     if pid_file.exists():
@@ -99,34 +85,10 @@ def _stop_leftover(pg: Path) -> None:
             os.kill(int(first), signal.SIGINT)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_serve_stops_and_takes_the_embedded_postgres_with_it(
-    data_dir: Path, signum: signal.Signals
-) -> None:
-    process, port = _start(data_dir, "serve", "--with-worker")
+def _signal_and_wait(process: subprocess.Popen[str], data_dir: Path, signum: int) -> None:
+    """Send `signum` once the embedded PostgreSQL runs; the process must exit cleanly and
+    take PostgreSQL with it."""
     try:
-        _wait_ready(f"http://127.0.0.1:{port}", process)
-        postgres = _postmaster(data_dir)
-        process.send_signal(signum)
-        output, _ = process.communicate(timeout=40)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 0, output
-    assert "Traceback" not in output, output
-    assert _gone_within(postgres, 15), "the embedded PostgreSQL was left running"
-
-
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_worker_stops_between_jobs_and_takes_the_embedded_postgres_with_it(
-    data_dir: Path, signum: signal.Signals
-) -> None:
-    process, _ = _start(data_dir, "worker")
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:  # the job loop runs once the line is printed
-            if line.startswith("worker running"):
-                break
         postgres = _postmaster(data_dir)
         time.sleep(2)  # a few periodic passes run
         process.send_signal(signum)
@@ -137,3 +99,28 @@ def test_worker_stops_between_jobs_and_takes_the_embedded_postgres_with_it(
     assert process.returncode == 0, output
     assert "Traceback" not in output, output
     assert _gone_within(postgres, 15), "the embedded PostgreSQL was left running"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serve_stops_and_takes_the_embedded_postgres_with_it(
+    data_dir: Path, signum: signal.Signals
+) -> None:
+    process, port = _start(data_dir, "serve", "--with-worker")
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}", process)  # type: ignore[arg-type]
+    except RuntimeError:
+        process.kill()
+        raise
+    _signal_and_wait(process, data_dir, signum)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_worker_stops_between_jobs_and_takes_the_embedded_postgres_with_it(
+    data_dir: Path, signum: signal.Signals
+) -> None:
+    process, _ = _start(data_dir, "worker")
+    assert process.stdout is not None
+    for line in process.stdout:  # the job loop runs once the line is printed
+        if line.startswith("worker running"):
+            break
+    _signal_and_wait(process, data_dir, signum)
