@@ -85,9 +85,9 @@ def _stop_leftover(pg: Path) -> None:
             os.kill(int(first), signal.SIGINT)
 
 
-def _signal_and_wait(process: subprocess.Popen[str], data_dir: Path, signum: int) -> None:
+def _signal_and_wait(process: subprocess.Popen[str], data_dir: Path, signum: int) -> str:
     """Send `signum` once the embedded PostgreSQL runs; the process must exit cleanly and
-    take PostgreSQL with it."""
+    take PostgreSQL with it. Returns what it printed."""
     try:
         postgres = _postmaster(data_dir)
         time.sleep(2)  # a few periodic passes run
@@ -99,6 +99,8 @@ def _signal_and_wait(process: subprocess.Popen[str], data_dir: Path, signum: int
     assert process.returncode == 0, output
     assert "Traceback" not in output, output
     assert _gone_within(postgres, 15), "the embedded PostgreSQL was left running"
+    assert "Warning" not in output, output  # a clean start says nothing alarming
+    return output
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -111,7 +113,10 @@ def test_serve_stops_and_takes_the_embedded_postgres_with_it(
     except RuntimeError:
         process.kill()
         raise
-    _signal_and_wait(process, data_dir, signum)
+    output = _signal_and_wait(process, data_dir, signum)
+    assert f"Payments is ready on http://127.0.0.1:{port} (sandbox)" in output  # the banner
+    assert f"http://127.0.0.1:{port}/docs" in output
+    assert "Applying" not in output and "applying step" not in output  # migrations: DEBUG
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
