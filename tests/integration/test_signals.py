@@ -8,12 +8,18 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 from tests.integration.conftest import ROOT, _free_port, _wait_until_up
+from tests.integration.helpers import ORDER
+
+from entrypoints.production_checks import SANDBOX_ADMIN_TOKEN
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +43,12 @@ def _env(data_dir: Path, port: int) -> dict[str, str]:
     return env
 
 
-def _start(data_dir: Path, *command: str) -> tuple[subprocess.Popen[str], int]:
+def _start(data_dir: Path, *command: str, **extra: str) -> tuple[subprocess.Popen[str], int]:
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "entrypoints.cli", *command],
         cwd=ROOT,
-        env=_env(data_dir, port),
+        env={**_env(data_dir, port), **extra},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -129,3 +135,63 @@ def test_worker_stops_between_jobs_and_takes_the_embedded_postgres_with_it(
         if line.startswith("worker running"):
             break
     _signal_and_wait(process, data_dir, signum)
+
+
+class SlowProvider(BaseHTTPRequestHandler):
+    """A provider API that takes 3 s to answer (and then refuses): a request to the service
+    that calls it is in flight for that long."""
+
+    called = threading.Event()
+
+    def do_POST(self) -> None:
+        SlowProvider.called.set()
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        time.sleep(3)
+        body = b'{"code": "request-validation-error", "message": "slow and refused"}'
+        self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_request_in_flight_when_sigterm_arrives_gets_its_answer(data_dir: Path) -> None:
+    provider = ThreadingHTTPServer(("127.0.0.1", 0), SlowProvider)
+    threading.Thread(target=provider.serve_forever, daemon=True).start()
+    wave = {
+        "WAVE_API_KEY": "wave_ci_test",
+        "WAVE_BASE_URL": f"http://127.0.0.1:{provider.server_port}",
+    }
+    process, port = _start(data_dir, "serve", **wave)
+    url = f"http://127.0.0.1:{port}"
+    answers: list[httpx.Response] = []
+    try:
+        _wait_until_up(url, process)  # type: ignore[arg-type]
+        admin = {"Authorization": f"Bearer {SANDBOX_ADMIN_TOKEN}"}
+        store = httpx.post(f"{url}/api/v1/admin/stores", json={"name": "Awa"}, headers=admin).json()
+        key = {"Authorization": f"Bearer {store['api_key']}"}
+        order = httpx.post(f"{url}/api/v1/orders", json=ORDER, headers=key).json()
+
+        def pay() -> None:
+            path = f"{url}/api/v1/orders/{order['id']}/payments"
+            answers.append(httpx.post(path, json={"provider": "wave"}, headers=key, timeout=20))
+
+        paying = threading.Thread(target=pay)
+        paying.start()
+        assert SlowProvider.called.wait(10), "the payment did not reach the provider"
+        process.send_signal(signal.SIGTERM)  # while the request waits on the provider
+        paying.join(20)
+        output, _ = process.communicate(timeout=40)
+    finally:
+        provider.shutdown()
+        if process.poll() is None:
+            process.kill()
+    assert len(answers) == 1, output
+    # the whole answer arrived, after the provider's 3 s: the payment, refused by the provider
+    answer = answers[0]
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["status"] in ("failed", "pending"), answer.text
+    assert process.returncode == 0, output
