@@ -7,7 +7,6 @@ Nothing is changed: no migration is applied, no payment is made."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import TextIO
 
 import psycopg
@@ -21,12 +20,8 @@ from entrypoints.settings import Settings
 CONNECT_TIMEOUT_SECONDS = 5
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    check: str
-    ok: bool
-    detail: str
-    fix: str = ""
+#: A row of the table: the checks of this module make them the way the provider probes do.
+Row = probes.ProbeResult
 
 
 def run_check(settings: Settings, out: TextIO) -> int:
@@ -46,7 +41,7 @@ def refused_configuration(problems: str, out: TextIO) -> int:
 
 def table(rows: list[Row]) -> str:
     header = ("check", "state", "detail", "fix")
-    cells = [(r.check, "ok" if r.ok else "FAILED", r.detail, r.fix) for r in rows]
+    cells = [(r.name, "ok" if r.ok else "FAILED", r.detail, r.fix) for r in rows]
     widths = [max(len(line[i]) for line in [header, *cells]) for i in range(3)]
     lines = [
         "  ".join(value.ljust(width) for value, width in zip(line[:3], widths, strict=True))
@@ -95,5 +90,5 @@ async def _providers(settings: Settings) -> list[Row]:
     for module, config in configured.items():
         async with provider_client(config.base_url, config.timeout) as client:
             result = await probes.probe(module, config, client)
-        rows.append(Row(result.provider, result.ok, result.detail, result.fix))
+        rows.append(result)
     return rows

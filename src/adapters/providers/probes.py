@@ -29,7 +29,9 @@ UNKNOWN_REFERENCE = "payments-check-0000"
 
 @dataclass(frozen=True, slots=True)
 class ProbeResult:
-    provider: str
+    """One line of `payments check`: what was checked, whether it works, and what to fix."""
+
+    name: str
     ok: bool
     detail: str
     #: The variables to look at when it failed.
