@@ -564,3 +564,13 @@ class RefundProviders(Protocol):
     def refunder(self, name: str) -> RefundProvider:
         """Raises `ProviderNotAvailable` when the provider is not configured here."""
         ...
+
+
+class PhoneArchive(Protocol):
+    """Where full phone numbers are kept, for the retention pass (`MaskOldPhones`)."""
+
+    async def mask_payments_before(self, cutoff: datetime, limit: int) -> int:
+        """Mask the full numbers of at most `limit` payments created before `cutoff` (in the
+        payment, its events and the callbacks stored for it), in one transaction; return how
+        many payments were masked."""
+        ...

@@ -1,4 +1,4 @@
-"""The hosted HTML pages (API.md, Hosted pages): customer payment and status pages, the
+"""The hosted HTML pages (docs/api.md, Hosted pages): customer payment and status pages, the
 vendor's sign-in, dashboard and lists, and the operators' desk under `/admin/` (its own
 session cookie, so a vendor's and an operator's sessions never mix).
 
