@@ -81,8 +81,8 @@ def test_a_payment_event() -> None:
         (BODY, f"t={int(time.time())}", "malformed_signature"),
         (BODY, service_signature(BODY, secret="whsec_other"), "signature_mismatch"),
         (BODY.replace(b"5000", b"50"), service_signature(BODY), "signature_mismatch"),
-        (BODY, service_signature(BODY, at=int(time.time()) - 301), "timestamp_out_of_tolerance"),
-        (BODY, service_signature(BODY, at=int(time.time()) + 301), "timestamp_out_of_tolerance"),
+        (BODY, service_signature(BODY, at=int(time.time()) - 3600), "timestamp_out_of_tolerance"),
+        (BODY, service_signature(BODY, at=int(time.time()) + 3600), "timestamp_out_of_tolerance"),
         (b"{}", service_signature(b"{}"), "malformed_body"),
     ],
 )
