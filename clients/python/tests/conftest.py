@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from payments_client import AsyncPaymentsClient, PaymentsClient, RetryPolicy
 
 from entrypoints.local_service import LocalService, fresh_database
+from payments_client import AsyncPaymentsClient, PaymentsClient, RetryPolicy
 
 FAST = RetryPolicy(attempts=3, backoff=0.01, max_delay=0.05)
 

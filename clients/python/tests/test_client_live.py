@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from entrypoints.local_service import LocalService
 from payments_client import (
     AsyncPaymentsClient,
     InvalidPhone,
@@ -23,8 +25,6 @@ from payments_client import (
     ValidationFailed,
     verify_notification,
 )
-
-from entrypoints.local_service import LocalService
 
 PENDING = "+2250700000003"  # the sandbox never settles it
 SUCCEEDS = "+2250700000001"  # succeeds after about 2 s, webhook and all

@@ -8,10 +8,10 @@ import json
 import time
 
 import pytest
-from payments_client import InvalidNotification, Order, Payment, verify_notification
-from payments_client.notifications import sign_notification
 
 from adapters.signing import HmacSignatureScheme
+from payments_client import InvalidNotification, Order, Payment, verify_notification
+from payments_client.notifications import sign_notification
 
 SECRET = "whsec_test"
 NOW = "2026-01-01T00:00:00Z"

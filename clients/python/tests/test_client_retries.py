@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import payments_client
 import pytest
 import respx
+
+import payments_client
 from payments_client import (
     AsyncPaymentsClient,
     ClientError,

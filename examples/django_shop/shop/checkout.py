@@ -9,9 +9,13 @@ from django.db import transaction
 from django.urls import reverse
 
 from payments_client import ItemIn
-from shop.cart import Cart
+from shop.cart import Cart, Line
 from shop.models import Order, OrderLine
 from shop.payments import client_for, customer_reference
+
+
+def _item(line: Line) -> ItemIn:
+    return ItemIn(name=line.product.name, quantity=line.quantity, unit_amount=line.product.price)
 
 
 def place_order(cart: Cart, customer: AbstractBaseUser) -> Order:
@@ -39,8 +43,7 @@ def place_order(cart: Cart, customer: AbstractBaseUser) -> Order:
             amount=order.amount,
             currency=order.currency,
             description=", ".join(line.product.name for line in cart.lines)[:2000],
-            items=[ItemIn(name=line.product.name, quantity=line.quantity,
-                          unit_amount=line.product.price) for line in cart.lines],  # fmt: skip
+            items=[_item(line) for line in cart.lines],
             customer_reference=customer_reference(customer.pk),
             return_url=settings.SHOP_URL + reverse("order", args=[order.pk]),
             idempotency_key=f"shop-order-{order.pk}",

@@ -114,8 +114,18 @@ def vendor_orders(request: HttpRequest) -> HttpResponse:
                 rows += [(store, o) for o in islice(payments.orders.list(status=status), 100)]
         except PaymentsError:
             unavailable = True
-    statuses = [("pending_payment", "En attente"), ("paid", "Payée"), ("cancelled", "Annulée"), ("expired", "Expirée")]
-    context = {"rows": rows, "status": status or "", "unavailable": unavailable, "statuses": statuses}
+    statuses = [
+        ("pending_payment", "En attente"),
+        ("paid", "Payée"),
+        ("cancelled", "Annulée"),
+        ("expired", "Expirée"),
+    ]
+    context = {
+        "rows": rows,
+        "status": status or "",
+        "unavailable": unavailable,
+        "statuses": statuses,
+    }
     return render(request, "shop/vendor_orders.html", context)
 
 

@@ -24,7 +24,9 @@ class CheckoutTests(ServiceTestCase):
         self.assertIn("/order/" + order.payment_order_id + "/payment/?token=", order.checkout_url)
         with self.api() as api:
             remote = api.orders.get(order.payment_order_id)
-        self.assertEqual((remote.amount, remote.currency, remote.reference), (7500, "XOF", order.reference))
+        self.assertEqual(
+            (remote.amount, remote.currency, remote.reference), (7500, "XOF", order.reference)
+        )
         self.assertEqual(remote.customer_reference, f"customer-{self.customer.pk}")
         self.assertEqual(remote.return_url, self.live_server_url + f"/commandes/{order.pk}/")
         self.assertEqual([(i.name, i.quantity, i.unit_amount) for i in remote.items],
@@ -42,8 +44,9 @@ class CheckoutTests(ServiceTestCase):
             event = next(e for e in api.events.list() if e.type == "order.paid")
             api.events.redeliver(event.id)
             redelivered = eventually(
-                lambda: next(e for e in api.events.list() if e.id == event.id).delivery.attempts
-                >= 2  # type: ignore[union-attr]
+                lambda: (
+                    next(e for e in api.events.list() if e.id == event.id).delivery.attempts >= 2
+                )  # type: ignore[union-attr]
             )
         self.assertTrue(redelivered)
         again = Order.objects.get(pk=order.pk)
@@ -91,7 +94,9 @@ class HistoryTests(ServiceTestCase):
         theirs = self.buy(other)
         with self.api() as api:
             payment = api.payments.create(mine.payment_order_id, provider="sandbox", phone=PENDING)
-            foreign = api.payments.create(theirs.payment_order_id, provider="sandbox", phone=PENDING)
+            foreign = api.payments.create(
+                theirs.payment_order_id, provider="sandbox", phone=PENDING
+            )
         self.client.force_login(self.customer)
         page = self.client.get(reverse("my_payments"))
         self.assertContains(page, f'data-payment="{payment.id}"')

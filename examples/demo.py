@@ -1,0 +1,130 @@
+"""`make demo`: the payment service and the example Django shop, side by side, ready to buy
+something in the browser.
+
+- the service: `payments serve --with-worker`, sandbox mode, its embedded PostgreSQL under
+  `.data/demo/` (kept between runs), on DEMO_SERVICE_PORT (default 8000);
+- the shop: `examples/django_shop`, SQLite under `.data/demo/`, on DEMO_SHOP_PORT (default
+  8001), with two vendors' stores and their products loaded (`manage.py seed_demo`).
+A port already taken is replaced by a free one. Ctrl-C stops everything."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from entrypoints.local_service import LocalService, free_port, port_is_free
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOP = ROOT / "examples" / "django_shop"
+DATA = ROOT / ".data" / "demo"
+LOGS = ROOT / "logs"
+
+
+def _port(variable: str, default: int) -> int:
+    wanted = int(os.environ.get(variable) or default)
+    if port_is_free(wanted):
+        return wanted
+    chosen = free_port()
+    print(f"port {wanted} is taken: using {chosen} instead (set {variable} to choose)")
+    return chosen
+
+
+def start_simulators() -> dict[str, str]:
+    """--- SIMULATORS: start the operators' simulators here. ---
+    Start `payments simulate` (a subprocess, like the shop below), wait until it answers,
+    and return the service's environment that points the providers at it (the `*_BASE_URL`,
+    `MOOV_MONEY_URL` and credential variables). Nothing yet: the sandbox provider only."""
+    return {}
+
+
+def _shop_env(service_url: str, shop_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PAYMENTS_URL": service_url,
+        "SHOP_URL": shop_url,
+        "SHOP_DATABASE": str(DATA / "shop.sqlite3"),
+    }
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    command = [sys.executable, "manage.py", *args]
+    subprocess.run(command, cwd=SHOP, env=env, check=True)  # noqa: S603
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited during start-up: see {LOGS}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def _wait_until_stopped(shop: subprocess.Popen[bytes]) -> None:
+    while shop.poll() is None:
+        time.sleep(1)
+    print("the shop stopped: see logs/demo-shop.log")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    started = time.monotonic()
+    DATA.mkdir(parents=True, exist_ok=True)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    service_port, shop_port = _port("DEMO_SERVICE_PORT", 8000), _port("DEMO_SHOP_PORT", 8001)
+    simulator_env = start_simulators()
+    service = LocalService(
+        port=service_port,
+        log_file=LOGS / "demo-service.log",
+        env={"DATA_DIR": str(DATA), "LOG_DIR": str(LOGS), **simulator_env},
+    )
+    print("starting the payment service (embedded PostgreSQL, sandbox)…")
+    service.start(timeout=120)
+    shop_url = f"http://127.0.0.1:{shop_port}"
+    env = _shop_env(service.url, shop_url)
+    shop: subprocess.Popen[bytes] | None = None
+    try:
+        _manage(env, "migrate", "--noinput", "-v", "0")
+        _manage(env, "seed_demo")
+        with (LOGS / "demo-shop.log").open("ab") as log:
+            shop = subprocess.Popen(  # noqa: S603
+                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{shop_port}", "--noreload"],
+                cwd=SHOP, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        _wait_for(shop_url, shop)
+        print(
+            f"\nReady in {time.monotonic() - started:.1f} s.\n"
+            f"  The shop:            {shop_url}/   (customer: fatou / demo-client;"
+            f" vendors: awa, koffi / demo-vendeur)\n"
+            f"  The payment service: {service.url}/   (vendor pages: {service.url}/store/login/,"
+            f" API docs: {service.url}/schema)\n"
+            f"  Logs: {LOGS}/demo-*.log. Ctrl-C stops both.\n",
+            flush=True,
+        )
+        _wait_until_stopped(shop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if shop is not None:
+            shop.terminate()
+            shop.wait(timeout=15)
+        service.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _interrupt)
+    sys.exit(main())
