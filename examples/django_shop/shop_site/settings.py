@@ -75,6 +75,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Cookies are shared by every port of a host: on 127.0.0.1 beside the payment service
+# (`make demo`), the shop's names must not be the service's (`csrftoken`, `session`).
+CSRF_COOKIE_NAME = "shop_csrftoken"
+SESSION_COOKIE_NAME = "shop_sessionid"
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

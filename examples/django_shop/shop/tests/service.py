@@ -25,7 +25,10 @@ def the_service() -> LocalService:
 
 class ServiceTestCase(LiveServerTestCase):
     """The shop served on a free port (so the service can notify it), one vendor's store
-    registered on the service, a product and a customer."""
+    registered on the service, a product and a customer. The shop listens on 127.0.0.1, the
+    service's host, as in `make demo` (their cookies meet)."""
+
+    host = "127.0.0.1"
 
     def setUp(self) -> None:
         service = the_service()
