@@ -9,6 +9,7 @@ A port already taken is replaced by a free one. Ctrl-C stops everything."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -96,6 +97,7 @@ def main() -> int:
     shop_url = f"http://127.0.0.1:{shop_port}"
     env = _shop_env(service.url, shop_url)
     shop: subprocess.Popen[bytes] | None = None
+    grace = 0.0
     try:
         _manage(env, "migrate", "--noinput", "-v", "0")
         _manage(env, "seed_demo")
@@ -116,12 +118,14 @@ def main() -> int:
         )
         _wait_until_stopped(shop)
     except KeyboardInterrupt:
-        pass
+        grace = 15  # the terminal's Ctrl-C reached every process: let them finish
     finally:
         if shop is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                shop.wait(timeout=grace or 0.01)
             shop.terminate()
             shop.wait(timeout=15)
-        service.stop()
+        service.stop(grace=grace)
     return 0
 
 

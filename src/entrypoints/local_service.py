@@ -9,7 +9,9 @@ server for a test session and drops it afterwards."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -125,9 +127,15 @@ class LocalService:
         store: dict[str, Any] = response.json()
         return store
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 0) -> None:
+        """Stop it with SIGINT, as Ctrl-C would. After a Ctrl-C in the terminal the process
+        has its own SIGINT already: `grace` seconds are left to it first, since a second
+        signal would cut its shutdown short."""
+        if self._process is not None and grace:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=grace)
         if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
+            self._process.send_signal(signal.SIGINT)
             try:
                 self._process.wait(timeout=15)
             except subprocess.TimeoutExpired:
