@@ -27,7 +27,7 @@ import httpx
 
 from adapters.postgres.embedded import create_database, drop_database, embedded_database_url
 from adapters.postgres.migrate import apply_migrations
-from entrypoints.settings import SANDBOX_ADMIN_TOKEN
+from entrypoints.production_checks import SANDBOX_ADMIN_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -49,6 +49,7 @@ from payments_client.models import (
     PaymentEvent,
     Problem,
     Refund,
+    RotatedKey,
     Stats,
     Store,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "RateLimited",
     "Refund",
     "RetryPolicy",
+    "RotatedKey",
     "ServerError",
     "ServiceUnreachable",
     "Stats",

@@ -106,5 +106,5 @@ def list_stores(limit: int) -> Call[m.Page[m.Store]]:
     return Call("GET", f"{V1}/admin/stores", m.Page[m.Store], params={"limit": limit})
 
 
-def rotate_store_key(store_id: str) -> Call[m.NewStore]:
-    return Call("POST", f"{V1}/admin/stores/{store_id}/rotate-key", m.NewStore)
+def rotate_store_key(store_id: str) -> Call[m.RotatedKey]:
+    return Call("POST", f"{V1}/admin/stores/{store_id}/rotate-key", m.RotatedKey)

@@ -136,7 +136,7 @@ class Stores(_Resource):
     def list(self, *, page_size: int = 50) -> AsyncIterator[m.Store]:
         return self._iterate(c.list_stores(page_size))
 
-    async def rotate_key(self, store_id: str) -> m.NewStore:
+    async def rotate_key(self, store_id: str) -> m.RotatedKey:
         return await self._run(c.rotate_store_key(store_id))
 
 

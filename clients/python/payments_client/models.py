@@ -143,10 +143,15 @@ class Store(Model, frozen=True, kw_only=True, tag_field="object", tag="store"):
     created_at: datetime
 
 
-class NewStore(Store, frozen=True, kw_only=True, tag="store"):
-    """A store as created or re-keyed: its secrets are shown this once."""
+class RotatedKey(Store, frozen=True, kw_only=True, tag="store"):
+    """A store's new API key, shown this once (the notification secret is not shown again)."""
 
     api_key: str
+
+
+class NewStore(RotatedKey, frozen=True, kw_only=True, tag="store"):
+    """A store as created: its API key and notification secret are shown this once."""
+
     webhook_secret: str
 
 

@@ -135,7 +135,7 @@ class Stores(_Resource):
     def list(self, *, page_size: int = 50) -> Iterator[m.Store]:
         return self._iterate(c.list_stores(page_size))
 
-    def rotate_key(self, store_id: str) -> m.NewStore:
+    def rotate_key(self, store_id: str) -> m.RotatedKey:
         return self._run(c.rotate_store_key(store_id))
 
 
