@@ -90,5 +90,5 @@ class BrowserPurchaseTests(ServiceTestCase):
         shoot(page, "order-paid")
 
         page.goto(self.live_server_url + "/payments/")
-        expect(page.locator("#payments")).to_contain_text("succeeded")
+        expect(page.locator("#payments")).to_contain_text("Réussi")
         shoot(page, "payments")
