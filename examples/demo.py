@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -51,6 +52,14 @@ def _shop_env(service_url: str, shop_url: str) -> dict[str, str]:
         "SHOP_URL": shop_url,
         "SHOP_DATABASE": str(DATA / "shop.sqlite3"),
     }
+
+
+def _spawn(
+    env: dict[str, str], *args: str, log: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "manage.py", *args]
+    output = log or subprocess.DEVNULL
+    return subprocess.Popen(command, cwd=SHOP, env=env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
 
 
 def _manage(env: dict[str, str], *args: str) -> None:
@@ -92,20 +101,21 @@ def main() -> int:
         log_file=LOGS / "demo-service.log",
         env={"DATA_DIR": str(DATA), "LOG_DIR": str(LOGS), **simulator_env},
     )
-    print("starting the payment service (embedded PostgreSQL, sandbox)…")
-    service.start(timeout=120)
     shop_url = f"http://127.0.0.1:{shop_port}"
     env = _shop_env(service.url, shop_url)
+    # The shop's tables are made while the service starts; the shop's server starts while
+    # the demo's data is loaded (that needs the service).
+    migrate = _spawn(env, "migrate", "--noinput", "-v", "0")
+    print("starting the payment service (embedded PostgreSQL, sandbox) and the shop…")
+    service.start(timeout=120)
     shop: subprocess.Popen[bytes] | None = None
     grace = 0.0
     try:
-        _manage(env, "migrate", "--noinput", "-v", "0")
-        _manage(env, "seed_demo")
+        if migrate.wait() != 0:
+            raise RuntimeError("the shop's migrations failed")
         with (LOGS / "demo-shop.log").open("ab") as log:
-            shop = subprocess.Popen(  # noqa: S603
-                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{shop_port}", "--noreload"],
-                cwd=SHOP, env=env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+            shop = _spawn(env, "runserver", f"127.0.0.1:{shop_port}", "--noreload", log=log)
+        _manage(env, "seed_demo")
         _wait_for(shop_url, shop)
         print(
             f"\nReady in {time.monotonic() - started:.1f} s.\n"
