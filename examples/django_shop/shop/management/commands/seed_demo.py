@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.urls import reverse
 
 from payments_client import PaymentsClient
@@ -37,6 +38,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--admin-token", default="sandbox-admin-token")
 
+    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         with PaymentsClient(options["admin_token"], settings.PAYMENTS_URL) as admin:
             known = {s.id: s for s in admin.stores.list()}
