@@ -1,5 +1,5 @@
-"""`AsyncAsyncPaymentsClient`: the service's API over an `httpx.AsyncClient` (same calls as
-`AsyncPaymentsClient`, awaited; lists are async iterators)."""
+"""`AsyncPaymentsClient`: the service's API over an `httpx.AsyncClient` (same calls as
+`PaymentsClient`, awaited; lists are async iterators)."""
 
 from __future__ import annotations
 
