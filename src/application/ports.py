@@ -44,13 +44,17 @@ class PageRequest:
 class OrderFilter:
     status: OrderStatus | None = None
     reference: str | None = None
+    customer_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentFilter:
+    """`customer_reference` selects the payments of that customer's orders."""
+
     order_id: str | None = None
     status: PaymentStatus | None = None
     provider: str | None = None
+    customer_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,4 +497,14 @@ class RefundProviders(Protocol):
 
     def refunder(self, name: str) -> RefundProvider:
         """Raises `ProviderNotAvailable` when the provider is not configured here."""
+        ...
+
+
+class PhoneArchive(Protocol):
+    """Where full phone numbers are kept, for the retention pass (`MaskOldPhones`)."""
+
+    async def mask_payments_before(self, cutoff: datetime, limit: int) -> int:
+        """Mask the full numbers of at most `limit` payments created before `cutoff` (in the
+        payment, its events and the callbacks stored for it), in one transaction; return how
+        many payments were masked."""
         ...

@@ -19,7 +19,7 @@ from domain.order import Order
 from domain.payment import Payment
 from domain.refund import Refund
 
-#: The event types stores are told about (API.md, Notifications to the store).
+#: The event types stores are told about (docs/api.md, Notifications to the store).
 NOTIFIED = frozenset(
     {
         "payment.pending",
