@@ -347,6 +347,7 @@ class Container(containers.DeclarativeContainer):
     )
     resolve_item = providers.Singleton(ResolveItem, uow, ids, clock, desk_refunds)
     audit_log = providers.Singleton(AuditQueries, uow)
+
     # personal data: full phone numbers masked after PHONE_RETENTION_DAYS (a periodic job)
     phone_archive = providers.Singleton(PostgresPhoneArchive, pool)
     mask_phones = providers.Singleton(
