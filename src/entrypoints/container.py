@@ -15,19 +15,24 @@ from psycopg_pool import AsyncConnectionPool
 
 from adapters import signing
 from adapters.clock import SystemClock
+from adapters.health_payment_log import HealthPaymentLog
 from adapters.ids import UlidGenerator
 from adapters.metrics import MeteredCallObserver, MeteredPaymentLog, PrometheusMetrics
 from adapters.notification_sender import HttpNotificationSender
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
+from adapters.postgres.breakers import PostgresBreakerStore
 from adapters.postgres.checkout import PostgresOrderLocator
 from adapters.postgres.embedded import embedded_database_url
+from adapters.postgres.health_ledger import PostgresHealthLedger
+from adapters.postgres.health_recorder import BufferedHealthRecorder
 from adapters.postgres.pending import PostgresPendingAges
 from adapters.postgres.pool import close_pool, open_pool
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers import catalog
 from adapters.providers.deps import ProviderDeps
+from adapters.providers.guarded import GuardedRegistry
 from adapters.providers.http import CallObserver, LogObserver, provider_client
 from adapters.providers.registry import ProviderSet
 from adapters.providers.sandbox import (
@@ -41,14 +46,16 @@ from application.checkout import CheckoutQueries
 from application.expire_orders import ExpireOrders
 from application.handle_webhook import HandleWebhook, RetryWebhooks
 from application.idempotency import Idempotency
-from application.initiate_payment import InitiatePayment
 from application.notifications import DeliverNotifications, StoreEvents
 from application.orders import CancelOrder, CreateOrder
+from application.provider_gate import GatedInitiatePayment, ProviderGate
+from application.provider_health import ProviderHealthQuery
 from application.queries import StoreQueries
 from application.reconciliation import ReconcileDue, ReconcilePayment
 from application.stats import StoreStats
 from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
 from application.verify_payment import ApplyReport, VerifyPayment
+from application.watch_providers import WatchProviders
 from domain.payment import Payment
 from entrypoints.settings import Settings
 
@@ -166,13 +173,26 @@ class Container(containers.DeclarativeContainer):
     credentials = providers.Singleton(Credentials)
     phones = providers.Singleton(PhonenumbersNormalizer)
     metrics = providers.Singleton(PrometheusMetrics)
-    payment_log = providers.Singleton(
-        MeteredPaymentLog,
-        providers.Singleton(StructlogPaymentLog, settings.provided.log_dir),
-        metrics,
-    )
-
     pool = providers.Resource(pool_resource, settings)
+
+    # provider health (README, Provider health): breakers, tallies and incidents in Postgres
+    breaker_store = providers.Singleton(PostgresBreakerStore, pool)
+    provider_gate = providers.Singleton(
+        ProviderGate, breaker_store, clock, settings.provided.breaker
+    )
+    health_recorder = providers.Singleton(BufferedHealthRecorder, pool, clock)
+    health_ledger = providers.Singleton(PostgresHealthLedger, pool, ids)
+    provider_health = providers.Singleton(ProviderHealthQuery, health_ledger, provider_gate, clock)
+
+    payment_log = providers.Singleton(
+        HealthPaymentLog,
+        providers.Singleton(
+            MeteredPaymentLog,
+            providers.Singleton(StructlogPaymentLog, settings.provided.log_dir),
+            metrics,
+        ),
+        health_recorder,
+    )
     http_client = providers.Resource(http_resource)
     snapshots = providers.Singleton(Snapshots, urls)
     uow = providers.Singleton(
@@ -195,7 +215,7 @@ class Container(containers.DeclarativeContainer):
     sandbox_authenticator = providers.Singleton(SandboxWebhookAuthenticator, sandbox_signer)
     provider_clients = providers.Resource(provider_clients_resource, settings)
     payment_lookup = providers.Singleton(PaymentLookup, uow)
-    provider_registry = providers.Singleton(
+    configured_providers = providers.Singleton(
         providers_for,
         settings,
         sandbox_provider,
@@ -205,6 +225,12 @@ class Container(containers.DeclarativeContainer):
         clock,
         payment_lookup,
         providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
+    )
+    provider_registry = providers.Singleton(
+        GuardedRegistry, configured_providers, provider_gate, health_recorder, clock
+    )
+    watch_providers = providers.Singleton(
+        WatchProviders, provider_health, health_ledger, health_recorder, provider_registry, clock
     )
 
     create_store = providers.Singleton(CreateStore, uow, ids, clock, credentials)
@@ -216,7 +242,7 @@ class Container(containers.DeclarativeContainer):
     queries = providers.Singleton(StoreQueries, uow)
     idempotency = providers.Singleton(Idempotency, uow, clock)
     initiate_payment = providers.Singleton(
-        InitiatePayment,
+        GatedInitiatePayment,
         uow,
         provider_registry,
         phones,
@@ -224,6 +250,7 @@ class Container(containers.DeclarativeContainer):
         clock,
         payment_log,
         settings.provided.ttl,
+        gate=provider_gate,
     )
     apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)

@@ -33,6 +33,7 @@ SCHEDULE = {
     "reconcile_due": "* * * * * */5",
     "retry_webhooks": "* * * * * */10",
     "expire_orders": "* * * * *",
+    "watch_providers": "* * * * * */5",
 }
 
 

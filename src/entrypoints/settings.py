@@ -13,6 +13,7 @@ from dotenv import dotenv_values
 from adapters.providers import catalog
 from application.notifications import FIRST_RETRY
 from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from domain.provider_health import BreakerPolicy
 
 SANDBOX_SECRET = "sandbox-insecure-secret-key-change-me"  # noqa: S105 - sandbox only
 SANDBOX_ADMIN_TOKEN = "sandbox-admin-token"  # noqa: S105 - sandbox only
@@ -42,6 +43,9 @@ class Settings:
     #: How long a process holds the rows it took (open payments, inbox deliveries,
     #: notifications) before another may take them over; None: each pass's own (1-2 min).
     lease: timedelta | None = None
+    #: The providers' circuit breaker: `PROVIDER_BREAKER_FAILURES` consecutive failed starts
+    #: open it for `PROVIDER_BREAKER_OPEN_SECONDS` (README, Provider health).
+    breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
 
     @property
     def is_sandbox(self) -> bool:
@@ -75,6 +79,7 @@ class Settings:
             ttl=_ttl(get),
             notification_first_retry=_seconds(get, "NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=_seconds(get, "LEASE_SECONDS"),
+            breaker=_breaker(get),
         )
         if not settings.is_sandbox:
             _check_production(settings)
@@ -110,6 +115,19 @@ def _seconds(get: Callable[[str], str | None], name: str) -> timedelta | None:
     if value <= 0:
         raise SettingsError(f"{name} must be positive")
     return timedelta(seconds=value)
+
+
+def _breaker(get: Callable[[str], str | None]) -> BreakerPolicy:
+    """`PROVIDER_BREAKER_FAILURES` (default 5), `PROVIDER_BREAKER_OPEN_SECONDS` (default 30)."""
+    raw = get("PROVIDER_BREAKER_FAILURES")
+    try:
+        failures = int(raw) if raw is not None else BreakerPolicy().failures
+    except ValueError:
+        raise SettingsError("PROVIDER_BREAKER_FAILURES must be a whole number") from None
+    if failures < 1:
+        raise SettingsError("PROVIDER_BREAKER_FAILURES must be at least 1")
+    open_for = _seconds(get, "PROVIDER_BREAKER_OPEN_SECONDS") or BreakerPolicy().open_for
+    return BreakerPolicy(failures=failures, open_for=open_for)
 
 
 def _port(raw: str | None) -> int:

@@ -9,6 +9,7 @@ import pytest
 from tests.fakes import FakeClock
 
 from domain.provider_health import (
+    LATENCY_BOUNDS_MS,
     Breaker,
     BreakerPolicy,
     BreakerState,
@@ -16,7 +17,6 @@ from domain.provider_health import (
     Tally,
     assess,
     bucket_of,
-    LATENCY_BOUNDS_MS,
     minute_of,
     quantile,
     window,
