@@ -142,9 +142,7 @@ async def test_a_failing_provider_is_cut_off_on_both_servers_then_recovers(
     _, probe = await until(lambda: _started(two, store), seconds=3)
     assert probe.status_code == 201, probe.text
     assert probe.json()["next_action"]["type"] == "redirect"
-    recovered = await until(
-        lambda: _status_is(one, store, "operational"), seconds=3
-    )
+    recovered = await until(lambda: _status_is(one, store, "operational"), seconds=3)
     assert recovered
     assert await watch() == 1
     assert len(await notified(pool, "provider.recovered")) == 1
@@ -180,3 +178,18 @@ async def _started(client: Any, store: StoreKeys) -> Any:
 
 async def _status_is(client: Any, store: StoreKeys, status: str) -> bool:
     return bool((await health(client, store))["wave"]["status"] == status)
+
+
+async def test_metrics_show_the_providers_health(
+    servers: tuple[Any, Any], wave: SwitchableWave
+) -> None:
+    one, _ = servers
+    store = await create_store(one)
+    wave.down = True
+    for _ in range(FAILURES):
+        await order_and_payment(one, store, "wave", phone=PHONE)
+    text = (await one.get("/metrics")).text
+    assert 'payments_provider_status{provider="wave",status="down"} 1.0' in text
+    assert 'payments_provider_breaker{provider="wave",state="open"} 1.0' in text
+    assert 'payments_provider_status{provider="sandbox",status="operational"} 1.0' in text
+    assert 'payments_provider_success_ratio{provider="wave"} 0.0' in text
