@@ -78,7 +78,7 @@ class InitiatePayment:
                 raise NotFound(f"order {command.order_id} not found")
             order.ensure_payable()
             phone = self._phone(command, order, provider)
-            if any(p.status in OPEN_STATUSES for p in await uow.payments.for_order(order.id)):
+            if any(self._in_flight(p) for p in await uow.payments.for_order(order.id)):
                 raise PaymentInProgress(f"order {order.id} already has a payment in progress")
             payment_id, now = self._ids.new("pay"), self._clock.now()
             payment = Payment.create(
@@ -97,6 +97,10 @@ class InitiatePayment:
             await uow.commit()
         log_changes(self._log, payment, changes)
         return payment, order
+
+    def _in_flight(self, payment: Payment) -> bool:
+        """Whether `payment` is an attempt still in flight that blocks a new one."""
+        return payment.status in OPEN_STATUSES
 
     def _phone(
         self, command: InitiatePaymentCommand, order: Order, provider: PaymentProvider

@@ -59,6 +59,11 @@ class ProviderGate:
             self._read_at = now
         return {name: b.current(now, self.policy) for name, b in self._cache.items()}
 
+    def is_down(self, provider: str) -> bool:
+        """Whether the provider's breaker was open when this process last read it."""
+        breaker = self._cache.get(provider) or Breaker()
+        return breaker.current(self._clock.now(), self.policy).state is BreakerState.OPEN
+
     async def breaker(self, provider: str) -> Breaker:
         return (await self.breakers()).get(provider) or Breaker()
 
@@ -100,14 +105,23 @@ class ProviderGate:
 
 
 class GatedInitiatePayment(InitiatePayment):
-    """`InitiatePayment` behind the gate: a provider that is down is refused before the
-    payment is created (nothing written, nothing to reconcile). Takes `InitiatePayment`'s
-    arguments and the gate."""
+    """`InitiatePayment` behind the gate. Takes `InitiatePayment`'s arguments and the gate.
+
+    Rules added:
+    - a provider that is down is refused before the payment is created (nothing written,
+      nothing to reconcile);
+    - an attempt stuck on a provider that is down (breaker open) no longer blocks a new
+      attempt with another provider: the customer may pay another way. The stuck one is not
+      touched (only its provider can settle it); should both succeed, the second is flagged
+      `needs_refund` like any double payment."""
 
     def __init__(self, *args: Any, gate: ProviderGate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._gate = gate
 
     async def __call__(self, command: InitiatePaymentCommand) -> Payment:
-        await self._gate.check(command.provider)
+        await self._gate.check(command.provider)  # also reads the breakers (cached 1 s)
         return await super().__call__(command)
+
+    def _in_flight(self, payment: Payment) -> bool:
+        return super()._in_flight(payment) and not self._gate.is_down(payment.provider)

@@ -19,6 +19,7 @@ from psycopg_pool import AsyncConnectionPool
 from tests.integration.conftest import StoreKeys, create_store
 from tests.integration.helpers import problem
 from tests.integration.provider_app import order_and_payment, provider_app
+from tests.integration.test_pages import csrf_of, path_of, sign_in
 from tests.integration.test_provider_wave import ENV, PHONE, WAVE_URL, FakeWave
 
 from domain.provider_health import BreakerPolicy
@@ -193,3 +194,47 @@ async def test_metrics_show_the_providers_health(
     assert 'payments_provider_breaker{provider="wave",state="open"} 1.0' in text
     assert 'payments_provider_status{provider="sandbox",status="operational"} 1.0' in text
     assert 'payments_provider_success_ratio{provider="wave"} 0.0' in text
+
+
+async def test_the_pages_grey_out_a_down_provider_and_offer_another_way(
+    servers: tuple[Any, Any], wave: SwitchableWave
+) -> None:
+    one, two = servers
+    store = await create_store(one)
+    wave.down = True
+    stuck_order, stuck = await order_and_payment(one, store, "wave", phone=PHONE)
+    for _ in range(FAILURES - 1):
+        await order_and_payment(one, store, "wave", phone=PHONE)
+    await until(lambda: _refused(two, store))
+
+    checkout = await two.get(path_of(stuck_order["checkout_url"]))
+    assert checkout.status_code == 200
+    assert 'data-provider="wave" data-health="down"' in checkout.text
+    assert "Wave est indisponible pour le moment." in checkout.text
+    assert 'value="wave" required  disabled' in checkout.text
+    assert 'data-provider="sandbox" data-health="operational"' in checkout.text
+    assert 'id="stuck-notice"' in checkout.text  # its Wave payment no longer blocks it
+
+    urls = two.app.state.container.urls()
+    status = await two.get(path_of(urls.status(stuck.json()["id"])))
+    assert 'id="pay-another-way"' in status.text and "Payer autrement" in status.text
+
+    token = path_of(stuck_order["checkout_url"]).split("token=")[1]
+    form = {"token": token, "provider": "sandbox", "phone": "+2250700000003"}
+    other = await two.post(
+        f"/order/{stuck_order['id']}/payment/",
+        data={**form, "_csrf_token": csrf_of(checkout)},
+        follow_redirects=False,
+    )
+    assert other.status_code == 303, other.text  # paid another way, on the same order
+    kept = await two.get(f"/api/v1/payments/{stuck.json()['id']}", headers=store.headers)
+    assert kept.json()["status"] == "pending"  # only Wave can settle the stuck one
+
+    await sign_in(two, store)
+    dashboard = await two.get("/store/dashboard/")
+    assert 'id="provider-health"' in dashboard.text
+    assert '<tr data-provider="wave" data-health="down">' in dashboard.text
+    watch = await resolve(one.app.state.container.watch_providers)
+    await watch()
+    dashboard = await two.get("/store/dashboard/")
+    assert "Indisponible ·" in dashboard.text and "en cours" in dashboard.text
