@@ -19,6 +19,7 @@ from application.stores import CreateStoreCommand
 from entrypoints.container import IN_PROCESS_WORKER, Container, database_url
 from entrypoints.jobs import run_worker
 from entrypoints.settings import Settings, SettingsError
+from entrypoints.simulators.command import add_command as add_simulate_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--notification-url", default=None)
     create.set_defaults(run=_create_store)
+
+    add_simulate_command(commands)
     return parser
 
 
