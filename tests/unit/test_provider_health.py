@@ -158,3 +158,18 @@ def test_slow_starts_and_payments_past_their_ttl_are_degraded() -> None:
     stuck = window("wave", [tally(clock, settled_in_ttl=1, expired=9)], clock.now(), 60)
     assert stuck.within_ttl_rate == 0.1
     assert assess(BreakerState.CLOSED, stuck, stuck).reason == "not_settling"
+
+
+def test_the_breaker_settings_are_read_from_the_environment() -> None:
+    from entrypoints.settings import Settings, SettingsError
+
+    default = Settings.from_env({}, env_file="/nonexistent/.env").breaker
+    assert (default.failures, default.open_for) == (5, timedelta(seconds=30))
+    env = {"PROVIDER_BREAKER_FAILURES": "2", "PROVIDER_BREAKER_OPEN_SECONDS": "4"}
+    chosen = Settings.from_env(env, env_file="/nonexistent/.env").breaker
+    assert (chosen.failures, chosen.open_for) == (2, timedelta(seconds=4))
+    for bad in ({"PROVIDER_BREAKER_FAILURES": "0"}, {"PROVIDER_BREAKER_FAILURES": "x"}):
+        with pytest.raises(SettingsError, match="PROVIDER_BREAKER_FAILURES"):
+            Settings.from_env(bad, env_file="/nonexistent/.env")
+    with pytest.raises(SettingsError, match="PROVIDER_BREAKER_OPEN_SECONDS"):
+        Settings.from_env({"PROVIDER_BREAKER_OPEN_SECONDS": "-1"}, env_file="/nonexistent/.env")
