@@ -73,7 +73,8 @@ class ProviderGate:
         if breaker.state is BreakerState.CLOSED:
             return
         now = self._clock.now()
-        if breaker.state is BreakerState.OPEN:
+        if breaker.state is BreakerState.OPEN or not breaker.admit(now, self.policy)[1]:
+            # open, or half-open with its probes taken as last seen here: no database trip
             raise ProviderDown(provider, breaker.retry_after(now, self.policy))
         admitted: list[bool] = []
 

@@ -44,8 +44,10 @@ async def test_an_open_breaker_refuses_with_the_seconds_left_then_lets_one_probe
     assert refused.value.retry_after == 30
     clock.advance(seconds=30)
     await gate.check("wave")  # the probe
+    writes = store.writes
     with pytest.raises(ProviderDown):
         await gate.check("wave")  # only one probe at a time
+    assert store.writes == writes  # refused from what this process knows
     await gate.succeeded("wave")
     await gate.check("wave")
     assert (await gate.breaker("wave")).state is BreakerState.CLOSED
