@@ -129,6 +129,7 @@ async def test_a_down_provider_is_refused_greyed_out_and_recovers(
     degraded = vendor.wait_for("provider.degraded", seconds=20)
     assert degraded[0].event["data"]["object"]["provider"] == "wave"
     assert "Payments-Signature" in degraded[0].headers
+    await _dashboard_shows_the_incident(page, two, api_one)
 
     # once OPEN_SECONDS have passed, half-open: a payment goes through as a probe
     probe = until(lambda: (r := start(api_one, HEALTHY)).status_code == 201 and r, 2 * OPEN_SECONDS)
@@ -147,6 +148,18 @@ async def test_a_down_provider_is_refused_greyed_out_and_recovers(
     vendor.wait_for("provider.recovered", seconds=20)
     assert len(vendor.events("provider.degraded")) == 1  # once per incident
     await context.close()
+
+
+async def _dashboard_shows_the_incident(page: Page, server: str, api: Any) -> None:
+    await page.goto(f"{server}/store/login/")
+    await page.fill("#api_key", api.http.headers["Authorization"].removeprefix("Bearer "))
+    await page.click("button[type=submit]")
+    await page.wait_for_url("**/store/dashboard/")
+    row = page.locator('#provider-health tr[data-provider="wave"]')
+    assert await row.get_attribute("data-health") in ("down", "degraded")  # half-open later
+    assert "Indisponible ·" in await row.inner_text()  # the incident, down at its worst
+    assert "en cours" in await row.inner_text()
+    await shoot(page, "dashboard-provider-down")
 
 
 def _record_latency(*apis: Any) -> None:
