@@ -8,7 +8,7 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,13 +16,16 @@ import pytest
 import respx
 from litestar.testing import AsyncTestClient
 from psycopg_pool import AsyncConnectionPool
+from tests.fakes import FakeClock, SequentialIds
 from tests.integration.conftest import StoreKeys, create_store
 from tests.integration.helpers import problem
 from tests.integration.provider_app import order_and_payment, provider_app
 from tests.integration.test_pages import csrf_of, path_of, sign_in
 from tests.integration.test_provider_wave import ENV, PHONE, WAVE_URL, FakeWave
 
-from domain.provider_health import BreakerPolicy
+from adapters.postgres.health_ledger import PostgresHealthLedger
+from adapters.postgres.health_recorder import BufferedHealthRecorder
+from domain.provider_health import LATENCY_BOUNDS_MS, BreakerPolicy, Tally, minute_of
 from entrypoints.container import resolve
 from entrypoints.settings import Settings
 
@@ -238,3 +241,24 @@ async def test_the_pages_grey_out_a_down_provider_and_offer_another_way(
     await watch()
     dashboard = await two.get("/store/dashboard/")
     assert "Indisponible ·" in dashboard.text and "en cours" in dashboard.text
+
+
+async def test_the_recorder_adds_up_what_every_process_saw_within_a_second(
+    pool: AsyncConnectionPool[Any], clean_db: None
+) -> None:
+    clock = FakeClock(datetime.now(UTC))
+    first, second = BufferedHealthRecorder(pool, clock), BufferedHealthRecorder(pool, clock)
+    latency = tuple(1 if i == 2 else 0 for i in range(len(LATENCY_BOUNDS_MS) + 1))
+    minute = minute_of(clock.now())
+    for recorder in (first, second, first):
+        recorder.record(Tally("wave", minute, starts_ok=1, start_latency=latency))
+    second.record(Tally("wave", minute, starts_timeout=1))
+    ledger = PostgresHealthLedger(pool, SequentialIds())
+
+    async def written() -> bool:
+        tallies = await ledger.tallies(minute)
+        return bool(tallies) and tallies[0].starts == 4
+
+    assert await until(written, seconds=3)  # nobody called flush: the timers did
+    (tally,) = await ledger.tallies(minute)
+    assert (tally.starts_ok, tally.starts_timeout, tally.start_latency[2]) == (3, 1, 3)
