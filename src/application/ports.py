@@ -157,6 +157,19 @@ class PhoneNormalizer(Protocol):
         ...
 
 
+class NotificationUrls(Protocol):
+    async def check(self, url: str) -> None:
+        """Raises `InvalidNotificationUrl` when the service must not send to `url`."""
+        ...
+
+
+class Throttle(Protocol):
+    def take(self, key: str) -> int | None:
+        """None when a request for `key` may go on now (it is counted); else the whole
+        seconds to wait before the next one may."""
+        ...
+
+
 class PaymentLog(Protocol):
     def changed(self, payment: Payment, event: DomainEvent) -> None:
         """Write one line per payment change (phones masked, no secrets)."""
@@ -395,3 +408,13 @@ class ProviderRegistry(Protocol):
     def webhook_authenticator(self, name: str) -> WebhookAuthenticator: ...
 
     def available(self) -> Sequence[str]: ...
+
+
+class PhoneArchive(Protocol):
+    """Where full phone numbers are kept, for the retention pass (`MaskOldPhones`)."""
+
+    async def mask_payments_before(self, cutoff: datetime, limit: int) -> int:
+        """Mask the full numbers of at most `limit` payments created before `cutoff` (in the
+        payment, its events and the callbacks stored for it), in one transaction; return how
+        many payments were masked."""
+        ...

@@ -19,6 +19,7 @@ from adapters.health_payment_log import HealthPaymentLog
 from adapters.ids import UlidGenerator
 from adapters.metrics import MeteredCallObserver, MeteredPaymentLog, PrometheusMetrics
 from adapters.notification_sender import HttpNotificationSender
+from adapters.outbound import NotificationUrlPolicy, notification_client
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.breakers import PostgresBreakerStore
@@ -27,6 +28,7 @@ from adapters.postgres.embedded import embedded_database_url
 from adapters.postgres.health_ledger import PostgresHealthLedger
 from adapters.postgres.health_recorder import BufferedHealthRecorder
 from adapters.postgres.pending import PostgresPendingAges
+from adapters.postgres.phone_archive import PostgresPhoneArchive
 from adapters.postgres.pool import close_pool, open_pool
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
@@ -40,12 +42,14 @@ from adapters.providers.sandbox import (
     SandboxProvider,
     SandboxWebhookAuthenticator,
 )
+from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
 from application.checkout import CheckoutQueries
 from application.expire_orders import ExpireOrders
 from application.handle_webhook import HandleWebhook, RetryWebhooks
 from application.idempotency import Idempotency
+from application.mask_phones import MaskOldPhones
 from application.notifications import DeliverNotifications, StoreEvents
 from application.orders import CancelOrder, CreateOrder
 from application.provider_gate import GatedInitiatePayment, ProviderGate
@@ -83,6 +87,12 @@ async def pool_resource(settings: Settings) -> AsyncIterator[AsyncConnectionPool
 
 async def http_resource() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as client:
+        yield client
+
+
+async def notification_http_resource(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Store notifications' own client: production's outbound rules, no redirects."""
+    async with notification_client(not settings.is_sandbox, httpx.Timeout(10.0)) as client:
         yield client
 
 
@@ -153,7 +163,15 @@ class DatabaseProbe:
 
 
 class Credentials:
-    new_api_key = staticmethod(signing.new_api_key)
+    """Store secrets. API keys say which mode made them: `sk_live_...` in production,
+    `sk_test_...` in sandbox."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._prefix = signing.TEST_KEY_PREFIX if settings.is_sandbox else signing.LIVE_KEY_PREFIX
+
+    def new_api_key(self) -> str:
+        return signing.new_api_key(self._prefix)
+
     hash_api_key = staticmethod(signing.hash_api_key)
     new_webhook_secret = staticmethod(signing.new_webhook_secret)
 
@@ -170,9 +188,12 @@ class Container(containers.DeclarativeContainer):
     secret = providers.Callable(_secret, settings)
     url_signer = providers.Singleton(signing.UrlSigner, secret)
     urls = providers.Singleton(ServiceUrls, settings.provided.public_base_url, url_signer)
-    credentials = providers.Singleton(Credentials)
+    credentials = providers.Singleton(Credentials, settings)
     phones = providers.Singleton(PhonenumbersNormalizer)
     metrics = providers.Singleton(PrometheusMetrics)
+    # limits on use: this process's rate limits (README, Limits on use)
+    rate_limits = providers.Singleton(RateLimits, settings.provided.limits)
+
     pool = providers.Resource(pool_resource, settings)
 
     # provider health (README, Provider health): breakers, tallies and incidents in Postgres
@@ -233,7 +254,12 @@ class Container(containers.DeclarativeContainer):
         WatchProviders, provider_health, health_ledger, health_recorder, provider_registry, clock
     )
 
-    create_store = providers.Singleton(CreateStore, uow, ids, clock, credentials)
+    notification_urls = providers.Singleton(
+        NotificationUrlPolicy, providers.Callable(lambda s: not s.is_sandbox, settings)
+    )
+    create_store = providers.Singleton(
+        CreateStore, uow, ids, clock, credentials, urls=notification_urls
+    )
     rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials)
     authenticate_store = providers.Singleton(AuthenticateStore, uow, credentials)
     list_stores = providers.Singleton(ListStores, uow)
@@ -250,6 +276,8 @@ class Container(containers.DeclarativeContainer):
         clock,
         payment_log,
         settings.provided.ttl,
+        per_order=rate_limits.provided.order_prompts,
+        per_phone=rate_limits.provided.phone_prompts,
         gate=provider_gate,
     )
     apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
@@ -259,7 +287,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     # background work (run by `payments worker`, or in process by `payments serve --with-worker`)
-    notification_sender = providers.Singleton(HttpNotificationSender, http_client, clock)
+    notification_http = providers.Resource(notification_http_resource, settings)
+    notification_sender = providers.Singleton(HttpNotificationSender, notification_http, clock)
     reconcile_payment = providers.Singleton(
         ReconcilePayment, uow, provider_registry, apply_report, clock, payment_log, metrics
     )
@@ -286,3 +315,9 @@ class Container(containers.DeclarativeContainer):
     stats_reader = providers.Singleton(PostgresStatsReader, pool)
     pending_ages = providers.Singleton(PostgresPendingAges, pool)
     store_stats = providers.Singleton(StoreStats, stats_reader, clock)
+
+    # personal data: full phone numbers masked after PHONE_RETENTION_DAYS (a periodic job)
+    phone_archive = providers.Singleton(PostgresPhoneArchive, pool)
+    mask_phones = providers.Singleton(
+        MaskOldPhones, phone_archive, clock, settings.provided.phone_retention
+    )

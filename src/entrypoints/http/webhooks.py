@@ -1,5 +1,5 @@
 """Provider callbacks: `/payment/webhook/{provider}/` (no API key; each provider is
-authenticated as API.md says). Each delivery is counted by outcome on `/metrics`."""
+authenticated as docs/api.md says). Each delivery is counted by outcome on `/metrics`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from adapters.metrics import PrometheusMetrics
 from application.errors import MalformedWebhook, ProviderNotAvailable, WebhookRejected
 from application.handle_webhook import HandleWebhook
-from entrypoints.http import wire
+from entrypoints.http import throttle, wire
 
 MAX_WEBHOOK_BODY = 64 * 1024
 
@@ -32,12 +32,17 @@ async def receive_webhook(
     metrics: NamedDependency[PrometheusMetrics],
 ) -> wire.Received:
     """200 once the delivery is stored (a duplicate too); 401 when its authentication fails;
-    400 when it cannot be read; 413 above 64 KiB."""
+    400 when it cannot be read; 413 above 64 KiB; 429 for an address that sent too many
+    callbacks failing authentication lately (`RATE_LIMIT_BAD_WEBHOOKS_PER_MINUTE`)."""
+    limits, client = throttle.limits_of(request), throttle.address_of(request)
+    what = "callbacks failing authentication per address"
+    throttle.refuse_while_blocked(limits.bad_webhooks, client, what, client)
     body = await request.body()
     try:
         result = await handle_webhook(provider, body, request.headers, request.query_params)
     except WebhookRejected as error:
         metrics.webhook_delivery(provider, "rejected", error.reason)
+        limits.bad_webhooks.take(client)
         raise
     except MalformedWebhook:
         metrics.webhook_delivery(provider, "rejected", "malformed")

@@ -1,4 +1,4 @@
-"""Request and response bodies of the JSON API (API.md), as msgspec structs.
+"""Request and response bodies of the JSON API (docs/api.md), as msgspec structs.
 
 Requests are decoded strictly: wrong types, unknown fields and out-of-range values are
 refused, never coerced."""
@@ -158,8 +158,13 @@ class StoreOut(Out, frozen=True, kw_only=True):
     created_at: str
 
 
-class NewStoreOut(StoreOut, frozen=True, kw_only=True):
+class RotatedKeyOut(StoreOut, frozen=True, kw_only=True):
+    """A store's new API key, shown once. The notification secret is not shown again."""
+
     api_key: str
+
+
+class NewStoreOut(RotatedKeyOut, frozen=True, kw_only=True):
     webhook_secret: str
 
 
