@@ -73,10 +73,11 @@ class PaymentController(Controller):
         order_id: FromQuery[str | None] = None,
         status: FromQuery[PaymentStatus | None] = None,
         provider: FromQuery[str | None] = None,
+        customer_reference: FromQuery[str | None] = None,
         limit: Limit = 20,
         starting_after: Cursor = None,
     ) -> wire.PaymentList:
-        filters = PaymentFilter(order_id, status, provider)
+        filters = PaymentFilter(order_id, status, provider, customer_reference)
         page = await queries.payments(store.id, filters, PageRequest(limit, starting_after))
         return presenters.payment_list(page)
 
