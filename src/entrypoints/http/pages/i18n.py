@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from entrypoints.http.pages.desk_i18n import DESK_MESSAGES
+from entrypoints.http.pages.health_words import HEALTH_MESSAGES
 
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
@@ -247,6 +248,11 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 # The operator's desk keeps its words in its own module.
 for _lang, _words in DESK_MESSAGES.items():
+    MESSAGES[_lang].update(_words)
+
+
+# provider health (pages/health_words.py)
+for _lang, _words in HEALTH_MESSAGES.items():
     MESSAGES[_lang].update(_words)
 
 
