@@ -20,8 +20,8 @@ from tests.fakes import FakeClock, SequentialIds
 from tests.integration.conftest import StoreKeys, create_store
 from tests.integration.helpers import problem
 from tests.integration.provider_app import order_and_payment, provider_app
+from tests.integration.providers.test_wave import ENV, PHONE, WAVE_URL, FakeWave
 from tests.integration.test_pages import csrf_of, path_of, sign_in
-from tests.integration.test_provider_wave import ENV, PHONE, WAVE_URL, FakeWave
 
 from adapters.postgres.health_ledger import PostgresHealthLedger
 from adapters.postgres.health_recorder import BufferedHealthRecorder
