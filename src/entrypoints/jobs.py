@@ -36,6 +36,7 @@ SCHEDULE = {
     "expire_orders": "* * * * *",
     "reconcile_refunds": "* * * * * */5",
     "mask_phones": "7 * * * *",  # hourly: full phone numbers past PHONE_RETENTION_DAYS
+    "watch_providers": "* * * * * */5",
 }
 
 

@@ -22,6 +22,7 @@ from entrypoints.http import (
     orders,
     pages,
     payments,
+    providers_api,
     refunds,
     sandbox_page,
     stores,
@@ -55,6 +56,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         events.EventController,
         refunds.PaymentRefundController,
         refunds.RefundController,
+        providers_api.list_providers,
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)
@@ -76,6 +78,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         for task in worker:
             task.cancel()
         await asyncio.gather(*worker, return_exceptions=True)
+        await (await resolve(container.health_recorder)).flush(force=True)
         await container.shutdown_resources()  # type: ignore[misc]
 
     app = Litestar(
@@ -114,6 +117,7 @@ def _dependencies(container: Container) -> dict[str, Provide]:
         "queries", "idempotency", "initiate_payment", "verify_payment", "handle_webhook",
         "urls", "sandbox_operator", "store_events", "metrics",
         "create_refund", "verify_refund", "refund_queries",
+        "provider_health", "provider_registry",
     ]  # fmt: skip
     deps = {name: use(getattr(container, name)) for name in names}
     deps["store"] = Provide(provide_store)
