@@ -5,6 +5,10 @@ bound in structlog's contextvars (a request id bound by a middleware appears on 
 logged while handling that request); stdlib loggers (uvicorn, litestar, psycopg) come out in
 the same JSON form. Calling it again replaces the previous configuration. The payment log
 (`adapters.payment_log`) has its own file and is not affected.
+
+Before any line is rendered, `adapters.log_redaction` renders its exception without frame
+locals and redacts secrets (keys such as `authorization`, `cookie`, `*secret*`, `*token*`;
+values such as `sk_...`, `whsec_...`, `Bearer ...` in free text), whatever logged it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import sys
 from typing import IO, Any
 
 import structlog
+
+from adapters.log_redaction import before_renderer
 
 _HANDLER_NAME = "payments.json_stderr"
 
@@ -43,7 +49,7 @@ def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None) 
             foreign_pre_chain=shared,
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.dict_tracebacks,
+                *before_renderer(structured=True),
                 structlog.processors.JSONRenderer(),
             ],
         )

@@ -24,6 +24,7 @@ from entrypoints.http import (
     stores,
     webhooks,
 )
+from entrypoints.http.accepted_input import input_middleware
 from entrypoints.http.deps import provide_store, use
 from entrypoints.http.problems import handle_exception
 from entrypoints.http.request_id import request_id_middleware
@@ -46,6 +47,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         payments.StartPaymentController,
         payments.PaymentController,
         webhooks.receive_webhook,
+        webhooks.receive_mtn_webhook,
         events.EventController,
     ]
     if settings.is_sandbox:
@@ -71,7 +73,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         route_handlers=handlers,  # type: ignore[arg-type]
         dependencies=_dependencies(container),
         exception_handlers={Exception: handle_exception},
-        middleware=[request_id_middleware, *pages.middleware(settings)],
+        middleware=[request_id_middleware, *pages.middleware(settings), input_middleware],
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_API_BODY,

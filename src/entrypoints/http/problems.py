@@ -18,6 +18,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from application import errors as app
 from domain import errors as domain
+from entrypoints.http.accepted_input import RefusedInput
 
 log = structlog.get_logger(__name__)
 
@@ -33,7 +34,7 @@ class Problem:
 
 TABLE: dict[type[Exception], Problem] = {
     msgspec.ValidationError: Problem(422, "validation_failed", "The request is not valid"),
-    msgspec.DecodeError: Problem(400, "malformed_json", "The body is not valid JSON"),
+    msgspec.DecodeError: Problem(400, "invalid_json", "The body is not valid JSON"),
     domain.InvalidAmount: Problem(422, "validation_failed", "The amount is not valid"),
     domain.UnsupportedCurrency: Problem(422, "unsupported_currency", "Unsupported currency"),
     domain.ItemsTotalMismatch: Problem(422, "items_total_mismatch", "Items do not add up"),
@@ -54,6 +55,10 @@ TABLE: dict[type[Exception], Problem] = {
     app.DatabaseUnavailable: Problem(503, "database_unavailable", "Service unavailable"),
     psycopg.OperationalError: Problem(503, "database_unavailable", "Service unavailable"),
     psycopg_pool.PoolTimeout: Problem(503, "database_unavailable", "Service unavailable"),
+    # Hostile input (accepted_input): refused at the edge, never a 500.
+    RefusedInput: Problem(422, "validation_failed", "The request is not valid"),
+    psycopg.DataError: Problem(422, "validation_failed", "A value is not accepted"),
+    UnicodeError: Problem(422, "validation_failed", "A value is not accepted"),
 }
 
 HTTP_CODES = {
@@ -118,7 +123,13 @@ def error_response(error: Exception) -> Response[bytes]:
             TABLE[msgspec.ValidationError], message, [{"field": field, "message": message}]
         )
     if isinstance(error, msgspec.DecodeError):
-        return problem_response(TABLE[msgspec.DecodeError], "The body is not valid JSON")
+        return problem_response(TABLE[msgspec.DecodeError], _decode_detail(error))
+    if isinstance(error, RefusedInput):
+        errors = [{"field": error.field, "message": error.message}]
+        return problem_response(TABLE[RefusedInput], f"{error.field} {error.message}", errors)
+    if isinstance(error, psycopg.DataError | UnicodeError):
+        log.warning("request.refused_value", error=type(error).__name__)
+        return problem_response(TABLE[psycopg.DataError], "A value of the request is not accepted")
     if isinstance(error, domain.InvalidAmount):
         errors = [{"field": "amount", "message": str(error)}]
         return problem_response(TABLE[domain.InvalidAmount], str(error), errors)
@@ -130,6 +141,12 @@ def error_response(error: Exception) -> Response[bytes]:
         return problem_response(problem, problem.title)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, app.Unauthorized) else None
     return problem_response(problem, str(error), headers=headers)
+
+
+def _decode_detail(error: msgspec.DecodeError) -> str:
+    """Our own `wire.InvalidJson` messages are safe to show; msgspec's may quote the body."""
+    text = str(error)
+    return text if text.startswith("The body ") else "The body is not valid JSON"
 
 
 def _split(text: str) -> tuple[str, str]:
@@ -161,7 +178,7 @@ def _http_problem(error: HTTPException) -> Response[bytes]:
             for e in (error.extra if isinstance(error.extra, list) else [])
             if isinstance(e, dict)
         ]
-        problem = Problem(400, "validation_failed", "The request is not valid")
+        problem = Problem(422, "validation_failed", "The request is not valid")
         return problem_response(problem, "Invalid parameters", errors)
     code = HTTP_CODES.get(status, "internal_error" if status >= 500 else "bad_request")
     title = code.replace("_", " ").capitalize()

@@ -30,6 +30,8 @@ from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import PaymentStatus
 from domain.store import Store
+from entrypoints.http.accepted_input import check_fields
+from entrypoints.http.listing import list_parameters
 from entrypoints.http.pages.chart import revenue_charts
 from entrypoints.http.pages.i18n import translator
 from entrypoints.http.pages.web import SignInRequired, lang_of, render
@@ -81,6 +83,7 @@ class SignInController(Controller):
         data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
         authenticate_store: NamedDependency[AuthenticateStore],
     ) -> Response[Any]:
+        check_fields(data)
         try:
             store = await authenticate_store(data.api_key.strip())
         except Unauthorized:
@@ -119,7 +122,7 @@ class VendorController(Controller):
         }
         return render(request, "dashboard.html", context)
 
-    @get("/store/orders", name="vendor_orders")
+    @get("/store/orders", name="vendor_orders", guards=[list_parameters("ord")])
     async def orders(
         self,
         request: Request[Any, Any, Any],
@@ -145,7 +148,7 @@ class VendorController(Controller):
         }
         return render(request, "orders.html", context)
 
-    @get("/payments", name="vendor_payments")
+    @get("/payments", name="vendor_payments", guards=[list_parameters("pay")])
     async def payments(
         self,
         request: Request[Any, Any, Any],

@@ -1,0 +1,132 @@
+"""Fuzzing: schemathesis drives every operation of the running server's OpenAPI document
+(`payments serve`, fetched from `/schema/openapi.json`) with inputs generated from it, valid
+and invalid, and with hostile values slipped into bodies, query strings and path parameters:
+NUL and other control characters, lone surrogates, bytes that are not UTF-8, huge numbers,
+very long strings. No answer may be a 5xx.
+
+Bounded for `make test`: a few examples per operation, no shrinking, no example database
+(everything is local: the server runs on 127.0.0.1 and the document is its own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+
+from entrypoints.settings import SANDBOX_ADMIN_TOKEN
+
+EXAMPLES_PER_OPERATION = 12
+
+HOSTILE_TEXT = [
+    "\x00",
+    "a\x00b",
+    "ord_\x00",
+    "\x01\x02\x1b[31m\x7f",
+    "\u0085\u2028\u2029",
+    "\ud800",
+    "x\udfffy",
+    "\r\n\t",
+    "A" * 70_000,
+    "é" * 40_000,
+    "../../etc/passwd",
+    "' OR 1=1 --",
+    "%00",
+    "{{7*7}}<script>",
+    "\ufeff\u202e",
+    "0" * 400,
+]
+HUGE_NUMBERS = [10**20, -(10**20), 2**63, 2**64 + 1, -1, 0, 10**400, 1e308, -0.0, 1.5]
+#: In a query string or a path, text cannot carry a lone surrogate: it goes as the bytes it
+#: would be (invalid UTF-8) instead.
+NOT_UTF8 = [b"\xff\xfe", b"\xed\xa0\x80", b"\xc3"]
+
+
+def _wire_safe(text: str) -> str | bytes:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+    return text
+
+
+hostile_text = st.sampled_from(HOSTILE_TEXT) | st.text(
+    st.characters(categories=["Cc", "Cs", "Zl", "Zp", "Cf"]), min_size=1, max_size=8
+)
+hostile_number = st.sampled_from(HUGE_NUMBERS)
+
+
+@st.composite
+def poisoned(draw: st.DrawFn, value: Any, in_url: bool = False) -> Any:
+    """`value` with some of its strings and numbers, at any depth, replaced by hostile ones."""
+    if isinstance(value, dict):
+        return {key: draw(poisoned(item, in_url)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [draw(poisoned(item, in_url)) for item in value]
+    if isinstance(value, str):
+        if not draw(st.integers(0, 2)):
+            text = draw(hostile_text)
+            return _wire_safe(text) if in_url else text
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return draw(hostile_number) if not draw(st.integers(0, 2)) else value
+    return value
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.hook
+def flatmap_body(context: Any, body: Any) -> Any:
+    return poisoned(body)
+
+
+@schema.hook
+def flatmap_query(context: Any, query: Any) -> Any:
+    return poisoned(query, in_url=True) if query else st.just(query)
+
+
+@schema.hook
+def flatmap_path_parameters(context: Any, path: Any) -> Any:
+    return poisoned(path) if path else st.just(path)
+
+
+@pytest.fixture
+def api_schema(live_server: str) -> Any:
+    """The document the running server serves."""
+    return schemathesis.openapi.from_url(f"{live_server}/schema/openapi.json")
+
+
+@pytest.fixture
+def credentials(live_server: str, clean_db: None) -> dict[str, str]:
+    """A store's API key on the live server (the store routes answer 401 without one)."""
+    admin = {"Authorization": f"Bearer {SANDBOX_ADMIN_TOKEN}"}
+    created = httpx.post(
+        f"{live_server}/api/v1/admin/stores", json={"name": "Fuzz"}, headers=admin, timeout=10
+    )
+    assert created.status_code == 201, created.text
+    return {"store": f"Bearer {created.json()['api_key']}", "admin": admin["Authorization"]}
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_input_makes_the_server_fail(
+    case: Any, live_server: str, credentials: dict[str, str]
+) -> None:
+    admin = case.path.startswith("/api/v1/admin")
+    headers = {"Authorization": credentials["admin" if admin else "store"]}
+    response = case.call(base_url=live_server, headers=headers, timeout=30)
+    assert response.status_code < 500, (
+        f"{case.method} {case.path} answered {response.status_code}: {response.text[:300]}"
+        f"\n{case.as_curl_command()}"
+    )
