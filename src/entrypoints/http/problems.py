@@ -163,18 +163,32 @@ def _split(text: str) -> tuple[str, str]:
 
 def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
     if isinstance(error, HTTPException):
-        return _http_problem(error)
+        return _http_problem(error, request)
     response = error_response(error)
     if response.status_code == 500:
         log.exception("request.failed", path=request.url.path, error=type(error).__name__)
     return response
 
 
-def _http_problem(error: HTTPException) -> Response[bytes]:
+def _public_name(request: Request[Any, Any, Any], key: str) -> str:
+    """A parameter as the caller names it (`from`), not as the handler does (`start`)."""
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters[key]
+    except (AttributeError, KeyError):
+        return key
+    definition = parameter.kwarg_definition
+    alias = getattr(definition, "query", None) or getattr(definition, "name", None)
+    return str(alias or key)
+
+
+def _http_problem(error: HTTPException, request: Request[Any, Any, Any]) -> Response[bytes]:
     status = error.status_code
     if isinstance(error, ValidationException):
         errors = [
-            {"field": str(e.get("key", "")), "message": str(e.get("message", ""))}
+            {
+                "field": _public_name(request, str(e.get("key", ""))),
+                "message": str(e.get("message", "")),
+            }
             for e in (error.extra if isinstance(error.extra, list) else [])
             if isinstance(e, dict)
         ]
