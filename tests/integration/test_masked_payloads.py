@@ -54,7 +54,7 @@ async def test_the_payers_number_is_masked_wherever_event_data_is_shown(
         assert verified.json()["status"] == "succeeded"
 
         state = await payment_state(client, store, payment_id)
-        succeeded = [e for e in state["history"] if e["type"] == "payment.succeeded"][0]
+        succeeded = next(e for e in state["history"] if e["type"] == "payment.succeeded")
         assert succeeded["data"]["provider"]["payer"] == {
             "partyIdType": "MSISDN",
             "partyId": MASKED,
