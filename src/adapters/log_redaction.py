@@ -36,18 +36,20 @@ _SECRET_KEY = re.compile(
     re.IGNORECASE,
 )
 _SECRET_TEXT = (
-    (re.compile(r"\b(sk|whsec)_[A-Za-z0-9_\-]{4,}"), rf"\1_{REDACTED}"),
-    (
-        re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=\-]{4,}", re.IGNORECASE),
-        rf"\1 {REDACTED}",
-    ),
+    # `name=value` / `name: value` where the name looks secret (first: it takes the whole value)
     (
         re.compile(
             r"\b([\w\-]*(?:secret|token|passw(?:or)?d|api[-_]?key|session|sig|cookie)[\w\-]*)"
-            r"(=|:\s*)[^&;,\s\"'<>]+",
+            r"([\"']?\s*[=:]\s*)(?:\"[^\"]*\"|'[^']*'|[^&;,\s\"'<>(){}\[\]])+",
             re.IGNORECASE,
         ),
         rf"\1\2{REDACTED}",
+    ),
+    (re.compile(r"\b(sk|whsec)_[A-Za-z0-9_\-]{4,}"), rf"\1_{REDACTED}"),
+    (re.compile(r"\b(Bearer|bearer|BEARER)\s+[A-Za-z0-9._~+/=\-]{4,}"), rf"\1 {REDACTED}"),
+    (
+        re.compile(r"\b(Basic)\s+(?=[A-Za-z0-9+/]*(?:[0-9+/=]|[a-z][A-Z]))[A-Za-z0-9+/]{8,}={0,2}"),
+        rf"\1 {REDACTED}",
     ),
 )
 _MAX_DEPTH = 20

@@ -34,7 +34,7 @@ class PhonenumbersNormalizer:
     """`PhoneNormalizer` port: E.164 or `InvalidPhone`."""
 
     def normalize(self, raw: str, country: str | None) -> str:
-        text = (raw or "").strip()
+        text = (raw or "").strip(" ")
         region = country.strip().upper() if country else None
         if not text:
             raise InvalidPhone("a phone number is required")
