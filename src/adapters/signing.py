@@ -122,8 +122,13 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def new_api_key(prefix: str = "sk_sandbox") -> str:
-    """A new API key: `<prefix>_` + 32 random bytes, URL-safe base64."""
+LIVE_KEY_PREFIX, TEST_KEY_PREFIX = "sk_live", "sk_test"
+
+
+def new_api_key(prefix: str = TEST_KEY_PREFIX) -> str:
+    """A new API key: `<prefix>_` + 32 random bytes, URL-safe base64. The prefix says which
+    mode made it: `sk_live` in production, `sk_test` in sandbox (older `sk_sandbox_` keys
+    still work: only the hash is looked up)."""
     return f"{prefix}_{secrets.token_urlsafe(32)}"
 
 

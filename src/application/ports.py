@@ -157,6 +157,19 @@ class PhoneNormalizer(Protocol):
         ...
 
 
+class NotificationUrls(Protocol):
+    async def check(self, url: str) -> None:
+        """Raises `InvalidNotificationUrl` when the service must not send to `url`."""
+        ...
+
+
+class Throttle(Protocol):
+    def take(self, key: str) -> int | None:
+        """None when a request for `key` may go on now (it is counted); else the whole
+        seconds to wait before the next one may."""
+        ...
+
+
 class PaymentLog(Protocol):
     def changed(self, payment: Payment, event: DomainEvent) -> None:
         """Write one line per payment change (phones masked, no secrets)."""

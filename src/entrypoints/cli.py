@@ -15,10 +15,12 @@ import prometheus_client
 
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
+from application.errors import InvalidNotificationUrl
 from application.stores import CreateStoreCommand
 from entrypoints.container import IN_PROCESS_WORKER, Container, database_url
 from entrypoints.jobs import run_worker
 from entrypoints.settings import Settings, SettingsError
+from entrypoints.simulators.command import add_command as add_simulate_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--notification-url", default=None)
     create.set_defaults(run=_create_store)
+
+    add_simulate_command(commands)
     return parser
 
 
@@ -148,7 +152,12 @@ def _create_store(settings: Settings, args: argparse.Namespace) -> int:
         }
 
     apply_migrations(database_url(settings))
-    print(json.dumps(asyncio.run(create()), indent=2))
+    try:
+        created = asyncio.run(create())
+    except InvalidNotificationUrl as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(created, indent=2))
     return 0
 
 

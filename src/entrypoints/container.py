@@ -18,6 +18,7 @@ from adapters.clock import SystemClock
 from adapters.ids import UlidGenerator
 from adapters.metrics import MeteredCallObserver, MeteredPaymentLog, PrometheusMetrics
 from adapters.notification_sender import HttpNotificationSender
+from adapters.outbound import NotificationUrlPolicy, notification_client
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.checkout import PostgresOrderLocator
@@ -35,6 +36,7 @@ from adapters.providers.sandbox import (
     SandboxProvider,
     SandboxWebhookAuthenticator,
 )
+from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
 from application.checkout import CheckoutQueries
@@ -76,6 +78,12 @@ async def pool_resource(settings: Settings) -> AsyncIterator[AsyncConnectionPool
 
 async def http_resource() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as client:
+        yield client
+
+
+async def notification_http_resource(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Store notifications' own client: production's outbound rules, no redirects."""
+    async with notification_client(not settings.is_sandbox, httpx.Timeout(10.0)) as client:
         yield client
 
 
@@ -146,7 +154,15 @@ class DatabaseProbe:
 
 
 class Credentials:
-    new_api_key = staticmethod(signing.new_api_key)
+    """Store secrets. API keys say which mode made them: `sk_live_...` in production,
+    `sk_test_...` in sandbox."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._prefix = signing.TEST_KEY_PREFIX if settings.is_sandbox else signing.LIVE_KEY_PREFIX
+
+    def new_api_key(self) -> str:
+        return signing.new_api_key(self._prefix)
+
     hash_api_key = staticmethod(signing.hash_api_key)
     new_webhook_secret = staticmethod(signing.new_webhook_secret)
 
@@ -163,7 +179,7 @@ class Container(containers.DeclarativeContainer):
     secret = providers.Callable(_secret, settings)
     url_signer = providers.Singleton(signing.UrlSigner, secret)
     urls = providers.Singleton(ServiceUrls, settings.provided.public_base_url, url_signer)
-    credentials = providers.Singleton(Credentials)
+    credentials = providers.Singleton(Credentials, settings)
     phones = providers.Singleton(PhonenumbersNormalizer)
     metrics = providers.Singleton(PrometheusMetrics)
     payment_log = providers.Singleton(
@@ -171,6 +187,9 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(StructlogPaymentLog, settings.provided.log_dir),
         metrics,
     )
+
+    # limits on use: this process's rate limits (README, Limits on use)
+    rate_limits = providers.Singleton(RateLimits, settings.provided.limits)
 
     pool = providers.Resource(pool_resource, settings)
     http_client = providers.Resource(http_resource)
@@ -207,7 +226,12 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
     )
 
-    create_store = providers.Singleton(CreateStore, uow, ids, clock, credentials)
+    notification_urls = providers.Singleton(
+        NotificationUrlPolicy, providers.Callable(lambda s: not s.is_sandbox, settings)
+    )
+    create_store = providers.Singleton(
+        CreateStore, uow, ids, clock, credentials, urls=notification_urls
+    )
     rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials)
     authenticate_store = providers.Singleton(AuthenticateStore, uow, credentials)
     list_stores = providers.Singleton(ListStores, uow)
@@ -226,6 +250,8 @@ class Container(containers.DeclarativeContainer):
         clock,
         payment_log,
         settings.provided.ttl,
+        per_order=rate_limits.provided.order_prompts,
+        per_phone=rate_limits.provided.phone_prompts,
     )
     apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
@@ -234,7 +260,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     # background work (run by `payments worker`, or in process by `payments serve --with-worker`)
-    notification_sender = providers.Singleton(HttpNotificationSender, http_client, clock)
+    notification_http = providers.Resource(notification_http_resource, settings)
+    notification_sender = providers.Singleton(HttpNotificationSender, notification_http, clock)
     reconcile_payment = providers.Singleton(
         ReconcilePayment, uow, provider_registry, apply_report, clock, payment_log, metrics
     )

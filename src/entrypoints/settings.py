@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -10,12 +11,15 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from adapters.providers import catalog
+from adapters.rate_limits import LimitSettings
 from application.notifications import FIRST_RETRY
 from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
-
-SANDBOX_SECRET = "sandbox-insecure-secret-key-change-me"  # noqa: S105 - sandbox only
-SANDBOX_ADMIN_TOKEN = "sandbox-admin-token"  # noqa: S105 - sandbox only
+from entrypoints.production_checks import (
+    SANDBOX_ADMIN_TOKEN,
+    SANDBOX_SECRET,
+    production_problems,
+    sandbox_listen_problem,
+)
 
 
 class SettingsError(Exception):
@@ -42,6 +46,13 @@ class Settings:
     #: How long a process holds the rows it took (open payments, inbox deliveries,
     #: notifications) before another may take them over; None: each pass's own (1-2 min).
     lease: timedelta | None = None
+    # -- limits on use and hardening ------------------------------------------------------------
+    #: rate limits (`RATE_LIMIT_*`)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    #: networks of the reverse proxies whose X-Forwarded-For is believed (`TRUSTED_PROXIES`)
+    trusted_proxies: tuple[str, ...] = ()
+    #: when set, /metrics and /schema want it as a bearer token (`METRICS_TOKEN`)
+    metrics_token: str | None = None
 
     @property
     def is_sandbox(self) -> bool:
@@ -75,9 +86,11 @@ class Settings:
             ttl=_ttl(get),
             notification_first_retry=_seconds(get, "NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=_seconds(get, "LEASE_SECONDS"),
+            limits=_limits(get),
+            trusted_proxies=_networks(get, "TRUSTED_PROXIES"),
+            metrics_token=get("METRICS_TOKEN"),
         )
-        if not settings.is_sandbox:
-            _check_production(settings)
+        _refuse_weak(settings, get("PUBLIC_BASE_URL"))
         return settings
 
 
@@ -119,13 +132,51 @@ def _port(raw: str | None) -> int:
         raise SettingsError("PORT must be a number") from None
 
 
-def _check_production(settings: Settings) -> None:
-    if settings.secret_key == SANDBOX_SECRET or len(settings.secret_key) < 32:
-        raise SettingsError("PAYMENTS_SECRET_KEY must be set to at least 32 random characters")
-    if settings.admin_token == SANDBOX_ADMIN_TOKEN or len(settings.admin_token) < 24:
-        raise SettingsError("PAYMENTS_ADMIN_TOKEN must be set to at least 24 random characters")
-    if not settings.database_url:
-        raise SettingsError("DATABASE_URL is required in production")
-    problems = catalog.sandbox_problems(settings.providers)
+# -- limits on use and hardening -------------------------------------------------------------
+
+_LIMITS = {
+    "api_per_second": "RATE_LIMIT_API_PER_SECOND",
+    "login_per_minute": "RATE_LIMIT_LOGIN_PER_MINUTE",
+    "bad_webhooks_per_minute": "RATE_LIMIT_BAD_WEBHOOKS_PER_MINUTE",
+    "prompts_per_phone_per_hour": "RATE_LIMIT_PROMPTS_PER_PHONE_PER_HOUR",
+    "prompts_per_order_per_hour": "RATE_LIMIT_PROMPTS_PER_ORDER_PER_HOUR",
+    "verify_per_minute": "RATE_LIMIT_VERIFY_PER_MINUTE",
+}
+
+
+def _limits(get: Callable[[str], str | None]) -> LimitSettings:
+    values = {}
+    for attribute, name in _LIMITS.items():
+        raw = get(name)
+        if raw is None:
+            continue
+        if not raw.isdigit() or int(raw) < 1:
+            raise SettingsError(f"{name} must be a whole number of requests, at least 1")
+        values[attribute] = int(raw)
+    return LimitSettings(**values)
+
+
+def _networks(get: Callable[[str], str | None], name: str) -> tuple[str, ...]:
+    """Comma-separated addresses or networks (CIDR)."""
+    items = tuple(part.strip() for part in (get(name) or "").split(",") if part.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(f"{name}: {item!r} is not an address or network (CIDR)") from None
+    return items
+
+
+def _refuse_weak(settings: Settings, public_base_url: str | None) -> None:
+    """Production: every problem at once, one a line. Sandbox: no built-in secrets beyond
+    this machine."""
+    if settings.is_sandbox:
+        problem = sandbox_listen_problem(settings)
+        if problem:
+            raise SettingsError(problem)
+        return
+    problems = production_problems(settings, public_base_url)
     if problems:
-        raise SettingsError("; ".join(problems))
+        raise SettingsError(
+            "PAYMENT_ENVIRONMENT=production refuses this configuration:\n- " + "\n- ".join(problems)
+        )

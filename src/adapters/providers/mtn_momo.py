@@ -79,6 +79,8 @@ class Config:
         host = urlsplit(self.base_url).hostname
         if host in SANDBOX_HOSTS:
             problems.append(f"MTN_MOMO_BASE_URL points at MTN's sandbox host {host}")
+        if not self.base_url.startswith("https://"):
+            problems.append("MTN_MOMO_BASE_URL must be an https URL in production")
         return problems
 
 

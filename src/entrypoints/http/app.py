@@ -26,8 +26,10 @@ from entrypoints.http import (
 )
 from entrypoints.http.accepted_input import input_middleware
 from entrypoints.http.deps import provide_store, use
+from entrypoints.http.ops_guard import metrics_token_middleware
 from entrypoints.http.problems import handle_exception
 from entrypoints.http.request_id import request_id_middleware
+from entrypoints.http.security_headers import security_headers_middleware
 from entrypoints.jobs import run_worker
 
 MAX_API_BODY = 1024 * 1024
@@ -73,7 +75,13 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         route_handlers=handlers,  # type: ignore[arg-type]
         dependencies=_dependencies(container),
         exception_handlers={Exception: handle_exception},
-        middleware=[request_id_middleware, *pages.middleware(settings), input_middleware],
+        middleware=[
+            request_id_middleware,
+            security_headers_middleware(production=not settings.is_sandbox),
+            metrics_token_middleware(settings.metrics_token),
+            *pages.middleware(settings),
+            input_middleware,
+        ],
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_API_BODY,

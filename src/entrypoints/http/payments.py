@@ -16,7 +16,7 @@ from application.verify_payment import VerifyPayment
 from domain.events import Source
 from domain.payment import PaymentStatus
 from domain.store import Store
-from entrypoints.http import presenters, wire
+from entrypoints.http import presenters, throttle, wire
 from entrypoints.http.idempotent import created, idempotent
 from entrypoints.http.listing import list_parameters
 from entrypoints.http.openapi import json_body
@@ -92,7 +92,11 @@ class PaymentController(Controller):
         payment_id: FromPath[str],
         store: NamedDependency[Store],
         verify_payment: NamedDependency[VerifyPayment],
+        request: Request[Any, Any, Any],
     ) -> wire.PaymentOut:
+        """Rate limited per payment (`RATE_LIMIT_VERIFY_PER_MINUTE`)."""
+        limits = throttle.limits_of(request)
+        throttle.take(limits.verify, f"{store.id}:{payment_id}", "verify per payment")
         payment = await verify_payment(payment_id, Source.VERIFICATION, store_id=store.id)
         return presenters.payment_out(payment)
 

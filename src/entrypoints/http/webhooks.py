@@ -12,10 +12,9 @@ from litestar.params import FromPath
 from adapters.metrics import PrometheusMetrics
 from application.errors import MalformedWebhook, ProviderNotAvailable, WebhookRejected
 from application.handle_webhook import HandleWebhook
-from entrypoints.http import wire
+from entrypoints.http import throttle, wire
 
 MAX_WEBHOOK_BODY = 64 * 1024
-
 
 #: The only provider that calls back with PUT (MTN MoMo); every other route answers 405.
 PUT_ROUTE = "/payment/webhook/mtn/"
@@ -36,7 +35,8 @@ async def receive_webhook(
     metrics: NamedDependency[PrometheusMetrics],
 ) -> wire.Received:
     """200 once the delivery is stored (a duplicate too); 401 when its authentication fails;
-    400 when it cannot be read; 413 above 64 KiB."""
+    400 when it cannot be read; 413 above 64 KiB; 429 for an address that sent too many
+    callbacks failing authentication lately (`RATE_LIMIT_BAD_WEBHOOKS_PER_MINUTE`)."""
     return await _receive(provider, request, handle_webhook, metrics)
 
 
@@ -63,11 +63,15 @@ async def _receive(
     handle_webhook: HandleWebhook,
     metrics: PrometheusMetrics,
 ) -> wire.Received:
+    limits, client = throttle.limits_of(request), throttle.address_of(request)
+    what = "callbacks failing authentication per address"
+    throttle.refuse_while_blocked(limits.bad_webhooks, client, what, client)
     body = await request.body()
     try:
         result = await handle_webhook(provider, body, request.headers, request.query_params)
     except WebhookRejected as error:
         metrics.webhook_delivery(provider, "rejected", error.reason)
+        limits.bad_webhooks.take(client)
         raise
     except MalformedWebhook:
         metrics.webhook_delivery(provider, "rejected", "malformed")

@@ -178,8 +178,13 @@ class StoreOut(Out, frozen=True, kw_only=True):
     created_at: str
 
 
-class NewStoreOut(StoreOut, frozen=True, kw_only=True):
+class RotatedKeyOut(StoreOut, frozen=True, kw_only=True):
+    """A store's new API key, shown once. The notification secret is not shown again."""
+
     api_key: str
+
+
+class NewStoreOut(RotatedKeyOut, frozen=True, kw_only=True):
     webhook_secret: str
 
 

@@ -61,7 +61,8 @@ def middleware(settings: Settings) -> list[DefineMiddleware]:
 
 
 def page_middleware(settings: Settings) -> list[DefineMiddleware]:
-    secure = settings.public_base_url.startswith("https://")
+    # Secure in production (which serves https only), and wherever the service is reached by https
+    secure = not settings.is_sandbox or settings.public_base_url.startswith("https://")
     sessions = CookieBackendConfig(
         secret=_derive(settings.secret_key, "session"),
         key="vendor_session",
