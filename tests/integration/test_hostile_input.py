@@ -4,7 +4,6 @@ the pages) and writes nothing: each case compares a fingerprint of every table o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 from tests.integration.conftest import ADMIN, StoreKeys
 from tests.integration.helpers import ORDER, problem
+from tests.integration.test_pages import csrf_of, sign_in
 
 from entrypoints.container import resolve
 
@@ -28,7 +28,6 @@ TABLES = (
     "notification_attempts",
     "procrastinate_jobs",
 )
-CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 JSON = {"Content-Type": "application/json"}
 
 
@@ -80,15 +79,8 @@ async def world(client: Any, store: StoreKeys, container: Any) -> World:
     assert payment.status_code == 201, payment.text
     payment_id = payment.json()["id"]
     urls = await resolve(container.urls)
-    login = await client.get("/store/login/")
-    csrf = CSRF.search(login.text)
-    assert csrf
-    signed_in = await client.post(
-        "/store/login/",
-        data={"api_key": store.api_key, "_csrf_token": csrf.group(1)},
-        follow_redirects=False,
-    )
-    assert signed_in.status_code == 303
+    csrf = csrf_of(await client.get("/store/login/"))
+    await sign_in(client, store)
     return World(
         store=store,
         order_id=order_id,
@@ -96,7 +88,7 @@ async def world(client: Any, store: StoreKeys, container: Any) -> World:
         checkout_path=_path(urls.checkout(order_id)),
         status_path=_path(urls.status(payment_id)),
         sandbox_path=_path(urls.sandbox_page(payment_id)),
-        csrf=csrf.group(1),
+        csrf=csrf,
     )
 
 

@@ -4,14 +4,14 @@ of the API (MTN's status answer carries the payer's full MSISDN in `payer.partyI
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import respx
-from tests.integration.conftest import ADMIN, StoreKeys
-from tests.integration.provider_app import payment_state, provider_app
+from tests.integration.conftest import create_store
+from tests.integration.provider_app import order_and_payment, payment_state, provider_app
+from tests.integration.test_pages import sign_in
 from tests.integration.test_provider_mtn_momo import ENV, MTN, STATUS, status_body, token_answer
 
 from entrypoints.settings import Settings
@@ -19,7 +19,6 @@ from entrypoints.settings import Settings
 PHONE = "+2250700000156"
 MSISDN = PHONE[1:]
 MASKED = "+225 07 •• •• •• 56"
-CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -34,18 +33,8 @@ async def test_the_payers_number_is_masked_wherever_event_data_is_shown(
     settings: Settings, clean_db: None, mtn: respx.Router
 ) -> None:
     async with provider_app(settings, ENV) as client:
-        body = (await client.post("/api/v1/admin/stores", json={"name": "A"}, headers=ADMIN)).json()
-        store = StoreKeys(body["id"], body["api_key"], body["webhook_secret"])
-        order = await client.post(
-            "/api/v1/orders",
-            json={"reference": "R", "amount": 5000, "currency": "XOF", "country": "CI"},
-            headers=store.headers,
-        )
-        started = await client.post(
-            f"/api/v1/orders/{order.json()['id']}/payments",
-            json={"provider": "mtn_momo", "phone": PHONE},
-            headers=store.headers,
-        )
+        store = await create_store(client)
+        _, started = await order_and_payment(client, store, "mtn_momo", PHONE, country="CI")
         payment_id = started.json()["id"]
         answer: dict[str, Any] = status_body("SUCCESSFUL", payment_id)
         answer["payer"]["partyId"] = MSISDN
@@ -62,12 +51,7 @@ async def test_the_payers_number_is_masked_wherever_event_data_is_shown(
         assert succeeded["data"]["provider"]["financialTransactionId"] == "23503452"
         events = await client.get("/api/v1/events", headers=store.headers)
 
-        login = await client.get("/store/login/")
-        token = CSRF.search(login.text)
-        assert token
-        await client.post(
-            "/store/login/", data={"api_key": store.api_key, "_csrf_token": token.group(1)}
-        )
+        await sign_in(client, store)
         page = await client.get(f"/payments/{payment_id}/")
         assert page.status_code == 200
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import logging
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +16,11 @@ from typing import Any
 import httpx
 import pytest
 import respx
-import structlog
-from tests.integration.conftest import ADMIN, StoreKeys
-from tests.integration.provider_app import provider_app
+from tests.integration.conftest import StoreKeys, create_store
+from tests.integration.provider_app import order_and_payment, provider_app
+from tests.integration.test_pages import sign_in
+from tests.logging_capture import captured_logs
 
-from adapters.logging_setup import configure_logging
 from adapters.payment_log import FILE_NAME
 from entrypoints.jobs import job_app
 from entrypoints.settings import SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET, Settings
@@ -36,24 +34,12 @@ ENV = {
     "MTN_MOMO_BASE_URL": MTN,
 }
 MTN_TOKEN = "eyJ0eXAiOiJKV1Qi.mtn-access-token-5e2b"
-CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
 def captured() -> Iterator[io.StringIO]:
-    """The service's logging set-up writing to a buffer instead of stderr; the previous
-    configuration comes back afterwards."""
-    old_structlog = structlog.get_config()
-    root = logging.getLogger()
-    old_handlers, old_level = list(root.handlers), root.level
-    stream = io.StringIO()
-    configure_logging(stream=stream)
-    yield stream
-    for handler in list(root.handlers):
-        if handler not in old_handlers:
-            root.removeHandler(handler)
-    root.setLevel(old_level)
-    structlog.configure(**old_structlog)
+    with captured_logs() as stream:
+        yield stream
 
 
 def _exploding_status(request: httpx.Request) -> httpx.Response:
@@ -102,26 +88,12 @@ async def test_an_unexpected_failure_logs_no_secret_in_a_request_or_a_job(
     settings: Settings, clean_db: None, pool: Any, captured: io.StringIO, mtn: respx.Router
 ) -> None:
     async with provider_app(settings, ENV) as client:
-        created = await client.post("/api/v1/admin/stores", json={"name": "Awa"}, headers=ADMIN)
-        body = created.json()
-        store = StoreKeys(body["id"], body["api_key"], body["webhook_secret"])
-        login = await client.get("/store/login/")
-        token = CSRF.search(login.text)
-        assert token
-        await client.post(
-            "/store/login/", data={"api_key": store.api_key, "_csrf_token": token.group(1)}
-        )
+        store = await create_store(client)
+        await sign_in(client, store)
         cookie = client.cookies.get("vendor_session")
         assert cookie, "the vendor is signed in"
-        order = await client.post(
-            "/api/v1/orders",
-            json={"reference": "R-1", "amount": 5000, "currency": "XOF", "country": "CI"},
-            headers=store.headers,
-        )
-        started = await client.post(
-            f"/api/v1/orders/{order.json()['id']}/payments",
-            json={"provider": "mtn_momo", "phone": "+2250700000001"},
-            headers=store.headers,
+        _, started = await order_and_payment(
+            client, store, "mtn_momo", "+2250700000001", country="CI"
         )
         assert started.status_code == 201, started.text
         payment_id = started.json()["id"]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import structlog
 from tests.builders import make_order, make_payment, make_store
+from tests.logging_capture import captured_logs
 
 from adapters.log_redaction import REDACTED, redact, redact_secrets, scrub_text
-from adapters.logging_setup import configure_logging
 from adapters.payment_log import StructlogPaymentLog
 
 API_KEY = "sk_sandbox_Q2hhbmdlTWUhIFRoaXMgaXMgYSBrZXk"
@@ -88,16 +88,8 @@ def test_secrets_in_free_text_are_masked(text: str, expected: str) -> None:
 
 @pytest.fixture
 def stream() -> Iterator[io.StringIO]:
-    old = structlog.get_config()
-    root = logging.getLogger()
-    handlers = list(root.handlers)
-    out = io.StringIO()
-    configure_logging(stream=out)
-    yield out
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-    structlog.configure(**old)
+    with captured_logs() as out:
+        yield out
 
 
 def _fail(api_key: str, webhook_secret: str) -> None:
