@@ -22,7 +22,7 @@ from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import SANDBOX_ADMIN_TOKEN, Settings
 
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 10
 
 HOSTILE_TEXT = [
     "\x00",
@@ -96,15 +96,29 @@ schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 
 def flatmap_body(context: Any, body: Any) -> Any:
-    return poisoned(body)
+    return st.just(body) | poisoned(body)
 
 
 def flatmap_query(context: Any, query: Any) -> Any:
     return poisoned(query, "query") if query else st.just(query)
 
 
+#: Ids of the fuzzing store's own objects on the live server, by path parameter: half the
+#: paths use one, so that bodies and queries reach the use cases behind a found object.
+REAL_IDS: dict[str, str] = {}
+
+
+@st.composite
+def _path_with_real_ids(draw: st.DrawFn, path: dict[str, Any]) -> dict[str, Any]:
+    chosen = draw(poisoned(path, "path"))
+    for name in chosen:
+        if name in REAL_IDS and draw(st.booleans()):
+            chosen[name] = REAL_IDS[name]
+    return chosen
+
+
 def flatmap_path_parameters(context: Any, path: Any) -> Any:
-    return poisoned(path, "path") if path else st.just(path)
+    return _path_with_real_ids(path) if path else st.just(path)
 
 
 for _hook in (flatmap_body, flatmap_query, flatmap_path_parameters):
@@ -119,13 +133,29 @@ def test_the_fuzzed_document_is_the_one_the_server_serves(live_server: str) -> N
 
 @pytest.fixture
 def credentials(live_server: str, clean_db: None) -> dict[str, str]:
-    """A store's API key on the live server (the store routes answer 401 without one)."""
+    """A store's API key on the live server (the store routes answer 401 without one), with an
+    order and a payment of its own whose ids the paths use half the time."""
     admin = {"Authorization": f"Bearer {SANDBOX_ADMIN_TOKEN}"}
     created = httpx.post(
         f"{live_server}/api/v1/admin/stores", json={"name": "Fuzz"}, headers=admin, timeout=10
     )
     assert created.status_code == 201, created.text
-    return {"store": f"Bearer {created.json()['api_key']}", "admin": admin["Authorization"]}
+    store = {"Authorization": f"Bearer {created.json()['api_key']}"}
+    order = httpx.post(
+        f"{live_server}/api/v1/orders",
+        json={"reference": "F-1", "amount": 5000, "currency": "XOF", "country": "CI"},
+        headers=store,
+        timeout=10,
+    ).json()
+    payment = httpx.post(
+        f"{live_server}/api/v1/orders/{order['id']}/payments",
+        json={"provider": "sandbox", "phone": "+2250700000099"},
+        headers=store,
+        timeout=10,
+    ).json()
+    # Not the store's own id: rotating its key would shut the fuzzing out of the store routes.
+    REAL_IDS.update(order_id=order["id"], payment_id=payment["id"])
+    return {"store": store["Authorization"], "admin": admin["Authorization"]}
 
 
 @schema.parametrize()
