@@ -25,6 +25,15 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
+# Servers: the service and its runtime dependencies only (no test, lint or browser tools:
+# `make install` afterwards brings them back);
+# deploy/ and docs/production.md take it from there.
+.PHONY: install-prod
+install-prod: | $(UV)
+	$(UV) sync --frozen --no-dev --python $(PYTHON)
+	rm -f $(VENV)/.installed
+
+
 run: install
 	$(BIN)/payments migrate
 	$(BIN)/payments serve --with-worker

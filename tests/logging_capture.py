@@ -14,12 +14,12 @@ from adapters.logging_setup import configure_logging
 
 
 @contextmanager
-def captured_logs() -> Iterator[io.StringIO]:
+def captured_logs(fmt: str = "json") -> Iterator[io.StringIO]:
     old_structlog = structlog.get_config()
     root = logging.getLogger()
     old_handlers, old_level = list(root.handlers), root.level
     stream = io.StringIO()
-    configure_logging(stream=stream)
+    configure_logging(stream=stream, fmt=fmt)
     try:
         yield stream
     finally:

@@ -17,7 +17,7 @@ TIMEOUT = httpx.Timeout(10.0)
 
 class HttpNotificationSender:
     """POST with `Payments-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(webhook_secret,
-    "<t>.<raw body>")>` (API.md). A store that does not answer 2xx within 10 s is a failed
+    "<t>.<raw body>")>` (docs/api.md). A store that does not answer 2xx within 10 s is a failed
     attempt; nothing here raises for what the store's server does.
 
     The store sees a coarse failure category, never the network's error text: `timeout`,

@@ -1,4 +1,4 @@
-"""Orders and payments as the API shows them (API.md): one rendering shared by the HTTP
+"""Orders and payments as the API shows them (docs/api.md): one rendering shared by the HTTP
 answers and the notifications sent to stores, so both always agree."""
 
 from __future__ import annotations

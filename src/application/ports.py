@@ -408,3 +408,13 @@ class ProviderRegistry(Protocol):
     def webhook_authenticator(self, name: str) -> WebhookAuthenticator: ...
 
     def available(self) -> Sequence[str]: ...
+
+
+class PhoneArchive(Protocol):
+    """Where full phone numbers are kept, for the retention pass (`MaskOldPhones`)."""
+
+    async def mask_payments_before(self, cutoff: datetime, limit: int) -> int:
+        """Mask the full numbers of at most `limit` payments created before `cutoff` (in the
+        payment, its events and the callbacks stored for it), in one transaction; return how
+        many payments were masked."""
+        ...

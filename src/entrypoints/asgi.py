@@ -7,8 +7,9 @@ from entrypoints.container import IN_PROCESS_WORKER, Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
-configure_logging()
+settings = Settings.from_env()
+configure_logging(settings.log_level, fmt=settings.log_format)
 app = create_app(
-    Container(settings=Settings.from_env()),
+    Container(settings=settings),
     with_worker=os.environ.get(IN_PROCESS_WORKER) == "1",
 )

@@ -7,16 +7,20 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import prometheus_client
+import structlog
 
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
 from application.errors import InvalidNotificationUrl
 from application.stores import CreateStoreCommand
+from entrypoints.banner import SHOW_BANNER, banner, offered_providers
+from entrypoints.check import refused_configuration, run_check
 from entrypoints.container import IN_PROCESS_WORKER, Container, database_url
 from entrypoints.jobs import run_worker
 from entrypoints.settings import Settings, SettingsError
@@ -29,11 +33,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except SettingsError as error:
+        if args.run is _check:
+            return refused_configuration(str(error), sys.stdout)
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    configure_logging()
+    configure_logging(settings.log_level, fmt=settings.log_format)
+    for warning in settings.warnings:
+        structlog.get_logger("payments.settings").warning(warning)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _exit_on_signal)
     result: int = args.run(settings, args)
     return result
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM (systemd, Kubernetes, `kill`) and SIGINT (Ctrl-C) end the process by unwinding,
+    so that `finally` blocks and exit handlers run and the embedded PostgreSQL is stopped
+    (the default SIGTERM ends it on the spot, leaving PostgreSQL running with no owner).
+    The server and the worker first finish what they are doing (uvicorn and the job loop
+    catch the signal themselves while they run, then hand it on to this handler)."""
+    raise SystemExit(0)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     worker.set_defaults(run=_worker)
 
+    check = commands.add_parser(
+        "check", help="check the configuration, the database and each provider's credentials"
+    )
+    check.set_defaults(run=_check)
+
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(run=_migrate)
 
@@ -72,6 +96,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check(settings: Settings, _: argparse.Namespace) -> int:
+    return run_check(settings, sys.stdout)
+
+
 def _migrate(settings: Settings, _: argparse.Namespace) -> int:
     applied = apply_migrations(database_url(settings))
     print(f"migrations applied: {len(applied)}" + (f" ({', '.join(applied)})" if applied else ""))
@@ -85,7 +113,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.with_worker:
         os.environ[IN_PROCESS_WORKER] = "1"
     _prepare_multiprocess_metrics(settings, args.workers)
-    print(f"serving on http://{settings.host}:{settings.port} ({settings.environment})")
+    if args.workers == 1:
+        os.environ[SHOW_BANNER] = "1"  # the server prints it once it is ready
+    else:
+        print(banner(settings, offered_providers(settings)), flush=True)
     uvicorn.run(
         "entrypoints.asgi:app",
         host=settings.host,
@@ -94,9 +125,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         factory=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
     return 0
 
+
+#: How long requests in flight may take to finish after SIGTERM or SIGINT.
+GRACEFUL_SECONDS = 30
 
 #: prometheus_client reads it when first imported: each uvicorn worker process is started
 #: afresh (spawned), imports it with the variable set, and writes its metrics there.

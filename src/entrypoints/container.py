@@ -24,6 +24,7 @@ from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.checkout import PostgresOrderLocator
 from adapters.postgres.embedded import embedded_database_url
 from adapters.postgres.pending import PostgresPendingAges
+from adapters.postgres.phone_archive import PostgresPhoneArchive
 from adapters.postgres.pool import close_pool, open_pool
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
@@ -44,6 +45,7 @@ from application.expire_orders import ExpireOrders
 from application.handle_webhook import HandleWebhook, RetryWebhooks
 from application.idempotency import Idempotency
 from application.initiate_payment import InitiatePayment
+from application.mask_phones import MaskOldPhones
 from application.notifications import DeliverNotifications, StoreEvents
 from application.orders import CancelOrder, CreateOrder
 from application.queries import StoreQueries
@@ -288,3 +290,9 @@ class Container(containers.DeclarativeContainer):
     stats_reader = providers.Singleton(PostgresStatsReader, pool)
     pending_ages = providers.Singleton(PostgresPendingAges, pool)
     store_stats = providers.Singleton(StoreStats, stats_reader, clock)
+
+    # personal data: full phone numbers masked after PHONE_RETENTION_DAYS (a periodic job)
+    phone_archive = providers.Singleton(PostgresPhoneArchive, pool)
+    mask_phones = providers.Singleton(
+        MaskOldPhones, phone_archive, clock, settings.provided.phone_retention
+    )

@@ -19,6 +19,7 @@ from typing import Any
 import structlog
 from procrastinate import App, PsycopgConnector, builtin_tasks
 
+from adapters.job_metrics import job_succeeded
 from entrypoints.container import Container, database_url, resolve
 
 log = structlog.get_logger(__name__)
@@ -33,6 +34,7 @@ SCHEDULE = {
     "reconcile_due": "* * * * * */5",
     "retry_webhooks": "* * * * * */10",
     "expire_orders": "* * * * *",
+    "mask_phones": "7 * * * *",  # hourly: full phone numbers past PHONE_RETENTION_DAYS
 }
 
 
@@ -54,6 +56,7 @@ def _use_case(container: Container, name: str) -> Callable[[], Awaitable[int]]:
     async def run() -> int:
         use_case = await resolve(getattr(container, name))
         done: int = await use_case()
+        job_succeeded(name)
         return done
 
     return run

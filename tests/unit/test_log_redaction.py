@@ -107,6 +107,17 @@ def test_exceptions_are_logged_without_their_frames_locals(stream: io.StringIO) 
     assert API_KEY not in stream.getvalue() and WHSEC not in stream.getvalue()
 
 
+def test_a_console_shows_the_traceback_without_locals_or_secrets() -> None:
+    with captured_logs("console") as out:
+        try:
+            _fail(API_KEY, WHSEC)
+        except ValueError:
+            structlog.get_logger("t").exception("boom", authorization=f"Bearer {API_KEY}")
+    text = out.getvalue()
+    assert "boom" in text and "ValueError: the request failed" in text and "_fail" in text
+    assert API_KEY not in text and WHSEC not in text
+
+
 def test_libraries_lines_are_redacted_too(stream: io.StringIO) -> None:
     logging.getLogger("some.library").warning(
         "retrying with Authorization: Bearer %s", API_KEY, exc_info=RuntimeError(WHSEC)

@@ -1,4 +1,4 @@
-"""The `Idempotency-Key` header around creating endpoints (API.md, Conventions)."""
+"""The `Idempotency-Key` header around creating endpoints (docs/api.md, Conventions)."""
 
 from __future__ import annotations
 

@@ -4,8 +4,9 @@ Rules:
 - Every answer: `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` (checkout
   links carry their token in the URL: it must not leak to a provider's page), `X-Frame-Options:
   DENY`; in production `Strict-Transport-Security` (one year, subdomains).
-- Every answer but the OpenAPI viewers (`/schema`, which load Swagger UI and Scalar from their
-  CDN): a strict Content-Security-Policy with no third-party origin: scripts, styles, images,
+- Every answer but the OpenAPI viewer (`/schema`, whose page starts Swagger UI with an inline
+  script; its assets come from this service, `/docs/assets`): a strict Content-Security-Policy
+  with no third-party origin: scripts, styles, images,
   fonts and fetches from this service only, no inline script or style, no plugins, no
   `<base>`, never framed (`frame-ancestors 'none'`). Forms post to this service; `https:` is
   allowed too because the checkout form's answer redirects to the provider's page (Orange,

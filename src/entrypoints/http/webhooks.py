@@ -1,5 +1,5 @@
 """Provider callbacks: `/payment/webhook/{provider}/` (no API key; each provider is
-authenticated as API.md says). Each delivery is counted by outcome on `/metrics`."""
+authenticated as docs/api.md says). Each delivery is counted by outcome on `/metrics`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Request and response bodies of the JSON API (API.md), as msgspec structs.
+"""Request and response bodies of the JSON API (docs/api.md), as msgspec structs.
 
 Requests are decoded strictly: wrong types, unknown fields and out-of-range values are
 refused, never coerced. A body that is not UTF-8 JSON holding an object is 400

@@ -1,4 +1,4 @@
-"""The hosted HTML pages (API.md, Hosted pages): customer payment and status pages, the
+"""The hosted HTML pages (docs/api.md, Hosted pages): customer payment and status pages, the
 vendor's sign-in, dashboard and lists.
 
 The pages live on one router that carries their own middleware: a signed, encrypted,
