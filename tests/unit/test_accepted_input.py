@@ -151,3 +151,22 @@ def test_form_structs_are_checked_like_bodies() -> None:
     with pytest.raises(RefusedInput) as refused:
         check_fields(Form(token="t", provider="wave\x00"))
     assert refused.value.field == "provider"
+
+
+def test_the_command_line_refuses_a_store_name_the_api_would_refuse(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.logging_capture import captured_logs
+
+    from entrypoints import cli
+
+    monkeypatch.setattr(cli, "apply_migrations", _no_database)
+    with captured_logs():
+        assert cli.main(["stores", "create", "--name", "Boutique\x1b[2J"]) == 2
+    assert (
+        "refused: --name must not contain the control character U+001B" in capsys.readouterr().err
+    )
+
+
+def _no_database(url: str) -> None:
+    raise AssertionError("a refused name never reaches the database")
