@@ -14,8 +14,8 @@ Rules:
 - Phone numbers are left to the phone rule (`adapters.phones`), which refuses anything that
   is not a valid number with `invalid_phone`, whatever the reason.
 
-`input_middleware` applies the rules to the query string, the path parameters and the headers
-of every request; `check_fields` applies them to a decoded body or form (`wire.decode` and the
+`input_guard` applies the rules to the query string, the path parameters and the headers of
+every request; `check_fields` applies them to a decoded body or form (`wire.decode` and the
 pages' form handlers call it).
 """
 
@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import msgspec
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
+from litestar.types import Scope
 
 from adapters.ids import looks_like_id
 from application.errors import NotFound
@@ -133,13 +135,9 @@ def query_pairs(query: bytes) -> Iterable[tuple[str, str]]:
         yield name, value
 
 
-def input_middleware(app: ASGIApp) -> ASGIApp:
-    """Refuses, before the handler runs, a request whose headers, query string or path
-    parameters break the rules (the route is known by then: Litestar routes first)."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP:
-            check_request(scope)
-        await app(scope, receive, send)
-
-    return middleware
+def input_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """The app's first guard: refuses, before any other guard, dependency or handler runs, a
+    request whose headers, query string or path parameters break the rules. A guard, not a
+    middleware: its refusal is answered inside the route (the pages' HTML error pages) and the
+    outer middleware (timing, request id, headers) sees an ordinary answer."""
+    check_request(connection.scope)

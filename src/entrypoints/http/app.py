@@ -26,7 +26,7 @@ from entrypoints.http import (
     stores,
     webhooks,
 )
-from entrypoints.http.accepted_input import input_middleware
+from entrypoints.http.accepted_input import input_guard
 from entrypoints.http.deps import provide_store, use
 from entrypoints.http.latency import latency_middleware
 from entrypoints.http.ops_guard import metrics_token_middleware
@@ -87,8 +87,8 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
             security_headers_middleware(production=not settings.is_sandbox),
             metrics_token_middleware(settings.metrics_token),
             *pages.middleware(settings),
-            input_middleware,
         ],
+        guards=[input_guard],
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_API_BODY,
