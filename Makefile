@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run migrate test unit integration lint format clean bench
+.PHONY: install browser run migrate test unit integration lint format clean bench demo shop-test
 
 install: $(VENV)/.installed
 
@@ -21,7 +21,7 @@ $(UV):
 	$(PYTHON) -m venv .uv
 	.uv/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+$(VENV)/.installed: pyproject.toml uv.lock clients/python/pyproject.toml | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
@@ -41,12 +41,22 @@ run: install
 migrate: install
 	$(BIN)/payments migrate
 
+# The service and the example Django shop together (examples/demo.py): prints both URLs.
+# DEMO_SERVICE_PORT (8000) and DEMO_SHOP_PORT (8001) choose the ports.
+demo: install
+	$(BIN)/python examples/demo.py
+
 # The browser tests drive Debian's Chromium (never a downloaded browser build).
 browser:
 	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
 test: lint browser
 	$(BIN)/pytest
+	$(MAKE) shop-test
+
+# The example shop's own Django suite, against a real service process (and Chromium).
+shop-test: install
+	cd examples/django_shop && ../../$(BIN)/python manage.py test
 
 unit: install
 	$(BIN)/pytest tests/unit
@@ -55,9 +65,10 @@ integration: install
 	$(BIN)/pytest tests/integration
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests clients examples
+	$(BIN)/ruff format --check src tests clients examples
 	$(BIN)/mypy src
+	cd clients/python && ../../$(BIN)/mypy --strict payments_client
 	$(BIN)/lint-imports
 
 # The benchmark (docs/benchmarks.md): the served app under wrk, pgbench's ceiling, the dashboard
@@ -67,8 +78,8 @@ bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 format: install
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests clients examples
+	$(BIN)/ruff check --fix src tests clients examples
 
 clean:
 	rm -rf $(VENV) .uv .pytest_cache .mypy_cache .ruff_cache

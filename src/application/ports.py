@@ -43,13 +43,17 @@ class PageRequest:
 class OrderFilter:
     status: OrderStatus | None = None
     reference: str | None = None
+    customer_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentFilter:
+    """`customer_reference` selects the payments of that customer's orders."""
+
     order_id: str | None = None
     status: PaymentStatus | None = None
     provider: str | None = None
+    customer_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

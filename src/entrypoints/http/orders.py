@@ -20,10 +20,14 @@ from entrypoints.http.idempotent import created, idempotent
 from entrypoints.http.listing import Cursor, Limit, list_parameters
 from entrypoints.http.openapi import json_body
 
-__all__ = ["Cursor", "Limit", "OrderController", "ProviderName"]
+__all__ = ["Cursor", "CustomerReference", "Limit", "OrderController", "ProviderName"]
 
 Reference = Annotated[
     str | None, QueryParameter(min_length=1, max_length=255, description="The store's reference")
+]
+CustomerReference = Annotated[
+    str | None,
+    QueryParameter(min_length=1, max_length=255, description="The customer's reference"),
 ]
 #: The `provider` values of API.md (a filter with another value is refused with 422).
 ProviderName = Literal["orange_money", "moov_money", "mtn_momo", "wave", "sandbox"]
@@ -41,6 +45,8 @@ def command(store_id: FromPath[str], data: wire.CreateOrderIn) -> CreateOrderCom
         items=tuple(OrderItem(i.name, i.quantity, i.unit_amount) for i in data.items or ()),
         metadata=dict(data.metadata or {}),
         country=data.country,
+        customer_reference=data.customer_reference,
+        return_url=data.return_url,
     )
 
 
@@ -90,11 +96,14 @@ class OrderController(Controller):
         urls: NamedDependency[ServiceUrls],
         status: FromQuery[OrderStatus | None] = None,
         reference: Reference = None,
+        customer_reference: CustomerReference = None,
         limit: Limit = 20,
         starting_after: Cursor = None,
     ) -> wire.OrderList:
         page = await queries.orders_with_payments(
-            store.id, OrderFilter(status, reference), PageRequest(limit, starting_after)
+            store.id,
+            OrderFilter(status, reference, customer_reference),
+            PageRequest(limit, starting_after),
         )
         return presenters.order_list(page, urls.checkout)
 

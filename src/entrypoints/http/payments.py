@@ -20,7 +20,7 @@ from entrypoints.http import presenters, throttle, wire
 from entrypoints.http.idempotent import created, idempotent
 from entrypoints.http.listing import list_parameters
 from entrypoints.http.openapi import json_body
-from entrypoints.http.orders import Cursor, Limit, ProviderName
+from entrypoints.http.orders import Cursor, CustomerReference, Limit, ProviderName
 
 OrderId = Annotated[
     str | None,
@@ -79,10 +79,11 @@ class PaymentController(Controller):
         order_id: OrderId = None,
         status: FromQuery[PaymentStatus | None] = None,
         provider: FromQuery[ProviderName | None] = None,
+        customer_reference: CustomerReference = None,
         limit: Limit = 20,
         starting_after: Cursor = None,
     ) -> wire.PaymentList:
-        filters = PaymentFilter(order_id, status, provider)
+        filters = PaymentFilter(order_id, status, provider, customer_reference)
         page = await queries.payments(store.id, filters, PageRequest(limit, starting_after))
         return presenters.payment_list(page)
 

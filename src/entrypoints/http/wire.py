@@ -52,6 +52,8 @@ class CreateOrderIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=Tr
         Annotated[dict[str, Annotated[str, Meta(max_length=500)]], Meta(max_length=50)] | None
     ) = None
     country: CountryCode | None = None
+    customer_reference: Text | None = None
+    return_url: Url | None = None
 
 
 class CreatePaymentIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -151,6 +153,8 @@ class OrderOut(Out, frozen=True, kw_only=True):
     items: list[ItemOut]
     metadata: dict[str, str]
     country: str | None
+    customer_reference: str | None = None
+    return_url: str | None = None
     checkout_url: str | None
     payments: list[PaymentOut]
     paid_at: str | None
