@@ -35,6 +35,7 @@ SCHEDULE = {
     "retry_webhooks": "* * * * * */10",
     "expire_orders": "* * * * *",
     "mask_phones": "7 * * * *",  # hourly: full phone numbers past PHONE_RETENTION_DAYS
+    "watch_providers": "* * * * * */5",
 }
 
 

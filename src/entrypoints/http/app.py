@@ -22,6 +22,7 @@ from entrypoints.http import (
     orders,
     pages,
     payments,
+    providers_api,
     sandbox_page,
     stores,
     webhooks,
@@ -54,6 +55,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         webhooks.receive_webhook,
         webhooks.receive_mtn_webhook,
         events.EventController,
+        providers_api.list_providers,
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)
@@ -75,6 +77,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         for task in worker:
             task.cancel()
         await asyncio.gather(*worker, return_exceptions=True)
+        await (await resolve(container.health_recorder)).flush(force=True)
         await container.shutdown_resources()  # type: ignore[misc]
 
     app = Litestar(
@@ -113,6 +116,7 @@ def _dependencies(container: Container) -> dict[str, Provide]:
         "create_store", "rotate_api_key", "list_stores", "create_order", "cancel_order",
         "queries", "idempotency", "initiate_payment", "verify_payment", "handle_webhook",
         "urls", "sandbox_operator", "store_events", "metrics",
+        "provider_health", "provider_registry",
     ]  # fmt: skip
     deps = {name: use(getattr(container, name)) for name in names}
     deps["store"] = Provide(provide_store)

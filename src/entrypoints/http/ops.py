@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 
+from adapters.health_metrics import health_gauges
 from adapters.metrics import CONTENT_TYPE, exposition
 from application.errors import DatabaseUnavailable
 from entrypoints.http.deps import container_of, resolve
@@ -31,4 +32,6 @@ async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     container = container_of(request)
     pending_ages = await resolve(container.pending_ages)
     pending = await pending_ages(container.clock().now())
-    return Response(exposition(pending), media_type=CONTENT_TYPE)
+    registry = await resolve(container.provider_registry)
+    healths = await (await resolve(container.provider_health)).current(registry.available())
+    return Response(exposition(pending, health_gauges(healths)), media_type=CONTENT_TYPE)
