@@ -123,6 +123,14 @@ CASES = [
     Case("metrics, NUL in the query", lambda w: ("GET", "/metrics?x=a%00", {}), 422),
     Case("openapi, NUL in the query", lambda w: ("GET", "/schema/openapi.json?x=%00", {}), 422),
     Case("static, NUL in the file", lambda w: ("GET", "/static/x%00.css", {}), 422),
+    Case("API docs, NUL in the query", lambda w: ("GET", "/docs?x=%00", {}), 422),
+    Case("API docs' assets, NUL in the file", lambda w: ("GET", "/docs/assets/x%00.js", {}), 422),
+    Case(
+        "providers, control char in the query",
+        lambda w: ("GET", "/api/v1/providers?x=%1b", api(w)),
+        422,
+        field="x",
+    ),
     # -- operator -----------------------------------------------------------------------------
     Case(
         "create a store, NUL in its name",
