@@ -15,8 +15,8 @@ from domain.operator import Actor
 from domain.review import ReviewAction, ReviewKind
 from entrypoints.http import admin_wire, wire
 from entrypoints.http.deps import admin_guard
+from entrypoints.http.listing import Cursor, Limit, list_parameters
 from entrypoints.http.openapi import json_body
-from entrypoints.http.orders import Cursor, Limit
 
 Id = Annotated[str | None, Parameter(max_length=64)]
 
@@ -26,7 +26,7 @@ class QueueController(Controller):
     tags = ["Admin"]
     guards = [admin_guard]
 
-    @get("/", summary="What needs a person, oldest first")
+    @get("/", summary="What needs a person, oldest first", guards=[list_parameters("rsl")])
     async def items(
         self,
         review_queue: NamedDependency[ReviewQueueQueries],
@@ -68,7 +68,7 @@ class AuditController(Controller):
     tags = ["Admin"]
     guards = [admin_guard]
 
-    @get("/", summary="Operator actions, newest first")
+    @get("/", summary="Operator actions, newest first", guards=[list_parameters("aud")])
     async def entries(
         self,
         audit_log: NamedDependency[AuditQueries],

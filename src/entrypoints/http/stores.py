@@ -21,8 +21,8 @@ from domain.operator import Actor
 from domain.store import StoreStatus
 from entrypoints.http import admin_wire, presenters, wire
 from entrypoints.http.deps import admin_guard
+from entrypoints.http.listing import Cursor, Limit, list_parameters
 from entrypoints.http.openapi import json_body
-from entrypoints.http.orders import Cursor, Limit
 
 Query = Annotated[
     str | None, Parameter(max_length=200, description="Part of the name, or the exact id")
@@ -50,7 +50,7 @@ class StoreAdminController(Controller):
         new = await create_store(CreateStoreCommand(data.name, data.notification_url), operator)
         return presenters.new_store_out(new)
 
-    @get("/", summary="List and search stores")
+    @get("/", summary="List and search stores", guards=[list_parameters("str")])
     async def search(
         self,
         list_stores: NamedDependency[ListStores],
