@@ -28,6 +28,7 @@ from entrypoints.http import (
     stores,
     webhooks,
 )
+from entrypoints.http.accepted_input import input_guard
 from entrypoints.http.deps import provide_store, use
 from entrypoints.http.latency import latency_middleware
 from entrypoints.http.ops_guard import metrics_token_middleware
@@ -53,6 +54,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         payments.StartPaymentController,
         payments.PaymentController,
         webhooks.receive_webhook,
+        webhooks.receive_mtn_webhook,
         events.EventController,
         refunds.PaymentRefundController,
         refunds.RefundController,
@@ -92,6 +94,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
             metrics_token_middleware(settings.metrics_token),
             *pages.middleware(settings),
         ],
+        guards=[input_guard],
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_API_BODY,
