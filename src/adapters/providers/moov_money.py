@@ -180,8 +180,9 @@ class MoovMoneyProvider:
         return None  # Moov answers with its referenceid; ours (the refund id) is sent too
 
     async def refund(self, refund: Refund, payment: Payment) -> RefundStarted:
-        if not payment.phone:
-            raise ProviderRejected("phone_required", "The payer's number is unknown")
+        if not payment.phone or not re.fullmatch(r"\+?\d{8,15}", payment.phone):
+            # unknown, or masked by the retention pass: nothing can be sent to it
+            raise ProviderRejected("payer_number_unavailable", "The payer's number is not kept")
         envelope = moov_money_wire.transfer_flooz(
             self._token,
             destination=payment.phone.lstrip("+"),

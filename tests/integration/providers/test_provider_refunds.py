@@ -122,3 +122,17 @@ async def test_moov_a_refund_moov_does_not_know_stays_pending(kit: Kit) -> None:
     refund = (await kit.refund(payment["id"])).json()
     assert refund["status"] == "pending"
     assert (await kit.verify_refund(refund["id"]))["status"] == "pending"  # 94: unknown
+
+
+@moov
+async def test_moov_never_sends_a_refund_to_a_number_the_retention_pass_masked(
+    kit: Kit, pool: Any
+) -> None:
+    payment = await kit.paid()
+    async with pool.connection() as conn:
+        await conn.execute(
+            "UPDATE payments SET phone = '+229 01 •• •• 34' WHERE id = %s", (payment["id"],)
+        )
+    refund = (await kit.refund(payment["id"])).json()
+    assert (refund["status"], refund["failure_code"]) == ("failed", "payer_number_unavailable")
+    assert kit.fake.calls["refund"] == 0
