@@ -130,3 +130,11 @@ def new_api_key(prefix: str = "sk_sandbox") -> str:
 def new_webhook_secret() -> str:
     """A new secret for signing a store's notifications: `whsec_` + 32 random bytes."""
     return f"whsec_{secrets.token_urlsafe(32)}"
+
+
+class StoreCredentials:
+    """`Credentials`: API keys and webhook secrets made and hashed by the functions above."""
+
+    new_api_key = staticmethod(new_api_key)
+    hash_api_key = staticmethod(hash_api_key)
+    new_webhook_secret = staticmethod(new_webhook_secret)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.apply_report import apply_report
 from application.changes import add_payment, locked_payment, log_changes, save_payment
 from application.errors import NotFound, PhoneRequired, ProviderRejected, ProviderUnavailable
 from application.ports import (
@@ -126,17 +127,17 @@ class InitiatePayment:
         return payment
 
     async def _record_refusal(self, payment_id: str, refusal: ProviderRejected) -> Payment:
+        """The provider's refusal is its report: applied by the settlement core."""
+        report = ProviderReport(
+            ReportedStatus.FAILED,
+            failure_code=refusal.code,
+            failure_message=refusal.message,
+            raw=dict(refusal.raw),
+        )
         async with self._uow() as uow:
-            payment = await locked_payment(uow, payment_id)
-            report = ProviderReport(
-                ReportedStatus.FAILED,
-                failure_code=refusal.code,
-                failure_message=refusal.message,
-                raw=dict(refusal.raw),
-            )
-            if payment.apply(report, self._clock.now(), Source.API) is Outcome.REFUSED:
-                self._log.anomaly(payment, "refused_after_start", {"code": refusal.code})
-            changes = await save_payment(uow, payment)
+            applied = await apply_report(uow, payment_id, report, Source.API, self._clock.now())
             await uow.commit()
-        log_changes(self._log, payment, changes)
-        return payment
+        log_changes(self._log, applied.payment, applied.changes)
+        if applied.outcome is Outcome.REFUSED:
+            self._log.anomaly(applied.payment, "refused_after_start", {"code": refusal.code})
+        return applied.payment

@@ -3,8 +3,9 @@
 import os
 
 from adapters.logging_setup import configure_logging
-from entrypoints.container import IN_PROCESS_WORKER, Container
+from entrypoints.container import Container
 from entrypoints.http.app import create_app
+from entrypoints.resources import IN_PROCESS_WORKER
 from entrypoints.settings import Settings
 
 configure_logging()

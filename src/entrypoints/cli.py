@@ -16,8 +16,9 @@ import prometheus_client
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
 from application.stores import CreateStoreCommand
-from entrypoints.container import IN_PROCESS_WORKER, Container, database_url
+from entrypoints.container import Container
 from entrypoints.jobs import run_worker
+from entrypoints.resources import IN_PROCESS_WORKER, database_url
 from entrypoints.settings import Settings, SettingsError
 
 

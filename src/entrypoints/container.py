@@ -1,17 +1,13 @@
-"""The composition root: one dependency-injector container wiring adapters into use cases.
-Tests override its providers (`container.x.override(...)`)."""
+"""The composition root: one dependency-injector container wiring adapters into use cases,
+and nothing else (what it wires lives in `adapters/` and `entrypoints/resources.py`). Tests
+override its providers (`container.x.override(...)`)."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
-from types import ModuleType
 from typing import Any
 
-import httpx
 from dependency_injector import containers, providers
-from psycopg_pool import AsyncConnectionPool
 
 from adapters import signing
 from adapters.clock import SystemClock
@@ -21,35 +17,38 @@ from adapters.notification_sender import HttpNotificationSender
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.checkout import PostgresOrderLocator
-from adapters.postgres.embedded import embedded_database_url
+from adapters.postgres.lookup import PostgresPaymentLookup
 from adapters.postgres.pending import PostgresPendingAges
-from adapters.postgres.pool import close_pool, open_pool
+from adapters.postgres.probe import PostgresProbe
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
-from adapters.providers import catalog
-from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import CallObserver, LogObserver, provider_client
-from adapters.providers.registry import ProviderSet
-from adapters.providers.sandbox import (
-    SandboxOperator,
-    SandboxProvider,
-    SandboxWebhookAuthenticator,
-)
+from adapters.providers.http import LogObserver
+from adapters.providers.sandbox import SandboxProvider, SandboxWebhookAuthenticator
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
+from application.apply_report import ApplyReport
 from application.checkout import CheckoutQueries
 from application.expire_orders import ExpireOrders
-from application.handle_webhook import HandleWebhook, RetryWebhooks
+from application.handle_webhook import HandleWebhook
 from application.idempotency import Idempotency
 from application.initiate_payment import InitiatePayment
 from application.notifications import DeliverNotifications, StoreEvents
 from application.orders import CancelOrder, CreateOrder
 from application.queries import StoreQueries
-from application.reconciliation import ReconcileDue, ReconcilePayment
+from application.reconcile_due import ReconcileDue
+from application.reconciliation import ReconcilePayment
+from application.retry_webhooks import RetryWebhooks
 from application.stats import StoreStats
 from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
-from application.verify_payment import ApplyReport, VerifyPayment
-from domain.payment import Payment
+from application.verify_payment import VerifyPayment
+from entrypoints.resources import (
+    http_resource,
+    pool_resource,
+    provider_clients_resource,
+    providers_for,
+    sandbox_resource,
+    secret_bytes,
+)
 from entrypoints.settings import Settings
 
 
@@ -59,111 +58,15 @@ async def resolve(provider: providers.Provider[Any]) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
-#: Set by `payments serve --with-worker` for the server processes it starts.
-IN_PROCESS_WORKER = "PAYMENTS_IN_PROCESS_WORKER"
-
-
-def database_url(settings: Settings) -> str:
-    """DATABASE_URL, or the embedded PostgreSQL under the data directory."""
-    return settings.database_url or embedded_database_url(settings.data_dir / "pg")
-
-
-async def pool_resource(settings: Settings) -> AsyncIterator[AsyncConnectionPool]:
-    pool = await open_pool(database_url(settings), settings.pool_min_size, settings.pool_max_size)
-    yield pool
-    await close_pool(pool)
-
-
-async def http_resource() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as client:
-        yield client
-
-
-async def sandbox_resource(
-    pool: AsyncConnectionPool, clock: SystemClock, signer: Any, url: str, http: Any
-) -> AsyncIterator[SandboxOperator]:
-    operator = SandboxOperator(pool, clock, signer, url, http)
-    yield operator
-    await operator.close()
-
-
-async def provider_clients_resource(
-    settings: Settings,
-) -> AsyncIterator[dict[ModuleType, httpx.AsyncClient]]:
-    """One `httpx.AsyncClient` per configured real provider, closed at shutdown."""
-    async with AsyncExitStack() as stack:
-        clients = {}
-        for module, config in catalog.configured(settings.providers).items():
-            client = provider_client(config.base_url, config.timeout)
-            clients[module] = await stack.enter_async_context(client)
-        yield clients
-
-
-class PaymentLookup:
-    """Loads a payment by id in its own short transaction (for callback checks)."""
-
-    def __init__(self, uow: PostgresUnitOfWorkFactory) -> None:
-        self._uow = uow
-
-    async def __call__(self, payment_id: str) -> Payment | None:
-        async with self._uow(read_only=True) as uow:
-            return await uow.payments.get(payment_id)
-
-
-def providers_for(
-    settings: Settings,
-    sandbox: SandboxProvider,
-    sandbox_auth: SandboxWebhookAuthenticator,
-    clients: dict[ModuleType, httpx.AsyncClient],
-    urls: ServiceUrls,
-    clock: SystemClock,
-    lookup: PaymentLookup,
-    observer: CallObserver | None = None,
-) -> ProviderSet:
-    """The providers this configuration offers: each real provider whose settings are
-    complete, and the sandbox only in sandbox mode."""
-    offered: dict[str, Any] = {}
-    callbacks: dict[str, Any] = {}
-    if settings.is_sandbox:
-        offered["sandbox"], callbacks["sandbox"] = sandbox, sandbox_auth
-    for module, config in catalog.configured(settings.providers).items():
-        deps = ProviderDeps(clients[module], urls, clock, observer or LogObserver(), lookup)
-        offered[module.NAME], callbacks[module.WEBHOOK] = module.build(config, deps)
-    return ProviderSet(offered, callbacks)
-
-
-class DatabaseProbe:
-    def __init__(self, pool: AsyncConnectionPool) -> None:
-        self._pool = pool
-
-    async def __call__(self) -> bool:
-        try:
-            async with self._pool.connection(timeout=2.0) as conn:
-                await conn.execute("SELECT 1")
-            return True
-        except Exception:
-            return False
-
-
-class Credentials:
-    new_api_key = staticmethod(signing.new_api_key)
-    hash_api_key = staticmethod(signing.hash_api_key)
-    new_webhook_secret = staticmethod(signing.new_webhook_secret)
-
-
-def _secret(settings: Settings) -> bytes:
-    return settings.secret_key.encode()
-
-
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UlidGenerator)
-    secret = providers.Callable(_secret, settings)
+    secret = providers.Callable(secret_bytes, settings)
     url_signer = providers.Singleton(signing.UrlSigner, secret)
     urls = providers.Singleton(ServiceUrls, settings.provided.public_base_url, url_signer)
-    credentials = providers.Singleton(Credentials)
+    credentials = providers.Singleton(signing.StoreCredentials)
     phones = providers.Singleton(PhonenumbersNormalizer)
     metrics = providers.Singleton(PrometheusMetrics)
     payment_log = providers.Singleton(
@@ -178,7 +81,7 @@ class Container(containers.DeclarativeContainer):
     uow = providers.Singleton(
         PostgresUnitOfWorkFactory, pool, ids, snapshots, settings.provided.lease
     )
-    database_probe = providers.Singleton(DatabaseProbe, pool)
+    database_probe = providers.Singleton(PostgresProbe, pool)
 
     sandbox_signer = providers.Singleton(signing.HmacSignatureScheme, secret, b"", 300, clock)
     sandbox_operator = providers.Resource(
@@ -194,7 +97,7 @@ class Container(containers.DeclarativeContainer):
     )
     sandbox_authenticator = providers.Singleton(SandboxWebhookAuthenticator, sandbox_signer)
     provider_clients = providers.Resource(provider_clients_resource, settings)
-    payment_lookup = providers.Singleton(PaymentLookup, uow)
+    payment_lookup = providers.Singleton(PostgresPaymentLookup, uow)
     provider_registry = providers.Singleton(
         providers_for,
         settings,
@@ -227,9 +130,7 @@ class Container(containers.DeclarativeContainer):
     )
     apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
-    handle_webhook = providers.Singleton(
-        HandleWebhook, uow, provider_registry, verify_payment, clock
-    )
+    handle_webhook = providers.Singleton(HandleWebhook, uow, provider_registry, apply_report, clock)
 
     # background work (run by `payments worker`, or in process by `payments serve --with-worker`)
     notification_sender = providers.Singleton(HttpNotificationSender, http_client, clock)

@@ -17,9 +17,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
+from dependency_injector.providers import Provider
 from procrastinate import App, PsycopgConnector, builtin_tasks
 
-from entrypoints.container import Container, database_url, resolve
+from entrypoints.container import Container, resolve
+from entrypoints.resources import database_url
 
 log = structlog.get_logger(__name__)
 
@@ -28,19 +30,27 @@ RESTART_FIRST = 1.0
 RESTART_LONGEST = 60.0
 
 #: procrastinate's cron takes a sixth column for seconds.
-SCHEDULE = {
-    "deliver_notifications": "* * * * * */2",
-    "reconcile_due": "* * * * * */5",
-    "retry_webhooks": "* * * * * */10",
-    "expire_orders": "* * * * *",
-}
+EVERY_2_SECONDS = "* * * * * */2"
+EVERY_5_SECONDS = "* * * * * */5"
+EVERY_10_SECONDS = "* * * * * */10"
+EVERY_MINUTE = "* * * * *"
+
+
+def periodic_passes(container: Container) -> dict[str, tuple[str, Provider[Any]]]:
+    """Each periodic pass by name: when it runs, and the container's use case it runs."""
+    return {
+        "deliver_notifications": (EVERY_2_SECONDS, container.deliver_notifications),
+        "reconcile_due": (EVERY_5_SECONDS, container.reconcile_due),
+        "retry_webhooks": (EVERY_10_SECONDS, container.retry_webhooks),
+        "expire_orders": (EVERY_MINUTE, container.expire_orders),
+    }
 
 
 def job_app(container: Container) -> App:
     """The procrastinate app whose periodic tasks run the container's use cases."""
     app = App(connector=PsycopgConnector(conninfo=database_url(container.settings())))
-    for name, cron in SCHEDULE.items():
-        _periodic(app, name, cron, _use_case(container, name))
+    for name, (cron, use_case) in periodic_passes(container).items():
+        _periodic(app, name, cron, _run(use_case))
 
     @app.periodic(cron="17 * * * *")
     @app.task(name="payments.remove_old_jobs", queueing_lock="remove_old_jobs", pass_context=True)
@@ -50,9 +60,9 @@ def job_app(container: Container) -> App:
     return app
 
 
-def _use_case(container: Container, name: str) -> Callable[[], Awaitable[int]]:
+def _run(provider: Provider[Any]) -> Callable[[], Awaitable[int]]:
     async def run() -> int:
-        use_case = await resolve(getattr(container, name))
+        use_case = await resolve(provider)
         done: int = await use_case()
         return done
 

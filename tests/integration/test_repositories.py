@@ -26,6 +26,7 @@ from adapters.postgres.migrate import MIGRATIONS_DIR, apply_migrations
 from adapters.postgres.uow import PostgresUnitOfWork, PostgresUnitOfWorkFactory
 from application.errors import DatabaseUnavailable
 from application.ports import (
+    DeliveryOutcome,
     OrderFilter,
     PageRequest,
     PaymentFilter,
@@ -421,7 +422,10 @@ async def test_webhook_inbox_ignores_a_delivery_seen_before(
         delivery_id = await uow.webhooks.record(delivery, NOW)
         assert delivery_id is not None and delivery_id.startswith("whd_")
         assert await uow.webhooks.record(delivery, NOW + timedelta(seconds=1)) is None
-        await uow.webhooks.mark_processed(delivery_id, NOW + timedelta(seconds=2), "changed")
+        applied, succeeded = DeliveryOutcome.APPLIED, PaymentStatus.SUCCEEDED
+        await uow.webhooks.mark_processed(
+            delivery_id, NOW + timedelta(seconds=2), applied, succeeded
+        )
         await uow.commit()
 
     async with pool.connection() as conn:
@@ -430,7 +434,7 @@ async def test_webhook_inbox_ignores_a_delivery_seen_before(
         )
         rows = await cur.fetchall()
     assert rows == [
-        (delivery.body, dict(delivery.headers), NOW + timedelta(seconds=2), "changed", 1)
+        (delivery.body, dict(delivery.headers), NOW + timedelta(seconds=2), "applied:succeeded", 1)
     ]
 
 

@@ -32,6 +32,8 @@ VALUES (%(id)s, %(store_id)s, %(reference)s, %(status)s, %(amount)s, %(currency)
         %(paid_by)s, %(expires_at)s, %(created_at)s, %(updated_at)s, %(version)s)
 """
 
+COLUMNS = [column.strip() for column in _COLUMNS.split(",")]
+
 SELECT = f"SELECT {_COLUMNS} FROM orders WHERE store_id = %(store_id)s AND id = %(id)s"
 
 SELECT_FOR_UPDATE = f"{SELECT} FOR UPDATE"
@@ -79,7 +81,7 @@ class PostgresOrderRepository:
 
     async def get(self, store_id: str, order_id: str, *, for_update: bool = False) -> Order | None:
         query = SELECT_FOR_UPDATE if for_update else SELECT
-        return await fetch_one(self._conn, query, {"store_id": store_id, "id": order_id}, _to_order)
+        return await fetch_one(self._conn, query, {"store_id": store_id, "id": order_id}, to_order)
 
     async def save(self, order: Order) -> None:
         cur = await self._conn.execute(UPDATE, _to_params(order))
@@ -94,7 +96,7 @@ class PostgresOrderRepository:
         conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]
         query = page_query(SELECT_ALL, conditions, page)
         params = page_params(page, store_id=store_id, **given)
-        return to_page(await fetch_all(self._conn, query, params, _to_order), page)
+        return to_page(await fetch_all(self._conn, query, params, to_order), page)
 
 
 def _to_params(order: Order) -> dict[str, Any]:
@@ -119,7 +121,7 @@ def _to_params(order: Order) -> dict[str, Any]:
     }
 
 
-def _to_order(row: dict[str, Any]) -> Order:
+def to_order(row: dict[str, Any]) -> Order:
     customer = row["customer"]
     return Order(
         id=row["id"],

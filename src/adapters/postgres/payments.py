@@ -12,10 +12,13 @@ from psycopg.types.json import Jsonb
 from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_recorded_event
 from adapters.postgres.notifications import PostgresNotificationOutbox
+from adapters.postgres.orders import COLUMNS as ORDER_COLUMNS
+from adapters.postgres.orders import to_order
 from adapters.postgres.paging import page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
 from domain.money import Currency, Money
+from domain.order import Order
 from domain.payment import NextAction, Payment, PaymentStatus
 
 _COLUMNS = """
@@ -39,6 +42,15 @@ VALUES (%(id)s, %(order_id)s, %(store_id)s, %(provider)s, %(status)s, %(amount)s
 SELECT = f"SELECT {_COLUMNS} FROM payments WHERE id = %(id)s"
 
 SELECT_FOR_UPDATE = f"{SELECT} FOR UPDATE"
+
+#: The payment's columns as they are, its order's as `o_<column>`; both rows locked.
+SELECT_WITH_ORDER_FOR_UPDATE = f"""
+SELECT {", ".join(f"p.{c.strip()}" for c in _COLUMNS.split(","))},
+       {", ".join(f"o.{c} AS o_{c}" for c in ORDER_COLUMNS)}
+FROM payments p JOIN orders o ON o.id = p.order_id
+WHERE p.id = %(id)s
+FOR UPDATE
+"""
 
 SELECT_FOR_STORE = f"{SELECT} AND store_id = %(store_id)s"
 
@@ -90,6 +102,11 @@ class PostgresPaymentRepository:
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
         query = SELECT_FOR_UPDATE if for_update else SELECT
         return await self._one(query, {"id": payment_id})
+
+    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order] | None:
+        return await fetch_one(
+            self._conn, SELECT_WITH_ORDER_FOR_UPDATE, {"id": payment_id}, _with_order
+        )
 
     async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None:
         return await self._one(SELECT_FOR_STORE, {"id": payment_id, "store_id": store_id})
@@ -163,6 +180,11 @@ def _to_params(payment: Payment) -> dict[str, Any]:
         "expires_at": payment.expires_at,
         "version": payment.version,
     }
+
+
+def _with_order(row: dict[str, Any]) -> tuple[Payment, Order]:
+    order = to_order({column: row[f"o_{column}"] for column in ORDER_COLUMNS})
+    return _to_payment(row), order
 
 
 def _to_payment(row: dict[str, Any]) -> Payment:

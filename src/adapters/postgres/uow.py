@@ -53,12 +53,13 @@ class PostgresUnitOfWork:
         inline_grace: timedelta | None = None,
         *,
         read_only: bool = False,
+        autocommit: bool = False,
     ) -> None:
         self._pool = pool
         self._ids = ids
         self._snapshots = snapshots or Snapshots()
         self._inline_grace = inline_grace
-        self._read_only = read_only
+        self._autocommit = read_only or autocommit
         self._conn: AsyncConnection[Any] | None = None
 
     async def __aenter__(self) -> Self:
@@ -67,7 +68,7 @@ class PostgresUnitOfWork:
         except _UNAVAILABLE as error:
             raise DatabaseUnavailable("no database connection") from error
         self._conn = conn
-        if self._read_only:
+        if self._autocommit:
             # No BEGIN and no ROLLBACK round trips: each read is its own statement.
             await conn.set_autocommit(True)
         self.notifications = outbox = PostgresNotificationOutbox(conn, self._snapshots)
@@ -87,7 +88,7 @@ class PostgresUnitOfWork:
     ) -> None:
         conn, self._conn = self._connection, None
         try:
-            if self._read_only:
+            if self._autocommit:
                 await conn.set_autocommit(False)
             else:
                 await conn.rollback()
@@ -99,8 +100,8 @@ class PostgresUnitOfWork:
             raise DatabaseUnavailable("the database connection failed") from exc
 
     async def commit(self) -> None:
-        if self._read_only:
-            raise RuntimeError("a read-only unit of work cannot commit")
+        if self._autocommit:
+            raise RuntimeError("a unit of work without a transaction cannot commit")
         try:
             await self._connection.commit()
         except _UNAVAILABLE as error:
@@ -128,7 +129,12 @@ class PostgresUnitOfWorkFactory:
         self._snapshots = snapshots
         self._inline_grace = inline_grace
 
-    def __call__(self, *, read_only: bool = False) -> PostgresUnitOfWork:
+    def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> PostgresUnitOfWork:
         return PostgresUnitOfWork(
-            self._pool, self._ids, self._snapshots, self._inline_grace, read_only=read_only
+            self._pool,
+            self._ids,
+            self._snapshots,
+            self._inline_grace,
+            read_only=read_only,
+            autocommit=autocommit,
         )

@@ -6,7 +6,6 @@ import asyncio
 from pathlib import Path
 
 from litestar import Litestar
-from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -24,7 +23,7 @@ from entrypoints.http import (
     stores,
     webhooks,
 )
-from entrypoints.http.deps import provide_store, use
+from entrypoints.http.deps import dependencies
 from entrypoints.http.problems import handle_exception
 from entrypoints.http.request_id import request_id_middleware
 from entrypoints.jobs import run_worker
@@ -69,7 +68,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
 
     app = Litestar(
         route_handlers=handlers,  # type: ignore[arg-type]
-        dependencies=_dependencies(container),
+        dependencies=dependencies(container),
         exception_handlers={Exception: handle_exception},
         middleware=[request_id_middleware, *pages.middleware(settings)],
         on_startup=[start],
@@ -89,14 +88,3 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
     app.state.container = container
     openapi.add_request_bodies(app.openapi_schema)
     return app
-
-
-def _dependencies(container: Container) -> dict[str, Provide]:
-    names = [
-        "create_store", "rotate_api_key", "list_stores", "create_order", "cancel_order",
-        "queries", "idempotency", "initiate_payment", "verify_payment", "handle_webhook",
-        "urls", "sandbox_operator", "store_events", "metrics",
-    ]  # fmt: skip
-    deps = {name: use(getattr(container, name)) for name in names}
-    deps["store"] = Provide(provide_store)
-    return deps
