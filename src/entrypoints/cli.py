@@ -20,6 +20,7 @@ from entrypoints.container import Container
 from entrypoints.jobs import run_worker
 from entrypoints.resources import IN_PROCESS_WORKER, database_url
 from entrypoints.settings import Settings, SettingsError
+from entrypoints.simulators.command import add_command as add_simulate_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--notification-url", default=None)
     create.set_defaults(run=_create_store)
+
+    add_simulate_command(commands)
     return parser
 
 
