@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from application.errors import (
+    ConcurrentChange,
     MalformedWebhook,
     ProviderNotAvailable,
     ProviderUnavailable,
@@ -319,7 +320,7 @@ def _insert(tx: _Transaction, table: str, aggregate: Order | Payment) -> None:
     tx.put(table, aggregate.id, aggregate)
 
 
-class ConcurrentUpdate(Exception):
+class ConcurrentUpdate(ConcurrentChange):
     """The row is missing or changed since it was read (the fake's twin of the Postgres
     adapter's `ConcurrentUpdate`)."""
 

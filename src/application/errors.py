@@ -55,3 +55,8 @@ class IdempotencyKeyInUse(PaymentError):
 
 class DatabaseUnavailable(PaymentError):
     """The database cannot be reached; nothing was changed."""
+
+
+class ConcurrentChange(PaymentError):
+    """What was read changed before it was written (its version moved on): the transaction
+    was rolled back, nothing was written. Read again and decide again."""

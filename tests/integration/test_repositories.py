@@ -384,9 +384,13 @@ async def test_saving_a_stale_copy_is_refused(uow_factory: PostgresUnitOfWorkFac
 
     assert stale is not None
     stale.expire(NOW)
-    async with uow_factory() as uow:
-        with pytest.raises(ConcurrentUpdate):
+    with pytest.raises(ConcurrentUpdate):  # refused by the server, seen at commit at the latest
+        async with uow_factory() as uow:
             await uow.orders.save(stale)
+            await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        kept = await uow.orders.get(store.id, order.id)
+    assert kept is not None and kept.status is OrderStatus.CANCELLED and kept.version == 1
 
 
 async def test_unreachable_database_is_database_unavailable() -> None:

@@ -78,6 +78,7 @@ WHERE id = %(id)s
 REDELIVER = """
 UPDATE notifications SET state = 'pending', next_attempt_at = %(at)s
 WHERE id = %(id)s AND store_id = %(store_id)s
+RETURNING id
 """
 
 SELECT_ALL = f"SELECT {_COLUMNS} FROM notifications"
@@ -172,7 +173,7 @@ class PostgresNotificationOutbox:
     async def redeliver(self, store_id: str, notification_id: str, at: datetime) -> bool:
         params = {"id": notification_id, "store_id": store_id, "at": at}
         cur = await self._conn.execute(REDELIVER, params)
-        return cur.rowcount == 1
+        return await cur.fetchone() is not None
 
     async def _all(self, query: str, params: dict[str, Any]) -> list[Notification]:
         return await fetch_all(self._conn, query, params, _to_notification)

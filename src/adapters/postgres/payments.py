@@ -9,13 +9,13 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_recorded_event
 from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.orders import COLUMNS as ORDER_COLUMNS
 from adapters.postgres.orders import to_order
 from adapters.postgres.paging import page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
+from adapters.postgres.versioned import guarded
 from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
 from domain.money import Currency, Money
 from domain.order import Order
@@ -62,7 +62,8 @@ SELECT_FOR_ORDERS = (
 
 SELECT_ALL = f"SELECT {_COLUMNS} FROM payments"
 
-UPDATE = """
+UPDATE = guarded(
+    """
 UPDATE payments
 SET status = %(status)s, phone = %(phone)s, provider_reference = %(provider_reference)s,
     provider_data = %(provider_data)s, failure_code = %(failure_code)s,
@@ -71,7 +72,9 @@ SET status = %(status)s, phone = %(phone)s, provider_reference = %(provider_refe
     next_action = %(next_action)s, updated_at = %(updated_at)s,
     succeeded_at = %(succeeded_at)s, expires_at = %(expires_at)s, version = version + 1
 WHERE id = %(id)s AND version = %(version)s
-"""
+""",
+    "payments",
+)
 
 SELECT_HISTORY = """
 SELECT id, payment_id, type, from_status, to_status, source, data, created_at
@@ -112,9 +115,8 @@ class PostgresPaymentRepository:
         return await self._one(SELECT_FOR_STORE, {"id": payment_id, "store_id": store_id})
 
     async def save(self, payment: Payment) -> None:
-        cur = await self._conn.execute(UPDATE, _to_params(payment))
-        if cur.rowcount != 1:
-            raise ConcurrentUpdate("payments", payment.id, payment.version)
+        # refused by the server when stale (`guarded`): seen at the next read or at commit
+        await self._conn.execute(UPDATE, _to_params(payment))
         payment.version += 1
         await self._append_events(payment)
 
