@@ -7,7 +7,9 @@ from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from entrypoints.resources import IN_PROCESS_WORKER
 from entrypoints.settings import Settings
+from entrypoints.supervision import die_with_supervisor
 
+die_with_supervisor()
 configure_logging()
 app = create_app(
     Container(settings=Settings.from_env()),

@@ -21,6 +21,7 @@ from entrypoints.jobs import run_worker
 from entrypoints.resources import IN_PROCESS_WORKER, database_url
 from entrypoints.settings import Settings, SettingsError
 from entrypoints.simulators.command import add_command as add_simulate_command
+from entrypoints.supervision import SUPERVISOR_PID
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,7 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve the HTTP API (migrations applied first)")
-    serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="server processes (default: one per core)",
+    )
     serve.add_argument(
         "--with-worker", action="store_true", help="also run a job worker in each server process"
     )
@@ -85,6 +91,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.with_worker:
         os.environ[IN_PROCESS_WORKER] = "1"
     _prepare_multiprocess_metrics(settings, args.workers)
+    if args.workers > 1:
+        os.environ[SUPERVISOR_PID] = str(os.getpid())
     print(f"serving on http://{settings.host}:{settings.port} ({settings.environment})")
     uvicorn.run(
         "entrypoints.asgi:app",

@@ -41,6 +41,7 @@ from application.retry_webhooks import RetryWebhooks
 from application.stats import StoreStats
 from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
 from application.verify_payment import VerifyPayment
+from entrypoints.http.after_answer import AfterAnswer
 from entrypoints.resources import (
     http_resource,
     pool_resource,
@@ -131,6 +132,7 @@ class Container(containers.DeclarativeContainer):
     apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
     handle_webhook = providers.Singleton(HandleWebhook, uow, provider_registry, apply_report, clock)
+    after_answer = providers.Singleton(AfterAnswer, inline=settings.provided.settle_webhooks_inline)
 
     # background work (run by `payments worker`, or in process by `payments serve --with-worker`)
     notification_sender = providers.Singleton(HttpNotificationSender, http_client, clock)

@@ -42,6 +42,8 @@ class Settings:
     #: How long a process holds the rows it took (open payments, inbox deliveries,
     #: notifications) before another may take them over; None: each pass's own (1-2 min).
     lease: timedelta | None = None
+    #: A provider's callback is processed before its answer, not right after it.
+    settle_webhooks_inline: bool = False
 
     @property
     def is_sandbox(self) -> bool:
@@ -75,6 +77,7 @@ class Settings:
             ttl=_ttl(get),
             notification_first_retry=_seconds(get, "NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=_seconds(get, "LEASE_SECONDS"),
+            settle_webhooks_inline=get("WEBHOOK_SETTLE_INLINE") in ("1", "true", "yes"),
         )
         if not settings.is_sandbox:
             _check_production(settings)

@@ -61,6 +61,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
             worker.append(asyncio.create_task(run_worker(container)))
 
     async def stop() -> None:
+        await container.after_answer().drain()
         for task in worker:
             task.cancel()
         await asyncio.gather(*worker, return_exceptions=True)

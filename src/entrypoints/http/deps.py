@@ -47,6 +47,7 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "initiate_payment": use(container.initiate_payment),
         "verify_payment": use(container.verify_payment),
         "handle_webhook": use(container.handle_webhook),
+        "after_answer": use(container.after_answer),
         "store_events": use(container.store_events),
         "checkout": use(container.checkout),
         "store_stats": use(container.store_stats),

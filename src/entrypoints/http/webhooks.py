@@ -1,5 +1,7 @@
 """Provider callbacks: `/payment/webhook/{provider}/` (no API key; each provider is
-authenticated as API.md says). Each delivery is counted by outcome on `/metrics`."""
+authenticated as API.md says). A delivery is answered as soon as it is stored, and settled
+right after, in this process (`AfterAnswer`), with the inbox as the safety net. Each delivery
+is counted by outcome on `/metrics`."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from adapters.metrics import PrometheusMetrics
 from application.errors import MalformedWebhook, ProviderNotAvailable, WebhookRejected
 from application.handle_webhook import HandleWebhook
 from entrypoints.http import wire
+from entrypoints.http.after_answer import AfterAnswer
 
 MAX_WEBHOOK_BODY = 64 * 1024
 
@@ -29,13 +32,16 @@ async def receive_webhook(
     provider: FromPath[str],
     request: Request[Any, Any, Any],
     handle_webhook: NamedDependency[HandleWebhook],
+    after_answer: NamedDependency[AfterAnswer],
     metrics: NamedDependency[PrometheusMetrics],
 ) -> wire.Received:
     """200 once the delivery is stored (a duplicate too); 401 when its authentication fails;
     400 when it cannot be read; 413 above 64 KiB."""
     body = await request.body()
     try:
-        result = await handle_webhook(provider, body, request.headers, request.query_params)
+        received = await handle_webhook.receive(
+            provider, body, request.headers, request.query_params
+        )
     except WebhookRejected as error:
         metrics.webhook_delivery(provider, "rejected", error.reason)
         raise
@@ -45,5 +51,8 @@ async def receive_webhook(
     except ProviderNotAvailable:
         metrics.webhook_delivery("unknown", "rejected", "unknown_provider")
         raise
-    metrics.webhook_delivery(provider, "duplicate" if result.duplicate else "accepted")
+    metrics.webhook_delivery(provider, "duplicate" if received.duplicate else "accepted")
+    if received.delivery_id is not None:
+        work = handle_webhook.process(received.delivery_id, received.delivery)
+        await after_answer.submit(work, received.delivery_id)
     return wire.Received()
