@@ -11,7 +11,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from adapters.postgres.paging import page_params, page_query, to_page
-from adapters.postgres.rows import fetch_all
+from adapters.postgres.rows import fetch_all, write_all
 from adapters.snapshots import Snapshots, timestamp
 from application.ports import DeliveryAttempt, Notification, Page, PageRequest
 from domain.events import DomainEvent
@@ -110,8 +110,7 @@ class PostgresNotificationOutbox:
             return
         snapshot = render()
         rows = [_row(store_id, event_id, event, snapshot) for event_id, event in notified]
-        async with self._conn.cursor() as cur:
-            await cur.executemany(INSERT, rows)
+        await write_all(self._conn, INSERT, rows)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
