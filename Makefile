@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run migrate test unit integration lint format clean bench
+.PHONY: install browser run migrate test unit integration lint format clean bench demo shop-test
 
 install: $(VENV)/.installed
 
@@ -21,9 +21,18 @@ $(UV):
 	$(PYTHON) -m venv .uv
 	.uv/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+$(VENV)/.installed: pyproject.toml uv.lock clients/python/pyproject.toml | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
+
+# Servers: the service and its runtime dependencies only (no test, lint or browser tools:
+# `make install` afterwards brings them back);
+# deploy/ and docs/production.md take it from there.
+.PHONY: install-prod
+install-prod: | $(UV)
+	$(UV) sync --frozen --no-dev --python $(PYTHON)
+	rm -f $(VENV)/.installed
+
 
 run: install
 	$(BIN)/payments migrate
@@ -32,12 +41,22 @@ run: install
 migrate: install
 	$(BIN)/payments migrate
 
+# The service and the example Django shop together (examples/demo.py): prints both URLs.
+# DEMO_SERVICE_PORT (8000) and DEMO_SHOP_PORT (8001) choose the ports.
+demo: install
+	$(BIN)/python examples/demo.py
+
 # The browser tests drive Debian's Chromium (never a downloaded browser build).
 browser:
 	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
 test: lint browser
 	$(BIN)/pytest
+	$(MAKE) shop-test
+
+# The example shop's own Django suite, against a real service process (and Chromium).
+shop-test: install
+	cd examples/django_shop && ../../$(BIN)/python manage.py test
 
 unit: install
 	$(BIN)/pytest tests/unit
@@ -46,9 +65,10 @@ integration: install
 	$(BIN)/pytest tests/integration
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests clients examples
+	$(BIN)/ruff format --check src tests clients examples
 	$(BIN)/mypy src
+	cd clients/python && ../../$(BIN)/mypy --strict payments_client
 	$(BIN)/lint-imports
 
 # The benchmark (docs/benchmarks.md): the served app under wrk (Wave over HTTP to a simulator,
@@ -59,8 +79,8 @@ bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 format: install
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests clients examples
+	$(BIN)/ruff check --fix src tests clients examples
 
 clean:
 	rm -rf $(VENV) .uv .pytest_cache .mypy_cache .ruff_cache

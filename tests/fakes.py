@@ -395,6 +395,7 @@ class InMemoryOrderRepository:
             if o.store_id == store_id
             and filters.status in (None, o.status)
             and filters.reference in (None, o.reference)
+            and filters.customer_reference in (None, o.customer_reference)
         ]
         return _page(orders, page)
 
@@ -440,8 +441,13 @@ class InMemoryPaymentRepository:
             and filters.order_id in (None, p.order_id)
             and filters.status in (None, p.status)
             and filters.provider in (None, p.provider)
+            and filters.customer_reference in (None, self._customer_of(p))
         ]
         return _page(payments, page)
+
+    def _customer_of(self, payment: Payment) -> str | None:
+        order: Order | None = self._uow.tx.get("orders", payment.order_id)
+        return order.customer_reference if order else None
 
     async def history(self, payment_id: str) -> list[RecordedEvent]:
         events = [e for e in self._uow.tx.all("events") if e.event.subject_id == payment_id]

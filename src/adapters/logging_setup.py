@@ -1,4 +1,6 @@
-"""Application logging: JSON lines on stderr, through structlog and the standard library.
+"""Application logging on stderr, through structlog and the standard library: JSON lines, or
+human-readable lines on a terminal (`adapters.log_render` says which, and which libraries'
+lines are routine DEBUG).
 
 Rules: every line carries the level, the logger's name, an ISO UTC timestamp and whatever is
 bound in structlog's contextvars (a request id bound by a middleware appears on every line
@@ -15,10 +17,16 @@ from typing import IO, Any
 
 import structlog
 
+from adapters.log_render import RoutineToDebug, renderer, use_console
+
 _HANDLER_NAME = "payments.json_stderr"
 
 
-def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None) -> None:
+def configure_logging(
+    level: str | int = "INFO", stream: IO[str] | None = None, fmt: str | None = "json"
+) -> None:
+    """`fmt`: `json`, `console`, or None for console on a terminal and JSON elsewhere."""
+    stream = stream or sys.stderr
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -36,15 +44,15 @@ def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None) 
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream)
     handler.set_name(_HANDLER_NAME)
+    handler.addFilter(RoutineToDebug())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.dict_tracebacks,
-                structlog.processors.JSONRenderer(),
+                *_render(use_console(fmt, stream)),
             ],
         )
     )
@@ -60,3 +68,8 @@ def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None) 
 # Libraries whose INFO lines say nothing an operator needs (pgserver echoes every pg_ctl call;
 # psycopg's pool logs every connection taken and given back: three lines per transaction).
 _QUIET = ("pgserver", "httpx", "httpcore", "psycopg.pool")
+
+
+def _render(console: bool) -> list[Any]:
+    tracebacks = [] if console else [structlog.processors.dict_tracebacks]
+    return [*tracebacks, renderer(console)]

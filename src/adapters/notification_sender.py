@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 
 import httpx
 
+from adapters.outbound import BlockedAddress
 from adapters.signing import HmacSignatureScheme
 from application.ports import Clock, DeliveryAttempt
 
@@ -15,8 +17,14 @@ TIMEOUT = httpx.Timeout(10.0)
 
 class HttpNotificationSender:
     """POST with `Payments-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(webhook_secret,
-    "<t>.<raw body>")>` (API.md). A store that does not answer 2xx within 10 s is a failed
-    attempt; nothing here raises for what the store's server does."""
+    "<t>.<raw body>")>` (docs/api.md). A store that does not answer 2xx within 10 s is a failed
+    attempt; nothing here raises for what the store's server does.
+
+    The store sees a coarse failure category, never the network's error text: `timeout`,
+    `connection_refused` (no connection could be made, the host did not resolve included),
+    `tls_error`, `blocked_address` (production's outbound rules, `adapters.outbound`),
+    `connection_error` (the connection broke), `http_<status>` (an answer other than 2xx;
+    redirects are not followed)."""
 
     def __init__(self, client: httpx.AsyncClient, clock: Clock) -> None:
         self._client, self._clock = client, clock
@@ -32,15 +40,36 @@ class HttpNotificationSender:
         try:
             response = await self._client.post(url, content=body, headers=headers, timeout=TIMEOUT)
         except httpx.HTTPError as error:
-            return DeliveryAttempt(at, url, None, _describe(error), _ms(started))
-        return DeliveryAttempt(at, url, response.status_code, None, _ms(started))
+            return DeliveryAttempt(at, url, None, failure_category(error), _ms(started))
+        status = response.status_code
+        category = None if 200 <= status < 300 else f"http_{status}"
+        return DeliveryAttempt(at, url, status, category, _ms(started))
 
 
 def _ms(started: float) -> int:
     return round((time.perf_counter() - started) * 1000)
 
 
-def _describe(error: httpx.HTTPError) -> str:
+def failure_category(error: httpx.HTTPError) -> str:
+    if isinstance(error, BlockedAddress):
+        return "blocked_address"
     if isinstance(error, httpx.TimeoutException):
         return "timeout"
-    return f"{type(error).__name__}: {error}"[:500]
+    if _caused_by_tls(error):
+        return "tls_error"
+    if isinstance(error, httpx.ConnectError):
+        return "connection_refused"
+    return "connection_error"
+
+
+def _caused_by_tls(error: BaseException) -> bool:
+    seen: BaseException | None = error
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError | ssl.CertificateError):
+            return True
+        if "SSL" in type(seen).__name__ or "CERTIFICATE" in str(seen).upper():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

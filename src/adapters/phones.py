@@ -65,6 +65,8 @@ def mask_phone(e164: str | None) -> str | None:
     A number libphonenumber cannot read keeps only its last two digits."""
     if e164 is None:
         return None
+    if _MASK in e164:  # already masked (the retention pass stores the masked form)
+        return e164
     try:
         number = phonenumbers.parse(e164, None)
     except NumberParseException:

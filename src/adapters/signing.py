@@ -122,8 +122,13 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def new_api_key(prefix: str = "sk_sandbox") -> str:
-    """A new API key: `<prefix>_` + 32 random bytes, URL-safe base64."""
+LIVE_KEY_PREFIX, TEST_KEY_PREFIX = "sk_live", "sk_test"
+
+
+def new_api_key(prefix: str = TEST_KEY_PREFIX) -> str:
+    """A new API key: `<prefix>_` + 32 random bytes, URL-safe base64. The prefix says which
+    mode made it: `sk_live` in production, `sk_test` in sandbox (older `sk_sandbox_` keys
+    still work: only the hash is looked up)."""
     return f"{prefix}_{secrets.token_urlsafe(32)}"
 
 
@@ -133,8 +138,14 @@ def new_webhook_secret() -> str:
 
 
 class StoreCredentials:
-    """`Credentials`: API keys and webhook secrets made and hashed by the functions above."""
+    """`Credentials`: API keys (starting with `prefix`: the mode that made them) and webhook
+    secrets made and hashed by the functions above."""
 
-    new_api_key = staticmethod(new_api_key)
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+
+    def new_api_key(self) -> str:
+        return new_api_key(self._prefix)
+
     hash_api_key = staticmethod(hash_api_key)
     new_webhook_secret = staticmethod(new_webhook_secret)

@@ -1,4 +1,4 @@
-"""Orders and payments as the API shows them (API.md): one rendering shared by the HTTP
+"""Orders and payments as the API shows them (docs/api.md): one rendering shared by the HTTP
 answers and the notifications sent to stores, so both always agree."""
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def order_object(order: Order, payments: list[Payment], checkout_url: str | None
         "items": [asdict(item) for item in order.items],
         "metadata": dict(order.metadata),
         "country": order.country,
+        "customer_reference": order.customer_reference,
+        "return_url": order.return_url,
         "checkout_url": checkout_url,
         "payments": [payment_object(p) for p in payments],
         "paid_at": maybe_timestamp(order.paid_at),

@@ -32,7 +32,7 @@ class ServiceUrls:
 
     def callback(self, provider: str, payment_id: str) -> str:
         """`/payment/webhook/<provider>/?payment=<id>&sig=<hex HMAC(secret, "<provider>:<id>")>`
-        for providers that do not sign their callbacks (API.md: mtn, orange, moov)."""
+        for providers that do not sign their callbacks (docs/api.md: mtn, orange, moov)."""
         query = urlencode({"payment": payment_id, "sig": self.signer.sign(provider, payment_id)})
         return f"{self.base}/payment/webhook/{provider}/?{query}"
 

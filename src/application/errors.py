@@ -60,3 +60,15 @@ class DatabaseUnavailable(PaymentError):
 class ConcurrentChange(PaymentError):
     """What was read changed before it was written (its version moved on): the transaction
     was rolled back, nothing was written. Read again and decide again."""
+
+
+class RateLimited(PaymentError):
+    """Too many requests of this kind for this key (API key, address, phone, order...)."""
+
+    def __init__(self, what: str, retry_after: int) -> None:
+        super().__init__(f"too many requests ({what}); retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+class InvalidNotificationUrl(PaymentError):
+    """A store's notification URL the service refuses to call (scheme or address)."""

@@ -1,4 +1,4 @@
-"""Idempotency-Key semantics for creating requests (API.md, Conventions).
+"""Idempotency-Key semantics for creating requests (docs/api.md, Conventions).
 
 Within 24 h, the same key with the same request replays the first response; with a different
 request it is refused (`IdempotencyKeyReused`); while the first is still running, a second one

@@ -12,6 +12,7 @@ from application.errors import (
     PhoneRequired,
     ProviderRejected,
     ProviderUnavailable,
+    RateLimited,
 )
 from application.ports import (
     Clock,
@@ -21,6 +22,7 @@ from application.ports import (
     PhoneNormalizer,
     ProviderRegistry,
     StartResult,
+    Throttle,
     UnitOfWorkFactory,
 )
 from application.timeouts import TimeToLive, next_check
@@ -48,7 +50,10 @@ class InitiatePayment:
     - the provider's refusal makes it `failed` with the provider's code; a timeout or network
       error leaves it `pending` (outcome unknown) for verification to settle;
     - every payment is scheduled for reconciliation from the start and expires after its
-      provider's time-to-live.
+      provider's time-to-live;
+    - so that nobody can spam a customer's phone or burn the provider's quotas, payments
+      started per order and per (normalised) phone number are rate limited (`RateLimited`);
+      only a payment that would really start counts.
     """
 
     def __init__(
@@ -60,10 +65,13 @@ class InitiatePayment:
         clock: Clock,
         log: PaymentLog,
         ttl: TimeToLive | None = None,
+        per_order: Throttle | None = None,
+        per_phone: Throttle | None = None,
     ) -> None:
         self._uow, self._providers, self._phones = uow, providers, phones
         self._ids, self._clock, self._log = ids, clock, log
         self._ttl = ttl or TimeToLive()
+        self._per_order, self._per_phone = per_order, per_phone
 
     async def __call__(self, command: InitiatePaymentCommand) -> Payment:
         provider = self._providers.get(command.provider)
@@ -87,6 +95,7 @@ class InitiatePayment:
             phone = self._phone(command, order, provider)
             if any(p.status in OPEN_STATUSES for p in await uow.payments.for_order(order.id)):
                 raise PaymentInProgress(f"order {order.id} already has a payment in progress")
+            self._throttle(order.id, phone)
             payment_id, now = self._ids.new("pay"), self._clock.now()
             payment = Payment.create(
                 id=payment_id,
@@ -104,6 +113,13 @@ class InitiatePayment:
             await uow.commit()
         log_changes(self._log, payment, changes)
         return payment, order
+
+    def _throttle(self, order_id: str, phone: str | None) -> None:
+        checks = (("order", self._per_order, order_id), ("phone", self._per_phone, phone))
+        for what, throttle, key in checks:
+            wait = throttle.take(key) if throttle is not None and key else None
+            if wait is not None:
+                raise RateLimited(f"payments per {what}", wait)
 
     def _phone(
         self, command: InitiatePaymentCommand, order: Order, provider: PaymentProvider

@@ -22,7 +22,7 @@ from application.timeouts import retry_delay
 LEASE = timedelta(minutes=1)
 FIRST_RETRY = timedelta(seconds=10)
 LONGEST_WAIT = timedelta(hours=1)
-#: Retries go on at least this long after the event (API.md: at least 24 h).
+#: Retries go on at least this long after the event (docs/api.md: at least 24 h).
 GIVE_UP_AFTER = timedelta(hours=25)
 
 

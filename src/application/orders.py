@@ -22,6 +22,8 @@ class CreateOrderCommand:
     items: tuple[OrderItem, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
     country: str | None = None
+    customer_reference: str | None = None
+    return_url: str | None = None
 
 
 class CreateOrder:
@@ -48,6 +50,8 @@ class CreateOrder:
             items=command.items,
             metadata=command.metadata,
             country=command.country,
+            customer_reference=command.customer_reference,
+            return_url=command.return_url,
         )
         async with self._uow() as uow:
             await uow.orders.add(order)

@@ -45,13 +45,17 @@ class PageRequest:
 class OrderFilter:
     status: OrderStatus | None = None
     reference: str | None = None
+    customer_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentFilter:
+    """`customer_reference` selects the payments of that customer's orders."""
+
     order_id: str | None = None
     status: PaymentStatus | None = None
     provider: str | None = None
+    customer_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +174,19 @@ class PhoneNormalizer(Protocol):
     def normalize(self, raw: str, country: str | None) -> str:
         """E.164 form of `raw`, read for `country` (ISO 3166 alpha-2) when it has no `+`.
         Raises `InvalidPhone`."""
+        ...
+
+
+class NotificationUrls(Protocol):
+    async def check(self, url: str) -> None:
+        """Raises `InvalidNotificationUrl` when the service must not send to `url`."""
+        ...
+
+
+class Throttle(Protocol):
+    def take(self, key: str) -> int | None:
+        """None when a request for `key` may go on now (it is counted); else the whole
+        seconds to wait before the next one may."""
         ...
 
 
@@ -459,3 +476,13 @@ class ProviderRegistry(Protocol):
     def webhook_authenticator(self, name: str) -> WebhookAuthenticator: ...
 
     def available(self) -> Sequence[str]: ...
+
+
+class PhoneArchive(Protocol):
+    """Where full phone numbers are kept, for the retention pass (`MaskOldPhones`)."""
+
+    async def mask_payments_before(self, cutoff: datetime, limit: int) -> int:
+        """Mask the full numbers of at most `limit` payments created before `cutoff` (in the
+        payment, its events and the callbacks stored for it), in one transaction; return how
+        many payments were masked."""
+        ...

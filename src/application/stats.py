@@ -1,4 +1,4 @@
-"""The store's figures at a glance (API.md, Stats): revenue, success rates, counts, and
+"""The store's figures at a glance (docs/api.md, Stats): revenue, success rates, counts, and
 revenue per day. A read model of its own, behind the `StatsReader` port."""
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from application.ports import (
     Clock,
     Credentials,
     IdGenerator,
+    NotificationUrls,
     Page,
     PageRequest,
     UnitOfWorkFactory,
@@ -31,14 +32,24 @@ class NewStore:
 
 
 class CreateStore:
-    """A store gets a fresh API key (kept hashed) and a webhook secret for its notifications."""
+    """A store gets a fresh API key (kept hashed) and a webhook secret for its notifications.
+    Its notification URL must pass the service's outbound rules (`InvalidNotificationUrl`):
+    in production an https URL whose host is a public address."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock, credentials: Credentials
+        self,
+        uow: UnitOfWorkFactory,
+        ids: IdGenerator,
+        clock: Clock,
+        credentials: Credentials,
+        urls: NotificationUrls | None = None,
     ) -> None:
         self._uow, self._ids, self._clock, self._credentials = uow, ids, clock, credentials
+        self._urls = urls
 
     async def __call__(self, command: CreateStoreCommand) -> NewStore:
+        if command.notification_url is not None and self._urls is not None:
+            await self._urls.check(command.notification_url)
         api_key = self._credentials.new_api_key()
         store = Store(
             id=self._ids.new("str"),

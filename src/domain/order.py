@@ -51,6 +51,9 @@ class Order:
     Rules: the amount is positive; when items are given they add up to the amount;
     `pending_payment -> paid | cancelled | expired`, and an expired order still becomes paid
     when a late payment is verified (the customer paid). Every change records an event.
+    `customer_reference` is the store's own id for its customer (the store lists one
+    customer's orders and payments by it); `return_url` is the store's page the customer goes
+    back to once the payment is settled.
     """
 
     id: str
@@ -65,6 +68,8 @@ class Order:
     items: tuple[OrderItem, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
     country: str | None = None
+    customer_reference: str | None = None
+    return_url: str | None = None
     paid_at: datetime | None = None
     paid_by: str | None = None
     expires_at: datetime | None = None
@@ -86,6 +91,8 @@ class Order:
         metadata: dict[str, str] | None = None,
         country: str | None = None,
         expires_at: datetime | None = None,
+        customer_reference: str | None = None,
+        return_url: str | None = None,
     ) -> Order:
         if not amount.is_positive:
             raise InvalidAmount("amount must be greater than zero")
@@ -105,6 +112,8 @@ class Order:
             metadata=dict(metadata or {}),
             country=country,
             expires_at=expires_at,
+            customer_reference=customer_reference,
+            return_url=return_url,
         )
         order._record("order.created", at, Source.API, None)
         return order

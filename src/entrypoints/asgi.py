@@ -10,8 +10,9 @@ from entrypoints.settings import Settings
 from entrypoints.supervision import die_with_supervisor
 
 die_with_supervisor()
-configure_logging()
+settings = Settings.from_env()
+configure_logging(settings.log_level, fmt=settings.log_format)
 app = create_app(
-    Container(settings=Settings.from_env()),
+    Container(settings=settings),
     with_worker=os.environ.get(IN_PROCESS_WORKER) == "1",
 )

@@ -7,15 +7,20 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import prometheus_client
+import structlog
 
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
+from application.errors import InvalidNotificationUrl
 from application.stores import CreateStoreCommand
+from entrypoints.banner import SHOW_BANNER, banner, offered_providers
+from entrypoints.check import refused_configuration, run_check
 from entrypoints.container import Container
 from entrypoints.jobs import run_worker
 from entrypoints.resources import IN_PROCESS_WORKER, database_url
@@ -30,11 +35,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except SettingsError as error:
+        if args.run is _check:
+            return refused_configuration(str(error), sys.stdout)
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    configure_logging()
+    configure_logging(settings.log_level, fmt=settings.log_format)
+    for warning in settings.warnings:
+        structlog.get_logger("payments.settings").warning(warning)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _exit_on_signal)
     result: int = args.run(settings, args)
     return result
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM (systemd, Kubernetes, `kill`) and SIGINT (Ctrl-C) end the process by unwinding,
+    so that `finally` blocks and exit handlers run and the embedded PostgreSQL is stopped
+    (the default SIGTERM ends it on the spot, leaving PostgreSQL running with no owner).
+    The server and the worker first finish what they are doing (uvicorn and the job loop
+    catch the signal themselves while they run, then hand it on to this handler)."""
+    raise SystemExit(0)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     worker.set_defaults(run=_worker)
 
+    check = commands.add_parser(
+        "check", help="check the configuration, the database and each provider's credentials"
+    )
+    check.set_defaults(run=_check)
+
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(run=_migrate)
 
@@ -78,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check(settings: Settings, _: argparse.Namespace) -> int:
+    return run_check(settings, sys.stdout)
+
+
 def _migrate(settings: Settings, _: argparse.Namespace) -> int:
     applied = apply_migrations(database_url(settings))
     print(f"migrations applied: {len(applied)}" + (f" ({', '.join(applied)})" if applied else ""))
@@ -91,9 +120,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.with_worker:
         os.environ[IN_PROCESS_WORKER] = "1"
     _prepare_multiprocess_metrics(settings, args.workers)
-    if args.workers > 1:
+    if args.workers == 1:
+        os.environ[SHOW_BANNER] = "1"  # the server prints it once it is ready
+    else:
         os.environ[SUPERVISOR_PID] = str(os.getpid())
-    print(f"serving on http://{settings.host}:{settings.port} ({settings.environment})")
+        print(banner(settings, offered_providers(settings)), flush=True)
     uvicorn.run(
         "entrypoints.asgi:app",
         host=settings.host,
@@ -102,9 +133,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         factory=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
     return 0
 
+
+#: How long requests in flight may take to finish after SIGTERM or SIGINT.
+GRACEFUL_SECONDS = 30
 
 #: prometheus_client reads it when first imported: each uvicorn worker process is started
 #: afresh (spawned), imports it with the variable set, and writes its metrics there.
@@ -160,7 +195,12 @@ def _create_store(settings: Settings, args: argparse.Namespace) -> int:
         }
 
     apply_migrations(database_url(settings))
-    print(json.dumps(asyncio.run(create()), indent=2))
+    try:
+        created = asyncio.run(create())
+    except InvalidNotificationUrl as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(created, indent=2))
     return 0
 
 

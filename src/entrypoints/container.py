@@ -14,16 +14,19 @@ from adapters.clock import SystemClock
 from adapters.ids import UlidGenerator
 from adapters.metrics import MeteredCallObserver, MeteredPaymentLog, PrometheusMetrics
 from adapters.notification_sender import HttpNotificationSender
+from adapters.outbound import NotificationUrlPolicy
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.checkout import PostgresOrderLocator
 from adapters.postgres.lookup import PostgresPaymentLookup
 from adapters.postgres.pending import PostgresPendingAges
+from adapters.postgres.phone_archive import PostgresPhoneArchive
 from adapters.postgres.probe import PostgresProbe
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers.http import LogObserver
 from adapters.providers.sandbox import SandboxProvider, SandboxWebhookAuthenticator
+from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
 from application.apply_report import ApplyReport
@@ -32,6 +35,7 @@ from application.expire_orders import ExpireOrders
 from application.handle_webhook import HandleWebhook
 from application.idempotency import Idempotency
 from application.initiate_payment import InitiatePayment
+from application.mask_phones import MaskOldPhones
 from application.notifications import DeliverNotifications, StoreEvents
 from application.orders import CancelOrder, CreateOrder
 from application.queries import StoreQueries
@@ -43,7 +47,10 @@ from application.stores import AuthenticateStore, CreateStore, ListStores, Rotat
 from application.verify_payment import VerifyPayment
 from entrypoints.http.after_answer import AfterAnswer
 from entrypoints.resources import (
+    api_key_prefix,
+    calls_checked,
     http_resource,
+    notification_http_resource,
     pool_resource,
     provider_clients_resource,
     providers_for,
@@ -67,7 +74,7 @@ class Container(containers.DeclarativeContainer):
     secret = providers.Callable(secret_bytes, settings)
     url_signer = providers.Singleton(signing.UrlSigner, secret)
     urls = providers.Singleton(ServiceUrls, settings.provided.public_base_url, url_signer)
-    credentials = providers.Singleton(signing.StoreCredentials)
+    credentials = providers.Singleton(signing.StoreCredentials, providers.Callable(api_key_prefix, settings))
     phones = providers.Singleton(PhonenumbersNormalizer)
     metrics = providers.Singleton(PrometheusMetrics)
     payment_log = providers.Singleton(
@@ -75,6 +82,9 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(StructlogPaymentLog, settings.provided.log_dir),
         metrics,
     )
+
+    # limits on use: this process's rate limits (README, Limits on use)
+    rate_limits = providers.Singleton(RateLimits, settings.provided.limits)
 
     pool = providers.Resource(pool_resource, settings)
     http_client = providers.Resource(http_resource)
@@ -111,7 +121,12 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
     )
 
-    create_store = providers.Singleton(CreateStore, uow, ids, clock, credentials)
+    notification_urls = providers.Singleton(
+        NotificationUrlPolicy, providers.Callable(calls_checked, settings)
+    )
+    create_store = providers.Singleton(
+        CreateStore, uow, ids, clock, credentials, urls=notification_urls
+    )
     rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials)
     authenticate_store = providers.Singleton(AuthenticateStore, uow, credentials)
     list_stores = providers.Singleton(ListStores, uow)
@@ -128,6 +143,8 @@ class Container(containers.DeclarativeContainer):
         clock,
         payment_log,
         settings.provided.ttl,
+        per_order=rate_limits.provided.order_prompts,
+        per_phone=rate_limits.provided.phone_prompts,
     )
     apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
@@ -135,7 +152,8 @@ class Container(containers.DeclarativeContainer):
     after_answer = providers.Singleton(AfterAnswer, inline=settings.provided.settle_webhooks_inline)
 
     # background work (run by `payments worker`, or in process by `payments serve --with-worker`)
-    notification_sender = providers.Singleton(HttpNotificationSender, http_client, clock)
+    notification_http = providers.Resource(notification_http_resource, settings)
+    notification_sender = providers.Singleton(HttpNotificationSender, notification_http, clock)
     reconcile_payment = providers.Singleton(
         ReconcilePayment, uow, provider_registry, apply_report, clock, payment_log, metrics
     )
@@ -162,3 +180,9 @@ class Container(containers.DeclarativeContainer):
     stats_reader = providers.Singleton(PostgresStatsReader, pool)
     pending_ages = providers.Singleton(PostgresPendingAges, pool)
     store_stats = providers.Singleton(StoreStats, stats_reader, clock)
+
+    # personal data: full phone numbers masked after PHONE_RETENTION_DAYS (a periodic job)
+    phone_archive = providers.Singleton(PostgresPhoneArchive, pool)
+    mask_phones = providers.Singleton(
+        MaskOldPhones, phone_archive, clock, settings.provided.phone_retention
+    )

@@ -20,6 +20,7 @@ import structlog
 from dependency_injector.providers import Provider
 from procrastinate import App, PsycopgConnector, builtin_tasks
 
+from adapters.job_metrics import job_succeeded
 from entrypoints.container import Container, resolve
 from entrypoints.resources import database_url
 
@@ -34,6 +35,7 @@ EVERY_2_SECONDS = "* * * * * */2"
 EVERY_5_SECONDS = "* * * * * */5"
 EVERY_10_SECONDS = "* * * * * */10"
 EVERY_MINUTE = "* * * * *"
+HOURLY_AT_7 = "7 * * * *"
 
 
 def periodic_passes(container: Container) -> dict[str, tuple[str, Provider[Any]]]:
@@ -43,6 +45,8 @@ def periodic_passes(container: Container) -> dict[str, tuple[str, Provider[Any]]
         "reconcile_due": (EVERY_5_SECONDS, container.reconcile_due),
         "retry_webhooks": (EVERY_10_SECONDS, container.retry_webhooks),
         "expire_orders": (EVERY_MINUTE, container.expire_orders),
+        # hourly: full phone numbers past PHONE_RETENTION_DAYS
+        "mask_phones": (HOURLY_AT_7, container.mask_phones),
     }
 
 
@@ -50,7 +54,7 @@ def job_app(container: Container) -> App:
     """The procrastinate app whose periodic tasks run the container's use cases."""
     app = App(connector=PsycopgConnector(conninfo=database_url(container.settings())))
     for name, (cron, use_case) in periodic_passes(container).items():
-        _periodic(app, name, cron, _run(use_case))
+        _periodic(app, name, cron, _run(name, use_case))
 
     @app.periodic(cron="17 * * * *")
     @app.task(name="payments.remove_old_jobs", queueing_lock="remove_old_jobs", pass_context=True)
@@ -60,10 +64,11 @@ def job_app(container: Container) -> App:
     return app
 
 
-def _run(provider: Provider[Any]) -> Callable[[], Awaitable[int]]:
+def _run(name: str, provider: Provider[Any]) -> Callable[[], Awaitable[int]]:
     async def run() -> int:
         use_case = await resolve(provider)
         done: int = await use_case()
+        job_succeeded(name)
         return done
 
     return run

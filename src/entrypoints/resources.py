@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 from psycopg_pool import AsyncConnectionPool
 
+from adapters import signing
 from adapters.clock import SystemClock
+from adapters.outbound import notification_client
 from adapters.postgres.embedded import embedded_database_url
 from adapters.postgres.pool import close_pool, open_pool
 from adapters.providers import catalog
@@ -50,6 +52,23 @@ async def pool_resource(settings: Settings) -> AsyncIterator[AsyncConnectionPool
 async def http_resource() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0)) as client:
         yield client
+
+
+async def notification_http_resource(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Store notifications' own client: production's outbound rules, no redirects."""
+    async with notification_client(calls_checked(settings), httpx.Timeout(10.0)) as client:
+        yield client
+
+
+def calls_checked(settings: Settings) -> bool:
+    """Outbound calls to stores follow production's rules (no private addresses...)."""
+    return not settings.is_sandbox
+
+
+def api_key_prefix(settings: Settings) -> str:
+    """API keys say which mode made them: `sk_live_...` in production, `sk_test_...` in
+    sandbox."""
+    return signing.TEST_KEY_PREFIX if settings.is_sandbox else signing.LIVE_KEY_PREFIX
 
 
 async def sandbox_resource(

@@ -1,25 +1,32 @@
-"""Configuration from the environment (API.md, Configuration). `.env` is read when present."""
+"""Configuration from the environment (docs/api.md, Configuration). `.env` is read when present."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
 from dotenv import dotenv_values
 
-from adapters.providers import catalog
+from adapters.rate_limits import LimitSettings
 from application.notifications import FIRST_RETRY
 from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
-
-SANDBOX_SECRET = "sandbox-insecure-secret-key-change-me"  # noqa: S105 - sandbox only
-SANDBOX_ADMIN_TOKEN = "sandbox-admin-token"  # noqa: S105 - sandbox only
+from entrypoints import legacy_env
+from entrypoints.env_reader import EnvReader
+from entrypoints.production_checks import (
+    SANDBOX_ADMIN_TOKEN,
+    SANDBOX_SECRET,
+    production_problems,
+    sandbox_listen_problem,
+)
 
 
 class SettingsError(Exception):
-    """The configuration cannot run; the message names the variable."""
+    """The configuration cannot run; the message names the variable (every faulty one, one
+    per line, when there are several)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,21 @@ class Settings:
     lease: timedelta | None = None
     #: A provider's callback is processed before its answer, not right after it.
     settle_webhooks_inline: bool = False
+    # -- limits on use and hardening ------------------------------------------------------------
+    #: rate limits (`RATE_LIMIT_*`)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    #: networks of the reverse proxies whose X-Forwarded-For is believed (`TRUSTED_PROXIES`)
+    trusted_proxies: tuple[str, ...] = ()
+    #: when set, /metrics and /schema want it as a bearer token (`METRICS_TOKEN`)
+    metrics_token: str | None = None
+    # -- going to production (logs, personal data, legacy names) -------------------------------
+    #: `console` (human-readable, on a terminal) or `json`; None: console on a TTY, else JSON.
+    log_format: str | None = None
+    log_level: str = "INFO"
+    #: Full phone numbers are masked in payments and events this long after the payment.
+    phone_retention: timedelta = timedelta(days=90)
+    #: What the configuration reader wants said once logging is set up (legacy names...).
+    warnings: tuple[str, ...] = ()
 
     @property
     def is_sandbox(self) -> bool:
@@ -52,15 +74,13 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, env_file: str = ".env") -> Settings:
         """Read the environment; in production, refuse weak or missing secrets."""
-        values = {**dotenv_values(env_file), **(env if env is not None else os.environ)}
-
-        def get(name: str) -> str | None:
-            return (values.get(name) or "").strip() or None
-
-        environment = get("PAYMENT_ENVIRONMENT") or "sandbox"
-        if environment not in ("sandbox", "production"):
-            raise SettingsError("PAYMENT_ENVIRONMENT must be 'sandbox' or 'production'")
-        host, port = get("HOST") or "127.0.0.1", _port(get("PORT"))
+        given = env if env is not None else os.environ
+        from_file = {k: v or "" for k, v in dotenv_values(env_file).items()}
+        values, warnings = legacy_env.translate({**from_file, **given})
+        read = EnvReader(values)
+        get = read.get
+        environment = read.choice("PAYMENT_ENVIRONMENT", "sandbox", ("sandbox", "production"))
+        host, port = get("HOST") or "127.0.0.1", read.integer("PORT", 8000)
         settings = cls(
             environment=environment,
             host=host,
@@ -71,16 +91,26 @@ class Settings:
             secret_key=get("PAYMENTS_SECRET_KEY") or SANDBOX_SECRET,
             admin_token=get("PAYMENTS_ADMIN_TOKEN") or SANDBOX_ADMIN_TOKEN,
             log_dir=Path(get("LOG_DIR") or "logs"),
-            pool_min_size=int(get("DATABASE_POOL_MIN") or 2),
-            pool_max_size=int(get("DATABASE_POOL_MAX") or 10),
+            pool_min_size=read.integer("DATABASE_POOL_MIN", 2, minimum=1),
+            pool_max_size=read.integer("DATABASE_POOL_MAX", 10, minimum=1),
             providers={k: v for k, v in values.items() if _is_provider_var(k) and v},
-            ttl=_ttl(get),
-            notification_first_retry=_seconds(get, "NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
-            lease=_seconds(get, "LEASE_SECONDS"),
+            ttl=_ttl(read),
+            notification_first_retry=read.seconds("NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
+            lease=read.seconds("LEASE_SECONDS"),
+            limits=_limits(read),
+            trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
+            metrics_token=get("METRICS_TOKEN"),
+            log_format=read.choice("LOG_FORMAT", "auto", ("auto", "console", "json")),
+            log_level=read.choice("LOG_LEVEL", "info", ("debug", "info", "warning")).upper(),
+            phone_retention=timedelta(days=read.integer("PHONE_RETENTION_DAYS", 90, minimum=1)),
+            warnings=tuple(warnings),
             settle_webhooks_inline=get("WEBHOOK_SETTLE_INLINE") in ("1", "true", "yes"),
         )
-        if not settings.is_sandbox:
-            _check_production(settings)
+        if settings.log_format == "auto":
+            settings = replace(settings, log_format=None)
+        if read.problems:  # every faulty value at once, before what depends on them
+            raise SettingsError("\n".join(read.problems))
+        _refuse_weak(settings, get("PUBLIC_BASE_URL"))
         return settings
 
 
@@ -91,44 +121,66 @@ def _is_provider_var(name: str) -> bool:
     return name.startswith(_PROVIDER_PREFIXES)
 
 
-def _ttl(get: Callable[[str], str | None]) -> TimeToLive:
+def _ttl(read: EnvReader) -> TimeToLive:
     """`PAYMENT_TTL_SECONDS_<PROVIDER>` (e.g. `..._MTN_MOMO`) and `ORDER_TTL_SECONDS`."""
     payments = dict(DEFAULT_PAYMENT_TTL)
     for provider in payments:
-        seconds = _seconds(get, f"PAYMENT_TTL_SECONDS_{provider.upper()}")
+        seconds = read.seconds(f"PAYMENT_TTL_SECONDS_{provider.upper()}")
         if seconds is not None:
             payments[provider] = seconds
-    order = _seconds(get, "ORDER_TTL_SECONDS")
+    order = read.seconds("ORDER_TTL_SECONDS")
     return TimeToLive(payments=payments, order=order or TimeToLive().order)
 
 
-def _seconds(get: Callable[[str], str | None], name: str) -> timedelta | None:
-    raw = get(name)
-    if raw is None:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive")
-    return timedelta(seconds=value)
+# -- limits on use and hardening -------------------------------------------------------------
+
+_LIMITS = {
+    "api_per_second": "RATE_LIMIT_API_PER_SECOND",
+    "login_per_minute": "RATE_LIMIT_LOGIN_PER_MINUTE",
+    "bad_webhooks_per_minute": "RATE_LIMIT_BAD_WEBHOOKS_PER_MINUTE",
+    "prompts_per_phone_per_hour": "RATE_LIMIT_PROMPTS_PER_PHONE_PER_HOUR",
+    "prompts_per_order_per_hour": "RATE_LIMIT_PROMPTS_PER_ORDER_PER_HOUR",
+    "verify_per_minute": "RATE_LIMIT_VERIFY_PER_MINUTE",
+}
 
 
-def _port(raw: str | None) -> int:
-    try:
-        return int(raw or 8000)
-    except ValueError:
-        raise SettingsError("PORT must be a number") from None
+def _limits(read: EnvReader) -> LimitSettings:
+    values = {}
+    for attribute, name in _LIMITS.items():
+        raw = read.get(name)
+        if raw is None:
+            continue
+        if not raw.isdigit() or int(raw) < 1:
+            read.problems.append(f"{name} must be a whole number of requests, at least 1")
+            continue
+        values[attribute] = int(raw)
+    return LimitSettings(**values)
 
 
-def _check_production(settings: Settings) -> None:
-    if settings.secret_key == SANDBOX_SECRET or len(settings.secret_key) < 32:
-        raise SettingsError("PAYMENTS_SECRET_KEY must be set to at least 32 random characters")
-    if settings.admin_token == SANDBOX_ADMIN_TOKEN or len(settings.admin_token) < 24:
-        raise SettingsError("PAYMENTS_ADMIN_TOKEN must be set to at least 24 random characters")
-    if not settings.database_url:
-        raise SettingsError("DATABASE_URL is required in production")
-    problems = catalog.sandbox_problems(settings.providers)
+def _networks(read: EnvReader, name: str) -> tuple[str, ...]:
+    """Comma-separated addresses or networks (CIDR); a faulty one is a problem, left out."""
+    items = tuple(part.strip() for part in (read.get(name) or "").split(",") if part.strip())
+    good = []
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            read.problems.append(f"{name}: {item!r} is not an address or network (CIDR)")
+            continue
+        good.append(item)
+    return tuple(good)
+
+
+def _refuse_weak(settings: Settings, public_base_url: str | None) -> None:
+    """Production: every problem at once, one a line. Sandbox: no built-in secrets beyond
+    this machine."""
+    if settings.is_sandbox:
+        problem = sandbox_listen_problem(settings)
+        if problem:
+            raise SettingsError(problem)
+        return
+    problems = production_problems(settings, public_base_url)
     if problems:
-        raise SettingsError("; ".join(problems))
+        raise SettingsError(
+            "PAYMENT_ENVIRONMENT=production refuses this configuration:\n- " + "\n- ".join(problems)
+        )

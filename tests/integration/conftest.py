@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from litestar.testing import AsyncTestClient
+from tests.limits import HIGH_LIMITS, HIGH_LIMITS_ENV
 
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
@@ -46,6 +47,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         pool_min_size=1,
         pool_max_size=4,
         settle_webhooks_inline=True,  # each request's effects are there when it is answered
+        limits=HIGH_LIMITS,
     )
 
 
@@ -106,6 +108,7 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         "PORT": str(port),
         "PUBLIC_BASE_URL": url,
         "LOG_DIR": str(tmp_path_factory.mktemp("server-logs")),
+        **HIGH_LIMITS_ENV,
     }
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
     process = subprocess.Popen(

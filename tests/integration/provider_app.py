@@ -24,7 +24,7 @@ from entrypoints.settings import Settings
 async def provider_app(
     settings: Settings, env: Mapping[str, str]
 ) -> AsyncIterator[AsyncTestClient[Any]]:
-    """An app whose providers are configured from `env` (the API.md variables)."""
+    """An app whose providers are configured from `env` (the docs/api.md variables)."""
     configured = dataclasses.replace(settings, providers=dict(env))
     app = create_app(Container(settings=configured))
     async with AsyncTestClient(app, base_url=BASE_URL) as client:

@@ -38,7 +38,9 @@ async def test_a_rotated_key_replaces_the_old_one(client: Any, store: StoreKeys)
     rotated = await client.post(f"/api/v1/admin/stores/{store.id}/rotate-key", headers=ADMIN)
     assert rotated.status_code == 200
     new_key = rotated.json()["api_key"]
-    assert new_key != store.api_key
+    assert new_key != store.api_key and new_key.startswith("sk_test_")
+    assert "webhook_secret" not in rotated.json()
+    assert store.webhook_secret not in rotated.text
     old = await client.get("/api/v1/orders", headers=store.headers)
     problem(old, 401, "unauthorized")
     new = await client.get("/api/v1/orders", headers={"Authorization": f"Bearer {new_key}"})

@@ -1,4 +1,4 @@
-"""`Idempotency-Key` over HTTP: replay, conflict, in flight (API.md, Conventions)."""
+"""`Idempotency-Key` over HTTP: replay, conflict, in flight (docs/api.md, Conventions)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from tests.integration.conftest import ROOT, _free_port, _wait_until_up
 from tests.integration.helpers import ORDER
+from tests.limits import HIGH_LIMITS_ENV
 
 from adapters.signing import HmacSignatureScheme
 from entrypoints.settings import SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET
@@ -49,6 +50,7 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         "PUBLIC_BASE_URL": url,
         "LOG_DIR": str(log_dir),
         "DATA_DIR": str(tmp_path_factory.mktemp("metrics-data")),
+        **HIGH_LIMITS_ENV,
     }
     output = (tmp_path_factory.mktemp("metrics-server") / "server.log").open("w")
     process = subprocess.Popen(

@@ -416,4 +416,8 @@ def test_moov_is_configured_by_its_credentials_and_guarded_in_production() -> No
     production = ENV | {
         "MOOV_MONEY_URL": "https://apimarchand.moov-africa.bj/com.tlc.merchant.api/UssdPush"
     }
-    assert catalog.sandbox_problems(production) == []
+    published_key = catalog.sandbox_problems(production)
+    assert len(published_key) == 1 and "MOOV_MONEY_ENCRYPTION_KEY" in published_key[0]
+    assert any("MOOV_MONEY_ENCRYPTION_KEY" in p for p in catalog.sandbox_problems(without_key))
+    own_key = production | {"MOOV_MONEY_ENCRYPTION_KEY": "9f2c" * 16}
+    assert catalog.sandbox_problems(own_key) == []

@@ -1,5 +1,5 @@
 """The whole flow against a real server process: the sandbox operator really POSTs its
-signed webhooks back to the service over HTTP. One test per magic number (DESIGN.md)."""
+signed webhooks back to the service over HTTP. One test per magic number (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -15,9 +15,10 @@ from entrypoints.settings import Settings, SettingsError
 NO_FILE = "/nonexistent/.env"
 PRODUCTION = {
     "PAYMENT_ENVIRONMENT": "production",
-    "PAYMENTS_SECRET_KEY": "k" * 40,
-    "PAYMENTS_ADMIN_TOKEN": "a" * 32,
+    "PAYMENTS_SECRET_KEY": "q8Zr2LwX9vTn4KpB7yHc3MfJ6sDg1AeU5oRi",
+    "PAYMENTS_ADMIN_TOKEN": "t0k3n-Vw8Ns2Xq5Lr9Bc4Jm7",
     "DATABASE_URL": "postgresql://payments@db/payments",
+    "PUBLIC_BASE_URL": "https://pay.example.com",
 }
 MTN = {"MTN_MOMO_SUBSCRIPTION_KEY": "s", "MTN_MOMO_API_USER": "u", "MTN_MOMO_API_KEY": "k"}
 ORANGE = {

@@ -142,7 +142,7 @@ def test_url_signer_rejects_an_ambiguous_purpose():
 
 def test_api_keys_are_random_prefixed_and_hashed_with_sha256():
     key = new_api_key()
-    assert key.startswith("sk_sandbox_") and len(key) > 40
+    assert key.startswith("sk_test_") and len(key) > 40
     assert new_api_key() != key
     assert new_api_key("sk_live").startswith("sk_live_")
     assert hash_api_key(key) == hashlib.sha256(key.encode()).hexdigest()

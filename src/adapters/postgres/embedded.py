@@ -3,12 +3,20 @@ make fresh databases on a server (tests)."""
 
 from __future__ import annotations
 
+import os
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from pgserver.postgres_server import PostgresServer, get_server
 from psycopg import sql
+
+# pgserver picks its lock directory at import: `$XDG_RUNTIME_DIR`, which only a desktop or
+# systemd user session sets; elsewhere platformdirs warns and falls back to /tmp/runtime-<uid>,
+# which serves the same purpose. The warning says nothing the reader can act on.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    from pgserver.postgres_server import PostgresServer, get_server
 
 # Handles kept for the life of the process. pgserver counts the processes using a data
 # directory and stops the server when the last of them exits.
@@ -25,8 +33,28 @@ def embedded_database_url(data_dir: Path) -> str:
     server = _servers.get(data_dir)
     if server is None:
         server = get_server(data_dir, cleanup_mode="stop")
+        _forget_dead_users(server)
         _servers[data_dir] = server
     return str(server.get_uri())
+
+
+def _forget_dead_users(server: PostgresServer) -> None:
+    """pgserver stops the server when the last process using it exits, counting them in a file;
+    a process that was killed (SIGKILL, a crash) stays counted forever, and the server would
+    then never be stopped. The processes that no longer exist are removed from the count."""
+    with server._lock:
+        users = server.global_process_id_list
+        users.put([pid for pid in users.get() if _alive(pid)])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def create_database(url: str, name: str) -> str:

@@ -37,3 +37,14 @@ def yoyo_url(database_url: str) -> str:
     if parts.scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
         raise ValueError(f"not a PostgreSQL URL: scheme {parts.scheme!r}")
     return urlunsplit(parts._replace(scheme="postgresql+psycopg"))
+
+
+def pending_migrations(database_url: str) -> list[str]:
+    """The ids of the migrations not applied yet (nothing is applied)."""
+    backend = get_backend(yoyo_url(database_url))
+    try:
+        return [
+            migration.id for migration in backend.to_apply(read_migrations(str(MIGRATIONS_DIR)))
+        ]
+    finally:
+        backend.connection.close()

@@ -18,7 +18,7 @@ from domain.events import DomainEvent
 from domain.order import Order
 from domain.payment import Payment
 
-#: The event types stores are told about (API.md, Notifications to the store).
+#: The event types stores are told about (docs/api.md, Notifications to the store).
 NOTIFIED = frozenset(
     {
         "payment.pending",

@@ -20,16 +20,18 @@ from domain.order import Customer, Order, OrderItem, OrderStatus
 
 _COLUMNS = """
     id, store_id, reference, status, amount, currency, description, customer, items, metadata,
-    country, paid_at, paid_by, expires_at, created_at, updated_at, version
+    country, paid_at, paid_by, expires_at, created_at, updated_at, version, customer_reference,
+    return_url
 """
 
 INSERT = """
 INSERT INTO orders (id, store_id, reference, status, amount, currency, description, customer,
                     items, metadata, country, paid_at, paid_by, expires_at, created_at, updated_at,
-                    version)
+                    version, customer_reference, return_url)
 VALUES (%(id)s, %(store_id)s, %(reference)s, %(status)s, %(amount)s, %(currency)s,
         %(description)s, %(customer)s, %(items)s, %(metadata)s, %(country)s, %(paid_at)s,
-        %(paid_by)s, %(expires_at)s, %(created_at)s, %(updated_at)s, %(version)s)
+        %(paid_by)s, %(expires_at)s, %(created_at)s, %(updated_at)s, %(version)s,
+        %(customer_reference)s, %(return_url)s)
 """
 
 COLUMNS = [column.strip() for column in _COLUMNS.split(",")]
@@ -59,7 +61,11 @@ ORDER BY expires_at
 LIMIT %(limit)s
 """
 
-_FILTERS = {"status": "status = %(status)s", "reference": "reference = %(reference)s"}
+_FILTERS = {
+    "status": "status = %(status)s",
+    "reference": "reference = %(reference)s",
+    "customer_reference": "customer_reference = %(customer_reference)s",
+}
 
 
 class PostgresOrderRepository:
@@ -93,7 +99,11 @@ class PostgresOrderRepository:
         await self._append_events(order)
 
     async def search(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]:
-        given = {"status": filters.status, "reference": filters.reference}
+        given = {
+            "status": filters.status,
+            "reference": filters.reference,
+            "customer_reference": filters.customer_reference,
+        }
         conditions = ["store_id = %(store_id)s"]
         conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]
         query = page_query(SELECT_ALL, conditions, page)
@@ -120,6 +130,8 @@ def _to_params(order: Order) -> dict[str, Any]:
         "created_at": order.created_at,
         "updated_at": order.updated_at,
         "version": order.version,
+        "customer_reference": order.customer_reference,
+        "return_url": order.return_url,
     }
 
 
@@ -142,4 +154,6 @@ def to_order(row: dict[str, Any]) -> Order:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         version=row["version"],
+        customer_reference=row["customer_reference"],
+        return_url=row["return_url"],
     )

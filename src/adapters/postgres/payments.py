@@ -87,6 +87,10 @@ _FILTERS = {
     "order_id": "order_id = %(order_id)s",
     "status": "status = %(status)s",
     "provider": "provider = %(provider)s",
+    "customer_reference": (
+        "order_id IN (SELECT id FROM orders WHERE store_id = %(store_id)s"
+        " AND customer_reference = %(customer_reference)s)"
+    ),
 }
 
 
@@ -139,6 +143,7 @@ class PostgresPaymentRepository:
             "order_id": filters.order_id,
             "status": filters.status,
             "provider": filters.provider,
+            "customer_reference": filters.customer_reference,
         }
         conditions = ["store_id = %(store_id)s"]
         conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]

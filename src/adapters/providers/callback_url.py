@@ -1,5 +1,5 @@
 """Callbacks of providers that sign nothing (MTN, Orange): the URL we handed them carries
-`?payment=<id>&sig=<hex HMAC(secret, "<route>:<id>")>` (API.md), checked here first."""
+`?payment=<id>&sig=<hex HMAC(secret, "<route>:<id>")>` (docs/api.md), checked here first."""
 
 from __future__ import annotations
 

@@ -90,6 +90,11 @@ class Config:
             problems.append("MOOV_MONEY_URL points at Moov's test server")
         if not self.url.startswith("https://"):
             problems.append("MOOV_MONEY_URL must be an https URL in production")
+        if self.encryption_key == moov_soap.encryption_key(moov_soap.DEFAULT_ENCRYPTION_KEY):
+            problems.append(
+                "MOOV_MONEY_ENCRYPTION_KEY is unset or Moov's published default key: "
+                "set the key Moov gave you"
+            )
         return problems
 
 

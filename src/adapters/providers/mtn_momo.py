@@ -48,7 +48,7 @@ SANDBOX_BASE_URL = "https://sandbox.momodeveloper.mtn.com"
 PRODUCTION_BASE_URL = "https://proxy.momoapi.mtn.com"
 SANDBOX_HOSTS = frozenset({"sandbox.momodeveloper.mtn.com", "ericssonbasicapi2.azure-api.net"})
 
-#: A callback waits on the status query, and MTN gives up on a callback after 2 s (API.md):
+#: A callback waits on the status query, and MTN gives up on a callback after 2 s (docs/api.md):
 #: each phase of the GET is short, and the whole query (a token fetch included) has a deadline.
 STATUS_TIMEOUT = httpx.Timeout(connect=1.0, read=1.5, write=1.0, pool=1.0)
 STATUS_DEADLINE = 1.8
@@ -79,6 +79,8 @@ class Config:
         host = urlsplit(self.base_url).hostname
         if host in SANDBOX_HOSTS:
             problems.append(f"MTN_MOMO_BASE_URL points at MTN's sandbox host {host}")
+        if not self.base_url.startswith("https://"):
+            problems.append("MTN_MOMO_BASE_URL must be an https URL in production")
         return problems
 
 

@@ -70,11 +70,14 @@ class Config:
         return f"/orange-money-webpay/{self.country}/v1"
 
     def sandbox_problems(self) -> list[str]:
+        problems = []
         if self.is_sandbox:
-            return [
+            problems.append(
                 "ORANGE_MONEY_COUNTRY is 'dev' (Orange's sandbox): set your country (ci, sn...)"
-            ]
-        return []
+            )
+        if not self.base_url.startswith("https://"):
+            problems.append("ORANGE_MONEY_BASE_URL must be an https URL in production")
+        return problems
 
 
 def configure(env: Mapping[str, str]) -> Config | None:

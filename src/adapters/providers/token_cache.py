@@ -9,6 +9,7 @@ Tokens are never logged.
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,7 +61,7 @@ class TokenCache:
 
     def invalidate(self, token: str) -> None:
         """The provider said `token` has expired: forget it unless it was already replaced."""
-        if token == self._token:
+        if self._token is not None and hmac.compare_digest(token.encode(), self._token.encode()):
             self._token = self._renew_at = None
 
     def _valid(self) -> str | None:

@@ -33,6 +33,7 @@ from adapters.providers.wave_sessions import (
     session_report,
     wave_amount,
 )
+from adapters.secret_strength import weakness
 from adapters.signing import HmacSignatureScheme
 from adapters.urls import ServiceUrls
 from application.errors import (
@@ -75,10 +76,10 @@ class Config:
 
     def sandbox_problems(self) -> list[str]:
         problems = []
-        if not self.webhook_secret or len(self.webhook_secret) < MIN_SECRET_LENGTH:
+        if weakness(self.webhook_secret, MIN_SECRET_LENGTH):
             problems.append(
                 f"WAVE_WEBHOOK_SECRET must be set to the portal's secret "
-                f"(at least {MIN_SECRET_LENGTH} characters)"
+                f"(at least {MIN_SECRET_LENGTH} random characters)"
             )
         if not self.base_url.startswith("https://"):
             problems.append("WAVE_BASE_URL must be an https URL in production")

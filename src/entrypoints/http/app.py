@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from entrypoints.banner import SHOW_BANNER, banner
 from entrypoints.container import Container, resolve
 from entrypoints.http import (
+    api_docs,
     events,
     openapi,
     ops,
@@ -24,8 +26,11 @@ from entrypoints.http import (
     webhooks,
 )
 from entrypoints.http.deps import dependencies
+from entrypoints.http.latency import latency_middleware
+from entrypoints.http.ops_guard import metrics_token_middleware
 from entrypoints.http.problems import handle_exception
 from entrypoints.http.request_id import request_id_middleware
+from entrypoints.http.security_headers import security_headers_middleware
 from entrypoints.jobs import run_worker
 
 MAX_API_BODY = 1024 * 1024
@@ -50,6 +55,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)
     handlers.extend(pages.handlers(settings))
+    handlers.extend(api_docs.handlers())
 
     worker: list[asyncio.Task[None]] = []
 
@@ -59,6 +65,8 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         container.metrics().announce(registry.available())
         if with_worker:
             worker.append(asyncio.create_task(run_worker(container)))
+        if os.environ.pop(SHOW_BANNER, None) == "1":
+            print(banner(settings, registry.available()), flush=True)
 
     async def stop() -> None:
         await container.after_answer().drain()
@@ -71,7 +79,13 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         route_handlers=handlers,  # type: ignore[arg-type]
         dependencies=dependencies(container),
         exception_handlers={Exception: handle_exception},
-        middleware=[request_id_middleware, *pages.middleware(settings)],
+        middleware=[
+            latency_middleware,
+            request_id_middleware,
+            security_headers_middleware(production=not settings.is_sandbox),
+            metrics_token_middleware(settings.metrics_token),
+            *pages.middleware(settings),
+        ],
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_API_BODY,
@@ -79,8 +93,8 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
             title="Payments",
             version="1.0.0",
             description="Mobile-money payments for African marketplaces",
-            path="/schema",
-            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+            path=api_docs.SCHEMA_PATH,
+            render_plugins=[api_docs.render_plugin()],
         ),
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         debug=False,

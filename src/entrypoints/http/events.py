@@ -1,4 +1,4 @@
-"""The store's notifications with their delivery state (API.md, Notifications to the store)."""
+"""The store's notifications with their delivery state (docs/api.md, Notifications to the store)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `Idempotency-Key` header around creating endpoints (API.md, Conventions)."""
+"""The `Idempotency-Key` header around creating endpoints (docs/api.md, Conventions)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ async def idempotent(
 ) -> Response[bytes]:
     """Run `run` once per key: replay its stored answer for the same request, refuse a
     different request with the same key, refuse a second one while the first is running.
-    Answers below 500 are stored (errors included); anything else frees the key."""
+    Answers below 500 are stored (errors included), except 429 (a retry later must run);
+    anything else frees the key."""
     key = request.headers.get(HEADER)
     if key is None:
         return await run()
@@ -44,7 +45,7 @@ async def idempotent(
     try:
         response = await run()
     except Exception as error:
-        if lookup(error) is None or error_status(error) >= 500:
+        if lookup(error) is None or error_status(error) >= 500 or error_status(error) == 429:
             await idempotency.abandon(owner, key)
             raise
         response = error_response(error)

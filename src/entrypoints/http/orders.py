@@ -37,6 +37,8 @@ def command(store_id: FromPath[str], data: wire.CreateOrderIn) -> CreateOrderCom
         items=tuple(OrderItem(i.name, i.quantity, i.unit_amount) for i in data.items or ()),
         metadata=dict(data.metadata or {}),
         country=data.country,
+        customer_reference=data.customer_reference,
+        return_url=data.return_url,
     )
 
 
@@ -86,11 +88,14 @@ class OrderController(Controller):
         urls: NamedDependency[ServiceUrls],
         status: FromQuery[OrderStatus | None] = None,
         reference: FromQuery[str | None] = None,
+        customer_reference: FromQuery[str | None] = None,
         limit: Limit = 20,
         starting_after: Cursor = None,
     ) -> wire.OrderList:
         page = await queries.orders_with_payments(
-            store.id, OrderFilter(status, reference), PageRequest(limit, starting_after)
+            store.id,
+            OrderFilter(status, reference, customer_reference),
+            PageRequest(limit, starting_after),
         )
         return presenters.order_list(page, urls.checkout)
 

@@ -16,7 +16,7 @@ from application.verify_payment import VerifyPayment
 from domain.events import Source
 from domain.payment import PaymentStatus
 from domain.store import Store
-from entrypoints.http import presenters, wire
+from entrypoints.http import presenters, throttle, wire
 from entrypoints.http.idempotent import created, idempotent
 from entrypoints.http.openapi import json_body
 from entrypoints.http.orders import Cursor, Limit
@@ -73,10 +73,11 @@ class PaymentController(Controller):
         order_id: FromQuery[str | None] = None,
         status: FromQuery[PaymentStatus | None] = None,
         provider: FromQuery[str | None] = None,
+        customer_reference: FromQuery[str | None] = None,
         limit: Limit = 20,
         starting_after: Cursor = None,
     ) -> wire.PaymentList:
-        filters = PaymentFilter(order_id, status, provider)
+        filters = PaymentFilter(order_id, status, provider, customer_reference)
         page = await queries.payments(store.id, filters, PageRequest(limit, starting_after))
         return presenters.payment_list(page)
 
@@ -86,7 +87,11 @@ class PaymentController(Controller):
         payment_id: FromPath[str],
         store: NamedDependency[Store],
         verify_payment: NamedDependency[VerifyPayment],
+        request: Request[Any, Any, Any],
     ) -> wire.PaymentOut:
+        """Rate limited per payment (`RATE_LIMIT_VERIFY_PER_MINUTE`)."""
+        limits = throttle.limits_of(request)
+        throttle.take(limits.verify, f"{store.id}:{payment_id}", "verify per payment")
         payment = await verify_payment(payment_id, Source.VERIFICATION, store_id=store.id)
         return presenters.payment_out(payment)
 

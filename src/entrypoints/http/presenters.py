@@ -47,6 +47,13 @@ def store_out(store: Store) -> wire.StoreOut:
     )
 
 
+def rotated_key_out(new: NewStore) -> wire.RotatedKeyOut:
+    """The new API key, without the store's notification secret."""
+    fields = msgspec.structs.asdict(new_store_out(new))
+    del fields["webhook_secret"]
+    return wire.RotatedKeyOut(**fields)
+
+
 def new_store_out(new: NewStore) -> wire.NewStoreOut:
     store = new.store
     return wire.NewStoreOut(

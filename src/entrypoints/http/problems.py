@@ -51,6 +51,10 @@ TABLE: dict[type[Exception], Problem] = {
     app.MalformedWebhook: Problem(400, "malformed_webhook", "The callback cannot be read"),
     app.IdempotencyKeyReused: Problem(422, "idempotency_key_reused", "Idempotency key reused"),
     app.IdempotencyKeyInUse: Problem(409, "idempotency_key_in_use", "Idempotency key in use"),
+    app.RateLimited: Problem(429, "rate_limited", "Too many requests"),
+    app.InvalidNotificationUrl: Problem(
+        422, "invalid_notification_url", "The notification URL is refused"
+    ),
     app.DatabaseUnavailable: Problem(503, "database_unavailable", "Service unavailable"),
     psycopg.OperationalError: Problem(503, "database_unavailable", "Service unavailable"),
     psycopg_pool.PoolTimeout: Problem(503, "database_unavailable", "Service unavailable"),
@@ -129,6 +133,11 @@ def error_response(error: Exception) -> Response[bytes]:
         log.warning("request.unavailable", error=type(error).__name__)
         return problem_response(problem, problem.title)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, app.Unauthorized) else None
+    if isinstance(error, app.RateLimited):
+        headers = {"Retry-After": str(error.retry_after)}
+    if isinstance(error, app.InvalidNotificationUrl):
+        fields = [{"field": "notification_url", "message": str(error)}]
+        return problem_response(problem, str(error), fields)
     return problem_response(problem, str(error), headers=headers)
 
 

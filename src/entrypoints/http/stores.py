@@ -46,5 +46,5 @@ class StoreAdminController(Controller):
     @post("/{store_id:str}/rotate-key", status_code=200, summary="Replace the store's API key")
     async def rotate(
         self, store_id: FromPath[str], rotate_api_key: NamedDependency[RotateApiKey]
-    ) -> wire.NewStoreOut:
-        return presenters.new_store_out(await rotate_api_key(store_id))
+    ) -> wire.RotatedKeyOut:
+        return presenters.rotated_key_out(await rotate_api_key(store_id))

@@ -1,7 +1,7 @@
 """Provider callbacks: `/payment/webhook/{provider}/` (no API key; each provider is
-authenticated as API.md says). A delivery is answered as soon as it is stored, and settled
-right after, in this process (`AfterAnswer`), with the inbox as the safety net. Each delivery
-is counted by outcome on `/metrics`."""
+authenticated as docs/api.md says). A delivery is answered as soon as it is stored, and
+settled right after, in this process (`AfterAnswer`), with the inbox as the safety net. Each
+delivery is counted by outcome on `/metrics`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from litestar.params import FromPath
 from adapters.metrics import PrometheusMetrics
 from application.errors import MalformedWebhook, ProviderNotAvailable, WebhookRejected
 from application.handle_webhook import HandleWebhook
-from entrypoints.http import wire
+from entrypoints.http import throttle, wire
 from entrypoints.http.after_answer import AfterAnswer
 
 MAX_WEBHOOK_BODY = 64 * 1024
@@ -36,7 +36,11 @@ async def receive_webhook(
     metrics: NamedDependency[PrometheusMetrics],
 ) -> wire.Received:
     """200 once the delivery is stored (a duplicate too); 401 when its authentication fails;
-    400 when it cannot be read; 413 above 64 KiB."""
+    400 when it cannot be read; 413 above 64 KiB; 429 for an address that sent too many
+    callbacks failing authentication lately (`RATE_LIMIT_BAD_WEBHOOKS_PER_MINUTE`)."""
+    limits, client = throttle.limits_of(request), throttle.address_of(request)
+    what = "callbacks failing authentication per address"
+    throttle.refuse_while_blocked(limits.bad_webhooks, client, what, client)
     body = await request.body()
     try:
         received = await handle_webhook.receive(
@@ -44,6 +48,7 @@ async def receive_webhook(
         )
     except WebhookRejected as error:
         metrics.webhook_delivery(provider, "rejected", error.reason)
+        limits.bad_webhooks.take(client)
         raise
     except MalformedWebhook:
         metrics.webhook_delivery(provider, "rejected", "malformed")

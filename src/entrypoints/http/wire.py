@@ -1,4 +1,4 @@
-"""Request and response bodies of the JSON API (API.md), as msgspec structs.
+"""Request and response bodies of the JSON API (docs/api.md), as msgspec structs.
 
 Requests are decoded strictly: wrong types, unknown fields and out-of-range values are
 refused, never coerced."""
@@ -48,6 +48,8 @@ class CreateOrderIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=Tr
         Annotated[dict[str, Annotated[str, Meta(max_length=500)]], Meta(max_length=50)] | None
     ) = None
     country: CountryCode | None = None
+    customer_reference: Text | None = None
+    return_url: Url | None = None
 
 
 class CreatePaymentIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -131,6 +133,8 @@ class OrderOut(Out, frozen=True, kw_only=True):
     items: list[ItemOut]
     metadata: dict[str, str]
     country: str | None
+    customer_reference: str | None = None
+    return_url: str | None = None
     checkout_url: str | None
     payments: list[PaymentOut]
     paid_at: str | None
@@ -158,8 +162,13 @@ class StoreOut(Out, frozen=True, kw_only=True):
     created_at: str
 
 
-class NewStoreOut(StoreOut, frozen=True, kw_only=True):
+class RotatedKeyOut(StoreOut, frozen=True, kw_only=True):
+    """A store's new API key, shown once. The notification secret is not shown again."""
+
     api_key: str
+
+
+class NewStoreOut(RotatedKeyOut, frozen=True, kw_only=True):
     webhook_secret: str
 
 

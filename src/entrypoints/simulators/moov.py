@@ -170,7 +170,8 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
         if parsed is None:
             return fault("Unreadable SOAP request")
         operation, fields = parsed
-        if fields.get("token") != token:
+        given = str(fields.get("token") or "").encode()
+        if not secrets.compare_digest(given, token.encode()):
             return answer(
                 operation,
                 "return",

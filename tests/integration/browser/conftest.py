@@ -49,8 +49,18 @@ async def context(browser: Browser, live_server: str) -> AsyncIterator[BrowserCo
 
 
 @pytest.fixture
-async def page(context: BrowserContext) -> Page:
-    return await context.new_page()
+async def page(context: BrowserContext) -> AsyncIterator[Page]:
+    """A page that fails its test if the Content-Security-Policy blocked anything on it."""
+    page = await context.new_page()
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
 
 
 class Shop:

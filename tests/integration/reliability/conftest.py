@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from tests.limits import HIGH_LIMITS_ENV
 
 from entrypoints.settings import SANDBOX_ADMIN_TOKEN
 
@@ -178,6 +179,7 @@ class Cluster:
             "DATABASE_URL": self._database_url,
             "LOG_DIR": str(self._workdir / "logs"),
             "DATABASE_POOL_MIN": "1",
+            **HIGH_LIMITS_ENV,
             **self._env,
             **env,
         }

@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from tests.conftest import EMBEDDED_DATA_DIR
 from tests.integration.reliability.conftest import Cluster, Vendor, store_api
+
+from tests.conftest import EMBEDDED_DATA_DIR
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("TEST_DATABASE_URL")),

@@ -1,4 +1,4 @@
-"""The hosted HTML pages (API.md, Hosted pages): customer payment and status pages, the
+"""The hosted HTML pages (docs/api.md, Hosted pages): customer payment and status pages, the
 vendor's sign-in, dashboard and lists.
 
 The pages live on one router that carries their own middleware: a signed, encrypted,
@@ -55,7 +55,8 @@ def middleware(settings: Settings) -> list[DefineMiddleware]:
 
 
 def page_middleware(settings: Settings) -> list[DefineMiddleware]:
-    secure = settings.public_base_url.startswith("https://")
+    # Secure in production (which serves https only), and wherever the service is reached by https
+    secure = not settings.is_sandbox or settings.public_base_url.startswith("https://")
     sessions = CookieBackendConfig(
         secret=_derive(settings.secret_key, "session"),
         key="vendor_session",

@@ -21,6 +21,7 @@ from application.errors import (
     PhoneRequired,
     ProviderNotAvailable,
     ProviderUnavailable,
+    RateLimited,
 )
 from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
 from application.ports import ProviderRegistry
@@ -75,6 +76,7 @@ class CheckoutController(Controller):
         view = await checkout.order(order_id)
         t = translator(lang_of(request))
         name = brand(data.provider).name
+        retry_after: int | None = None
         try:
             payment = await initiate_payment(
                 InitiatePaymentCommand(view.store.id, order_id, data.provider, data.phone or None)
@@ -87,12 +89,19 @@ class CheckoutController(Controller):
             error = t("error_phone_required", provider=name)
         except ProviderUnavailable:
             error = t("error_unavailable", provider=name)
+        except RateLimited as limited:
+            retry_after = limited.retry_after
+            error = t("error_rate_limited", minutes=str(-(-retry_after // 60)))
         except (OrderNotPayable, PaymentInProgress):
             view = await checkout.order(order_id)
             error = ""
         else:
             return Redirect(_next_url(payment, urls), status_code=303)
         args = (request, view, provider_registry, urls, data.token, data)
+        if retry_after is not None:
+            page = _page(*args, error=error, status_code=429)
+            page.headers["Retry-After"] = str(retry_after)
+            return page
         return _page(*args, error=error, status_code=422 if error else 200)
 
 

@@ -10,6 +10,7 @@ import json
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import structlog
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
@@ -30,9 +31,12 @@ from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import PaymentStatus
 from domain.store import Store
+from entrypoints.http import throttle
 from entrypoints.http.pages.chart import revenue_charts
 from entrypoints.http.pages.i18n import translator
 from entrypoints.http.pages.web import SignInRequired, lang_of, render
+
+log = structlog.get_logger(__name__)
 
 PAGE_SIZE = 20
 
@@ -81,11 +85,21 @@ class SignInController(Controller):
         data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
         authenticate_store: NamedDependency[AuthenticateStore],
     ) -> Response[Any]:
+        """Every attempt counts against the client's address (`RATE_LIMIT_LOGIN_PER_MINUTE`):
+        guessing keys is slowed to that pace, and each refusal is logged."""
+        t, client = translator(lang_of(request)), throttle.address_of(request)
+        wait = throttle.limits_of(request).login.take(client)
+        if wait is not None:
+            log.warning("login.rate_limited", client=client, retry_after=wait)
+            error = t("login_rate_limited", seconds=str(wait))
+            page = render(request, "login.html", {"error": error}, status_code=429)
+            page.headers["Retry-After"] = str(wait)
+            return page
         try:
             store = await authenticate_store(data.api_key.strip())
         except Unauthorized:
-            error = translator(lang_of(request))("login_failed")
-            return render(request, "login.html", {"error": error}, status_code=401)
+            log.warning("login.failed", client=client)
+            return render(request, "login.html", {"error": t("login_failed")}, status_code=401)
         request.set_session({"store_id": store.id, "key": session_key(store)})
         return Redirect("/store/dashboard/", status_code=303)
 
@@ -210,10 +224,15 @@ class VendorController(Controller):
     @post("/payments/{payment_id:str}/verify", status_code=303)
     async def verify(
         self,
+        request: Request[Any, Any, Any],
         payment_id: FromPath[str],
         vendor: NamedDependency[Store],
         verify_payment: NamedDependency[VerifyPayment],
     ) -> Redirect:
+        """Rate limited per payment, like the API's `verify`."""
+        limits = throttle.limits_of(request)
+        if limits.verify.take(f"{vendor.id}:{payment_id}") is not None:
+            return Redirect(f"/payments/{payment_id}/?verified=limited", status_code=303)
         try:
             await verify_payment(payment_id, Source.VERIFICATION, store_id=vendor.id)
             outcome = "ok"

@@ -1,0 +1,144 @@
+"""`make demo`: the payment service and the example Django shop, side by side, ready to buy
+something in the browser.
+
+- the service: `payments serve --with-worker`, sandbox mode, its embedded PostgreSQL under
+  `.data/demo/` (kept between runs), on DEMO_SERVICE_PORT (default 8000);
+- the shop: `examples/django_shop`, SQLite under `.data/demo/`, on DEMO_SHOP_PORT (default
+  8001), with two vendors' stores and their products loaded (`manage.py seed_demo`).
+A port already taken is replaced by a free one. Ctrl-C stops everything."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from entrypoints.local_service import LocalService, free_port, port_is_free
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOP = ROOT / "examples" / "django_shop"
+DATA = ROOT / ".data" / "demo"
+LOGS = ROOT / "logs"
+
+
+def _port(variable: str, default: int) -> int:
+    wanted = int(os.environ.get(variable) or default)
+    if port_is_free(wanted):
+        return wanted
+    chosen = free_port()
+    print(f"port {wanted} is taken: using {chosen} instead (set {variable} to choose)")
+    return chosen
+
+
+def start_simulators() -> dict[str, str]:
+    """--- SIMULATORS: start the operators' simulators here. ---
+    Start `payments simulate` (a subprocess, like the shop below), wait until it answers,
+    and return the service's environment that points the providers at it (the `*_BASE_URL`,
+    `MOOV_MONEY_URL` and credential variables). Nothing yet: the sandbox provider only."""
+    return {}
+
+
+def _shop_env(service_url: str, shop_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PAYMENTS_URL": service_url,
+        "SHOP_URL": shop_url,
+        "SHOP_DATABASE": str(DATA / "shop.sqlite3"),
+    }
+
+
+def _spawn(
+    env: dict[str, str], *args: str, log: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "manage.py", *args]
+    output = log or subprocess.DEVNULL
+    return subprocess.Popen(command, cwd=SHOP, env=env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    command = [sys.executable, "manage.py", *args]
+    subprocess.run(command, cwd=SHOP, env=env, check=True)  # noqa: S603
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited during start-up: see {LOGS}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def _wait_until_stopped(shop: subprocess.Popen[bytes]) -> None:
+    while shop.poll() is None:
+        time.sleep(1)
+    print("the shop stopped: see logs/demo-shop.log")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    started = time.monotonic()
+    DATA.mkdir(parents=True, exist_ok=True)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    service_port, shop_port = _port("DEMO_SERVICE_PORT", 8000), _port("DEMO_SHOP_PORT", 8001)
+    simulator_env = start_simulators()
+    service = LocalService(
+        port=service_port,
+        log_file=LOGS / "demo-service.log",
+        env={"DATA_DIR": str(DATA), "LOG_DIR": str(LOGS), **simulator_env},
+    )
+    shop_url = f"http://127.0.0.1:{shop_port}"
+    env = _shop_env(service.url, shop_url)
+    # The shop's tables are made while the service starts; the shop's server starts while
+    # the demo's data is loaded (that needs the service).
+    migrate = _spawn(env, "migrate", "--noinput", "-v", "0")
+    print("starting the payment service (embedded PostgreSQL, sandbox) and the shop…")
+    service.start(timeout=120)
+    shop: subprocess.Popen[bytes] | None = None
+    grace = 0.0
+    try:
+        if migrate.wait() != 0:
+            raise RuntimeError("the shop's migrations failed")
+        with (LOGS / "demo-shop.log").open("ab") as log:
+            shop = _spawn(env, "runserver", f"127.0.0.1:{shop_port}", "--noreload", log=log)
+        _manage(env, "seed_demo")
+        _wait_for(shop_url, shop)
+        print(
+            f"\nReady in {time.monotonic() - started:.1f} s.\n"
+            f"  The shop:            {shop_url}/   (customer: fatou / demo-client;"
+            f" vendors: awa, koffi / demo-vendeur)\n"
+            f"  The payment service: {service.url}/   (vendor pages: {service.url}/store/login/,"
+            f" API docs: {service.url}/schema)\n"
+            f"  Logs: {LOGS}/demo-*.log. Ctrl-C stops both.\n",
+            flush=True,
+        )
+        _wait_until_stopped(shop)
+    except KeyboardInterrupt:
+        grace = 15  # the terminal's Ctrl-C reached every process: let them finish
+    finally:
+        if shop is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                shop.wait(timeout=grace or 0.01)
+            shop.terminate()
+            shop.wait(timeout=15)
+        service.stop(grace=grace)
+    return 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _interrupt)
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""A customer buys a product end to end in Debian's Chromium (Playwright, never a downloaded
+browser): the shop's cart, the service's hosted page, the sandbox operator's approval, back to
+the shop where the order is paid. Screenshots land in test-output/screenshots/shop-*.png."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import Page, expect, sync_playwright
+
+from shop.models import Order
+from shop.tests.service import ServiceTestCase
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
+# still plain synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[4] / "test-output" / "screenshots"
+PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 860}
+
+
+def shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=SCREENSHOTS / f"shop-{name}-360.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=SCREENSHOTS / f"shop-{name}-1280.png", full_page=True)
+    page.set_viewport_size(PHONE)
+
+
+class BrowserPurchaseTests(ServiceTestCase):
+    def test_a_customer_buys_a_product_end_to_end(self) -> None:
+        self.assertTrue(Path(CHROMIUM).exists(), "`make browser` installs Debian's chromium")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = browser.new_page(viewport=PHONE, locale="fr-FR")
+                page.set_default_timeout(15_000)
+                self._buy(page)
+            finally:
+                browser.close()
+        order = Order.objects.get()
+        self.assertEqual(order.status, "paid")
+        with self.api() as api:
+            self.assertEqual(api.orders.get(order.payment_order_id).status, "paid")
+
+    def _buy(self, page: Page) -> None:
+        page.goto(self.live_server_url + "/login/")
+        page.get_by_label("Nom d’utilisateur").fill("fatou")
+        page.get_by_label("Mot de passe").fill("client-fatou")
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("heading", name="Nos boutiques")).to_be_visible()
+        shoot(page, "home")
+
+        page.locator(f"[data-product='{self.product.pk}']").get_by_role(
+            "button", name="Ajouter au panier"
+        ).click()
+        expect(page.locator("#cart-total")).to_have_text("7\u202f500 FCFA")
+        shoot(page, "cart")
+        page.locator("#checkout").click()
+
+        expect(page).to_have_url(re.compile(r"/order/ord_\w+/payment/\?token="))
+        page.locator("[data-provider=sandbox]").click()
+        page.get_by_role("button", name="Payer 7 500 FCFA").click()  # no phone: approve by hand
+        expect(page).to_have_url(re.compile(r"/sandbox/pay/pay_"))
+        page.get_by_role("button", name="Approuver / Approve").click()
+        expect(page.locator("#result")).to_have_attribute("data-status", "succeeded")
+        page.locator("#back").click()
+        expect(page.locator("#payment-status")).to_have_attribute("data-state", "succeeded")
+        shoot(page, "service-status")
+
+        page.locator("#return-to-shop").click()
+        expect(page).to_have_url(re.compile(r"/commandes/\d+/$"))
+        expect(page.locator("#order")).to_have_attribute("data-status", "paid")
+        expect(page.locator("#order-status")).to_have_text("Payée")
+        shoot(page, "order-paid")
+
+        page.goto(self.live_server_url + "/payments/")
+        expect(page.locator("#payments")).to_contain_text("Réussi")
+        shoot(page, "payments")

@@ -1,0 +1,94 @@
+"""`payments check`: is this configuration ready to take payments? It reads the settings,
+connects to PostgreSQL, says whether migrations are pending and makes one harmless
+authenticated call per configured provider (`adapters.providers.probes`), then prints one row
+per check with the variable to fix. Exit code 0 when everything works, 1 otherwise.
+Nothing is changed: no migration is applied, no payment is made."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TextIO
+
+import psycopg
+
+from adapters.postgres.migrate import pending_migrations
+from adapters.providers import catalog, probes
+from adapters.providers.http import provider_client
+from entrypoints.resources import database_url
+from entrypoints.settings import Settings
+
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+#: A row of the table: the checks of this module make them the way the provider probes do.
+Row = probes.ProbeResult
+
+
+def run_check(settings: Settings, out: TextIO) -> int:
+    rows = _configuration(settings)
+    rows.extend(_database(settings))
+    rows.extend(asyncio.run(_providers(settings)))
+    out.write(table(rows))
+    return 0 if all(row.ok for row in rows) else 1
+
+
+def refused_configuration(problems: str, out: TextIO) -> int:
+    """The table when the settings cannot even be read: one row per faulty variable."""
+    rows = [Row("configuration", False, line) for line in problems.splitlines()]
+    out.write(table(rows))
+    return 1
+
+
+def table(rows: list[Row]) -> str:
+    header = ("check", "state", "detail", "fix")
+    cells = [(r.name, "ok" if r.ok else "FAILED", r.detail, r.fix) for r in rows]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(3)]
+    lines = [
+        "  ".join(value.ljust(width) for value, width in zip(line[:3], widths, strict=True))
+        + ("  " + line[3] if line[3] else "")
+        for line in [header, *cells]
+    ]
+    failed = sum(not r.ok for r in rows)
+    verdict = "everything works" if not failed else f"{failed} check(s) failed"
+    return "\n".join([*(line.rstrip() for line in lines), "", verdict, ""])
+
+
+def _configuration(settings: Settings) -> list[Row]:
+    detail = f"{settings.environment}, public address {settings.public_base_url}"
+    notes = [Row("configuration", True, warning) for warning in settings.warnings]
+    return [Row("configuration", True, detail), *notes]
+
+
+def _database(settings: Settings) -> list[Row]:
+    fix = "DATABASE_URL"
+    try:
+        url = database_url(settings)
+        with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
+            version = conn.execute("SHOW server_version").fetchone()
+    except Exception as error:  # any reason the database cannot be reached is reported
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return [Row("database", False, f"cannot connect: {reason}", fix)]
+    where = "embedded" if not settings.database_url else "DATABASE_URL"
+    rows = [Row("database", True, f"PostgreSQL {version[0] if version else '?'} ({where})")]
+    pending = pending_migrations(url)
+    if pending:
+        detail = f"{len(pending)} pending: {', '.join(pending)}"
+        rows.append(Row("migrations", False, detail, "run `payments migrate`"))
+    else:
+        rows.append(Row("migrations", True, "none pending"))
+    return rows
+
+
+async def _providers(settings: Settings) -> list[Row]:
+    rows = []
+    if settings.is_sandbox:
+        rows.append(Row("sandbox", True, "built-in simulated provider (sandbox mode)"))
+    configured = catalog.configured(settings.providers)
+    if not configured:
+        hint = "set a provider's credentials to offer it (.env.example)"
+        rows.append(Row("providers", settings.is_sandbox, f"no real provider configured; {hint}"))
+    for module, config in configured.items():
+        async with provider_client(config.base_url, config.timeout) as client:
+            result = await probes.probe(module, config, client)
+        rows.append(result)
+    return rows

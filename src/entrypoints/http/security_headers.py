@@ -1,0 +1,70 @@
+"""Security headers on every answer (README, Limits on use).
+
+Rules:
+- Every answer: `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` (checkout
+  links carry their token in the URL: it must not leak to a provider's page), `X-Frame-Options:
+  DENY`; in production `Strict-Transport-Security` (one year, subdomains).
+- Every answer but the OpenAPI viewer (`/schema`, whose page starts Swagger UI with an inline
+  script; its assets come from this service, `/docs/assets`): a strict Content-Security-Policy
+  with no third-party origin: scripts, styles, images,
+  fonts and fetches from this service only, no inline script or style, no plugins, no
+  `<base>`, never framed (`frame-ancestors 'none'`). Forms post to this service; `https:` is
+  allowed too because the checkout form's answer redirects to the provider's page (Orange,
+  Wave), and browsers check that redirect against `form-action`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self' https:; frame-ancestors 'none'"
+)
+SCHEMA_CSP = "frame-ancestors 'none'"
+HSTS = "max-age=31536000; includeSubDomains"
+SCHEMA_PREFIX = "/schema"
+
+
+def security_headers(production: bool) -> list[tuple[bytes, bytes]]:
+    headers = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+    ]
+    if production:
+        headers.append((b"strict-transport-security", HSTS.encode()))
+    return headers
+
+
+def security_headers_middleware(production: bool) -> Callable[[ASGIApp], ASGIApp]:
+    """The ASGI middleware adding them (a factory taking the app, for Litestar)."""
+    common = security_headers(production)
+    names = {name for name, _ in common} | {b"content-security-policy"}
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != ScopeType.HTTP:
+                await app(scope, receive, send)
+                return
+            schema = scope["path"].startswith(SCHEMA_PREFIX)
+            added = [
+                *common,
+                (b"content-security-policy", (SCHEMA_CSP if schema else CSP).encode()),
+            ]
+
+            async def send_with_headers(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    kept = [h for h in message.get("headers", ()) if h[0].lower() not in names]
+                    message["headers"] = [*kept, *added]
+                await send(message)
+
+            await app(scope, receive, send_with_headers)
+
+        return middleware
+
+    return wrap

@@ -1,0 +1,45 @@
+"""Rate limits at the HTTP edge (README, Limits on use): per API key, per client address for
+key guesses and for callbacks that fail authentication, per payment for `verify`. Over the
+limit the answer is 429 `rate_limited` with `Retry-After` (`RateLimited`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from litestar.connection import ASGIConnection
+
+from adapters.rate_limiter import TokenBuckets
+from adapters.rate_limits import RateLimits
+from application.errors import RateLimited
+from entrypoints.http.client_address import client_address
+
+log = structlog.get_logger(__name__)
+
+
+def limits_of(connection: ASGIConnection[Any, Any, Any, Any]) -> RateLimits:
+    limits: RateLimits = connection.app.state.container.rate_limits()
+    return limits
+
+
+def address_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    settings = connection.app.state.container.settings()
+    return client_address(connection, settings.trusted_proxies)
+
+
+def take(buckets: TokenBuckets, key: str, what: str, client: str | None = None) -> None:
+    """Count one request for `key`; `RateLimited` when there is no room left."""
+    _refuse(buckets.take(key), what, client)
+
+
+def refuse_while_blocked(
+    buckets: TokenBuckets, key: str, what: str, client: str | None = None
+) -> None:
+    """`RateLimited` while `key` has used up its room (nothing is counted)."""
+    _refuse(buckets.wait(key), what, client)
+
+
+def _refuse(wait: int | None, what: str, client: str | None) -> None:
+    if wait is not None:
+        log.warning("rate_limited", limit=what, retry_after=wait, client=client)
+        raise RateLimited(what, wait)
