@@ -116,7 +116,12 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    apply_migrations(database_url(settings))
+    url = database_url(settings)
+    apply_migrations(url)
+    if args.workers > 1 and not settings.database_url:
+        # The worker processes use the embedded server this process started (and stops at
+        # exit): they end with os._exit, so they could not say they stopped using it.
+        os.environ["DATABASE_URL"] = url
     if args.with_worker:
         os.environ[IN_PROCESS_WORKER] = "1"
     _prepare_multiprocess_metrics(settings, args.workers)

@@ -74,7 +74,9 @@ class Container(containers.DeclarativeContainer):
     secret = providers.Callable(secret_bytes, settings)
     url_signer = providers.Singleton(signing.UrlSigner, secret)
     urls = providers.Singleton(ServiceUrls, settings.provided.public_base_url, url_signer)
-    credentials = providers.Singleton(signing.StoreCredentials, providers.Callable(api_key_prefix, settings))
+    credentials = providers.Singleton(
+        signing.StoreCredentials, providers.Callable(api_key_prefix, settings)
+    )
     phones = providers.Singleton(PhonenumbersNormalizer)
     metrics = providers.Singleton(PrometheusMetrics)
     payment_log = providers.Singleton(
