@@ -3,6 +3,8 @@ something in the browser.
 
 - the service: `payments serve --with-worker`, sandbox mode, its embedded PostgreSQL under
   `.data/demo/` (kept between runs), on DEMO_SERVICE_PORT (default 8000);
+- the operators' simulators (`payments simulate`: Orange Money, MTN MoMo, Wave, Moov Money) on
+  DEMO_SIMULATOR_PORT (default 8100), the service's providers pointed at them;
 - the shop: `examples/django_shop`, SQLite under `.data/demo/`, on DEMO_SHOP_PORT (default
   8001), with two vendors' stores and their products loaded (`manage.py seed_demo`).
 A port already taken is replaced by a free one. Ctrl-C stops everything."""
@@ -21,6 +23,7 @@ from typing import IO
 import httpx
 
 from entrypoints.local_service import LocalService, free_port, port_is_free
+from entrypoints.simulators.local import LocalSimulators
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOP = ROOT / "examples" / "django_shop"
@@ -35,14 +38,6 @@ def _port(variable: str, default: int) -> int:
     chosen = free_port()
     print(f"port {wanted} is taken: using {chosen} instead (set {variable} to choose)")
     return chosen
-
-
-def start_simulators() -> dict[str, str]:
-    """--- SIMULATORS: start the operators' simulators here. ---
-    Start `payments simulate` (a subprocess, like the shop below), wait until it answers,
-    and return the service's environment that points the providers at it (the `*_BASE_URL`,
-    `MOOV_MONEY_URL` and credential variables). Nothing yet: the sandbox provider only."""
-    return {}
 
 
 def _shop_env(service_url: str, shop_url: str) -> dict[str, str]:
@@ -95,11 +90,17 @@ def main() -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     LOGS.mkdir(parents=True, exist_ok=True)
     service_port, shop_port = _port("DEMO_SERVICE_PORT", 8000), _port("DEMO_SHOP_PORT", 8001)
-    simulator_env = start_simulators()
+    simulators = LocalSimulators(
+        f"http://127.0.0.1:{service_port}",
+        port=_port("DEMO_SIMULATOR_PORT", 8100),
+        log_file=LOGS / "demo-simulators.log",
+    )
+    print("starting the simulated operators (Orange Money, MTN MoMo, Wave, Moov Money)…")
+    simulators.start()
     service = LocalService(
         port=service_port,
         log_file=LOGS / "demo-service.log",
-        env={"DATA_DIR": str(DATA), "LOG_DIR": str(LOGS), **simulator_env},
+        env={"DATA_DIR": str(DATA), "LOG_DIR": str(LOGS), **simulators.service_env},
     )
     shop_url = f"http://127.0.0.1:{shop_port}"
     env = _shop_env(service.url, shop_url)
@@ -122,8 +123,10 @@ def main() -> int:
             f"  The shop:            {shop_url}/   (customer: fatou / demo-client;"
             f" vendors: awa, koffi / demo-vendeur)\n"
             f"  The payment service: {service.url}/   (vendor pages: {service.url}/store/login/,"
-            f" API docs: {service.url}/schema)\n"
-            f"  Logs: {LOGS}/demo-*.log. Ctrl-C stops both.\n",
+            f" API docs: {service.url}/docs)\n"
+            f"  Simulated operators: {simulators.url}/   (phones: {simulators.url}/mtn/phone,"
+            f" {simulators.url}/moov/phone)\n"
+            f"  Logs: {LOGS}/demo-*.log. Ctrl-C stops everything.\n",
             flush=True,
         )
         _wait_until_stopped(shop)
@@ -136,6 +139,7 @@ def main() -> int:
             shop.terminate()
             shop.wait(timeout=15)
         service.stop(grace=grace)
+        simulators.stop()
     return 0
 
 

@@ -177,14 +177,15 @@ def pending_by_age(counts: Mapping[str, int]) -> GaugeMetricFamily:
     return family
 
 
-def exposition(pending: Mapping[str, int]) -> bytes:
+def exposition(pending: Mapping[str, int], extra: Iterable[Metric] = ()) -> bytes:
     """The text served on `/metrics`: this process's metrics, or all processes' in
-    multi-process mode, then the gauges read from the database at scrape time."""
+    multi-process mode, then the gauges read from the database at scrape time (`extra`:
+    more of them, such as the providers' health)."""
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry = REGISTRY
     scraped = CollectorRegistry(auto_describe=False)
-    scraped.register(_Gauges([pending_by_age(pending)]))
+    scraped.register(_Gauges([pending_by_age(pending), *extra]))
     return generate_latest(registry) + generate_latest(scraped)

@@ -93,7 +93,7 @@ class InitiatePayment:
                 raise NotFound(f"order {command.order_id} not found")
             order.ensure_payable()
             phone = self._phone(command, order, provider)
-            if any(p.status in OPEN_STATUSES for p in await uow.payments.for_order(order.id)):
+            if any(self._in_flight(p) for p in await uow.payments.for_order(order.id)):
                 raise PaymentInProgress(f"order {order.id} already has a payment in progress")
             self._throttle(order.id, phone)
             payment_id, now = self._ids.new("pay"), self._clock.now()
@@ -113,6 +113,10 @@ class InitiatePayment:
             await uow.commit()
         log_changes(self._log, payment, changes)
         return payment, order
+
+    def _in_flight(self, payment: Payment) -> bool:
+        """Whether `payment` is an attempt still in flight that blocks a new one."""
+        return payment.status in OPEN_STATUSES
 
     def _throttle(self, order_id: str, phone: str | None) -> None:
         checks = (("order", self._per_order, order_id), ("phone", self._per_phone, phone))

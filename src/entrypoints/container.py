@@ -11,19 +11,24 @@ from dependency_injector import containers, providers
 
 from adapters import signing
 from adapters.clock import SystemClock
+from adapters.health_payment_log import HealthPaymentLog
 from adapters.ids import UlidGenerator
 from adapters.metrics import MeteredCallObserver, MeteredPaymentLog, PrometheusMetrics
 from adapters.notification_sender import HttpNotificationSender
 from adapters.outbound import NotificationUrlPolicy
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
+from adapters.postgres.breakers import PostgresBreakerStore
 from adapters.postgres.checkout import PostgresOrderLocator
+from adapters.postgres.health_ledger import PostgresHealthLedger
+from adapters.postgres.health_recorder import BufferedHealthRecorder
 from adapters.postgres.lookup import PostgresPaymentLookup
 from adapters.postgres.pending import PostgresPendingAges
 from adapters.postgres.phone_archive import PostgresPhoneArchive
 from adapters.postgres.probe import PostgresProbe
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
+from adapters.providers.guarded import GuardedRegistry
 from adapters.providers.http import LogObserver
 from adapters.providers.sandbox import SandboxProvider, SandboxWebhookAuthenticator
 from adapters.rate_limits import RateLimits
@@ -34,10 +39,11 @@ from application.checkout import CheckoutQueries
 from application.expire_orders import ExpireOrders
 from application.handle_webhook import HandleWebhook
 from application.idempotency import Idempotency
-from application.initiate_payment import InitiatePayment
 from application.mask_phones import MaskOldPhones
 from application.notifications import DeliverNotifications, StoreEvents
 from application.orders import CancelOrder, CreateOrder
+from application.provider_gate import GatedInitiatePayment, ProviderGate
+from application.provider_health import ProviderHealthQuery
 from application.queries import StoreQueries
 from application.reconcile_due import ReconcileDue
 from application.reconciliation import ReconcilePayment
@@ -45,6 +51,7 @@ from application.retry_webhooks import RetryWebhooks
 from application.stats import StoreStats
 from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
 from application.verify_payment import VerifyPayment
+from application.watch_providers import WatchProviders
 from entrypoints.http.after_answer import AfterAnswer
 from entrypoints.resources import (
     api_key_prefix,
@@ -79,16 +86,29 @@ class Container(containers.DeclarativeContainer):
     )
     phones = providers.Singleton(PhonenumbersNormalizer)
     metrics = providers.Singleton(PrometheusMetrics)
-    payment_log = providers.Singleton(
-        MeteredPaymentLog,
-        providers.Singleton(StructlogPaymentLog, settings.provided.log_dir),
-        metrics,
-    )
-
     # limits on use: this process's rate limits (README, Limits on use)
     rate_limits = providers.Singleton(RateLimits, settings.provided.limits)
 
     pool = providers.Resource(pool_resource, settings)
+
+    # provider health (README, Provider health): breakers, tallies and incidents in Postgres
+    breaker_store = providers.Singleton(PostgresBreakerStore, pool)
+    provider_gate = providers.Singleton(
+        ProviderGate, breaker_store, clock, settings.provided.breaker
+    )
+    health_recorder = providers.Singleton(BufferedHealthRecorder, pool, clock)
+    health_ledger = providers.Singleton(PostgresHealthLedger, pool, ids)
+    provider_health = providers.Singleton(ProviderHealthQuery, health_ledger, provider_gate, clock)
+
+    payment_log = providers.Singleton(
+        HealthPaymentLog,
+        providers.Singleton(
+            MeteredPaymentLog,
+            providers.Singleton(StructlogPaymentLog, settings.provided.log_dir),
+            metrics,
+        ),
+        health_recorder,
+    )
     http_client = providers.Resource(http_resource)
     snapshots = providers.Singleton(Snapshots, urls)
     uow = providers.Singleton(
@@ -111,7 +131,7 @@ class Container(containers.DeclarativeContainer):
     sandbox_authenticator = providers.Singleton(SandboxWebhookAuthenticator, sandbox_signer)
     provider_clients = providers.Resource(provider_clients_resource, settings)
     payment_lookup = providers.Singleton(PostgresPaymentLookup, uow)
-    provider_registry = providers.Singleton(
+    configured_providers = providers.Singleton(
         providers_for,
         settings,
         sandbox_provider,
@@ -121,6 +141,12 @@ class Container(containers.DeclarativeContainer):
         clock,
         payment_lookup,
         providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
+    )
+    provider_registry = providers.Singleton(
+        GuardedRegistry, configured_providers, provider_gate, health_recorder, clock
+    )
+    watch_providers = providers.Singleton(
+        WatchProviders, provider_health, health_ledger, health_recorder, provider_registry, clock
     )
 
     notification_urls = providers.Singleton(
@@ -137,7 +163,7 @@ class Container(containers.DeclarativeContainer):
     queries = providers.Singleton(StoreQueries, uow)
     idempotency = providers.Singleton(Idempotency, uow, clock)
     initiate_payment = providers.Singleton(
-        InitiatePayment,
+        GatedInitiatePayment,
         uow,
         provider_registry,
         phones,
@@ -147,6 +173,7 @@ class Container(containers.DeclarativeContainer):
         settings.provided.ttl,
         per_order=rate_limits.provided.order_prompts,
         per_phone=rate_limits.provided.phone_prompts,
+        gate=provider_gate,
     )
     apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)

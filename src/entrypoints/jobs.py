@@ -47,6 +47,8 @@ def periodic_passes(container: Container) -> dict[str, tuple[str, Provider[Any]]
         "expire_orders": (EVERY_MINUTE, container.expire_orders),
         # hourly: full phone numbers past PHONE_RETENTION_DAYS
         "mask_phones": (HOURLY_AT_7, container.mask_phones),
+        # provider health: breakers and incidents
+        "watch_providers": (EVERY_5_SECONDS, container.watch_providers),
     }
 
 

@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 from adapters.rate_limits import LimitSettings
 from application.notifications import FIRST_RETRY
 from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from domain.provider_health import BreakerPolicy
 from entrypoints import legacy_env
 from entrypoints.env_reader import EnvReader
 from entrypoints.production_checks import (
@@ -66,6 +67,9 @@ class Settings:
     phone_retention: timedelta = timedelta(days=90)
     #: What the configuration reader wants said once logging is set up (legacy names...).
     warnings: tuple[str, ...] = ()
+    #: The providers' circuit breaker: `PROVIDER_BREAKER_FAILURES` consecutive failed starts
+    #: open it for `PROVIDER_BREAKER_OPEN_SECONDS` (README, Provider health).
+    breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
 
     @property
     def is_sandbox(self) -> bool:
@@ -104,6 +108,7 @@ class Settings:
             log_level=read.choice("LOG_LEVEL", "info", ("debug", "info", "warning")).upper(),
             phone_retention=timedelta(days=read.integer("PHONE_RETENTION_DAYS", 90, minimum=1)),
             warnings=tuple(warnings),
+            breaker=_breaker(read),
             settle_webhooks_inline=get("WEBHOOK_SETTLE_INLINE") in ("1", "true", "yes"),
         )
         if settings.log_format == "auto":
@@ -155,6 +160,14 @@ def _limits(read: EnvReader) -> LimitSettings:
             continue
         values[attribute] = int(raw)
     return LimitSettings(**values)
+
+
+def _breaker(read: EnvReader) -> BreakerPolicy:
+    """`PROVIDER_BREAKER_FAILURES` (default 5), `PROVIDER_BREAKER_OPEN_SECONDS` (default 30)."""
+    default = BreakerPolicy()
+    failures = read.integer("PROVIDER_BREAKER_FAILURES", default.failures, minimum=1)
+    open_for = read.seconds("PROVIDER_BREAKER_OPEN_SECONDS") or default.open_for
+    return BreakerPolicy(failures=max(failures, 1), open_for=open_for)
 
 
 def _networks(read: EnvReader, name: str) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from entrypoints.http import (
     orders,
     pages,
     payments,
+    providers_api,
     sandbox_page,
     stores,
     webhooks,
@@ -51,6 +52,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         payments.PaymentController,
         webhooks.receive_webhook,
         events.EventController,
+        providers_api.list_providers,
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)
@@ -73,6 +75,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         for task in worker:
             task.cancel()
         await asyncio.gather(*worker, return_exceptions=True)
+        await (await resolve(container.health_recorder)).flush(force=True)
         await container.shutdown_resources()  # type: ignore[misc]
 
     app = Litestar(

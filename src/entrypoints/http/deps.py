@@ -56,6 +56,7 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "checkout": use(container.checkout),
         "store_stats": use(container.store_stats),
         "provider_registry": use(container.provider_registry),
+        "provider_health": use(container.provider_health),
         "sandbox_operator": use(container.sandbox_operator),
         "urls": use(container.urls),
         "metrics": use(container.metrics),

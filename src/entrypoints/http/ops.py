@@ -6,9 +6,11 @@ from litestar import Response, get
 from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
+from adapters.health_metrics import health_gauges
 from adapters.metrics import CONTENT_TYPE, exposition
 from application.errors import DatabaseUnavailable
-from application.ports import Clock, DatabaseProbe, PendingAges
+from application.ports import Clock, DatabaseProbe, PendingAges, ProviderRegistry
+from application.provider_health import ProviderHealthQuery
 
 
 @get("/health", tags=["Operations"], summary="The process is up")
@@ -27,8 +29,11 @@ async def ready(database_probe: NamedDependency[SkipValidation[DatabaseProbe]]) 
 async def metrics(
     pending_ages: NamedDependency[SkipValidation[PendingAges]],
     clock: NamedDependency[SkipValidation[Clock]],
+    provider_registry: NamedDependency[SkipValidation[ProviderRegistry]],
+    provider_health: NamedDependency[SkipValidation[ProviderHealthQuery]],
 ) -> Response[bytes]:
     """Every server process's counters and histograms (merged in multi-process mode), and the
     open payments by age, counted in the database now."""
     pending = await pending_ages(clock.now())
-    return Response(exposition(pending), media_type=CONTENT_TYPE)
+    healths = await provider_health.current(provider_registry.available())
+    return Response(exposition(pending, health_gauges(healths)), media_type=CONTENT_TYPE)

@@ -17,6 +17,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from application import errors as app
+from application.provider_gate import ProviderDown
 from domain import errors as domain
 
 log = structlog.get_logger(__name__)
@@ -46,6 +47,7 @@ TABLE: dict[type[Exception], Problem] = {
     app.Unauthorized: Problem(401, "unauthorized", "Unauthorized"),
     app.ProviderNotAvailable: Problem(422, "provider_not_available", "Provider not available"),
     app.ProviderUnavailable: Problem(503, "provider_unavailable", "The provider did not answer"),
+    ProviderDown: Problem(503, "provider_unavailable", "The provider is unavailable"),
     app.ProviderRejected: Problem(422, "provider_rejected", "The provider refused"),
     app.WebhookRejected: Problem(401, "invalid_signature", "Callback authentication failed"),
     app.MalformedWebhook: Problem(400, "malformed_webhook", "The callback cannot be read"),
@@ -129,6 +131,8 @@ def error_response(error: Exception) -> Response[bytes]:
     problem = lookup(error)
     if problem is None:
         return problem_response(INTERNAL, "Something went wrong on our side")
+    if isinstance(error, ProviderDown):  # its breaker is open: say when to come back
+        return problem_response(problem, str(error), headers=_retry_after(error))
     if problem.status >= 500:
         log.warning("request.unavailable", error=type(error).__name__)
         return problem_response(problem, problem.title)
@@ -139,6 +143,10 @@ def error_response(error: Exception) -> Response[bytes]:
         fields = [{"field": "notification_url", "message": str(error)}]
         return problem_response(problem, str(error), fields)
     return problem_response(problem, str(error), headers=headers)
+
+
+def _retry_after(error: ProviderDown) -> dict[str, str]:
+    return {"Retry-After": str(error.retry_after)}
 
 
 def _split(text: str) -> tuple[str, str]:

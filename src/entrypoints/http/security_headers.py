@@ -10,7 +10,8 @@ Rules:
   fonts and fetches from this service only, no inline script or style, no plugins, no
   `<base>`, never framed (`frame-ancestors 'none'`). Forms post to this service; `https:` is
   allowed too because the checkout form's answer redirects to the provider's page (Orange,
-  Wave), and browsers check that redirect against `form-action`.
+  Wave), and browsers check that redirect against `form-action`. Outside production the local
+  `http:` origins of the operators' simulators (`payments simulate`) are allowed as well.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self' https:; frame-ancestors 'none'"
+)
+#: Sandbox: the checkout form may also lead to a simulator on this machine.
+SANDBOX_CSP = CSP.replace(
+    "form-action 'self' https:", "form-action 'self' https: http://127.0.0.1:* http://localhost:*"
 )
 SCHEMA_CSP = "frame-ancestors 'none'"
 HSTS = "max-age=31536000; includeSubDomains"
@@ -44,6 +49,7 @@ def security_headers(production: bool) -> list[tuple[bytes, bytes]]:
 def security_headers_middleware(production: bool) -> Callable[[ASGIApp], ASGIApp]:
     """The ASGI middleware adding them (a factory taking the app, for Litestar)."""
     common = security_headers(production)
+    page_csp = CSP if production else SANDBOX_CSP
     names = {name for name, _ in common} | {b"content-security-policy"}
 
     def wrap(app: ASGIApp) -> ASGIApp:
@@ -54,7 +60,7 @@ def security_headers_middleware(production: bool) -> Callable[[ASGIApp], ASGIApp
             schema = scope["path"].startswith(SCHEMA_PREFIX)
             added = [
                 *common,
-                (b"content-security-policy", (SCHEMA_CSP if schema else CSP).encode()),
+                (b"content-security-policy", (SCHEMA_CSP if schema else page_csp).encode()),
             ]
 
             async def send_with_headers(message: Message) -> None:

@@ -16,7 +16,7 @@ form{display:inline}
 button{font-size:1rem;padding:.6rem 1rem;margin:.3rem .3rem .3rem 0;border-radius:.4rem;
 border:1px solid #888;background:#fff;cursor:pointer}
 button.ok{background:#1a7f37;color:#fff;border-color:#1a7f37}
-.muted{color:#666;font-size:.9rem} li{margin:.5rem 0}
+.muted{color:#666;font-size:.9rem} ul{list-style:none;padding:0} li{margin:.5rem 0 1.5rem}
 """
 COLOURS = {"wave": "#1dc8ff", "orange": "#ff7900", "mtn": "#ffcb05", "moov": "#0057a8"}
 NAMES = {"wave": "Wave", "orange": "Orange Money", "mtn": "MTN MoMo", "moov": "Moov Money"}

@@ -1,5 +1,6 @@
 """The shop's tests run against a real payment service: `payments serve --with-worker` in
-sandbox mode on a fresh database of the embedded PostgreSQL, started once for the run."""
+sandbox mode on a fresh database of the embedded PostgreSQL, its four real providers pointed
+at the operators' simulators (`payments simulate`), all started once for the run."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.test.runner import DiscoverRunner
 
-from entrypoints.local_service import LocalService, fresh_database
+from entrypoints.local_service import LocalService, free_port, fresh_database
+from entrypoints.simulators.local import LocalSimulators
 from shop.tests import service
 
 
@@ -21,7 +23,12 @@ class ServiceTestRunner(DiscoverRunner):
         self._stack = ExitStack()
         log = Path(tempfile.mkdtemp(prefix="shop-tests-")) / "service.log"
         url = self._stack.enter_context(fresh_database())
-        service.running = self._stack.enter_context(LocalService(database_url=url, log_file=log))
+        port = free_port()
+        simulated = LocalSimulators(f"http://127.0.0.1:{port}", approve_delay=1.0)
+        service.simulators = self._stack.enter_context(simulated)
+        service.running = self._stack.enter_context(
+            LocalService(database_url=url, port=port, log_file=log, env=simulated.service_env)
+        )
         settings.PAYMENTS_URL = service.running.url
 
     def teardown_test_environment(self, **kwargs: Any) -> None:

@@ -12,10 +12,12 @@ from django.test import LiveServerTestCase, override_settings
 from django.urls import reverse
 
 from entrypoints.local_service import LocalService
+from entrypoints.simulators.local import LocalSimulators
 from payments_client import PaymentsClient
 from shop.models import Order, Product, Store
 
 running: LocalService | None = None
+simulators: LocalSimulators | None = None
 
 
 def the_service() -> LocalService:

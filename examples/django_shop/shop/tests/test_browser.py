@@ -12,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect, sync_playwright
 
 from shop.models import Order
+from shop.tests import service
 from shop.tests.service import ServiceTestCase
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
@@ -30,6 +31,15 @@ ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[4] / "test-output" / "screenshots"
 PHONE = {"width": 360, "height": 780}
+#: The four operators, simulated (`payments simulate`), and the payer's number when they push.
+SIMULATED = [
+    ("wave", None),
+    ("orange_money", None),
+    ("mtn_momo", "+2250701020304"),
+    ("moov_money", "+2290195901234"),
+]
+#: Moov Money has no callback: the service learns the outcome at its first check (15 s).
+SETTLED_WITHIN_MS = 60_000
 DESKTOP = {"width": 1280, "height": 860}
 
 
@@ -92,3 +102,59 @@ class BrowserPurchaseTests(ServiceTestCase):
         page.goto(self.live_server_url + "/payments/")
         expect(page.locator("#payments")).to_contain_text("Réussi")
         shoot(page, "payments")
+
+
+class SimulatedOperatorsTests(ServiceTestCase):
+    """The same purchase with each operator's simulator: its payment page (Wave, Orange) or
+    its phone prompt (MTN, Moov), then back to the shop, where the order is paid."""
+
+    def test_a_customer_pays_with_each_simulated_operator(self) -> None:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                for provider, phone in SIMULATED:
+                    with self.subTest(provider=provider):
+                        context = browser.new_context(viewport=PHONE, locale="fr-FR")
+                        page = context.new_page()
+                        page.set_default_timeout(15_000)
+                        self._buy_with(page, provider, phone)
+                        context.close()
+            finally:
+                browser.close()
+        self.assertEqual(
+            sorted(Order.objects.values_list("status", flat=True)), ["paid"] * len(SIMULATED)
+        )
+
+    def _buy_with(self, page: Page, provider: str, phone: str | None) -> None:
+        assert service.simulators is not None
+        simulators = service.simulators.url
+        page.goto(self.live_server_url + "/login/")
+        page.get_by_label("Nom d’utilisateur").fill("fatou")
+        page.get_by_label("Mot de passe").fill("client-fatou")
+        page.get_by_role("button", name="Se connecter").click()
+        page.locator(f"[data-product='{self.product.pk}']").get_by_role(
+            "button", name="Ajouter au panier"
+        ).click()
+        page.locator("#checkout").click()
+        expect(page).to_have_url(re.compile(r"/order/ord_\w+/payment/\?token="))
+        page.locator(f"[data-provider={provider}]").click()
+        if phone:
+            page.locator("#phone").fill(phone)
+        page.get_by_role("button", name="Payer 7 500 FCFA").click()
+        if phone:
+            # the prompt reaches the simulated phone; the customer approves it there
+            expect(page).to_have_url(re.compile(r"/payment/pay_\w+/status/"))
+            handset = page.context.new_page()
+            operator = "mtn" if provider == "mtn_momo" else "moov"
+            handset.goto(f"{simulators}/{operator}/phone")
+            shoot(handset, f"{operator}-phone")
+            handset.get_by_role("button", name="Confirmer le paiement").first.click()
+            handset.close()
+        else:
+            expect(page).to_have_url(re.compile(re.escape(simulators)))
+            shoot(page, f"{provider}-page")
+            page.get_by_role("button", name="Confirmer le paiement").click()
+        status = page.locator("#payment-status")
+        expect(status).to_have_attribute("data-state", "succeeded", timeout=SETTLED_WITHIN_MS)
+        page.locator("#return-to-shop").click()
+        expect(page.locator("#order")).to_have_attribute("data-status", "paid")

@@ -4,7 +4,7 @@ signed token the service handed out; without it they answer 404."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -25,6 +25,7 @@ from application.errors import (
 )
 from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
 from application.ports import ProviderRegistry
+from application.provider_health import ProviderHealthQuery
 from domain.errors import InvalidPhone, OrderNotPayable, PaymentInProgress
 from domain.money import Money
 from domain.order import OrderStatus
@@ -54,12 +55,15 @@ class CheckoutController(Controller):
         order_id: FromPath[str],
         checkout: NamedDependency[CheckoutQueries],
         provider_registry: NamedDependency[SkipValidation[ProviderRegistry]],
+        provider_health: NamedDependency[ProviderHealthQuery],
         urls: NamedDependency[ServiceUrls],
         token: FromQuery[str] = "",
     ) -> Response[Any]:
         _require(urls, CHECKOUT, order_id, token)
         view = await checkout.order(order_id)
-        return _page(request, view, provider_registry, urls, token, PaymentForm(token=token))
+        health = await _statuses(provider_health, provider_registry.available())
+        form = PaymentForm(token=token)
+        return _page(request, view, provider_registry, health, urls, token, form)
 
     @post("/", status_code=303)
     async def start(
@@ -70,6 +74,7 @@ class CheckoutController(Controller):
         checkout: NamedDependency[CheckoutQueries],
         provider_registry: NamedDependency[SkipValidation[ProviderRegistry]],
         initiate_payment: NamedDependency[InitiatePayment],
+        provider_health: NamedDependency[ProviderHealthQuery],
         urls: NamedDependency[ServiceUrls],
     ) -> Response[Any]:
         _require(urls, CHECKOUT, order_id, data.token)
@@ -97,7 +102,8 @@ class CheckoutController(Controller):
             error = ""
         else:
             return Redirect(_next_url(payment, urls), status_code=303)
-        args = (request, view, provider_registry, urls, data.token, data)
+        health = await _statuses(provider_health, provider_registry.available())
+        args = (request, view, provider_registry, health, urls, data.token, data)
         if retry_after is not None:
             page = _page(*args, error=error, status_code=429)
             page.headers["Retry-After"] = str(retry_after)
@@ -115,12 +121,16 @@ class StatusController(Controller):
         request: Request[Any, Any, Any],
         payment_id: FromPath[str],
         checkout: NamedDependency[CheckoutQueries],
+        provider_health: NamedDependency[ProviderHealthQuery],
         urls: NamedDependency[ServiceUrls],
         token: FromQuery[str] = "",
     ) -> Response[Any]:
         _require(urls, STATUS, payment_id, token)
         view, payment = await checkout.payment(payment_id)
+        waiting = _state(payment) == "waiting"
+        health = await _statuses(provider_health, [payment.provider]) if waiting else {}
         context = {
+            "provider_status": health.get(payment.provider, "operational"),
             "view": view,
             "payment": payment,
             "reason": _reason(payment, translator(lang_of(request))),
@@ -176,10 +186,16 @@ def _reason(payment: Payment, t: Callable[..., str]) -> str | None:
     return text if text != f"reason_{code}" else payment.failure_message or code
 
 
+async def _statuses(query: ProviderHealthQuery, names: Sequence[str]) -> dict[str, str]:
+    """Each provider's health status (`operational`, `degraded`, `down`)."""
+    return {health.provider: health.status for health in await query.current(names)}
+
+
 def _page(
     request: Request[Any, Any, Any],
     view: CheckoutView,
     registry: ProviderRegistry,
+    health: dict[str, str],
     urls: ServiceUrls,
     token: str,
     form: PaymentForm,
@@ -188,7 +204,12 @@ def _page(
 ) -> Response[Any]:
     order = view.order
     open_payment = view.open_payment
+    stuck = open_payment if open_payment and health.get(open_payment.provider) == "down" else None
+    if stuck:  # its provider is down: the customer may pay another way
+        open_payment = None
     available = list(registry.available())
+    offered = [name for name in available if health.get(name) != "down"]
+    selected = form.provider if form.provider in offered else ""
     context = {
         "view": view,
         "order": order,
@@ -200,7 +221,9 @@ def _page(
         "paid_status_url": _paid_status_url(view, urls),
         "providers": available,
         "requires_phone": {name: registry.get(name).requires_phone for name in available},
-        "selected": form.provider or (available[0] if len(available) == 1 else ""),
+        "selected": selected or (offered[0] if len(offered) == 1 else ""),
+        "health": health,
+        "stuck": stuck,
         "phone": form.phone,
         "phone_example": phone_example(order.country),
         "token": token,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from entrypoints.http.pages.health_words import HEALTH_MESSAGES
+
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
 
@@ -242,6 +244,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sandbox_badge": "SANDBOX",
     },
 }
+
+
+# provider health (pages/health_words.py)
+for _lang, _words in HEALTH_MESSAGES.items():
+    MESSAGES[_lang].update(_words)
 
 
 def language(requested: str | None, remembered: str | None) -> str:

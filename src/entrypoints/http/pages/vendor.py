@@ -23,6 +23,7 @@ from adapters.urls import ServiceUrls
 from application.checkout import CheckoutQueries
 from application.errors import NotFound, ProviderUnavailable, Unauthorized
 from application.ports import OrderFilter, PageRequest, PaymentFilter, ProviderRegistry
+from application.provider_health import ProviderHealthQuery
 from application.queries import StoreQueries
 from application.stats import StoreStats
 from application.stores import AuthenticateStore
@@ -121,10 +122,16 @@ class VendorController(Controller):
         vendor: NamedDependency[Store],
         store_stats: NamedDependency[StoreStats],
         queries: NamedDependency[StoreQueries],
+        provider_health: NamedDependency[ProviderHealthQuery],
+        provider_registry: NamedDependency[SkipValidation[ProviderRegistry]],
     ) -> Response[Any]:
         stats = await store_stats(vendor.id)
         recent = await queries.payments(vendor.id, PaymentFilter(), PageRequest(5))
+        providers = list(provider_registry.available())
+        now = {h.provider: h for h in await provider_health.current(providers)}
         context = {
+            "health_now": now,
+            "health_day": await provider_health.day(providers),
             "store": vendor,
             "stats": stats,
             "charts": revenue_charts(stats, lang_of(request)),
