@@ -7,6 +7,10 @@ bound in structlog's contextvars (a request id bound by a middleware appears on 
 logged while handling that request); stdlib loggers (uvicorn, litestar, psycopg) come out in
 the same JSON form. Calling it again replaces the previous configuration. The payment log
 (`adapters.payment_log`) has its own file and is not affected.
+
+Before any line is rendered, `adapters.log_redaction` renders its exception without frame
+locals and redacts secrets (keys such as `authorization`, `cookie`, `*secret*`, `*token*`;
+values such as `sk_...`, `whsec_...`, `Bearer ...` in free text), whatever logged it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import IO, Any
 
 import structlog
 
+from adapters.log_redaction import before_renderer
 from adapters.log_render import RoutineToDebug, renderer, use_console
 
 _HANDLER_NAME = "payments.json_stderr"
@@ -71,5 +76,5 @@ _QUIET = ("pgserver", "httpx", "httpcore", "psycopg.pool")
 
 
 def _render(console: bool) -> list[Any]:
-    tracebacks = [] if console else [structlog.processors.dict_tracebacks]
-    return [*tracebacks, renderer(console)]
+    """The redaction step (exceptions without locals, secrets masked), then the renderer."""
+    return [*before_renderer(structured=not console), renderer(console)]

@@ -26,6 +26,7 @@ from typing import Any
 import structlog
 
 from adapters.clock import SystemClock
+from adapters.log_redaction import before_renderer
 from adapters.phones import mask_phone
 from application.ports import Clock
 from domain.events import DomainEvent
@@ -102,6 +103,7 @@ class StructlogPaymentLog:
             structlog.stdlib.ProcessorFormatter(
                 processors=[
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    *before_renderer(structured=True),
                     structlog.processors.JSONRenderer(ensure_ascii=False),
                 ]
             )

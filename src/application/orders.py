@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from application.errors import NotFound
-from application.ports import Clock, IdGenerator, UnitOfWorkFactory
+from application.ports import Clock, IdGenerator, PhoneNormalizer, UnitOfWorkFactory
 from application.timeouts import TimeToLive
 from domain.money import Money
 from domain.order import Customer, Order, OrderItem
@@ -28,15 +28,26 @@ class CreateOrderCommand:
 
 class CreateOrder:
     """An order starts `pending_payment`; its amount is positive, in a supported currency,
-    and equal to its items' total when items are given."""
+    and equal to its items' total when items are given. With a phone normalizer, the
+    customer's phone, when given, must be a valid number for the order's country
+    (`InvalidPhone` otherwise), as a payment's phone must."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock, ttl: TimeToLive | None = None
+        self,
+        uow: UnitOfWorkFactory,
+        ids: IdGenerator,
+        clock: Clock,
+        ttl: TimeToLive | None = None,
+        phones: PhoneNormalizer | None = None,
     ) -> None:
         self._uow, self._ids, self._clock = uow, ids, clock
         self._ttl = ttl or TimeToLive()
+        self._phones = phones
 
     async def __call__(self, command: CreateOrderCommand) -> Order:
+        phone = command.customer.phone if command.customer else None
+        if phone is not None and self._phones is not None:
+            self._phones.normalize(phone, command.country)
         now = self._clock.now()
         order = Order.create(
             id=self._ids.new("ord"),

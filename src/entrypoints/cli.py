@@ -22,6 +22,7 @@ from application.stores import CreateStoreCommand
 from entrypoints.banner import SHOW_BANNER, banner, offered_providers
 from entrypoints.check import refused_configuration, run_check
 from entrypoints.container import Container
+from entrypoints.http.accepted_input import refusal
 from entrypoints.jobs import run_worker
 from entrypoints.resources import IN_PROCESS_WORKER, database_url
 from entrypoints.settings import Settings, SettingsError
@@ -199,6 +200,10 @@ def _create_store(settings: Settings, args: argparse.Namespace) -> int:
             "webhook_secret": new.store.webhook_secret,
         }
 
+    reason = refusal(args.name)  # the API's rule on text (entrypoints/http/accepted_input.py)
+    if reason is not None:
+        print(f"refused: --name {reason}", file=sys.stderr)
+        return 2
     apply_migrations(database_url(settings))
     try:
         created = asyncio.run(create())

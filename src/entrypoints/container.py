@@ -158,7 +158,9 @@ class Container(containers.DeclarativeContainer):
     rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials)
     authenticate_store = providers.Singleton(AuthenticateStore, uow, credentials)
     list_stores = providers.Singleton(ListStores, uow)
-    create_order = providers.Singleton(CreateOrder, uow, ids, clock, settings.provided.ttl)
+    create_order = providers.Singleton(
+        CreateOrder, uow, ids, clock, settings.provided.ttl, phones=phones
+    )
     cancel_order = providers.Singleton(CancelOrder, uow, clock)
     queries = providers.Singleton(StoreQueries, uow)
     idempotency = providers.Singleton(Idempotency, uow, clock)

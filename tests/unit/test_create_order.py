@@ -59,3 +59,24 @@ async def test_a_refused_order_stores_nothing(
     with pytest.raises(error):
         await an_order(world, amount=amount, currency=currency, items=items)
     assert nothing_stored(world)
+
+
+@pytest.mark.parametrize(
+    ("phone", "country"),
+    [("+33612345678", "CI"), ("12", "CI"), ("07 00 00 00 01", None), ("+2250700000001\x00", "CI")],
+)
+async def test_a_customer_phone_that_is_not_a_number_of_the_orders_country_is_refused(
+    phone: str, country: str | None
+) -> None:
+    from adapters.phones import PhonenumbersNormalizer
+    from application.orders import CreateOrder, CreateOrderCommand
+    from domain.errors import InvalidPhone
+
+    world = World()
+    create = CreateOrder(world.uow, world.ids, world.clock, phones=PhonenumbersNormalizer())
+    command = CreateOrderCommand(
+        STORE, "CMD-1", 5000, "XOF", customer=Customer(phone=phone), country=country
+    )
+    with pytest.raises(InvalidPhone):
+        await create(command)
+    assert nothing_stored(world)

@@ -78,3 +78,39 @@ def test_masking_keeps_country_code_first_group_and_last_two_digits(e164, masked
 
 def test_masking_something_unreadable_keeps_only_the_last_two_digits():
     assert mask_phone("not a phone 0712345656") == "••••••••56"
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [
+        ("+33612345678", "CI"),  # valid, but French: not a number of the order's country
+        ("+2250700000001\x00", "CI"),  # libphonenumber alone would drop the NUL
+        ("+225 07 00 00 00 01\n", None),
+        ("+22507000000０1", None),  # a fullwidth digit
+        ("+2250700000001abc", None),
+        ("x" * 10_000, "CI"),
+        ("", "CI"),
+    ],
+)
+def test_anything_but_a_valid_number_of_the_country_is_invalid_phone(normalize, raw, country):
+    with pytest.raises(InvalidPhone):
+        normalize(raw, country)
+
+
+def test_phone_numbers_in_a_providers_payload_are_masked_at_any_depth():
+    from adapters.phones import mask_phones_in
+
+    payload = {
+        "payer": {"partyIdType": "MSISDN", "partyId": "2250700000156"},
+        "financialTransactionId": "363440463",
+        "note": "sent to +225 07 00 00 01 56",
+        "items": [{"msisdn": 22995901234, "restrict_payer_mobile": "+221771234567"}],
+        "status": "SUCCESSFUL",
+    }
+    assert mask_phones_in(payload) == {
+        "payer": {"partyIdType": "MSISDN", "partyId": "+225 07 •• •• •• 56"},
+        "financialTransactionId": "363440463",
+        "note": "sent to +225 07 •• •• •• 56",
+        "items": [{"msisdn": "+229 95 •••• 34", "restrict_payer_mobile": "+221 77 ••• •• 67"}],
+        "status": "SUCCESSFUL",
+    }

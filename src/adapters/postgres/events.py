@@ -7,6 +7,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
+from adapters.phones import mask_phones_in
 from adapters.postgres.rows import write_all
 from application.ports import IdGenerator, RecordedEvent
 from domain.events import DomainEvent, Source
@@ -29,7 +30,8 @@ async def append_events(
     conn: AsyncConnection[Any], query: str, ids: IdGenerator, events: list[DomainEvent]
 ) -> list[tuple[str, DomainEvent]]:
     """Insert `events` in their order (the table's `seq` keeps it), then empty the list.
-    Returns them with their new ids."""
+    Returns them with their new ids. Phone numbers in their data (providers' payloads) are
+    masked as the API masks them, so `/events` and the history page never show one whole."""
     if not events:
         return []
     recorded = [(ids.new("evt"), event) for event in events]
@@ -46,7 +48,7 @@ def _params(event_id: str, event: DomainEvent) -> dict[str, Any]:
         "from_status": event.from_status,
         "to_status": event.to_status,
         "source": event.source.value,
-        "data": Jsonb(event.data),
+        "data": Jsonb(mask_phones_in(event.data)),
         "created_at": event.at,
     }
 

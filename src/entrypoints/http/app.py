@@ -26,6 +26,7 @@ from entrypoints.http import (
     stores,
     webhooks,
 )
+from entrypoints.http.accepted_input import input_guard
 from entrypoints.http.deps import dependencies
 from entrypoints.http.latency import latency_middleware
 from entrypoints.http.ops_guard import metrics_token_middleware
@@ -51,6 +52,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         payments.StartPaymentController,
         payments.PaymentController,
         webhooks.receive_webhook,
+        webhooks.receive_mtn_webhook,
         events.EventController,
         providers_api.list_providers,
     ]
@@ -89,6 +91,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
             metrics_token_middleware(settings.metrics_token),
             *pages.middleware(settings),
         ],
+        guards=[input_guard],
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_API_BODY,

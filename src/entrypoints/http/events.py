@@ -13,7 +13,7 @@ from adapters.snapshots import maybe_timestamp, timestamp
 from application.notifications import StoreEvents
 from application.ports import Notification, PageRequest
 from domain.store import Store
-from entrypoints.http.orders import Cursor, Limit
+from entrypoints.http.listing import Cursor, Limit, list_parameters
 
 
 class DeliveryOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,7 +63,11 @@ class EventController(Controller):
     path = "/api/v1/events"
     tags = ["Events"]
 
-    @get("/", summary="The store's events, newest first, with their delivery state")
+    @get(
+        "/",
+        summary="The store's events, newest first, with their delivery state",
+        guards=[list_parameters("evt")],
+    )
     async def search(
         self,
         store: NamedDependency[Store],

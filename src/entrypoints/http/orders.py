@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -17,12 +17,20 @@ from domain.order import Customer, OrderItem, OrderStatus
 from domain.store import Store
 from entrypoints.http import presenters, wire
 from entrypoints.http.idempotent import created, idempotent
+from entrypoints.http.listing import Cursor, Limit, list_parameters
 from entrypoints.http.openapi import json_body
 
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100")]
-Cursor = Annotated[
-    str | None, QueryParameter(description="Id of the last item of the previous page")
+__all__ = ["Cursor", "CustomerReference", "Limit", "OrderController", "ProviderName"]
+
+Reference = Annotated[
+    str | None, QueryParameter(min_length=1, max_length=255, description="The store's reference")
 ]
+CustomerReference = Annotated[
+    str | None,
+    QueryParameter(min_length=1, max_length=255, description="The customer's reference"),
+]
+#: The `provider` values of API.md (a filter with another value is refused with 422).
+ProviderName = Literal["orange_money", "moov_money", "mtn_momo", "wave", "sandbox"]
 
 
 def command(store_id: FromPath[str], data: wire.CreateOrderIn) -> CreateOrderCommand:
@@ -80,15 +88,15 @@ class OrderController(Controller):
         found = await queries.order(store.id, order_id)
         return presenters.order_out(found.order, found.payments, urls.checkout(order_id))
 
-    @get("/", summary="List orders, newest first")
+    @get("/", summary="List orders, newest first", guards=[list_parameters("ord")])
     async def search(
         self,
         store: NamedDependency[Store],
         queries: NamedDependency[StoreQueries],
         urls: NamedDependency[ServiceUrls],
         status: FromQuery[OrderStatus | None] = None,
-        reference: FromQuery[str | None] = None,
-        customer_reference: FromQuery[str | None] = None,
+        reference: Reference = None,
+        customer_reference: CustomerReference = None,
         limit: Limit = 20,
         starting_after: Cursor = None,
     ) -> wire.OrderList:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from application.idempotency import Idempotency
 from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
@@ -18,8 +18,14 @@ from domain.payment import PaymentStatus
 from domain.store import Store
 from entrypoints.http import presenters, throttle, wire
 from entrypoints.http.idempotent import created, idempotent
+from entrypoints.http.listing import list_parameters
 from entrypoints.http.openapi import json_body
-from entrypoints.http.orders import Cursor, Limit
+from entrypoints.http.orders import Cursor, CustomerReference, Limit, ProviderName
+
+OrderId = Annotated[
+    str | None,
+    QueryParameter(pattern="^ord_[0-9A-Z]{1,64}$", description="Only this order's payments"),
+]
 
 
 class StartPaymentController(Controller):
@@ -65,15 +71,15 @@ class PaymentController(Controller):
     ) -> wire.PaymentOut:
         return presenters.payment_out(await queries.payment(store.id, payment_id))
 
-    @get("/", summary="List payments, newest first")
+    @get("/", summary="List payments, newest first", guards=[list_parameters("pay")])
     async def search(
         self,
         store: NamedDependency[Store],
         queries: NamedDependency[StoreQueries],
-        order_id: FromQuery[str | None] = None,
+        order_id: OrderId = None,
         status: FromQuery[PaymentStatus | None] = None,
-        provider: FromQuery[str | None] = None,
-        customer_reference: FromQuery[str | None] = None,
+        provider: FromQuery[ProviderName | None] = None,
+        customer_reference: CustomerReference = None,
         limit: Limit = 20,
         starting_after: Cursor = None,
     ) -> wire.PaymentList:

@@ -19,6 +19,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from application import errors as app
 from application.provider_gate import ProviderDown
 from domain import errors as domain
+from entrypoints.http.accepted_input import RefusedInput
 
 log = structlog.get_logger(__name__)
 
@@ -34,7 +35,7 @@ class Problem:
 
 TABLE: dict[type[Exception], Problem] = {
     msgspec.ValidationError: Problem(422, "validation_failed", "The request is not valid"),
-    msgspec.DecodeError: Problem(400, "malformed_json", "The body is not valid JSON"),
+    msgspec.DecodeError: Problem(400, "invalid_json", "The body is not valid JSON"),
     domain.InvalidAmount: Problem(422, "validation_failed", "The amount is not valid"),
     domain.UnsupportedCurrency: Problem(422, "unsupported_currency", "Unsupported currency"),
     domain.ItemsTotalMismatch: Problem(422, "items_total_mismatch", "Items do not add up"),
@@ -60,6 +61,10 @@ TABLE: dict[type[Exception], Problem] = {
     app.DatabaseUnavailable: Problem(503, "database_unavailable", "Service unavailable"),
     psycopg.OperationalError: Problem(503, "database_unavailable", "Service unavailable"),
     psycopg_pool.PoolTimeout: Problem(503, "database_unavailable", "Service unavailable"),
+    # Hostile input (accepted_input): refused at the edge, never a 500.
+    RefusedInput: Problem(422, "validation_failed", "The request is not valid"),
+    psycopg.DataError: Problem(422, "validation_failed", "A value is not accepted"),
+    UnicodeError: Problem(422, "validation_failed", "A value is not accepted"),
 }
 
 HTTP_CODES = {
@@ -124,7 +129,13 @@ def error_response(error: Exception) -> Response[bytes]:
             TABLE[msgspec.ValidationError], message, [{"field": field, "message": message}]
         )
     if isinstance(error, msgspec.DecodeError):
-        return problem_response(TABLE[msgspec.DecodeError], "The body is not valid JSON")
+        return problem_response(TABLE[msgspec.DecodeError], _decode_detail(error))
+    if isinstance(error, RefusedInput):
+        errors = [{"field": error.field, "message": error.message}]
+        return problem_response(TABLE[RefusedInput], f"{error.field} {error.message}", errors)
+    if isinstance(error, psycopg.DataError | UnicodeError):
+        log.warning("request.refused_value", error=type(error).__name__)
+        return problem_response(TABLE[psycopg.DataError], "A value of the request is not accepted")
     if isinstance(error, domain.InvalidAmount):
         errors = [{"field": "amount", "message": str(error)}]
         return problem_response(TABLE[domain.InvalidAmount], str(error), errors)
@@ -145,6 +156,12 @@ def error_response(error: Exception) -> Response[bytes]:
     return problem_response(problem, str(error), headers=headers)
 
 
+def _decode_detail(error: msgspec.DecodeError) -> str:
+    """Our own `wire.InvalidJson` messages are safe to show; msgspec's may quote the body."""
+    text = str(error)
+    return text if text.startswith("The body ") else "The body is not valid JSON"
+
+
 def _retry_after(error: ProviderDown) -> dict[str, str]:
     return {"Retry-After": str(error.retry_after)}
 
@@ -163,22 +180,36 @@ def _split(text: str) -> tuple[str, str]:
 
 def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
     if isinstance(error, HTTPException):
-        return _http_problem(error)
+        return _http_problem(error, request)
     response = error_response(error)
     if response.status_code == 500:
         log.exception("request.failed", path=request.url.path, error=type(error).__name__)
     return response
 
 
-def _http_problem(error: HTTPException) -> Response[bytes]:
+def _public_name(request: Request[Any, Any, Any], key: str) -> str:
+    """A parameter as the caller names it (`from`), not as the handler does (`start`)."""
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters[key]
+    except (AttributeError, KeyError):
+        return key
+    definition = parameter.kwarg_definition
+    alias = getattr(definition, "query", None) or getattr(definition, "name", None)
+    return str(alias or key)
+
+
+def _http_problem(error: HTTPException, request: Request[Any, Any, Any]) -> Response[bytes]:
     status = error.status_code
     if isinstance(error, ValidationException):
         errors = [
-            {"field": str(e.get("key", "")), "message": str(e.get("message", ""))}
+            {
+                "field": _public_name(request, str(e.get("key", ""))),
+                "message": str(e.get("message", "")),
+            }
             for e in (error.extra if isinstance(error.extra, list) else [])
             if isinstance(e, dict)
         ]
-        problem = Problem(400, "validation_failed", "The request is not valid")
+        problem = Problem(422, "validation_failed", "The request is not valid")
         return problem_response(problem, "Invalid parameters", errors)
     code = HTTP_CODES.get(status, "internal_error" if status >= 500 else "bad_request")
     title = code.replace("_", " ").capitalize()

@@ -17,6 +17,7 @@ from adapters.providers.sandbox import SandboxOperator
 from adapters.urls import SANDBOX_PAGE, ServiceUrls
 from application.errors import NotFound
 from domain.money import Money
+from entrypoints.http.accepted_input import check_fields
 
 
 class Decision(Struct, frozen=True):
@@ -57,6 +58,7 @@ class SandboxPageController(Controller):
         sandbox_operator: NamedDependency[SandboxOperator],
         urls: NamedDependency[ServiceUrls],
     ) -> Redirect:
+        check_fields(data)
         await _record(payment_id, data.token, sandbox_operator, urls)
         await sandbox_operator.decide(payment_id, approve=data.decision == "approve")
         return Redirect(f"/sandbox/pay/{payment_id}?token={data.token}", status_code=303)

@@ -12,8 +12,8 @@ from application.ports import PageRequest
 from application.stores import CreateStore, CreateStoreCommand, ListStores, RotateApiKey
 from entrypoints.http import presenters, wire
 from entrypoints.http.deps import admin_guard
+from entrypoints.http.listing import Cursor, Limit, list_parameters
 from entrypoints.http.openapi import json_body
-from entrypoints.http.orders import Cursor, Limit
 
 
 class StoreAdminController(Controller):
@@ -34,7 +34,7 @@ class StoreAdminController(Controller):
         new = await create_store(CreateStoreCommand(data.name, data.notification_url))
         return presenters.new_store_out(new)
 
-    @get("/", summary="List stores")
+    @get("/", summary="List stores", guards=[list_parameters("str")])
     async def search(
         self,
         list_stores: NamedDependency[ListStores],

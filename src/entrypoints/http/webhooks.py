@@ -19,10 +19,13 @@ from entrypoints.http.after_answer import AfterAnswer
 
 MAX_WEBHOOK_BODY = 64 * 1024
 
+#: The only provider that calls back with PUT (MTN MoMo); every other route answers 405.
+PUT_ROUTE = "/payment/webhook/mtn/"
+
 
 @route(
     "/payment/webhook/{provider:str}/",
-    http_method=["POST", "PUT"],
+    http_method=["POST"],
     status_code=200,
     request_max_body_size=MAX_WEBHOOK_BODY,
     tags=["Provider callbacks"],
@@ -38,6 +41,35 @@ async def receive_webhook(
     """200 once the delivery is stored (a duplicate too); 401 when its authentication fails;
     400 when it cannot be read; 413 above 64 KiB; 429 for an address that sent too many
     callbacks failing authentication lately (`RATE_LIMIT_BAD_WEBHOOKS_PER_MINUTE`)."""
+    return await _receive(provider, request, handle_webhook, after_answer, metrics)
+
+
+@route(
+    PUT_ROUTE,
+    http_method=["POST", "PUT"],
+    status_code=200,
+    request_max_body_size=MAX_WEBHOOK_BODY,
+    tags=["Provider callbacks"],
+    summary="MTN MoMo's callback (MTN calls back with PUT or POST)",
+)
+async def receive_mtn_webhook(
+    request: Request[Any, Any, Any],
+    handle_webhook: NamedDependency[HandleWebhook],
+    after_answer: NamedDependency[AfterAnswer],
+    metrics: NamedDependency[PrometheusMetrics],
+) -> wire.Received:
+    """As `receive_webhook`, for MTN MoMo."""
+    return await _receive("mtn", request, handle_webhook, after_answer, metrics)
+
+
+async def _receive(
+    provider: str,
+    request: Request[Any, Any, Any],
+    handle_webhook: HandleWebhook,
+    after_answer: AfterAnswer,
+    metrics: PrometheusMetrics,
+) -> wire.Received:
+    """Store the delivery and answer; it is settled right after (`AfterAnswer`)."""
     limits, client = throttle.limits_of(request), throttle.address_of(request)
     what = "callbacks failing authentication per address"
     throttle.refuse_while_blocked(limits.bad_webhooks, client, what, client)

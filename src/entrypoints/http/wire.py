@@ -1,7 +1,8 @@
 """Request and response bodies of the JSON API (docs/api.md), as msgspec structs.
 
 Requests are decoded strictly: wrong types, unknown fields and out-of-range values are
-refused, never coerced."""
+refused, never coerced. A body that is not UTF-8 JSON holding an object is 400
+`invalid_json`; text the service does not accept (`accepted_input`) is 422."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Annotated, Any, TypeVar
 import msgspec
 from msgspec import Meta, Struct
 
+from entrypoints.http.accepted_input import check_fields
+
 T = TypeVar("T")
 
 Text = Annotated[str, Meta(min_length=1, max_length=255)]
@@ -17,7 +20,8 @@ LongText = Annotated[str, Meta(max_length=2000)]
 Amount = Annotated[int, Meta(gt=0, le=10**15)]
 CurrencyCode = Annotated[str, Meta(pattern="^[A-Z]{3}$", description="ISO 4217, e.g. XOF")]
 CountryCode = Annotated[str, Meta(pattern="^[A-Z]{2}$", description="ISO 3166-1, e.g. CI")]
-Phone = Annotated[str, Meta(min_length=6, max_length=32)]
+#: Any text: whatever makes it not a valid number of the order's country is `invalid_phone`.
+Phone = Annotated[str, Meta(description="E.164 (+2250700000001) or national for the country")]
 Url = Annotated[str, Meta(pattern="^https?://", max_length=2000)]
 
 
@@ -67,9 +71,25 @@ class FieldError(Struct, frozen=True):
     message: str
 
 
+class InvalidJson(msgspec.DecodeError):
+    """The body is not UTF-8 JSON holding an object: 400 `invalid_json`."""
+
+
 def decode(body: bytes, kind: type[T]) -> T:
-    """Strict JSON decoding; raises msgspec.DecodeError / msgspec.ValidationError."""
-    return msgspec.json.decode(body, type=kind, strict=True)
+    """Strict JSON decoding of an object, then the text rules on every string; raises
+    `InvalidJson`, msgspec.ValidationError or `accepted_input.RefusedInput`."""
+    if not body.lstrip(b" \t\r\n").startswith(b"{"):
+        raise InvalidJson("The body must be a JSON object")
+    try:
+        value = msgspec.json.decode(body, type=kind, strict=True)
+    except UnicodeDecodeError:
+        raise InvalidJson("The body is not valid UTF-8") from None
+    except msgspec.ValidationError:
+        raise
+    except msgspec.DecodeError:
+        raise InvalidJson("The body is not valid JSON") from None
+    check_fields(value)
+    return value
 
 
 # -- responses -----------------------------------------------------------------------------

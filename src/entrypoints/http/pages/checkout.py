@@ -30,6 +30,7 @@ from domain.errors import InvalidPhone, OrderNotPayable, PaymentInProgress
 from domain.money import Money
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus
+from entrypoints.http.accepted_input import check_fields
 from entrypoints.http.pages.i18n import translator
 from entrypoints.http.pages.providers import brand, phone_example
 from entrypoints.http.pages.web import lang_of, render
@@ -77,6 +78,7 @@ class CheckoutController(Controller):
         provider_health: NamedDependency[ProviderHealthQuery],
         urls: NamedDependency[ServiceUrls],
     ) -> Response[Any]:
+        check_fields(data)
         _require(urls, CHECKOUT, order_id, data.token)
         view = await checkout.order(order_id)
         t = translator(lang_of(request))

@@ -33,6 +33,8 @@ from domain.order import OrderStatus
 from domain.payment import PaymentStatus
 from domain.store import Store
 from entrypoints.http import throttle
+from entrypoints.http.accepted_input import check_fields
+from entrypoints.http.listing import list_parameters
 from entrypoints.http.pages.chart import revenue_charts
 from entrypoints.http.pages.i18n import translator
 from entrypoints.http.pages.web import SignInRequired, lang_of, render
@@ -96,6 +98,7 @@ class SignInController(Controller):
             page = render(request, "login.html", {"error": error}, status_code=429)
             page.headers["Retry-After"] = str(wait)
             return page
+        check_fields(data)
         try:
             store = await authenticate_store(data.api_key.strip())
         except Unauthorized:
@@ -140,7 +143,7 @@ class VendorController(Controller):
         }
         return render(request, "dashboard.html", context)
 
-    @get("/store/orders", name="vendor_orders")
+    @get("/store/orders", name="vendor_orders", guards=[list_parameters("ord")])
     async def orders(
         self,
         request: Request[Any, Any, Any],
@@ -166,7 +169,7 @@ class VendorController(Controller):
         }
         return render(request, "orders.html", context)
 
-    @get("/payments", name="vendor_payments")
+    @get("/payments", name="vendor_payments", guards=[list_parameters("pay")])
     async def payments(
         self,
         request: Request[Any, Any, Any],

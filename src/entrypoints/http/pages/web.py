@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from application.errors import NotFound
 from domain.money import Money
+from entrypoints.http.accepted_input import RefusedInput
 from entrypoints.http.pages import i18n
 from entrypoints.http.pages.providers import brand
 
@@ -91,6 +92,11 @@ def not_found_page(request: Request[Any, Any, Any], _: Exception) -> Response[An
     return _error_page(request, 404, "not_found_title", "not_found")
 
 
+def refused_input_page(request: Request[Any, Any, Any], _: RefusedInput) -> Response[Any]:
+    """Text the service does not accept (`accepted_input`): 422, nothing done."""
+    return _error_page(request, 422, "error_title", "error_generic")
+
+
 def http_error_page(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     if error.status_code >= 500:
         log.error("page.failed", path=request.url.path, error=repr(error.__cause__ or error))
@@ -110,5 +116,6 @@ def _error_page(
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     SignInRequired: sign_in_redirect,
     NotFound: not_found_page,
+    RefusedInput: refused_input_page,
     HTTPException: http_error_page,
 }
