@@ -135,3 +135,17 @@ def new_api_key(prefix: str = TEST_KEY_PREFIX) -> str:
 def new_webhook_secret() -> str:
     """A new secret for signing a store's notifications: `whsec_` + 32 random bytes."""
     return f"whsec_{secrets.token_urlsafe(32)}"
+
+
+class StoreCredentials:
+    """`Credentials`: API keys (starting with `prefix`: the mode that made them) and webhook
+    secrets made and hashed by the functions above."""
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+
+    def new_api_key(self) -> str:
+        return new_api_key(self._prefix)
+
+    hash_api_key = staticmethod(hash_api_key)
+    new_webhook_secret = staticmethod(new_webhook_secret)

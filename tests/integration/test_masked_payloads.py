@@ -11,8 +11,8 @@ import pytest
 import respx
 from tests.integration.conftest import create_store
 from tests.integration.provider_app import order_and_payment, payment_state, provider_app
+from tests.integration.providers.test_mtn_momo import ENV, MTN, STATUS, status_body, token_answer
 from tests.integration.test_pages import sign_in
-from tests.integration.test_provider_mtn_momo import ENV, MTN, STATUS, status_body, token_answer
 
 from entrypoints.settings import Settings
 
