@@ -71,8 +71,9 @@ lint: install
 	cd clients/python && ../../$(BIN)/mypy --strict payments_client
 	$(BIN)/lint-imports
 
-# The benchmark (docs/benchmarks.md): the served app under wrk, pgbench's ceiling, the dashboard
-# queries on 1,000,000 payments. Not part of `make test`; about 12 minutes. BENCH_ARGS=--help
+# The benchmark (docs/benchmarks.md): the served app under wrk (Wave over HTTP to a simulator,
+# the sandbox), pgbench's ceiling, the dashboard queries on 1,000,000 payments. Not part of
+# `make test`. The Wave scenario alone: make bench BENCH_ARGS="--only wave --runs 3". --help
 bench: install
 	command -v wrk >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y wrk)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

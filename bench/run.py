@@ -38,13 +38,15 @@ from adapters.postgres.embedded import (
 )
 from adapters.postgres.migrate import apply_migrations
 from adapters.signing import HmacSignatureScheme, hash_api_key, new_api_key
-from bench import queries
+from bench import queries, wave
 from entrypoints.settings import SANDBOX_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 VENV_BIN = Path(sys.executable).parent
+#: The ASGI server (`--server`): `payments serve` (uvicorn), or granian for comparison.
+SERVER = {"name": "uvicorn"}
 PHONE = "+2250700000099"  # the sandbox's manual scenario: no webhook sent back by itself
 
 
@@ -229,7 +231,9 @@ LIMITS = (
 
 
 @contextmanager
-def serving(url: str, workers: int, pool_max: int, logs: Path) -> Iterator[tuple[str, int]]:
+def serving(
+    url: str, workers: int, pool_max: int, logs: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -244,8 +248,15 @@ def serving(url: str, workers: int, pool_max: int, logs: Path) -> Iterator[tuple
         "DATABASE_POOL_MAX": str(pool_max),
         # the benchmark measures throughput, not the rate limits (one key, one phone number)
         **{f"RATE_LIMIT_{name}": "1000000" for name in LIMITS},
+        **(extra_env or {}),
     }
     command = [str(VENV_BIN / "payments"), "serve", "--workers", str(workers)]
+    if SERVER["name"] == "granian":  # the same app under granian (bench/run.py --server)
+        command = [
+            str(VENV_BIN / "granian"), "--interface", "asgi", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(workers), "--loop", "uvloop",
+            "--no-ws", "--log-level", "warning", "entrypoints.asgi:app",
+        ]  # fmt: skip
     out = (logs / "server.out").open("w")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
     try:
@@ -285,8 +296,12 @@ def children(pid: int) -> list[int]:
 
 
 def workers_of(server_pid: int) -> list[int]:
-    """uvicorn's worker processes (spawned), or the server itself with one worker."""
-    return [p for p in children(server_pid) if "spawn_main" in _cmd(p)] or [server_pid]
+    """uvicorn's worker processes (spawned), granian's (its children), or the server itself
+    with one worker."""
+    spawned = [p for p in children(server_pid) if "spawn_main" in _cmd(p)]
+    if SERVER["name"] == "granian":
+        spawned = [p for p in children(server_pid) if "granian" in _cmd(p)]
+    return spawned or [server_pid]
 
 
 def rss_mb(pid: int) -> float:
@@ -457,10 +472,12 @@ def ceiling(args: argparse.Namespace, url: str) -> list[dict[str, Any]]:
     return runs
 
 
-def _profiler(pid: int, seconds: int, work: Path) -> subprocess.Popen[bytes]:
+def _profiler(
+    pid: int, seconds: int, work: Path, name: str = "webhook-profile.txt"
+) -> subprocess.Popen[bytes]:
     worker = workers_of(pid)[0]
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / "webhook-profile.txt"
+    out = RESULTS / name
     command = [
         str(VENV_BIN / "py-spy"),
         "record",
@@ -495,7 +512,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=30, help="seconds per load run")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server worker processes"
+    )
     parser.add_argument("--pool", type=int, default=8, help="database connections per worker")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -503,13 +522,25 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=80_000, help="prepared for initiation")
     parser.add_argument("--profile", action="store_true", help="py-spy on one worker")
     parser.add_argument(
+        "--server", choices=["uvicorn", "granian"], default="uvicorn", help="the ASGI server"
+    )
+    parser.add_argument("--wave-duration", type=int, default=10, help="seconds per Wave level")
+    parser.add_argument("--wave-connections", default="1,8,32,64", help="Wave webhook levels")
+    parser.add_argument(
+        "--wave-slow-connections", default="32,64", help="levels with a 100 ms simulator"
+    )
+    parser.add_argument(
+        "--wave-per-level", type=int, default=25_000, help="Wave payments per webhook level"
+    )
+    parser.add_argument(
         "--only",
-        default="webhooks,initiation,pgbench,queries",
+        default="wave,webhooks,initiation,pgbench,queries",
         help="comma-separated scenarios",
     )
     args = parser.parse_args()
+    SERVER["name"] = args.server
     only = set(args.only.split(","))
-    if shutil.which("wrk") is None and only & {"webhooks", "initiation"}:
+    if shutil.which("wrk") is None and only & {"wave", "webhooks", "initiation"}:
         print("wrk is needed (apt-get install wrk)", file=sys.stderr)
         return 2
 
@@ -522,6 +553,8 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
             work = Path(tmp)
+            if "wave" in only:
+                report["wave"] = wave.wave(args, server, url, work)
             if "webhooks" in only:
                 report["webhooks"] = webhooks(args, url, work)
             if "pgbench" in only:
@@ -535,6 +568,8 @@ def main() -> int:
     drop_database(server, "bench_service")
 
     summary: dict[str, Any] = {}
+    if "wave" in report:
+        summary["wave"] = wave.summary(report["wave"])
     for name in ("webhooks", "initiation"):
         if name in report:
             runs = report[name]

@@ -32,6 +32,7 @@ from tests.desk_fakes import (
 )
 
 from application.errors import (
+    ConcurrentChange,
     MalformedWebhook,
     ProviderNotAvailable,
     ProviderUnavailable,
@@ -40,6 +41,7 @@ from application.errors import (
 from application.ports import (
     AuditLog,
     DeliveryAttempt,
+    DeliveryOutcome,
     IdempotencyRecord,
     IdempotencyRepository,
     Notification,
@@ -68,7 +70,7 @@ from application.ports import (
 from domain.errors import InvalidPhone
 from domain.events import DomainEvent
 from domain.order import Order
-from domain.payment import NextAction, Payment
+from domain.payment import NextAction, Payment, PaymentStatus
 from domain.provider_report import ProviderReport, ReportedStatus
 from domain.refund import HOLDING, Refund, RefundSupport
 from domain.store import Store
@@ -258,8 +260,11 @@ class _Transaction:
 class InMemoryUnitOfWork:
     """`UnitOfWork` over an `InMemoryDatabase`; may be entered again after it is left."""
 
-    def __init__(self, database: InMemoryDatabase | None = None) -> None:
+    def __init__(
+        self, database: InMemoryDatabase | None = None, *, autocommit: bool = False
+    ) -> None:
         self.database = database or InMemoryDatabase()
+        self._autocommit = autocommit  # what it wrote is kept when it is left cleanly
         self._tx: _Transaction | None = None
         self.stores: StoreRepository = InMemoryStoreRepository(self)
         self.orders: OrderRepository = InMemoryOrderRepository(self)
@@ -291,6 +296,8 @@ class InMemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._autocommit and exc is None and self._tx is not None:
+            self._tx.commit()
         self._tx = None  # whatever was not committed is gone
 
     async def commit(self) -> None:
@@ -303,8 +310,8 @@ class InMemoryUnitOfWorkFactory:
     def __init__(self, database: InMemoryDatabase | None = None) -> None:
         self.database = database or InMemoryDatabase()
 
-    def __call__(self, *, read_only: bool = False) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.database)
+    def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.database, autocommit=autocommit)
 
 
 # -- repositories ----------------------------------------------------------------------------
@@ -340,7 +347,7 @@ def _insert(tx: _Transaction, table: str, aggregate: Order | Payment | Refund) -
     tx.put(table, aggregate.id, aggregate)
 
 
-class ConcurrentUpdate(Exception):
+class ConcurrentUpdate(ConcurrentChange):
     """The row is missing or changed since it was read (the fake's twin of the Postgres
     adapter's `ConcurrentUpdate`)."""
 
@@ -437,6 +444,11 @@ class InMemoryPaymentRepository:
         found: Payment | None = self._uow.tx.get("payments", payment_id)
         return found
 
+    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order] | None:
+        payment = await self.get(payment_id, for_update=True)
+        order = self._uow.tx.get("orders", payment.order_id) if payment else None
+        return (payment, order) if payment and order else None
+
     async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None:
         payment = await self.get(payment_id)
         return payment if payment is not None and payment.store_id == store_id else None
@@ -488,11 +500,17 @@ class InMemoryWebhookInbox:
         tx.put("webhooks", delivery_id, InboxEntry(delivery_id, delivery, at))
         return delivery_id
 
-    async def mark_processed(self, delivery_id: str, at: datetime, outcome: str) -> None:
+    async def mark_processed(
+        self,
+        delivery_id: str,
+        at: datetime,
+        outcome: DeliveryOutcome,
+        status: PaymentStatus | None = None,
+    ) -> None:
         entry: InboxEntry | None = self._uow.tx.get("webhooks", delivery_id)
         if entry is None:
             raise LookupError(f"no webhook delivery {delivery_id}")
-        entry.processed_at, entry.outcome = at, outcome
+        entry.processed_at, entry.outcome = at, outcome.recorded(status)
         entry.attempts += 1
         self._uow.tx.put("webhooks", delivery_id, entry)
 

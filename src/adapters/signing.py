@@ -141,3 +141,18 @@ def new_operator_token() -> str:
     """A new operator token: `op_` + 32 random bytes, URL-safe base64 (kept hashed like API
     keys, with `hash_api_key`)."""
     return f"op_{secrets.token_urlsafe(32)}"
+
+
+class StoreCredentials:
+    """`Credentials`: API keys (starting with `prefix`: the mode that made them) and webhook
+    secrets made and hashed by the functions above."""
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+
+    def new_api_key(self) -> str:
+        return new_api_key(self._prefix)
+
+    hash_api_key = staticmethod(hash_api_key)
+    new_webhook_secret = staticmethod(new_webhook_secret)
+    new_operator_token = staticmethod(new_operator_token)

@@ -4,19 +4,12 @@ status. The entrypoint checks the signed token first: these reads are by id alon
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from application.errors import NotFound
-from application.ports import UnitOfWorkFactory
+from application.ports import OrderLocator, UnitOfWorkFactory
 from domain.order import Order
 from domain.payment import OPEN_STATUSES, Payment
 from domain.store import Store
-
-
-class OrderLocator(Protocol):
-    async def store_of(self, order_id: str) -> str | None:
-        """The id of the store that owns the order, None when there is no such order."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,11 @@ class DatabaseUnavailable(PaymentError):
     """The database cannot be reached; nothing was changed."""
 
 
+class ConcurrentChange(PaymentError):
+    """What was read changed before it was written (its version moved on): the transaction
+    was rolled back, nothing was written. Read again and decide again."""
+
+
 class RateLimited(PaymentError):
     """Too many requests of this kind for this key (API key, address, phone, order...)."""
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.apply_report import apply_report
 from application.changes import add_payment, locked_payment, log_changes, save_payment
 from application.errors import (
+    ConcurrentChange,
     NotFound,
     PhoneRequired,
     ProviderRejected,
@@ -80,7 +82,7 @@ class InitiatePayment:
             return await self._record_refusal(payment.id, refusal)
         except ProviderUnavailable as error:
             result = StartResult(reference=None, next_action=None, raw={"error": str(error)})
-        return await self._record_start(payment.id, result)
+        return await self._record_start(payment, result)
 
     async def _create(
         self, command: InitiatePaymentCommand, provider: PaymentProvider
@@ -133,9 +135,21 @@ class InitiatePayment:
             return None
         return self._phones.normalize(raw, order.country)
 
-    async def _record_start(self, payment_id: str, result: StartResult) -> Payment:
+    async def _record_start(self, created: Payment, result: StartResult) -> Payment:
+        """Recorded on the copy written at creation, without reading it again; when it
+        changed meanwhile (its callback came first), on a fresh copy read under its lock."""
+        try:
+            return await self._mark_started(created.id, result, written=created)
+        except ConcurrentChange:
+            return await self._mark_started(created.id, result)
+
+    async def _mark_started(
+        self, payment_id: str, result: StartResult, written: Payment | None = None
+    ) -> Payment:
+        """`written`: the payment as this use case last wrote it, saved without a read (its
+        version is checked); otherwise the payment is read under its lock."""
         async with self._uow() as uow:
-            payment = await locked_payment(uow, payment_id)
+            payment = written or await locked_payment(uow, payment_id)
             payment.provider_data.update(result.provider_data)
             if payment.status is PaymentStatus.CREATED:
                 payment.mark_pending(
@@ -151,17 +165,17 @@ class InitiatePayment:
         return payment
 
     async def _record_refusal(self, payment_id: str, refusal: ProviderRejected) -> Payment:
+        """The provider's refusal is its report: applied by the settlement core."""
+        report = ProviderReport(
+            ReportedStatus.FAILED,
+            failure_code=refusal.code,
+            failure_message=refusal.message,
+            raw=dict(refusal.raw),
+        )
         async with self._uow() as uow:
-            payment = await locked_payment(uow, payment_id)
-            report = ProviderReport(
-                ReportedStatus.FAILED,
-                failure_code=refusal.code,
-                failure_message=refusal.message,
-                raw=dict(refusal.raw),
-            )
-            if payment.apply(report, self._clock.now(), Source.API) is Outcome.REFUSED:
-                self._log.anomaly(payment, "refused_after_start", {"code": refusal.code})
-            changes = await save_payment(uow, payment)
+            applied = await apply_report(uow, payment_id, report, Source.API, self._clock.now())
             await uow.commit()
-        log_changes(self._log, payment, changes)
-        return payment
+        log_changes(self._log, applied.payment, applied.changes)
+        if applied.outcome is Outcome.REFUSED:
+            self._log.anomaly(applied.payment, "refused_after_start", {"code": refusal.code})
+        return applied.payment

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from application.figures import Period, Stats
 from domain.audit import AuditEntry
 from domain.events import DomainEvent
 from domain.operator import Operator
@@ -97,6 +99,20 @@ class WebhookDelivery:
     payment_id: str | None
     body: bytes
     headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class DeliveryOutcome(StrEnum):
+    """What processing a stored callback came to."""
+
+    APPLIED = "applied"  # the provider's confirmed answer was applied (or the payment is final)
+    DUPLICATE = "duplicate"  # seen before: nothing stored, nothing done
+    NO_PAYMENT = "no_payment"  # the callback names no payment
+    UNKNOWN_PAYMENT = "unknown_payment"  # it names a payment we do not have
+    DEFERRED = "deferred"  # the provider could not confirm now: retried later
+
+    def recorded(self, status: PaymentStatus | None = None) -> str:
+        """The inbox's `outcome` column: `applied:<status>` for an applied one."""
+        return f"{self.value}:{status.value}" if status is not None else self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +331,10 @@ class PaymentRepository(Protocol):
         """Any store's payment (used by callbacks and jobs); `for_update` locks the row."""
         ...
 
+    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order] | None:
+        """The payment and its order, both locked until the transaction ends (one read)."""
+        ...
+
     async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None: ...
 
     async def save(self, payment: Payment) -> None:
@@ -379,7 +399,15 @@ class WebhookInbox(Protocol):
         """Store the raw delivery; its id, or None when (provider, event_id) was seen before."""
         ...
 
-    async def mark_processed(self, delivery_id: str, at: datetime, outcome: str) -> None: ...
+    async def mark_processed(
+        self,
+        delivery_id: str,
+        at: datetime,
+        outcome: DeliveryOutcome,
+        status: PaymentStatus | None = None,
+    ) -> None:
+        """Processing is over; `status`: the payment's status once an outcome was applied."""
+        ...
 
     async def claim_unprocessed(
         self, now: datetime, lease_until: datetime, limit: int
@@ -474,9 +502,45 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+    def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> UnitOfWork:
         """A new unit of work. `read_only`: it only reads (and cannot commit), so the
-        adapter may skip the transaction: each read then sees the latest committed data."""
+        adapter may skip the transaction: each read then sees the latest committed data.
+        `autocommit`: no transaction either; each statement stands alone and is kept when it
+        succeeds (for one atomic write, such as recording a callback). It cannot commit."""
+        ...
+
+
+# -- read models (outside the unit of work: one statement each) -----------------------------
+
+
+class OrderLocator(Protocol):
+    async def store_of(self, order_id: str) -> str | None:
+        """The id of the store that owns the order, None when there is no such order."""
+        ...
+
+
+class StatsReader(Protocol):
+    async def stats(self, store_id: str, period: Period) -> Stats:
+        """The store's figures over `period`: orders and payments created in it, revenue
+        (succeeded payments, per currency and per UTC day) received in it."""
+        ...
+
+
+class PendingAges(Protocol):
+    async def __call__(self, now: datetime) -> dict[str, int]:
+        """Open payments counted by age bucket name; empty buckets omitted."""
+        ...
+
+
+class PaymentLookup(Protocol):
+    async def __call__(self, payment_id: str) -> Payment | None:
+        """One payment by id (any store), read outside any transaction."""
+        ...
+
+
+class DatabaseProbe(Protocol):
+    async def __call__(self) -> bool:
+        """True when the database answers now."""
         ...
 
 

@@ -3,19 +3,25 @@ schedule, and expiry past the time-to-live."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from application.changes import locked_payment, log_changes, save_payment
-from application.concurrency import gather_all
+from application.apply_report import ApplyReport
+from application.changes import log_changes, save_payment
 from application.errors import ProviderNotAvailable, ProviderUnavailable
-from application.ports import Clock, Metrics, PaymentLog, ProviderRegistry, UnitOfWorkFactory
+from application.ports import (
+    Clock,
+    Metrics,
+    PaymentLog,
+    ProviderRegistry,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from application.reconcile_due import ReconcileDue
 from application.timeouts import LATE_CHECK_EVERY, LATE_WINDOW, next_check
-from application.verify_payment import ApplyReport
-from domain.events import Source
+from domain.events import DomainEvent, Source
 from domain.payment import OPEN_STATUSES, Payment, PaymentStatus
 
-LEASE = timedelta(minutes=2)
+__all__ = ["ReconcileDue", "ReconcilePayment"]
 
 
 class ReconcilePayment:
@@ -55,10 +61,14 @@ class ReconcilePayment:
             self._log.anomaly(payment, "reconciliation_failed", {"error": str(error)})
             await self._plan(payment.id, next_check(attempts, self._clock.now()), attempts + 1)
             return "provider_unavailable"
-        payment = await self._apply(payment.id, report, Source.RECONCILIATION)
-        if payment.status in OPEN_STATUSES and payment.is_past_ttl(self._clock.now()):
-            payment = await self._expire(payment.id)
-        await self._plan(payment.id, self._next(payment, attempts), attempts + 1)
+        async with self._uow() as uow:
+            applied = await self._apply.within(uow, payment.id, report, Source.RECONCILIATION)
+            payment = applied.payment
+            expiry = await self._expire_if_due(uow, payment)
+            await uow.schedule.plan(payment.id, self._next(payment, attempts), attempts + 1)
+            await uow.commit()
+        self._apply.announce(applied)
+        log_changes(self._log, payment, expiry)
         return payment.status.value
 
     def _worth_checking(self, payment: Payment) -> bool:
@@ -75,47 +85,15 @@ class ReconcilePayment:
             return now + LATE_CHECK_EVERY
         return None
 
-    async def _expire(self, payment_id: str) -> Payment:
-        async with self._uow() as uow:
-            payment = await locked_payment(uow, payment_id)
-            if payment.status in OPEN_STATUSES:
-                payment.expire(self._clock.now(), Source.RECONCILIATION)
-            changes = await save_payment(uow, payment) if payment.events else []
-            await uow.commit()
-        log_changes(self._log, payment, changes)
-        return payment
+    async def _expire_if_due(self, uow: UnitOfWork, payment: Payment) -> list[DomainEvent]:
+        """Still open past its time-to-live: `expired`, in the transaction of the check."""
+        now = self._clock.now()
+        if payment.status not in OPEN_STATUSES or not payment.is_past_ttl(now):
+            return []
+        payment.expire(now, Source.RECONCILIATION)
+        return await save_payment(uow, payment)
 
     async def _plan(self, payment_id: str, at: datetime | None, attempts: int) -> None:
         async with self._uow() as uow:
             await uow.schedule.plan(payment_id, at, attempts)
             await uow.commit()
-
-
-class ReconcileDue:
-    """One pass: every payment whose check is due, a few at a time."""
-
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        reconcile: ReconcilePayment,
-        clock: Clock,
-        batch: int = 50,
-        *,
-        lease: timedelta | None = None,
-    ) -> None:
-        self._uow, self._reconcile, self._clock, self._batch = uow, reconcile, clock, batch
-        self._lease = lease or LEASE
-
-    async def __call__(self) -> int:
-        now = self._clock.now()
-        async with self._uow() as uow:
-            due = await uow.schedule.claim_due(now, now + self._lease, self._batch)
-            await uow.commit()
-        gate = asyncio.Semaphore(10)
-
-        async def one(payment_id: str, attempts: int) -> None:
-            async with gate:
-                await self._reconcile(payment_id, attempts)
-
-        await gather_all([one(payment_id, attempts) for payment_id, attempts in due])
-        return len(due)

@@ -14,7 +14,7 @@ import psycopg
 from adapters.postgres.migrate import pending_migrations
 from adapters.providers import catalog, probes
 from adapters.providers.http import provider_client
-from entrypoints.container import database_url
+from entrypoints.resources import database_url
 from entrypoints.settings import Settings
 
 CONNECT_TIMEOUT_SECONDS = 5

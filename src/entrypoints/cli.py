@@ -23,11 +23,13 @@ from application.stores import CreateStoreCommand
 from domain.operator import Operator
 from entrypoints.banner import SHOW_BANNER, banner, offered_providers
 from entrypoints.check import refused_configuration, run_check
-from entrypoints.container import IN_PROCESS_WORKER, Container, database_url, resolve
+from entrypoints.container import Container, resolve
 from entrypoints.http.accepted_input import refusal
 from entrypoints.jobs import run_worker
+from entrypoints.resources import IN_PROCESS_WORKER, database_url
 from entrypoints.settings import Settings, SettingsError
 from entrypoints.simulators.command import add_command as add_simulate_command
+from entrypoints.supervision import SUPERVISOR_PID
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,7 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve the HTTP API (migrations applied first)")
-    serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="server processes (default: one per core)",
+    )
     serve.add_argument(
         "--with-worker", action="store_true", help="also run a job worker in each server process"
     )
@@ -175,13 +182,19 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    apply_migrations(database_url(settings))
+    url = database_url(settings)
+    apply_migrations(url)
+    if args.workers > 1 and not settings.database_url:
+        # The worker processes use the embedded server this process started (and stops at
+        # exit): they end with os._exit, so they could not say they stopped using it.
+        os.environ["DATABASE_URL"] = url
     if args.with_worker:
         os.environ[IN_PROCESS_WORKER] = "1"
     _prepare_multiprocess_metrics(settings, args.workers)
     if args.workers == 1:
         os.environ[SHOW_BANNER] = "1"  # the server prints it once it is ready
     else:
+        os.environ[SUPERVISOR_PID] = str(os.getpid())
         print(banner(settings, offered_providers(settings)), flush=True)
     uvicorn.run(
         "entrypoints.asgi:app",

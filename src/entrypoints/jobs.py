@@ -17,10 +17,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
+from dependency_injector.providers import Provider
 from procrastinate import App, PsycopgConnector, builtin_tasks
 
 from adapters.job_metrics import job_succeeded
-from entrypoints.container import Container, database_url, resolve
+from entrypoints.container import Container, resolve
+from entrypoints.resources import database_url
 
 log = structlog.get_logger(__name__)
 
@@ -29,22 +31,34 @@ RESTART_FIRST = 1.0
 RESTART_LONGEST = 60.0
 
 #: procrastinate's cron takes a sixth column for seconds.
-SCHEDULE = {
-    "deliver_notifications": "* * * * * */2",
-    "reconcile_due": "* * * * * */5",
-    "retry_webhooks": "* * * * * */10",
-    "expire_orders": "* * * * *",
-    "reconcile_refunds": "* * * * * */5",
-    "mask_phones": "7 * * * *",  # hourly: full phone numbers past PHONE_RETENTION_DAYS
-    "watch_providers": "* * * * * */5",
-}
+EVERY_2_SECONDS = "* * * * * */2"
+EVERY_5_SECONDS = "* * * * * */5"
+EVERY_10_SECONDS = "* * * * * */10"
+EVERY_MINUTE = "* * * * *"
+HOURLY_AT_7 = "7 * * * *"
+
+
+def periodic_passes(container: Container) -> dict[str, tuple[str, Provider[Any]]]:
+    """Each periodic pass by name: when it runs, and the container's use case it runs."""
+    return {
+        "deliver_notifications": (EVERY_2_SECONDS, container.deliver_notifications),
+        "reconcile_due": (EVERY_5_SECONDS, container.reconcile_due),
+        "retry_webhooks": (EVERY_10_SECONDS, container.retry_webhooks),
+        "expire_orders": (EVERY_MINUTE, container.expire_orders),
+        # hourly: full phone numbers past PHONE_RETENTION_DAYS
+        "mask_phones": (HOURLY_AT_7, container.mask_phones),
+        # provider health: breakers and incidents
+        "watch_providers": (EVERY_5_SECONDS, container.watch_providers),
+        # pending refunds followed until their provider confirms them
+        "reconcile_refunds": (EVERY_5_SECONDS, container.reconcile_refunds),
+    }
 
 
 def job_app(container: Container) -> App:
     """The procrastinate app whose periodic tasks run the container's use cases."""
     app = App(connector=PsycopgConnector(conninfo=database_url(container.settings())))
-    for name, cron in SCHEDULE.items():
-        _periodic(app, name, cron, _use_case(container, name))
+    for name, (cron, use_case) in periodic_passes(container).items():
+        _periodic(app, name, cron, _run(name, use_case))
 
     @app.periodic(cron="17 * * * *")
     @app.task(name="payments.remove_old_jobs", queueing_lock="remove_old_jobs", pass_context=True)
@@ -54,9 +68,9 @@ def job_app(container: Container) -> App:
     return app
 
 
-def _use_case(container: Container, name: str) -> Callable[[], Awaitable[int]]:
+def _run(name: str, provider: Provider[Any]) -> Callable[[], Awaitable[int]]:
     async def run() -> int:
-        use_case = await resolve(getattr(container, name))
+        use_case = await resolve(provider)
         done: int = await use_case()
         job_succeeded(name)
         return done

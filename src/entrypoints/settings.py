@@ -50,6 +50,8 @@ class Settings:
     #: How long a process holds the rows it took (open payments, inbox deliveries,
     #: notifications) before another may take them over; None: each pass's own (1-2 min).
     lease: timedelta | None = None
+    #: A provider's callback is processed before its answer, not right after it.
+    settle_webhooks_inline: bool = False
     # -- limits on use and hardening ------------------------------------------------------------
     #: rate limits (`RATE_LIMIT_*`)
     limits: LimitSettings = field(default_factory=LimitSettings)
@@ -107,6 +109,7 @@ class Settings:
             phone_retention=timedelta(days=read.integer("PHONE_RETENTION_DAYS", 90, minimum=1)),
             warnings=tuple(warnings),
             breaker=_breaker(read),
+            settle_webhooks_inline=get("WEBHOOK_SETTLE_INLINE") in ("1", "true", "yes"),
         )
         if settings.log_format == "auto":
             settings = replace(settings, log_format=None)

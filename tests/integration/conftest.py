@@ -46,6 +46,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         log_dir=tmp_path_factory.mktemp("logs"),
         pool_min_size=1,
         pool_max_size=4,
+        settle_webhooks_inline=True,  # each request's effects are there when it is answered
         limits=HIGH_LIMITS,
     )
 

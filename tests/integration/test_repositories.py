@@ -26,6 +26,7 @@ from adapters.postgres.migrate import MIGRATIONS_DIR, apply_migrations
 from adapters.postgres.uow import PostgresUnitOfWork, PostgresUnitOfWorkFactory
 from application.errors import DatabaseUnavailable
 from application.ports import (
+    DeliveryOutcome,
     OrderFilter,
     PageRequest,
     PaymentFilter,
@@ -383,9 +384,13 @@ async def test_saving_a_stale_copy_is_refused(uow_factory: PostgresUnitOfWorkFac
 
     assert stale is not None
     stale.expire(NOW)
-    async with uow_factory() as uow:
-        with pytest.raises(ConcurrentUpdate):
+    with pytest.raises(ConcurrentUpdate):  # refused by the server, seen at commit at the latest
+        async with uow_factory() as uow:
             await uow.orders.save(stale)
+            await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        kept = await uow.orders.get(store.id, order.id)
+    assert kept is not None and kept.status is OrderStatus.CANCELLED and kept.version == 1
 
 
 async def test_unreachable_database_is_database_unavailable() -> None:
@@ -421,7 +426,10 @@ async def test_webhook_inbox_ignores_a_delivery_seen_before(
         delivery_id = await uow.webhooks.record(delivery, NOW)
         assert delivery_id is not None and delivery_id.startswith("whd_")
         assert await uow.webhooks.record(delivery, NOW + timedelta(seconds=1)) is None
-        await uow.webhooks.mark_processed(delivery_id, NOW + timedelta(seconds=2), "changed")
+        applied, succeeded = DeliveryOutcome.APPLIED, PaymentStatus.SUCCEEDED
+        await uow.webhooks.mark_processed(
+            delivery_id, NOW + timedelta(seconds=2), applied, succeeded
+        )
         await uow.commit()
 
     async with pool.connection() as conn:
@@ -430,7 +438,7 @@ async def test_webhook_inbox_ignores_a_delivery_seen_before(
         )
         rows = await cur.fetchall()
     assert rows == [
-        (delivery.body, dict(delivery.headers), NOW + timedelta(seconds=2), "changed", 1)
+        (delivery.body, dict(delivery.headers), NOW + timedelta(seconds=2), "applied:succeeded", 1)
     ]
 
 

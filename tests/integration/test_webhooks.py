@@ -175,6 +175,6 @@ async def test_two_concurrent_handle_webhook_calls(
         handle("sandbox", one, {"Sandbox-Signature": SIGNER.sign(one)}, {}),
         handle("sandbox", two, {"Sandbox-Signature": SIGNER.sign(two)}, {}),
     )
-    assert sorted(r.outcome for r in results) == ["applied:succeeded", "applied:succeeded"]
+    assert sorted(r.recorded for r in results) == ["applied:succeeded", "applied:succeeded"]
     status, events = await status_and_events(client, store, payment_id)
     assert (status, events.count("payment.succeeded")) == ("succeeded", 1)

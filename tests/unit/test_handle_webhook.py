@@ -36,7 +36,7 @@ async def a_pending_payment(world: World) -> Payment:
 
 
 def handler(world: World) -> HandleWebhook:
-    return HandleWebhook(world.uow, world.registry, world.verify(), world.clock)
+    return HandleWebhook(world.uow, world.registry, world.apply(), world.clock)
 
 
 async def deliver(
@@ -55,7 +55,7 @@ async def test_a_delivery_is_stored_then_processed_with_the_confirmed_status() -
     payment = await a_pending_payment(world)
     world.provider.queue(succeeded())
     result = await deliver(world, "evt-1", payment.id)
-    assert (result.duplicate, result.outcome) == (False, "applied:succeeded")
+    assert (result.duplicate, result.recorded) == (False, "applied:succeeded")
     [entry] = inbox(world)
     assert entry.id == result.delivery_id
     assert (entry.delivery.event_id, entry.delivery.payment_id) == ("evt-1", payment.id)
@@ -98,7 +98,7 @@ async def test_a_duplicate_delivery_changes_nothing_more_and_asks_the_provider_o
     await deliver(world, "evt-1", payment.id)
     events = event_types(world, payment.id)
     again = await deliver(world, "evt-1", payment.id)
-    assert (again.delivery_id, again.duplicate, again.outcome) == (None, True, "duplicate")
+    assert (again.delivery_id, again.duplicate, again.recorded) == (None, True, "duplicate")
     assert len(inbox(world)) == 1
     assert event_types(world, payment.id) == events
     assert world.provider.fetched == [payment.id]
@@ -107,7 +107,7 @@ async def test_a_duplicate_delivery_changes_nothing_more_and_asks_the_provider_o
 async def test_a_delivery_about_an_unknown_payment_is_stored_and_marked_unknown() -> None:
     world = World()
     result = await deliver(world, "evt-1", "pay_9999")
-    assert result.outcome == "unknown_payment"
+    assert result.recorded == "unknown_payment"
     [entry] = inbox(world)
     assert (entry.delivery.payment_id, entry.outcome) == ("pay_9999", "unknown_payment")
     assert entry.processed_at is not None
@@ -116,7 +116,7 @@ async def test_a_delivery_about_an_unknown_payment_is_stored_and_marked_unknown(
 async def test_a_delivery_about_no_payment_is_stored_and_marked() -> None:
     world = World()
     result = await deliver(world, "evt-1", None)
-    assert result.outcome == "no_payment"
+    assert result.recorded == "no_payment"
     assert [entry.outcome for entry in inbox(world)] == ["no_payment"]
 
 
@@ -125,12 +125,12 @@ async def test_when_the_provider_is_down_the_delivery_stays_unprocessed_for_a_re
     payment = await a_pending_payment(world)
     world.provider.queue(ProviderUnavailable("502"), succeeded())
     result = await deliver(world, "evt-1", payment.id)
-    assert result.outcome == "deferred"
+    assert result.recorded == "deferred"
     [entry] = inbox(world)
     assert (entry.processed_at, entry.outcome) == (None, None)
     assert stored_payment(world, payment.id).status is PaymentStatus.PENDING
     retried = await handler(world).process(entry.id, entry.delivery)
-    assert retried.outcome == "applied:succeeded"
+    assert retried.recorded == "applied:succeeded"
     assert [entry.outcome for entry in inbox(world)] == ["applied:succeeded"]
 
 
@@ -139,7 +139,7 @@ async def test_the_bodys_claimed_success_is_ignored_when_the_provider_says_pendi
     payment = await a_pending_payment(world)
     world.provider.queue(PENDING)
     result = await deliver(world, "evt-1", payment.id, status="succeeded", amount=5000)
-    assert result.outcome == "applied:pending"
+    assert result.recorded == "applied:pending"
     assert stored_payment(world, payment.id).status is PaymentStatus.PENDING
     assert stored_order(world, payment.order_id).status is OrderStatus.PENDING_PAYMENT
 
@@ -159,7 +159,7 @@ async def test_a_later_delivery_with_a_new_event_id_is_confirmed_again() -> None
     world.provider.queue(PENDING, failed())
     await deliver(world, "evt-1", payment.id)
     result = await deliver(world, "evt-2", payment.id)
-    assert result.outcome == "applied:failed"
+    assert result.recorded == "applied:failed"
     assert [entry.outcome for entry in inbox(world)] == ["applied:pending", "applied:failed"]
 
 

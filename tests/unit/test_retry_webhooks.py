@@ -19,7 +19,8 @@ from tests.unit.helpers import (
 )
 
 from application.errors import ProviderUnavailable
-from application.handle_webhook import HandleWebhook, RetryWebhooks
+from application.handle_webhook import HandleWebhook
+from application.retry_webhooks import RetryWebhooks
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus
 
@@ -33,7 +34,7 @@ async def a_pending_payment(world: World) -> Payment:
 
 
 def handler(world: World) -> HandleWebhook:
-    return HandleWebhook(world.uow, world.registry, world.verify(), world.clock)
+    return HandleWebhook(world.uow, world.registry, world.apply(), world.clock)
 
 
 def retry(world: World, lease: timedelta | None = None) -> RetryWebhooks:
@@ -142,7 +143,7 @@ async def test_processing_a_delivery_again_makes_no_second_change() -> None:
     before = event_types(world, payment.id)
     row = entry(world, delivery_id)
     again = await handler(world).process(row.id, row.delivery, row.attempts)
-    assert again.outcome == "applied:succeeded"
+    assert again.recorded == "applied:succeeded"
     assert event_types(world, payment.id) == before
     assert before.count("payment.succeeded") == 1
     assert event_types(world, payment.order_id).count("order.paid") == 1

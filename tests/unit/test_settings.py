@@ -71,7 +71,7 @@ def test_production_refuses_an_unsafe_configuration(env: dict[str, str], named: 
 
 
 def test_the_sandbox_provider_is_only_offered_in_sandbox_mode() -> None:
-    from entrypoints.container import providers_for
+    from entrypoints.resources import providers_for
 
     production = settings(**PRODUCTION)
     offered = providers_for(production, None, None, {}, None, None, None)  # type: ignore[arg-type]

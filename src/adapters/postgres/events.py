@@ -8,6 +8,7 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from adapters.phones import mask_phones_in
+from adapters.postgres.rows import write_all
 from application.ports import IdGenerator, RecordedEvent
 from domain.events import DomainEvent, Source
 
@@ -41,8 +42,7 @@ async def append_events(
     if not events:
         return []
     recorded = [(ids.new("evt"), event) for event in events]
-    async with conn.cursor() as cur:
-        await cur.executemany(query, [_params(event_id, event) for event_id, event in recorded])
+    await write_all(conn, query, [_params(event_id, event) for event_id, event in recorded])
     events.clear()
     return recorded
 

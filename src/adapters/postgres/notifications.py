@@ -11,7 +11,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from adapters.postgres.paging import page_params, page_query, to_page
-from adapters.postgres.rows import fetch_all
+from adapters.postgres.rows import fetch_all, write_all
 from adapters.snapshots import Snapshots, timestamp
 from application.ports import DeliveryAttempt, Notification, Page, PageRequest
 from domain.events import DomainEvent
@@ -82,6 +82,7 @@ WHERE id = %(id)s
 REDELIVER = """
 UPDATE notifications SET state = 'pending', next_attempt_at = %(at)s
 WHERE id = %(id)s AND store_id = %(store_id)s
+RETURNING id
 """
 
 SELECT_ALL = f"SELECT {_COLUMNS} FROM notifications"
@@ -116,8 +117,7 @@ class PostgresNotificationOutbox:
             return
         snapshot = render()
         rows = [_row(store_id, event_id, event, snapshot) for event_id, event in notified]
-        async with self._conn.cursor() as cur:
-            await cur.executemany(INSERT, rows)
+        await write_all(self._conn, INSERT, rows)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
@@ -179,7 +179,7 @@ class PostgresNotificationOutbox:
     async def redeliver(self, store_id: str, notification_id: str, at: datetime) -> bool:
         params = {"id": notification_id, "store_id": store_id, "at": at}
         cur = await self._conn.execute(REDELIVER, params)
-        return cur.rowcount == 1
+        return await cur.fetchone() is not None
 
     async def _all(self, query: str, params: dict[str, Any]) -> list[Notification]:
         return await fetch_all(self._conn, query, params, _to_notification)

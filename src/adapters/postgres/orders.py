@@ -9,11 +9,11 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.events import INSERT_ORDER_EVENT, append_events
 from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.paging import page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
+from adapters.postgres.versioned import guarded
 from application.ports import IdGenerator, OrderFilter, Page, PageRequest
 from domain.money import Currency, Money
 from domain.order import Customer, Order, OrderItem, OrderStatus
@@ -34,20 +34,25 @@ VALUES (%(id)s, %(store_id)s, %(reference)s, %(status)s, %(amount)s, %(currency)
         %(customer_reference)s, %(return_url)s)
 """
 
+COLUMNS = [column.strip() for column in _COLUMNS.split(",")]
+
 SELECT = f"SELECT {_COLUMNS} FROM orders WHERE store_id = %(store_id)s AND id = %(id)s"
 
 SELECT_FOR_UPDATE = f"{SELECT} FOR UPDATE"
 
 SELECT_ALL = f"SELECT {_COLUMNS} FROM orders"
 
-UPDATE = """
+UPDATE = guarded(
+    """
 UPDATE orders
 SET reference = %(reference)s, status = %(status)s, description = %(description)s,
     customer = %(customer)s, items = %(items)s, metadata = %(metadata)s, country = %(country)s,
     paid_at = %(paid_at)s, paid_by = %(paid_by)s, expires_at = %(expires_at)s,
     updated_at = %(updated_at)s, version = version + 1
 WHERE id = %(id)s AND version = %(version)s
-"""
+""",
+    "orders",
+)
 
 SELECT_EXPIRED = """
 SELECT store_id, id FROM orders
@@ -85,12 +90,11 @@ class PostgresOrderRepository:
 
     async def get(self, store_id: str, order_id: str, *, for_update: bool = False) -> Order | None:
         query = SELECT_FOR_UPDATE if for_update else SELECT
-        return await fetch_one(self._conn, query, {"store_id": store_id, "id": order_id}, _to_order)
+        return await fetch_one(self._conn, query, {"store_id": store_id, "id": order_id}, to_order)
 
     async def save(self, order: Order) -> None:
-        cur = await self._conn.execute(UPDATE, _to_params(order))
-        if cur.rowcount != 1:
-            raise ConcurrentUpdate("orders", order.id, order.version)
+        # refused by the server when stale (`guarded`): seen at the next read or at commit
+        await self._conn.execute(UPDATE, _to_params(order))
         order.version += 1
         await self._append_events(order)
 
@@ -104,7 +108,7 @@ class PostgresOrderRepository:
         conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]
         query = page_query(SELECT_ALL, conditions, page)
         params = page_params(page, store_id=store_id, **given)
-        return to_page(await fetch_all(self._conn, query, params, _to_order), page)
+        return to_page(await fetch_all(self._conn, query, params, to_order), page)
 
 
 def _to_params(order: Order) -> dict[str, Any]:
@@ -131,7 +135,7 @@ def _to_params(order: Order) -> dict[str, Any]:
     }
 
 
-def _to_order(row: dict[str, Any]) -> Order:
+def to_order(row: dict[str, Any]) -> Order:
     customer = row["customer"]
     return Order(
         id=row["id"],

@@ -9,24 +9,37 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_recorded_event
 from adapters.postgres.notifications import PostgresNotificationOutbox
+from adapters.postgres.orders import COLUMNS as ORDER_COLUMNS
+from adapters.postgres.orders import to_order
 from adapters.postgres.paging import page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
+from adapters.postgres.versioned import guarded
 from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
 from domain.money import Currency, Money
+from domain.order import Order
 from domain.payment import NextAction, Payment, PaymentStatus
 
 _COLUMNS = """
     id, order_id, store_id, provider, status, amount, currency, phone, provider_reference,
     provider_data, failure_code, failure_message, needs_refund, late_success, flagged_reason,
-    next_action, created_at, updated_at, succeeded_at, expires_at, version,
-    (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
-     WHERE r.payment_id = payments.id AND r.status <> 'failed') AS amount_refunded,
-    (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
-     WHERE r.payment_id = payments.id AND r.status = 'succeeded') AS amount_refund_succeeded
+    next_action, created_at, updated_at, succeeded_at, expires_at, version
 """
+
+
+def _refund_totals(table: str) -> str:
+    """The payment's refunds, read with it: those succeeded or under way, and those done."""
+    return f"""
+    (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
+     WHERE r.payment_id = {table}.id AND r.status <> 'failed') AS amount_refunded,
+    (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
+     WHERE r.payment_id = {table}.id AND r.status = 'succeeded') AS amount_refund_succeeded
+"""
+
+
+_PAYMENT_COLUMNS = _COLUMNS
+_COLUMNS = f"{_PAYMENT_COLUMNS}, {_refund_totals('payments')}"
 
 INSERT = """
 INSERT INTO payments (id, order_id, store_id, provider, status, amount, currency, phone,
@@ -44,6 +57,16 @@ SELECT = f"SELECT {_COLUMNS} FROM payments WHERE id = %(id)s"
 
 SELECT_FOR_UPDATE = f"{SELECT} FOR UPDATE"
 
+#: The payment's columns as they are, its order's as `o_<column>`; both rows locked.
+SELECT_WITH_ORDER_FOR_UPDATE = f"""
+SELECT {", ".join(f"p.{c.strip()}" for c in _PAYMENT_COLUMNS.split(","))},
+       {_refund_totals("p")},
+       {", ".join(f"o.{c} AS o_{c}" for c in ORDER_COLUMNS)}
+FROM payments p JOIN orders o ON o.id = p.order_id
+WHERE p.id = %(id)s
+FOR UPDATE
+"""
+
 SELECT_FOR_STORE = f"{SELECT} AND store_id = %(store_id)s"
 
 SELECT_FOR_ORDER = f"SELECT {_COLUMNS} FROM payments WHERE order_id = %(order_id)s ORDER BY id"
@@ -54,7 +77,8 @@ SELECT_FOR_ORDERS = (
 
 SELECT_ALL = f"SELECT {_COLUMNS} FROM payments"
 
-UPDATE = """
+UPDATE = guarded(
+    """
 UPDATE payments
 SET status = %(status)s, phone = %(phone)s, provider_reference = %(provider_reference)s,
     provider_data = %(provider_data)s, failure_code = %(failure_code)s,
@@ -63,7 +87,9 @@ SET status = %(status)s, phone = %(phone)s, provider_reference = %(provider_refe
     next_action = %(next_action)s, updated_at = %(updated_at)s,
     succeeded_at = %(succeeded_at)s, expires_at = %(expires_at)s, version = version + 1
 WHERE id = %(id)s AND version = %(version)s
-"""
+""",
+    "payments",
+)
 
 SELECT_HISTORY = """
 SELECT id, payment_id, type, from_status, to_status, source, data, created_at
@@ -99,13 +125,17 @@ class PostgresPaymentRepository:
         query = SELECT_FOR_UPDATE if for_update else SELECT
         return await self._one(query, {"id": payment_id})
 
+    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order] | None:
+        return await fetch_one(
+            self._conn, SELECT_WITH_ORDER_FOR_UPDATE, {"id": payment_id}, _with_order
+        )
+
     async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None:
         return await self._one(SELECT_FOR_STORE, {"id": payment_id, "store_id": store_id})
 
     async def save(self, payment: Payment) -> None:
-        cur = await self._conn.execute(UPDATE, _to_params(payment))
-        if cur.rowcount != 1:
-            raise ConcurrentUpdate("payments", payment.id, payment.version)
+        # refused by the server when stale (`guarded`): seen at the next read or at commit
+        await self._conn.execute(UPDATE, _to_params(payment))
         payment.version += 1
         await self._append_events(payment)
 
@@ -172,6 +202,11 @@ def _to_params(payment: Payment) -> dict[str, Any]:
         "expires_at": payment.expires_at,
         "version": payment.version,
     }
+
+
+def _with_order(row: dict[str, Any]) -> tuple[Payment, Order]:
+    order = to_order({column: row[f"o_{column}"] for column in ORDER_COLUMNS})
+    return _to_payment(row), order
 
 
 def _to_payment(row: dict[str, Any]) -> Payment:

@@ -8,11 +8,11 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
-from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.events import INSERT_REFUND_EVENT, append_events, to_recorded_event
 from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.paging import page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
+from adapters.postgres.versioned import guarded
 from application.ports import IdGenerator, Page, PageRequest, RecordedEvent, RefundFilter
 from domain.money import Currency, Money
 from domain.refund import Refund, RefundStatus
@@ -32,13 +32,17 @@ VALUES (%(id)s, %(payment_id)s, %(order_id)s, %(store_id)s, %(provider)s, %(stat
         %(failure_message)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(version)s)
 """
 
-UPDATE = """
+#: Refused by the server when stale (`guarded`): seen at the next read or at commit.
+UPDATE = guarded(
+    """
 UPDATE refunds
 SET status = %(status)s, provider_reference = %(provider_reference)s,
     failure_code = %(failure_code)s, failure_message = %(failure_message)s,
     updated_at = %(updated_at)s, succeeded_at = %(succeeded_at)s, version = version + 1
 WHERE id = %(id)s AND version = %(version)s
-"""
+""",
+    "refunds",
+)
 
 SELECT_ALL = f"SELECT {_COLUMNS} FROM refunds"
 SELECT = f"{SELECT_ALL} WHERE id = %(id)s"
@@ -100,9 +104,7 @@ class PostgresRefundRepository:
         return await fetch_one(self._conn, SELECT_FOR_STORE, params, _to_refund)
 
     async def save(self, refund: Refund) -> None:
-        cur = await self._conn.execute(UPDATE, _to_params(refund))
-        if cur.rowcount != 1:
-            raise ConcurrentUpdate("refunds", refund.id, refund.version)
+        await self._conn.execute(UPDATE, _to_params(refund))
         refund.version += 1
         await self._append_events(refund)
 

@@ -34,3 +34,13 @@ async def fetch_all(
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(query, params)
         return [convert(row) for row in await cur.fetchall()]
+
+
+async def write_all(conn: AsyncConnection[Any], query: str, rows: list[dict[str, Any]]) -> None:
+    """Run `query` once per row: a single row as a plain statement (cheaper than a batch of
+    one), several as one batch."""
+    if len(rows) == 1:
+        await conn.execute(query, rows[0])
+    elif rows:
+        async with conn.cursor() as cur:
+            await cur.executemany(query, rows)

@@ -49,6 +49,7 @@ STATUS_IS = {
 REPLACE_API_KEY = """
 UPDATE stores SET api_key_hash = %(key_hash)s, api_key_prefix = %(prefix)s, updated_at = now()
 WHERE id = %(id)s
+RETURNING id
 """
 
 
@@ -106,7 +107,7 @@ class PostgresStoreRepository:
     async def replace_api_key(self, store_id: str, key_hash: str, prefix: str) -> bool:
         params = {"id": store_id, "key_hash": key_hash, "prefix": prefix}
         cur = await self._conn.execute(REPLACE_API_KEY, params)
-        return cur.rowcount == 1
+        return await cur.fetchone() is not None
 
     async def _one(self, query: str, params: dict[str, Any]) -> Store | None:
         return await fetch_one(self._conn, query, params, _to_store)

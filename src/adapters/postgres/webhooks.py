@@ -9,7 +9,8 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from application.ports import IdGenerator, StoredDelivery, WebhookDelivery
+from application.ports import DeliveryOutcome, IdGenerator, StoredDelivery, WebhookDelivery
+from domain.payment import PaymentStatus
 
 INSERT = """
 INSERT INTO webhook_deliveries (id, provider, event_id, payment_id, headers, body, received_at)
@@ -79,8 +80,15 @@ class PostgresWebhookInbox:
         row = await cur.fetchone()
         return str(row[0]) if row else None
 
-    async def mark_processed(self, delivery_id: str, at: datetime, outcome: str) -> None:
-        await self._conn.execute(MARK_PROCESSED, {"id": delivery_id, "at": at, "outcome": outcome})
+    async def mark_processed(
+        self,
+        delivery_id: str,
+        at: datetime,
+        outcome: DeliveryOutcome,
+        status: PaymentStatus | None = None,
+    ) -> None:
+        params = {"id": delivery_id, "at": at, "outcome": outcome.recorded(status)}
+        await self._conn.execute(MARK_PROCESSED, params)
 
     async def claim_unprocessed(
         self, now: datetime, lease_until: datetime, limit: int

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
 
 from adapters.providers.http import CallObserver, ProviderHttp
 from adapters.urls import ServiceUrls
-from application.ports import Clock
-from domain.payment import Payment
+from application.ports import Clock, PaymentLookup
 
-#: Loads one payment by id (any store), e.g. to compare Orange's `notif_token`.
-PaymentLookup = Callable[[str], Awaitable[Payment | None]]
+__all__ = ["PaymentLookup", "ProviderDeps"]
 
 
 @dataclass(frozen=True, slots=True)

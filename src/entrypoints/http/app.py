@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 from litestar import Litestar
-from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -30,7 +29,7 @@ from entrypoints.http import (
     webhooks,
 )
 from entrypoints.http.accepted_input import input_guard
-from entrypoints.http.deps import provide_operator, provide_store, use
+from entrypoints.http.deps import dependencies
 from entrypoints.http.latency import latency_middleware
 from entrypoints.http.ops_guard import metrics_token_middleware
 from entrypoints.http.problems import handle_exception
@@ -57,11 +56,11 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         webhooks.receive_webhook,
         webhooks.receive_mtn_webhook,
         events.EventController,
+        providers_api.list_providers,
         refunds.PaymentRefundController,
         refunds.RefundController,
         admin.QueueController,
         admin.AuditController,
-        providers_api.list_providers,
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)
@@ -80,6 +79,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
             print(banner(settings, registry.available()), flush=True)
 
     async def stop() -> None:
+        await container.after_answer().drain()
         for task in worker:
             task.cancel()
         await asyncio.gather(*worker, return_exceptions=True)
@@ -88,7 +88,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
 
     app = Litestar(
         route_handlers=handlers,  # type: ignore[arg-type]
-        dependencies=_dependencies(container),
+        dependencies=dependencies(container),
         exception_handlers={Exception: handle_exception},
         middleware=[
             latency_middleware,
@@ -115,23 +115,3 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
     app.state.container = container
     openapi.add_request_bodies(app.openapi_schema)
     return app
-
-
-def _dependencies(container: Container) -> dict[str, Provide]:
-    names = [
-        "create_store", "rotate_api_key", "list_stores", "create_order", "cancel_order",
-        "queries", "idempotency", "initiate_payment", "verify_payment", "handle_webhook",
-        "urls", "sandbox_operator", "store_events", "metrics",
-        "create_refund", "verify_refund", "refund_queries",
-        "provider_health", "provider_registry",
-    ]  # fmt: skip
-    deps = {name: use(getattr(container, name)) for name in names}
-    deps["store"] = Provide(provide_store)
-    desk = [
-        "suspend_store", "reactivate_store", "change_notification_url", "rotate_webhook_secret",
-        "review_queue", "resolve_item", "audit_log",
-    ]  # fmt: skip
-    deps.update({name: use(getattr(container, name)) for name in desk})
-    deps["operator"] = Provide(provide_operator)
-    deps["refund_providers"] = use(container.configured_providers)
-    return deps

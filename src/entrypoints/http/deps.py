@@ -1,8 +1,11 @@
-"""Litestar dependencies: tiny functions that ask the container."""
+"""Litestar dependencies: the one way in from a route to the container. Every dependency a
+route names is listed once in `dependencies`, by the container's own attribute (checked by
+mypy), and asked of the container when a request needs it, so that a test's
+`container.x.override(...)` is seen by the next request."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from dependency_injector import providers
@@ -14,14 +17,14 @@ from litestar.handlers import BaseRouteHandler
 from application.errors import Unauthorized
 from domain.operator import Actor
 from domain.store import Store
-from entrypoints.container import resolve as resolve  # re-exported for the routes
+from entrypoints.container import Container, resolve
 from entrypoints.http import throttle
 
 log = structlog.get_logger(__name__)
 
 
-def container_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Any:
-    return connection.app.state.container
+def container_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Container:
+    return cast(Container, connection.app.state.container)
 
 
 def use(provider: providers.Provider[Any]) -> Provide:
@@ -31,6 +34,51 @@ def use(provider: providers.Provider[Any]) -> Provide:
         return await resolve(provider)
 
     return Provide(provide)
+
+
+def dependencies(container: Container) -> dict[str, Provide]:
+    """Every dependency of the routes and pages, by the name their handlers give it."""
+    return {
+        "store": Provide(provide_store),
+        "create_store": use(container.create_store),
+        "rotate_api_key": use(container.rotate_api_key),
+        "list_stores": use(container.list_stores),
+        "authenticate_store": use(container.authenticate_store),
+        "create_order": use(container.create_order),
+        "cancel_order": use(container.cancel_order),
+        "queries": use(container.queries),
+        "idempotency": use(container.idempotency),
+        "initiate_payment": use(container.initiate_payment),
+        "verify_payment": use(container.verify_payment),
+        "handle_webhook": use(container.handle_webhook),
+        "after_answer": use(container.after_answer),
+        "store_events": use(container.store_events),
+        "checkout": use(container.checkout),
+        "store_stats": use(container.store_stats),
+        "provider_registry": use(container.provider_registry),
+        "provider_health": use(container.provider_health),
+        "sandbox_operator": use(container.sandbox_operator),
+        "urls": use(container.urls),
+        "metrics": use(container.metrics),
+        "database_probe": use(container.database_probe),
+        "pending_ages": use(container.pending_ages),
+        "clock": use(container.clock),
+        # the operator's desk
+        "operator": Provide(provide_operator),
+        "authenticate_operator": use(container.authenticate_operator),
+        "suspend_store": use(container.suspend_store),
+        "reactivate_store": use(container.reactivate_store),
+        "change_notification_url": use(container.change_notification_url),
+        "rotate_webhook_secret": use(container.rotate_webhook_secret),
+        "review_queue": use(container.review_queue),
+        "resolve_item": use(container.resolve_item),
+        "audit_log": use(container.audit_log),
+        # refunds
+        "create_refund": use(container.create_refund),
+        "verify_refund": use(container.verify_refund),
+        "refund_queries": use(container.refund_queries),
+        "refund_providers": use(container.configured_providers),
+    }
 
 
 def bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:

@@ -12,7 +12,6 @@ from litestar.params import QueryParameter
 
 from application.stats import Outcomes, Stats, StoreStats
 from domain.store import Store
-from entrypoints.http.pages.web import from_container
 
 From = Annotated[
     datetime | None,
@@ -59,7 +58,6 @@ class StatsOut(msgspec.Struct, frozen=True, kw_only=True):
 class StatsController(Controller):
     path = "/api/v1/stats"
     tags = ["Stats"]
-    dependencies = {"store_stats": from_container("store_stats")}
 
     @get("/", summary="The store's revenue, counts and success rates over a period")
     async def read(

@@ -23,7 +23,7 @@ from litestar.types import ASGIApp
 
 from entrypoints.http import stats
 from entrypoints.http.pages import checkout, desk, desk_stores, vendor, vendor_refunds
-from entrypoints.http.pages.web import EXCEPTION_HANDLERS, from_container
+from entrypoints.http.pages.web import EXCEPTION_HANDLERS
 from entrypoints.settings import Settings
 
 STATIC = Path(__file__).parent.parent / "static"
@@ -42,12 +42,6 @@ def handlers(settings: Settings) -> list[Any]:
             vendor_refunds.VendorRefundController,
         ],
         middleware=page_middleware(settings),
-        dependencies={
-            "checkout": from_container("checkout"),
-            "provider_registry": from_container("provider_registry"),
-            "authenticate_store": from_container("authenticate_store"),
-            "store_stats": from_container("store_stats"),
-        },
         exception_handlers=EXCEPTION_HANDLERS,
         include_in_schema=False,
     )
@@ -60,7 +54,6 @@ def handlers(settings: Settings) -> list[Any]:
             desk_stores.AuditPageController,
         ],
         middleware=page_middleware(settings, cookie="operator_session"),
-        dependencies=desk.DEPENDENCIES,
         exception_handlers={**EXCEPTION_HANDLERS, **desk.EXCEPTION_HANDLERS},
         include_in_schema=False,
     )

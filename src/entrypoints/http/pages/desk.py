@@ -31,7 +31,7 @@ from domain.review import (
 )
 from entrypoints.http import throttle
 from entrypoints.http.pages.i18n import translator
-from entrypoints.http.pages.web import from_container, lang_of, render
+from entrypoints.http.pages.web import lang_of, render
 
 log = structlog.get_logger(__name__)
 
@@ -222,11 +222,4 @@ def _status(error: PaymentError) -> int:
     return 503 if isinstance(error, ProviderUnavailable) else 422
 
 
-DEPENDENCIES = {
-    name: from_container(name)
-    for name in (
-        "authenticate_operator", "review_queue", "resolve_item", "list_stores", "suspend_store",
-        "reactivate_store", "change_notification_url", "rotate_webhook_secret", "audit_log",
-    )
-}  # fmt: skip
 EXCEPTION_HANDLERS: dict[Any, Any] = {OperatorSignInRequired: sign_in_redirect}

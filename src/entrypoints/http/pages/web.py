@@ -10,14 +10,12 @@ from urllib.parse import urlencode
 import structlog
 from litestar import Request, Response
 from litestar.datastructures import Cookie
-from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
 from application.errors import NotFound
 from domain.money import Money
 from entrypoints.http.accepted_input import RefusedInput
-from entrypoints.http.deps import container_of, resolve
 from entrypoints.http.pages import i18n
 from entrypoints.http.pages.providers import brand
 
@@ -25,15 +23,6 @@ log = structlog.get_logger(__name__)
 
 LANG_COOKIE = "lang"
 ONE_YEAR = 365 * 24 * 3600
-
-
-def from_container(name: str) -> Provide:
-    """A dependency asking the app's container for its provider `name`."""
-
-    async def provide(request: Request[Any, Any, Any]) -> Any:
-        return await resolve(getattr(container_of(request), name))
-
-    return Provide(provide)
 
 
 def lang_of(request: Request[Any, Any, Any]) -> str:
