@@ -60,6 +60,7 @@ INSERT INTO review_resolutions (id, subject_id, kind, store_id, action, reason, 
 VALUES (%(id)s, %(subject_id)s, %(kind)s, %(store_id)s, %(action)s, %(reason)s, %(reference)s,
         %(refund_id)s, %(actor_id)s, %(actor_name)s, %(resolved_at)s)
 ON CONFLICT (subject_id, kind) DO NOTHING
+RETURNING id
 """
 
 
@@ -94,7 +95,7 @@ class PostgresReviewQueue:
                 "resolved_at": resolution.at,
             },
         )
-        if cursor.rowcount != 1:
+        if await cursor.fetchone() is None:  # a read: it waits for the answer, even in a pipeline
             raise AlreadyResolved(f"{item.subject_id} was resolved by someone else")
 
 
