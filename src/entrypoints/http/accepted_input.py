@@ -135,7 +135,7 @@ def query_pairs(query: bytes) -> Iterable[tuple[str, str]]:
         yield name, value
 
 
-def input_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def input_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """The app's first guard: refuses, before any other guard, dependency or handler runs, a
     request whose headers, query string or path parameters break the rules. A guard, not a
     middleware: its refusal is answered inside the route (the pages' HTML error pages) and the

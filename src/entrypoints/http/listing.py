@@ -39,7 +39,7 @@ Cursor = Annotated[
 def list_parameters(prefix: str) -> Guard:
     """The guard of a list whose items' ids start with `prefix` (`ord`, `pay`, `evt`, `str`)."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         query = connection.query_params
         limits = query.getall("limit", [])
         cursors = query.getall("starting_after", [])
