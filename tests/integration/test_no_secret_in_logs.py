@@ -67,7 +67,8 @@ def _secrets(store: StoreKeys, cookie: str) -> dict[str, str]:
     basic = base64.b64encode(f"{ENV['MTN_MOMO_API_USER']}:{ENV['MTN_MOMO_API_KEY']}".encode())
     return {
         "the store's API key": store.api_key,
-        "the store's API key without its prefix": store.api_key.rsplit("_", 1)[-1],
+        # the random part whole: token_urlsafe may itself hold "_", so never split on it
+        "the store's API key without its prefix": store.api_key.removeprefix("sk_test_"),
         "the store's signing secret": store.webhook_secret,
         "the vendor's session cookie": cookie,
         "MTN's subscription key": ENV["MTN_MOMO_SUBSCRIPTION_KEY"],
