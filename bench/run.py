@@ -101,7 +101,7 @@ VALUES ('sto_bench', 'Bench', NULL, %(hash)s, %(prefix)s, 'whsec_bench', now(), 
 ORDERS = """
 INSERT INTO orders (id, store_id, reference, status, amount, currency, items, metadata,
                     created_at, updated_at, expires_at, version)
-SELECT 'ord_bench' || lpad(g::text, 17, '0'), 'sto_bench', 'B-' || g, 'pending_payment', 5000,
+SELECT 'ord_BENCH' || lpad(g::text, 17, '0'), 'sto_bench', 'B-' || g, 'pending_payment', 5000,
        'XOF', '[]', '{}', now(), now(), now() + interval '1 day', 0
 FROM generate_series(1, %(n)s) g
 """
@@ -110,9 +110,9 @@ PAYMENTS = """
 INSERT INTO payments (id, order_id, store_id, provider, status, amount, currency, phone,
                       provider_reference, provider_data, next_action, created_at, updated_at,
                       expires_at, version)
-SELECT 'pay_bench' || lpad(g::text, 17, '0'), 'ord_bench' || lpad(g::text, 17, '0'),
+SELECT 'pay_BENCH' || lpad(g::text, 17, '0'), 'ord_BENCH' || lpad(g::text, 17, '0'),
        'sto_bench', 'sandbox', 'pending', 5000, 'XOF', %(phone)s,
-       'pay_bench' || lpad(g::text, 17, '0'), '{"scenario": "manual"}',
+       'pay_BENCH' || lpad(g::text, 17, '0'), '{"scenario": "manual"}',
        '{"type": "redirect", "url": "http://127.0.0.1/sandbox/pay/x", "message": null}',
        now(), now(), now() + interval '1 day', 1
 FROM generate_series(1, %(n)s) g
@@ -121,7 +121,7 @@ FROM generate_series(1, %(n)s) g
 SANDBOX = """
 INSERT INTO sandbox_transactions (payment_id, phone, amount, currency, scenario, final_status,
                                   failure_code, settles_at, webhooks_to_send, created_at)
-SELECT 'pay_bench' || lpad(g::text, 17, '0'), %(phone)s, 5000, 'XOF', 'manual', 'succeeded',
+SELECT 'pay_BENCH' || lpad(g::text, 17, '0'), %(phone)s, 5000, 'XOF', 'manual', 'succeeded',
        NULL, now() - interval '1 second', 1, now()
 FROM generate_series(1, %(n)s) g
 """
@@ -146,7 +146,7 @@ def webhook_requests(path: Path, n: int) -> None:
     signer = HmacSignatureScheme(SANDBOX_SECRET.encode())
     with path.open("w") as out:
         for i in range(1, n + 1):
-            payment_id = f"pay_bench{i:017d}"
+            payment_id = f"pay_BENCH{i:017d}"
             body = json.dumps(
                 {
                     "id": f"evt_sbx_{payment_id}_succeeded",
@@ -170,7 +170,7 @@ def initiation_requests(path: Path, n: int, key: str) -> None:
     body = json.dumps({"provider": "sandbox", "phone": PHONE}, separators=(",", ":"))
     with path.open("w") as out:
         for i in range(1, n + 1):
-            order = f"ord_bench{i:017d}"
+            order = f"ord_BENCH{i:017d}"
             out.write(f"/api/v1/orders/{order}/payments\tAuthorization\tBearer {key}\t{body}\n")
 
 

@@ -48,7 +48,7 @@ ORDER BY id
 COPY_ORDERS = """
 INSERT INTO orders (id, store_id, reference, status, amount, currency, items, metadata,
                     created_at, updated_at, expires_at, version)
-SELECT 'ord_wcopy' || lpad(g::text, 17, '0'), 'sto_bench', 'W-' || g, 'pending_payment', 5000,
+SELECT 'ord_WCOPY' || lpad(g::text, 17, '0'), 'sto_bench', 'W-' || g, 'pending_payment', 5000,
        'XOF', '[]', '{}', now(), now(), now() + interval '1 day', 1
 FROM generate_series(1, %(n)s) g
 """
@@ -57,10 +57,10 @@ COPY_PAYMENTS = """
 INSERT INTO payments (id, order_id, store_id, provider, status, amount, currency,
                       provider_reference, provider_data, next_action, created_at, updated_at,
                       expires_at, version)
-SELECT 'pay_wcopy' || lpad(g::text, 17, '0'), 'ord_wcopy' || lpad(g::text, 17, '0'),
+SELECT 'pay_WCOPY' || lpad(g::text, 17, '0'), 'ord_WCOPY' || lpad(g::text, 17, '0'),
        'sto_bench', 'wave', 'pending', 5000, 'XOF',
-       'cos-pay_wcopy' || lpad(g::text, 17, '0') || '~5000~XOF',
-       jsonb_build_object('session_id', 'cos-pay_wcopy' || lpad(g::text, 17, '0') || '~5000~XOF'),
+       'cos-pay_WCOPY' || lpad(g::text, 17, '0') || '~5000~XOF',
+       jsonb_build_object('session_id', 'cos-pay_WCOPY' || lpad(g::text, 17, '0') || '~5000~XOF'),
        '{"type": "redirect", "url": "https://pay.wave.com/c/x", "message": null}',
        now(), now(), now() + interval '1 day', 2
 FROM generate_series(1, %(n)s) g
@@ -164,7 +164,7 @@ def initiation_requests(path: Path, n: int, key: str) -> None:
     body = json.dumps({"provider": "wave"}, separators=(",", ":"))
     with path.open("w") as out:
         for i in range(1, n + 1):
-            order = f"ord_bench{i:017d}"
+            order = f"ord_BENCH{i:017d}"
             out.write(f"/api/v1/orders/{order}/payments\tAuthorization\tBearer {key}\t{body}\n")
 
 
