@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import httpx
 
 from adapters.postgres.embedded import create_database, drop_database, embedded_database_url
 from adapters.postgres.migrate import apply_migrations
+from entrypoints.child_process import stop_child
 from entrypoints.production_checks import SANDBOX_ADMIN_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,19 +131,14 @@ class LocalService:
         return store
 
     def stop(self, grace: float = 0) -> None:
-        """Stop it with SIGINT, as Ctrl-C would. After a Ctrl-C in the terminal the process
+        """Stop it with SIGTERM (`stop_child`). After a Ctrl-C in the terminal the process
         has its own SIGINT already: `grace` seconds are left to it first, since a second
         signal would cut its shutdown short."""
         if self._process is not None and grace:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._process.wait(timeout=grace)
-        if self._process is not None and self._process.poll() is None:
-            self._process.send_signal(signal.SIGINT)
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        if self._process is not None:
+            stop_child(self._process)
         self._process = None
         if self._log:
             self._log.close()

@@ -15,6 +15,8 @@ from typing import IO, Self
 
 import httpx
 
+from entrypoints.child_process import stop_child
+
 SRC = Path(__file__).resolve().parents[2]
 
 
@@ -82,13 +84,8 @@ class LocalSimulators:
             return False
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        if self._process is not None:
+            stop_child(self._process)
         self._process = None
         if self._log:
             self._log.close()
