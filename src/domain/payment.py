@@ -7,13 +7,15 @@ The same status twice is a no-op. Anything else is an illegal transition.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum, StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from domain.errors import InvalidTransition
 from domain.events import DomainEvent, Source
+from domain.lifecycle import Lifecycle
 from domain.money import Money
 from domain.provider_report import ProviderReport, ReportedStatus
 
@@ -61,13 +63,16 @@ AMOUNT_MISMATCH = "amount_mismatch"
 
 
 @dataclass(slots=True, kw_only=True)
-class Payment:
+class Payment(Lifecycle[PaymentStatus]):
     """One attempt to collect an order's amount through one provider.
 
     Rules: the amount and currency are the order's; the status only moves along TRANSITIONS;
     every change appends a `DomainEvent`; a success whose reported amount or currency differs
     from the payment's is flagged and never marked succeeded.
     """
+
+    KIND: ClassVar[str] = "payment"
+    TRANSITIONS: ClassVar[Mapping[Any, frozenset[Any]]] = TRANSITIONS
 
     id: str
     order_id: str
@@ -239,41 +244,6 @@ class Payment:
         }
         self._record("payment.amount_mismatch", at, source, self.status, data)
         return Outcome.FLAGGED
-
-    # -- mechanics ---------------------------------------------------------------------
-
-    def _move(
-        self, target: PaymentStatus, at: datetime, source: Source, data: dict[str, Any] | None
-    ) -> bool:
-        if self.status is target:
-            return False
-        if target not in TRANSITIONS[self.status]:
-            raise InvalidTransition("payment", self.status, target)
-        previous = self.status
-        self.status = target
-        self._record(f"payment.{target}", at, source, previous, dict(data or {}))
-        return True
-
-    def _record(
-        self,
-        kind: str,
-        at: datetime,
-        source: Source,
-        previous: PaymentStatus | None,
-        data: dict[str, Any],
-    ) -> None:
-        self.updated_at = at
-        self.events.append(
-            DomainEvent(
-                type=kind,
-                subject_id=self.id,
-                at=at,
-                source=source,
-                from_status=previous,
-                to_status=self.status,
-                data=data,
-            )
-        )
 
 
 def _changed(changed: bool) -> Outcome:

@@ -8,13 +8,15 @@ confirm the outcome in time) and record what was done. The same status twice is 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from domain.errors import InvalidTransition, PaymentError
+from domain.errors import PaymentError
 from domain.events import DomainEvent, Source
+from domain.lifecycle import Lifecycle
 from domain.money import Money
 from domain.payment import Payment, PaymentStatus
 from domain.provider_report import ProviderReport, ReportedStatus
@@ -89,13 +91,16 @@ def refundable(payment: Payment, held: int, asked: int | None, support: RefundSu
 
 
 @dataclass(slots=True, kw_only=True)
-class Refund:
+class Refund(Lifecycle[RefundStatus]):
     """Money given back on one payment, through the payment's provider or by hand.
 
     Rules: its status only moves along TRANSITIONS; every change appends a `DomainEvent`;
     a success is only recorded from the provider's confirmation or a person's record (with
     the reference of the transfer); a provider that does not answer changes nothing.
     """
+
+    KIND: ClassVar[str] = "refund"
+    TRANSITIONS: ClassVar[Mapping[Any, frozenset[Any]]] = TRANSITIONS
 
     id: str
     payment_id: str
@@ -205,38 +210,3 @@ class Refund:
             code, message = report.failure_code, report.failure_message
             return self.mark_failed(at, source, code=code, message=message, data=raw)
         return False
-
-    # -- mechanics ---------------------------------------------------------------------
-
-    def _move(
-        self, target: RefundStatus, at: datetime, source: Source, data: dict[str, Any] | None
-    ) -> bool:
-        if self.status is target:
-            return False
-        if target not in TRANSITIONS[self.status]:
-            raise InvalidTransition("refund", self.status, target)
-        previous = self.status
-        self.status = target
-        self._record(f"refund.{target}", at, source, previous, dict(data or {}))
-        return True
-
-    def _record(
-        self,
-        kind: str,
-        at: datetime,
-        source: Source,
-        previous: RefundStatus | None,
-        data: dict[str, Any],
-    ) -> None:
-        self.updated_at = at
-        self.events.append(
-            DomainEvent(
-                type=kind,
-                subject_id=self.id,
-                at=at,
-                source=source,
-                from_status=previous,
-                to_status=self.status,
-                data=data,
-            )
-        )
