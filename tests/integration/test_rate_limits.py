@@ -14,6 +14,7 @@ from dependency_injector import providers
 from structlog.testing import capture_logs
 from tests.integration.conftest import StoreKeys
 from tests.integration.helpers import count, problem
+from tests.integration.refunds.helpers import refund, succeeded_payment
 from tests.integration.test_http_payments import new_order, pay
 from tests.integration.test_pages import csrf_of, path_of, sign_in
 
@@ -191,6 +192,17 @@ async def test_verify_is_limited_per_payment(
         200,
     ]
     limited(await client.post(verify, headers=store.headers), 30)
+
+
+async def test_verify_is_limited_per_refund(
+    client: Any, store: StoreKeys, pool: Any, clock: FakeMonotonic
+) -> None:
+    payment = await succeeded_payment(client, store, pool)
+    created = (await refund(client, store, payment["id"])).json()
+    verify = f"/api/v1/refunds/{created['id']}/verify"
+    answers = [(await client.post(verify, headers=store.headers)) for _ in range(3)]
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    limited(answers[2], 30)
 
 
 async def test_callbacks_failing_authentication_are_limited_per_address(
