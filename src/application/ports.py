@@ -13,7 +13,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from application.figures import Period, Stats
 from domain.audit import AuditEntry
 from domain.events import DomainEvent
-from domain.operator import Operator
+from domain.operator import Actor, Operator
 from domain.order import Order, OrderStatus
 from domain.payment import NextAction, Payment, PaymentStatus
 from domain.provider_report import ProviderReport
@@ -298,7 +298,19 @@ class ReviewQueue(Protocol):
         ...
 
     async def record(self, resolution: Resolution) -> None:
-        """Take the item out of the queue. Raises `AlreadyResolved` when it has left it."""
+        """Take the item out of the queue (and drop its claim). Raises `AlreadyResolved` when
+        it has left it."""
+        ...
+
+    async def claim(
+        self, item: ReviewItem, by: Actor, at: datetime, stale_before: datetime
+    ) -> bool:
+        """Hold `item` for `by`'s resolution: False when someone else holds it with a claim
+        made at or after `stale_before` (an older one, left by a crash, is taken over)."""
+        ...
+
+    async def release(self, item: ReviewItem) -> None:
+        """Drop the claim on `item` (what was to be done was not done)."""
         ...
 
 
