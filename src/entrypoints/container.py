@@ -26,6 +26,7 @@ from adapters.postgres.lookup import PostgresPaymentLookup
 from adapters.postgres.pending import PostgresPendingAges
 from adapters.postgres.phone_archive import PostgresPhoneArchive
 from adapters.postgres.probe import PostgresProbe
+from adapters.postgres.sessions import PostgresSessionStore
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers.guarded import GuardedRegistry
@@ -63,6 +64,7 @@ from application.refunds.record_manual_refund import RecordManualRefund
 from application.refunds.verify_refund import VerifyRefund
 from application.retry_webhooks import RetryWebhooks
 from application.review_queue import ResolveItem, ReviewQueueQueries
+from application.sign_in_sessions import SignInSessions
 from application.stats import StoreStats
 from application.store_admin import (
     ChangeNotificationUrl,
@@ -92,6 +94,11 @@ async def resolve(provider: providers.Provider[Any]) -> Any:
     """The provider's object; providers that depend on async resources answer awaitables."""
     value = provider()
     return await value if inspect.isawaitable(value) else value
+
+
+def bootstrap_token(settings: Settings) -> str:
+    """`PAYMENTS_ADMIN_TOKEN`, or none at all when `ADMIN_TOKEN_DISABLED` is set."""
+    return "" if settings.admin_token_disabled else settings.admin_token
 
 
 class Container(containers.DeclarativeContainer):
@@ -177,7 +184,16 @@ class Container(containers.DeclarativeContainer):
     create_store = providers.Singleton(
         CreateStore, uow, ids, clock, credentials, urls=notification_urls
     )
-    rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials, ids, clock)
+    # the hosted pages' sign-in sessions (server-side, revocable)
+    sign_in_sessions = providers.Singleton(
+        SignInSessions,
+        providers.Singleton(PostgresSessionStore, pool),
+        clock,
+        settings.provided.sessions,
+    )
+    rotate_api_key = providers.Singleton(
+        RotateApiKey, uow, credentials, ids, clock, sessions=sign_in_sessions
+    )
     authenticate_store = providers.Singleton(AuthenticateStore, uow, credentials)
     list_stores = providers.Singleton(ListStores, uow)
     create_order = providers.Singleton(
@@ -258,10 +274,12 @@ class Container(containers.DeclarativeContainer):
 
     # the operator's desk: operator tokens, store administration, the queue, the audit log
     create_operator = providers.Singleton(CreateOperator, uow, ids, clock, credentials)
-    revoke_operator = providers.Singleton(RevokeOperator, uow, ids, clock)
+    revoke_operator = providers.Singleton(
+        RevokeOperator, uow, ids, clock, sessions=sign_in_sessions
+    )
     list_operators = providers.Singleton(ListOperators, uow)
     authenticate_operator = providers.Singleton(
-        AuthenticateOperator, uow, credentials, settings.provided.admin_token
+        AuthenticateOperator, uow, credentials, providers.Callable(bootstrap_token, settings)
     )
     suspend_store = providers.Singleton(SuspendStore, uow, ids, clock)
     reactivate_store = providers.Singleton(ReactivateStore, uow, ids, clock)

@@ -108,7 +108,7 @@ class RefundController(Controller):
     ) -> RefundOut:
         """Rate limited per refund, like a payment's (`RATE_LIMIT_VERIFY_PER_MINUTE`)."""
         limits = throttle.limits_of(request)
-        throttle.take(limits.verify, f"{store.id}:{refund_id}", "verify per refund")
+        await throttle.take(limits.verify, f"{store.id}:{refund_id}", "verify per refund")
         return refund_out(await verify_refund(refund_id, Source.VERIFICATION, store_id=store.id))
 
     @get("/{refund_id:str}/events", summary="The refund's history, oldest first")

@@ -20,7 +20,7 @@ from application.stores import CreateStore, CreateStoreCommand, ListStores, Rota
 from domain.operator import Actor
 from domain.store import StoreStatus
 from entrypoints.http import admin_wire, presenters, wire
-from entrypoints.http.deps import admin_guard
+from entrypoints.http.authentication import admin_guard
 from entrypoints.http.listing import Cursor, Limit, list_parameters
 from entrypoints.http.openapi import json_body
 
