@@ -13,7 +13,7 @@ from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_rec
 from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.orders import COLUMNS as ORDER_COLUMNS
 from adapters.postgres.orders import to_order
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
 from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
@@ -160,6 +160,7 @@ class PostgresPaymentRepository:
             "provider": filters.provider,
             "customer_reference": filters.customer_reference,
         }
+        await check_cursor(self._conn, "payments", page, store_id)
         conditions = ["store_id = %(store_id)s"]
         conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]
         query = page_query(SELECT_ALL, conditions, page)

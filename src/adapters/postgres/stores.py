@@ -7,7 +7,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_one
 from application.ports import Page, PageRequest, StoreFilter
 from domain.store import Store, StoreStatus
@@ -93,6 +93,7 @@ class PostgresStoreRepository:
         )
 
     async def search(self, page: PageRequest, filters: StoreFilter | None = None) -> Page[Store]:
+        await check_cursor(self._conn, "stores", page)
         filters = filters or StoreFilter()
         conditions, query = [], (filters.query or "").strip()
         if query:

@@ -48,6 +48,7 @@ TABLE: dict[type[Exception], Problem] = {
     app.PhoneRequired: Problem(422, "phone_required", "A phone number is required"),
     app.NotFound: Problem(404, "not_found", "Not found"),
     app.Unauthorized: Problem(401, "unauthorized", "Unauthorized"),
+    app.InvalidCursor: Problem(400, "invalid_cursor", "The cursor names no item of this list"),
     app.ProviderNotAvailable: Problem(422, "provider_not_available", "Provider not available"),
     app.ProviderUnavailable: Problem(503, "provider_unavailable", "The provider did not answer"),
     ProviderDown: Problem(503, "provider_unavailable", "The provider is unavailable"),
