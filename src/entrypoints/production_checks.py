@@ -45,6 +45,12 @@ def production_problems(settings: Settings, base: str | None) -> list[str]:
         why = weakness(settings.metrics_token, MIN_METRICS_TOKEN, SANDBOX_VALUES)
         if why:
             problems.append(f"METRICS_TOKEN {why}: {_make_one(MIN_METRICS_TOKEN)}")
+    elif not settings.metrics_public:
+        problems.append(
+            "METRICS_TOKEN must be set in production (/metrics and /schema want it), or "
+            "METRICS_PUBLIC=true to serve them to anyone on purpose: "
+            + _make_one(MIN_METRICS_TOKEN)
+        )
     if not settings.database_url:
         problems.append("DATABASE_URL is required in production")
     return problems + catalog.sandbox_problems(settings.providers)

@@ -185,3 +185,13 @@ def test_random_secrets_of_every_usual_kind_pass() -> None:
     for _ in range(2000):
         for value in (secrets.token_urlsafe(32), secrets.token_hex(16), secrets.token_hex(24)):
             assert weakness(value, 32) is None, value
+
+
+def test_production_wants_a_metrics_token_unless_metrics_are_public_on_purpose() -> None:
+    without = {k: v for k, v in PRODUCTION.items() if k != "METRICS_TOKEN"}
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(env=without, env_file=NO_FILE)
+    assert "METRICS_TOKEN must be set" in str(refused.value)
+    assert "METRICS_PUBLIC=true" in str(refused.value)
+    public = Settings.from_env(env={**without, "METRICS_PUBLIC": "true"}, env_file=NO_FILE)
+    assert public.metrics_public and public.metrics_token is None
