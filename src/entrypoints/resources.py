@@ -18,13 +18,15 @@ from adapters.postgres.pool import close_pool, open_pool
 from adapters.providers import catalog
 from adapters.providers.contract import ProviderModule
 from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import CallObserver, LogObserver, provider_client
+from adapters.providers.http import CallObserver, LogObserver, ProviderHttp, provider_client
+from adapters.providers.payout_gateways import PayoutGatewaySet, RealProvider, gateway_set
 from adapters.providers.registry import ProviderSet
 from adapters.providers.sandbox import (
     SandboxOperator,
     SandboxProvider,
     SandboxWebhookAuthenticator,
 )
+from adapters.providers.sandbox_payouts import SandboxPayouts
 from adapters.urls import ServiceUrls
 from application.ports import PaymentLookup
 from entrypoints.settings import Settings
@@ -111,3 +113,24 @@ def providers_for(
         deps = ProviderDeps(clients[module], urls, clock, observer or LogObserver(), lookup)
         offered[module.NAME], callbacks[module.WEBHOOK] = module.build(config, deps)
     return ProviderSet(offered, callbacks)
+
+
+def payout_gateways_for(
+    *,
+    settings: Settings,
+    providers: ProviderSet,
+    clients: dict[ProviderModule, httpx.AsyncClient],
+    sandbox: SandboxPayouts,
+    observer: CallObserver | None = None,
+) -> PayoutGatewaySet:
+    """The payout and balance gateways of the configured providers (the sandbox operator's
+    only in sandbox mode); MTN's share the Disbursement token of its refunds."""
+    real = [
+        RealProvider(
+            config,
+            providers.refunder(module.NAME),
+            ProviderHttp(module.NAME, clients[module], observer or LogObserver()),
+        )
+        for module, config in catalog.configured(settings.providers).items()
+    ]
+    return gateway_set(real, sandbox if settings.is_sandbox else None)
