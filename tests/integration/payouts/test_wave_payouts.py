@@ -6,8 +6,8 @@ look-up by id or by client_reference, the balance."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 
 import pytest
 import respx
