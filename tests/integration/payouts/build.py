@@ -29,14 +29,19 @@ async def no_payment(payment_id: str) -> Payment | None:
 
 @asynccontextmanager
 async def gateways(
-    env: Mapping[str, str], clock: FakeClock | None = None
+    env: Mapping[str, str],
+    clock: FakeClock | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[tuple[PayoutGatewaySet, dict[str, Any]]]:
-    """The gateway set, and the payment providers by name (refunds share MTN's token)."""
+    """The gateway set, and the payment providers by name (refunds share MTN's token);
+    `transport` carries their calls (an in-process simulator), else respx or the network."""
     async with AsyncExitStack() as stack:
         real, built = [], {}
         for module, config in catalog.configured(env).items():
             client = await stack.enter_async_context(
-                httpx.AsyncClient(base_url=config.base_url, timeout=config.timeout)
+                httpx.AsyncClient(
+                    base_url=config.base_url, timeout=config.timeout, transport=transport
+                )
             )
             deps = ProviderDeps(client, URLS, clock or FakeClock(), LogObserver(), no_payment)
             provider, _ = module.build(config, deps)
