@@ -17,13 +17,15 @@ from adapters.postgres.embedded import embedded_database_url
 from adapters.postgres.pool import close_pool, open_pool
 from adapters.providers import catalog
 from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import CallObserver, LogObserver, provider_client
+from adapters.providers.http import CallObserver, LogObserver, ProviderHttp, provider_client
+from adapters.providers.payout_gateways import PayoutGatewaySet, RealProvider, gateway_set
 from adapters.providers.registry import ConfiguredAccount, ProviderSet
 from adapters.providers.sandbox import (
     SandboxOperator,
     SandboxProvider,
     SandboxWebhookAuthenticator,
 )
+from adapters.providers.sandbox_payouts import SandboxPayouts
 from adapters.urls import ServiceUrls
 from application.ports import PaymentLookup
 from domain.accounts import Account, AccountId
@@ -118,3 +120,25 @@ def providers_for(
         route = account_urls.callback_route(account.module.WEBHOOK)
         offered.append(ConfiguredAccount(account.account, provider, authenticator, route))
     return ProviderSet(offered)
+
+
+def payout_gateways_for(
+    *,
+    settings: Settings,
+    providers: ProviderSet,
+    clients: dict[AccountId, httpx.AsyncClient],
+    sandbox: SandboxPayouts,
+    observer: CallObserver | None = None,
+) -> PayoutGatewaySet:
+    """The payout and balance gateways of the configured provider accounts (the sandbox
+    operator's only in sandbox mode); MTN's share the Disbursement token of its refunds."""
+    real = [
+        RealProvider(
+            account.config,
+            providers.refunder(account.module.NAME, account.country),
+            ProviderHttp(account.module.NAME, clients[account.id], observer or LogObserver()),
+            account.country,
+        )
+        for account in catalog.accounts(settings.providers)
+    ]
+    return gateway_set(real, sandbox if settings.is_sandbox else None)

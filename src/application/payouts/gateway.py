@@ -28,7 +28,9 @@ class PayoutOrder:
     """What we ask a provider to send. `payout_id` ("po_...") is Wave's client_reference
     and MTN's externalId; `reference` (a UUID4) is MTN's X-Reference-Id, the seed of Wave's
     Idempotency-Key and Moov's reference; `phone` is E.164; `country` selects the provider
-    account (None: the provider's default account)."""
+    account (None: the provider's default account). `provider_reference` is what an earlier
+    report of this payout named (Wave's "pt-..." id, Moov's transaction id): give it to
+    `look_up` when it is known (Wave is then asked by id instead of searched)."""
 
     payout_id: str
     reference: str
@@ -36,6 +38,7 @@ class PayoutOrder:
     phone: str
     name: str | None
     country: str | None
+    provider_reference: str | None = None
 
 
 PayoutStatus = Literal["pending", "succeeded", "failed"]
