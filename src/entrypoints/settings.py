@@ -60,6 +60,9 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     #: when set, /metrics and /schema want it as a bearer token (`METRICS_TOKEN`)
     metrics_token: str | None = None
+    #: production serves /metrics and /schema without a token only when this says so
+    #: (`METRICS_PUBLIC=true`)
+    metrics_public: bool = False
     # -- going to production (logs, personal data, legacy names) -------------------------------
     #: `console` (human-readable, on a terminal) or `json`; None: console on a TTY, else JSON.
     log_format: str | None = None
@@ -105,6 +108,7 @@ class Settings:
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),
+            metrics_public=(get("METRICS_PUBLIC") or "").lower() in ("1", "true", "yes"),
             log_format=read.choice("LOG_FORMAT", "auto", ("auto", "console", "json")),
             log_level=read.choice("LOG_LEVEL", "info", ("debug", "info", "warning")).upper(),
             phone_retention=timedelta(days=read.integer("PHONE_RETENTION_DAYS", 90, minimum=1)),
