@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from application.ledger.ports import Balance, EntryFilter, Holding, StoreEntry
+from application.ledger.ports import Balance, EntryFilter, StoreEntry
 from application.ports import Page, PageRequest
 from domain.ledger import Account, Entry, EntryType, Movement
-from domain.money import Currency, Money
+from domain.money import Currency
 
 if TYPE_CHECKING:
     from tests.fakes import InMemoryUnitOfWork
@@ -82,14 +82,6 @@ class InMemoryLedger:
 
     async def lock_balance(self, store_id: str) -> None:
         return None  # the fake runs one transaction at a time
-
-    async def holdings(self) -> list[Holding]:
-        held: dict[tuple[str, str | None, Currency], int] = defaultdict(int)
-        for booked in self.booked():
-            e = booked.entry
-            if e.account is Account.CLEARING and e.provider is not None:
-                held[(e.provider, e.country, e.amount.currency)] -= e.amount.amount
-        return [Holding(p, c, Money(a, cur)) for (p, c, cur), a in sorted(held.items(), key=str)]
 
     def _of_store(self, store_id: str) -> list[BookedEntry]:
         return [

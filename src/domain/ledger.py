@@ -136,11 +136,12 @@ def transfer(
     )
 
 
-def sale(payment: Payment, fee: Money, at: datetime, country: str | None = None) -> Movement:
-    """A payment succeeded: the store `+amount` (`payment`) against the provider's clearing
-    account; its fee moves from the store to the platform (`fee`; none when it is zero)."""
+def sale(payment: Payment, fee: Money, at: datetime) -> Movement:
+    """A payment succeeded: the store `+amount` (`payment`) against the clearing account of
+    the provider account it came through (provider and country); its fee moves from the store
+    to the platform (`fee`; none when it is zero)."""
     refs = Refs(
-        store_id=payment.store_id, provider=payment.provider, country=country,
+        store_id=payment.store_id, provider=payment.provider, country=payment.country,
         payment_id=payment.id,
     )  # fmt: skip
     entries: tuple[Entry, ...] = transfer(
@@ -158,7 +159,7 @@ def _refund_refs(refund: Refund, country: str | None) -> Refs:
     )  # fmt: skip
 
 
-def refund_booked(refund: Refund, at: datetime, country: str | None = None) -> Movement:
+def refund_booked(refund: Refund, at: datetime, country: str | None) -> Movement:
     """A refund was created: the store `-amount` (`refund`); the money leaves the provider
     account it came in through. The platform keeps its fee on the payment."""
     refs = _refund_refs(refund, country)
@@ -166,8 +167,9 @@ def refund_booked(refund: Refund, at: datetime, country: str | None = None) -> M
     return Movement(f"refund:{refund.id}", at, entries)
 
 
-def refund_reversed(refund: Refund, at: datetime, country: str | None = None) -> Movement:
-    """A refund failed: the store gets its amount back (`refund_reversal`)."""
+def refund_reversed(refund: Refund, at: datetime, country: str | None) -> Movement:
+    """A refund failed: the store gets its amount back (`refund_reversal`). `country`: the
+    payment's provider account, as for `refund_booked`."""
     refs = _refund_refs(refund, country)
     kind = EntryType.REFUND_REVERSAL
     entries = transfer(Account.CLEARING, Account.STORE, kind, refund.amount, refs)

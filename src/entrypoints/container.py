@@ -31,6 +31,7 @@ from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers.guarded import GuardedRegistry
 from adapters.providers.http import LogObserver
 from adapters.providers.sandbox import SandboxProvider, SandboxWebhookAuthenticator
+from adapters.providers.sandbox_payouts import SandboxPayouts
 from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
@@ -83,6 +84,7 @@ from entrypoints.resources import (
     calls_checked,
     http_resource,
     notification_http_resource,
+    payout_gateways_for,
     pool_resource,
     provider_clients_resource,
     providers_for,
@@ -280,6 +282,17 @@ class Container(containers.DeclarativeContainer):
     )
     resolve_item = providers.Singleton(ResolveItem, uow, ids, clock, desk_refunds)
     audit_log = providers.Singleton(AuditQueries, uow)
+
+    # payouts (issue 20): a gateway per provider account that can pay out, and their balances
+    payout_gateways = providers.Singleton(
+        payout_gateways_for,
+        settings=settings,
+        providers=configured_providers,
+        clients=provider_clients,
+        sandbox=providers.Singleton(SandboxPayouts, pool, clock),
+        observer=providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
+    )
+
     # the marketplace's money: the ledger, balances, fees
     balance_queries = providers.Singleton(
         BalanceQueries, uow, clock, settings.provided.money.provided.balance_hold

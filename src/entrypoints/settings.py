@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from adapters.providers import catalog
 from adapters.rate_limits import LimitSettings
 from application.notifications import FIRST_RETRY
 from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
@@ -69,6 +70,9 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     #: when set, /metrics and /schema want it as a bearer token (`METRICS_TOKEN`)
     metrics_token: str | None = None
+    #: production serves /metrics and /schema without a token only when this says so
+    #: (`METRICS_PUBLIC=true`)
+    metrics_public: bool = False
     # -- going to production (logs, personal data, legacy names) -------------------------------
     #: `console` (human-readable, on a terminal) or `json`; None: console on a TTY, else JSON.
     log_format: str | None = None
@@ -115,6 +119,7 @@ class Settings:
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),
+            metrics_public=(get("METRICS_PUBLIC") or "").lower() in ("1", "true", "yes"),
             log_format=read.choice("LOG_FORMAT", "auto", ("auto", "console", "json")),
             log_level=read.choice("LOG_LEVEL", "info", ("debug", "info", "warning")).upper(),
             phone_retention=timedelta(days=read.integer("PHONE_RETENTION_DAYS", 90, minimum=1)),
@@ -125,6 +130,7 @@ class Settings:
         )
         if settings.log_format == "auto":
             settings = replace(settings, log_format=None)
+        read.problems.extend(catalog.account_problems(settings.providers))
         if read.problems:  # every faulty value at once, before what depends on them
             raise SettingsError("\n".join(read.problems))
         _refuse_weak(settings, get("PUBLIC_BASE_URL"))

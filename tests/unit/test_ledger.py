@@ -37,6 +37,7 @@ from domain.ledger import (
     Movement,
     UnbalancedMovement,
     fee_for,
+    sale,
 )
 from domain.money import Currency, Money
 from domain.operator import Actor
@@ -201,3 +202,16 @@ async def test_an_adjustment_needs_a_reason_and_is_audited() -> None:
 def test_fees_refuse_a_platform_rate_out_of_range() -> None:
     with pytest.raises(InvalidFee):
         Fees(10001)
+
+
+def test_a_sale_lands_on_the_clearing_account_of_its_provider_account() -> None:
+    from dataclasses import replace
+
+    from tests.builders import make_order, make_payment
+
+    payment = replace(make_payment(make_order(make_store())), country="CI")
+    movement = sale(payment, Money(0, Currency.XOF), payment.created_at)
+    [clearing] = [e for e in movement.entries if e.account is Account.CLEARING]
+    assert (clearing.provider, clearing.country, clearing.amount) == (
+        "wave", "CI", Money(-payment.amount.amount, payment.amount.currency),
+    )  # fmt: skip

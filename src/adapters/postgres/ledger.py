@@ -10,7 +10,7 @@ from typing import Any
 from psycopg import AsyncConnection
 
 from adapters.postgres.rows import fetch_all, write_all
-from application.ledger.ports import Balance, EntryFilter, Holding, StoreEntry
+from application.ledger.ports import Balance, EntryFilter, StoreEntry
 from application.ports import IdGenerator, Page, PageRequest
 from domain.ledger import Entry, EntryType, Movement
 from domain.money import Currency, Money
@@ -68,14 +68,6 @@ AFTER_CURSOR = "seq < (SELECT seq FROM ledger_entries WHERE id = %(starting_afte
 #: Transaction-scoped: released at commit or rollback; touches no row, blocks no other write.
 LOCK_BALANCE = "SELECT pg_advisory_xact_lock(hashtextextended('balance:' || %(store_id)s, 0))"
 
-SELECT_HOLDINGS = """
-SELECT provider, country, currency, -sum(amount) AS held
-FROM ledger_entries
-WHERE account = 'clearing'
-GROUP BY provider, country, currency
-ORDER BY provider, country NULLS FIRST, currency
-"""
-
 
 class PostgresLedger:
     def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator) -> None:
@@ -129,9 +121,6 @@ class PostgresLedger:
         cur = await self._conn.execute(LOCK_BALANCE, {"store_id": store_id})
         await cur.fetchone()  # waits here until the lock is ours
 
-    async def holdings(self) -> list[Holding]:
-        return await fetch_all(self._conn, SELECT_HOLDINGS, {}, _to_holding)
-
 
 def _entries_query(
     store_id: str, filters: EntryFilter, starting_after: str | None
@@ -167,8 +156,3 @@ def _to_entry(row: dict[str, Any]) -> StoreEntry:
         payout_id=row["payout_id"],
         adjustment_id=row["adjustment_id"],
     )
-
-
-def _to_holding(row: dict[str, Any]) -> Holding:
-    amount = Money(int(row["held"]), Currency(row["currency"]))
-    return Holding(row["provider"], row["country"], amount)

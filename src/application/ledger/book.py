@@ -54,7 +54,7 @@ async def book_payment(
             payment.fee = fee.amount
 
 
-RefundBooking = Callable[[Refund, datetime], Movement]
+RefundBooking = Callable[[Refund, datetime, str | None], Movement]
 
 #: What a refund's change books.
 REFUND_BOOKINGS: dict[str, RefundBooking] = {
@@ -64,8 +64,12 @@ REFUND_BOOKINGS: dict[str, RefundBooking] = {
 
 
 async def book_refund(uow: UnitOfWork, refund: Refund, events: Iterable[DomainEvent]) -> None:
-    """In the caller's unit of work: what `events` (the refund's new ones) book."""
-    for event in events:
-        booking = REFUND_BOOKINGS.get(event.type)
-        if booking is not None:
-            await uow.ledger.record(booking(refund, event.at))
+    """In the caller's unit of work: what `events` (the refund's new ones) book, on the
+    clearing account of the provider account the payment came through."""
+    bookings = [(REFUND_BOOKINGS[e.type], e.at) for e in events if e.type in REFUND_BOOKINGS]
+    if not bookings:
+        return
+    payment = await uow.payments.get(refund.payment_id)
+    country = payment.country if payment else None
+    for booking, at in bookings:
+        await uow.ledger.record(booking(refund, at, country))

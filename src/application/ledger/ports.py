@@ -44,15 +44,6 @@ class Balance:
     pending: int
 
 
-@dataclass(frozen=True, slots=True)
-class Holding:
-    """What the ledger says a provider account holds for the marketplace."""
-
-    provider: str
-    country: str | None
-    amount: Money
-
-
 class Ledger(Protocol):
     async def record(self, movement: Movement) -> bool:
         """Append the movement; False (and nothing written) when its key was booked before."""
@@ -75,8 +66,4 @@ class Ledger(Protocol):
     async def lock_balance(self, store_id: str) -> None:
         """Hold the store's balance until the transaction ends: two writers that each check
         it before moving money out of it run one after the other."""
-        ...
-
-    async def holdings(self) -> list[Holding]:
-        """Per provider account and currency."""
         ...

@@ -1,6 +1,6 @@
 -- The marketplace's money: a double-entry, append-only ledger, each store's platform fee, and
 -- the ledger brought up to date with what already happened (succeeded payments, refunds).
--- depends: 0008_operator_desk 0011_phone_retention
+-- depends: 0008_operator_desk 0016_payment_country
 
 ALTER TABLE stores ADD COLUMN fee_bps integer NULL CHECK (fee_bps BETWEEN 0 AND 10000);
 
@@ -91,27 +91,27 @@ CREATE CONSTRAINT TRIGGER ledger_entries_balanced
 
 -- What already happened. Fees were not charged before this migration: none is booked.
 CREATE TEMPORARY TABLE ledger_backfill ON COMMIT DROP AS
-SELECT 'payment:' || p.id AS key, 'payment' AS type, p.store_id, p.provider,
+SELECT 'payment:' || p.id AS key, 'payment' AS type, p.store_id, p.provider, p.country,
        p.amount, p.currency, p.id AS payment_id, NULL::text AS refund_id,
        coalesce(p.succeeded_at, p.updated_at) AS at
 FROM payments p WHERE p.status = 'succeeded'
 UNION ALL
-SELECT 'refund:' || r.id, 'refund', r.store_id, r.provider,
+SELECT 'refund:' || r.id, 'refund', r.store_id, r.provider, p.country,
        -r.amount, r.currency, r.payment_id, r.id, r.created_at
-FROM refunds r
+FROM refunds r JOIN payments p ON p.id = r.payment_id
 UNION ALL
-SELECT 'refund_reversal:' || r.id, 'refund_reversal', r.store_id, r.provider,
+SELECT 'refund_reversal:' || r.id, 'refund_reversal', r.store_id, r.provider, p.country,
        r.amount, r.currency, r.payment_id, r.id, r.updated_at
-FROM refunds r WHERE r.status = 'failed';
+FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.status = 'failed';
 
 INSERT INTO ledger_transactions (id, key, created_at)
 SELECT 'ltx_' || upper(md5(key)), key, at FROM ledger_backfill ORDER BY at, key;
 
-INSERT INTO ledger_entries (id, transaction_id, account, store_id, provider, type, amount,
-                            currency, payment_id, refund_id, created_at)
+INSERT INTO ledger_entries (id, transaction_id, account, store_id, provider, country, type,
+                            amount, currency, payment_id, refund_id, created_at)
 SELECT 'le_' || upper(md5(b.key || side.account)), 'ltx_' || upper(md5(b.key)), side.account,
-       b.store_id, b.provider, b.type, side.sign * b.amount, b.currency, b.payment_id,
-       b.refund_id, b.at
+       b.store_id, b.provider, b.country, b.type, side.sign * b.amount, b.currency,
+       b.payment_id, b.refund_id, b.at
 FROM ledger_backfill b
 CROSS JOIN (VALUES ('store', 1), ('clearing', -1)) AS side (account, sign)
 ORDER BY b.at, b.key, side.account DESC;
