@@ -60,6 +60,9 @@ class NextAction:
 
 
 AMOUNT_MISMATCH = "amount_mismatch"
+#: The provider account the payment went through is no longer configured: nobody can ask
+#: about it until an operator restores the account or settles it by other means.
+ACCOUNT_MISSING = "account_missing"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -211,6 +214,15 @@ class Payment(Lifecycle[PaymentStatus]):
         if not self.needs_refund:
             self.needs_refund = True
             self._record("payment.needs_refund", at, source, self.status, {})
+
+    def flag_account_missing(self, at: datetime, source: Source, detail: str) -> bool:
+        """Its account was removed from the configuration while it was open: flagged for the
+        operator's queue, once (True when this call flagged it)."""
+        if self.flagged_reason is not None or self.status not in OPEN_STATUSES:
+            return False
+        self.flagged_reason = ACCOUNT_MISSING
+        self._record("payment.account_missing", at, source, self.status, {"error": detail})
+        return True
 
     # -- provider reports --------------------------------------------------------------
 
