@@ -34,7 +34,9 @@ def _refund_totals(table: str) -> str:
     (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
      WHERE r.payment_id = {table}.id AND r.status <> 'failed') AS amount_refunded,
     (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
-     WHERE r.payment_id = {table}.id AND r.status = 'succeeded') AS amount_refund_succeeded
+     WHERE r.payment_id = {table}.id AND r.status = 'succeeded') AS amount_refund_succeeded,
+    (SELECT -sum(l.amount) FROM ledger_entries l
+     WHERE l.payment_id = {table}.id AND l.type = 'fee' AND l.account = 'store') AS fee
 """
 
 
@@ -238,4 +240,6 @@ def _to_payment(row: dict[str, Any]) -> Payment:
         # refunds succeeded or under way; refunded once the succeeded ones cover it all
         amount_refunded=int(row["amount_refunded"]),
         refunded=int(row["amount_refund_succeeded"]) >= row["amount"],
+        # fixed at success (no `fee` entry: a zero fee)
+        fee=int(row["fee"] or 0) if row["status"] == PaymentStatus.SUCCEEDED else None,
     )

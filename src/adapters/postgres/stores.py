@@ -14,7 +14,7 @@ from domain.store import Store, StoreStatus
 
 _COLUMNS = """
     id, name, notification_url, api_key_hash, api_key_prefix, webhook_secret, created_at,
-    suspended_at
+    suspended_at, fee_bps
 """
 
 INSERT = """
@@ -35,7 +35,7 @@ SELECT_ALL = f"SELECT {_COLUMNS} FROM stores"
 UPDATE = """
 UPDATE stores SET name = %(name)s, notification_url = %(notification_url)s,
                   webhook_secret = %(webhook_secret)s, suspended_at = %(suspended_at)s,
-                  updated_at = now()
+                  fee_bps = %(fee_bps)s, updated_at = now()
 WHERE id = %(id)s
 """
 
@@ -89,6 +89,7 @@ class PostgresStoreRepository:
                 "notification_url": store.notification_url,
                 "webhook_secret": store.webhook_secret,
                 "suspended_at": store.suspended_at,
+                "fee_bps": store.fee_bps,
             },
         )
 
@@ -124,6 +125,7 @@ def _to_store(row: dict[str, Any]) -> Store:
         webhook_secret=row["webhook_secret"],
         created_at=row["created_at"],
         suspended_at=row["suspended_at"],
+        fee_bps=row["fee_bps"],
     )
 
 
