@@ -97,6 +97,7 @@ async def test_a_cursor_naming_no_item_of_the_caller_is_invalid_cursor_whoever_o
         ("/api/v1/refunds", "rfd"),
         ("/api/v1/admin/stores", "str"),
         ("/api/v1/admin/audit", "aud"),
+        ("/api/v1/balance/entries", "le"),
     ],
 )
 async def test_every_list_refuses_an_unknown_cursor(
