@@ -78,6 +78,8 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "verify_refund": use(container.verify_refund),
         "refund_queries": use(container.refund_queries),
         "refund_providers": use(container.configured_providers),
+        # payouts: where is the money (the desk's comparison)
+        "where_is_the_money": use(container.where_is_the_money),
     }
 
 
