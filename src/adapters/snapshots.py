@@ -31,6 +31,7 @@ def payment_object(payment: Payment) -> dict[str, Any]:
         "order_id": payment.order_id,
         "store_id": payment.store_id,
         "provider": payment.provider,
+        "country": payment.country,
         "status": payment.status.value,
         "amount": payment.amount.amount,
         "currency": payment.amount.currency.value,

@@ -55,7 +55,8 @@ class ReconcilePayment:
             await self._plan(payment.id, None, attempts)
             return "closed"
         try:
-            report = await self._providers.get(payment.provider).fetch_status(payment)
+            provider = self._providers.get(payment.provider, payment.country)
+            report = await provider.fetch_status(payment)
         except (ProviderUnavailable, ProviderNotAvailable) as error:
             self._metrics.reconciliation_error(payment.provider)
             self._log.anomaly(payment, "reconciliation_failed", {"error": str(error)})

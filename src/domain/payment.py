@@ -91,6 +91,9 @@ class Payment(Lifecycle[PaymentStatus]):
     late_success: bool = False
     flagged_reason: str | None = None
     next_action: NextAction | None = None
+    #: The country of the provider account it goes through (None: the default account); every
+    #: later call about it (status, callbacks, refunds) uses that account.
+    country: str | None = None
     succeeded_at: datetime | None = None
     expires_at: datetime | None = None
     version: int = 0
@@ -114,6 +117,7 @@ class Payment(Lifecycle[PaymentStatus]):
         reference: str | None = None,
         expires_at: datetime | None = None,
         source: Source = Source.API,
+        country: str | None = None,
     ) -> Payment:
         """A new attempt, `created`. `reference` is the provider's id for it when we choose
         it ourselves (MTN's X-Reference-Id): it is stored before the provider is called."""
@@ -129,6 +133,7 @@ class Payment(Lifecycle[PaymentStatus]):
             phone=phone,
             provider_reference=reference,
             expires_at=expires_at,
+            country=country,
         )
         payment._record("payment.created", at, source, None, {})
         return payment

@@ -83,12 +83,11 @@ async def _providers(settings: Settings) -> list[Row]:
     rows = []
     if settings.is_sandbox:
         rows.append(Row("sandbox", True, "built-in simulated provider (sandbox mode)"))
-    configured = catalog.configured(settings.providers)
-    if not configured:
+    accounts = catalog.accounts(settings.providers)
+    if not accounts:
         hint = "set a provider's credentials to offer it (.env.example)"
         rows.append(Row("providers", settings.is_sandbox, f"no real provider configured; {hint}"))
-    for module, config in configured.items():
-        async with provider_client(config.base_url, config.timeout) as client:
-            result = await probes.probe(module, config, client)
-        rows.append(result)
+    for account in accounts:  # one line per account
+        async with provider_client(account.config.base_url, account.config.timeout) as client:
+            rows.append(await probes.probe_account(account, client))
     return rows

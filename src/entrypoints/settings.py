@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from adapters.providers import catalog
 from adapters.rate_limits import LimitSettings
 from application.notifications import FIRST_RETRY
 from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
@@ -113,6 +114,7 @@ class Settings:
         )
         if settings.log_format == "auto":
             settings = replace(settings, log_format=None)
+        read.problems.extend(catalog.account_problems(settings.providers))
         if read.problems:  # every faulty value at once, before what depends on them
             raise SettingsError("\n".join(read.problems))
         _refuse_weak(settings, get("PUBLIC_BASE_URL"))

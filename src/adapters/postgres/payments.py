@@ -24,7 +24,7 @@ from domain.payment import NextAction, Payment, PaymentStatus
 _COLUMNS = """
     id, order_id, store_id, provider, status, amount, currency, phone, provider_reference,
     provider_data, failure_code, failure_message, needs_refund, late_success, flagged_reason,
-    next_action, created_at, updated_at, succeeded_at, expires_at, version
+    next_action, created_at, updated_at, succeeded_at, expires_at, version, country
 """
 
 
@@ -45,12 +45,12 @@ INSERT = """
 INSERT INTO payments (id, order_id, store_id, provider, status, amount, currency, phone,
                       provider_reference, provider_data, failure_code, failure_message,
                       needs_refund, late_success, flagged_reason, next_action, created_at,
-                      updated_at, succeeded_at, expires_at, version)
+                      updated_at, succeeded_at, expires_at, version, country)
 VALUES (%(id)s, %(order_id)s, %(store_id)s, %(provider)s, %(status)s, %(amount)s, %(currency)s,
         %(phone)s, %(provider_reference)s, %(provider_data)s, %(failure_code)s,
         %(failure_message)s, %(needs_refund)s, %(late_success)s, %(flagged_reason)s,
         %(next_action)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(expires_at)s,
-        %(version)s)
+        %(version)s, %(country)s)
 """
 
 SELECT = f"SELECT {_COLUMNS} FROM payments WHERE id = %(id)s"
@@ -201,6 +201,7 @@ def _to_params(payment: Payment) -> dict[str, Any]:
         "succeeded_at": payment.succeeded_at,
         "expires_at": payment.expires_at,
         "version": payment.version,
+        "country": payment.country,
     }
 
 
@@ -232,6 +233,7 @@ def _to_payment(row: dict[str, Any]) -> Payment:
         succeeded_at=row["succeeded_at"],
         expires_at=row["expires_at"],
         version=row["version"],
+        country=row["country"],
         # refunds succeeded or under way; refunded once the succeeded ones cover it all
         amount_refunded=int(row["amount_refunded"]),
         refunded=int(row["amount_refund_succeeded"]) >= row["amount"],

@@ -296,7 +296,7 @@ class MoovMoneyWebhookAuthenticator:
         payment_id, signature = query.get("payment"), query.get("sig")
         if not payment_id or not signature:
             raise WebhookRejected("missing_signature")
-        if not self._urls.verify(WEBHOOK, payment_id, signature):
+        if not self._urls.verify_callback(WEBHOOK, payment_id, signature):
             raise WebhookRejected("signature_mismatch")
         digest = hashlib.sha256(body).hexdigest()
         return WebhookDelivery(

@@ -56,22 +56,24 @@ class RealProvider:
     config: object
     provider: object
     http: ProviderHttp
+    #: The account's country (None: the provider's default account).
+    country: str | None = None
 
 
 Gateway = MtnPayouts | WavePayouts | MoovPayouts
 
 
 def payout_gateway_for(real: RealProvider) -> Gateway | None:
-    """The gateway of one configured provider's default account; None without payouts."""
-    config, provider, http = real.config, real.provider, real.http
+    """The gateway of one configured provider account; None without payouts."""
+    config, provider, http, country = real.config, real.provider, real.http, real.country
     if isinstance(config, mtn_momo.Config) and isinstance(provider, mtn_momo.MtnMomoProvider):
         product = provider.disbursement
-        return MtnPayouts(product, sandbox=config.is_sandbox, country=None) if product else None
+        return MtnPayouts(product, sandbox=config.is_sandbox, country=country) if product else None
     if isinstance(config, wave.Config):
-        return WavePayouts(http, config.api_key, country=None)
+        return WavePayouts(http, config.api_key, country=country)
     if isinstance(config, moov_money.Config):
         token = moov_money_wire.token(config.username, config.password, config.encryption_key)
-        return MoovPayouts(http, config.url, token, config.merchant_msisdn, None)
+        return MoovPayouts(http, config.url, token, config.merchant_msisdn, country)
     return None  # Orange Money: no payout API
 
 

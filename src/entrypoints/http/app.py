@@ -55,6 +55,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         payments.PaymentController,
         webhooks.receive_webhook,
         webhooks.receive_mtn_webhook,
+        webhooks.receive_account_webhook,
         events.EventController,
         providers_api.list_providers,
         refunds.PaymentRefundController,

@@ -19,8 +19,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from application import errors as app
 from application.desk_refunds import RefundNotMade
 from application.provider_gate import ProviderDown
+from domain import accounts, refund, review
 from domain import errors as domain
-from domain import refund, review
 from entrypoints.http.accepted_input import RefusedInput
 
 log = structlog.get_logger(__name__)
@@ -49,6 +49,9 @@ TABLE: dict[type[Exception], Problem] = {
     app.NotFound: Problem(404, "not_found", "Not found"),
     app.Unauthorized: Problem(401, "unauthorized", "Unauthorized"),
     app.ProviderNotAvailable: Problem(422, "provider_not_available", "Provider not available"),
+    accounts.CurrencyNotAccepted: Problem(
+        422, "currency_not_accepted", "The provider takes another currency here"
+    ),
     app.ProviderUnavailable: Problem(503, "provider_unavailable", "The provider did not answer"),
     ProviderDown: Problem(503, "provider_unavailable", "The provider is unavailable"),
     app.ProviderRejected: Problem(422, "provider_rejected", "The provider refused"),

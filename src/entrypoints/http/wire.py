@@ -140,6 +140,8 @@ class PaymentOut(Out, frozen=True, kw_only=True):
     expires_at: str | None = None
     amount_refunded: int = 0
     refunded: bool = False
+    #: The country of the provider account used (None: the provider's default account).
+    country: str | None = None
 
 
 class OrderOut(Out, frozen=True, kw_only=True):
