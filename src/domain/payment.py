@@ -105,6 +105,14 @@ class Payment(Lifecycle[PaymentStatus]):
     #: refunds that succeeded or are under way, and whether the succeeded ones cover it all.
     amount_refunded: int = 0
     refunded: bool = False
+    #: Read from the ledger: the platform's fee, fixed when the payment succeeded (None
+    #: before). Booking the sale sets it (application/ledger/book.py).
+    fee: int | None = None
+
+    @property
+    def net(self) -> int | None:
+        """What the sale added to the store's balance: the amount less the fee."""
+        return None if self.fee is None else self.amount.amount - self.fee
 
     @classmethod
     def create(

@@ -42,6 +42,9 @@ from application.desk_refunds import DeskRefunds
 from application.expire_orders import ExpireOrders
 from application.handle_webhook import HandleWebhook
 from application.idempotency import Idempotency
+from application.ledger.adjust import AdjustBalance
+from application.ledger.balance import BalanceQueries
+from application.ledger.book import Fees
 from application.mask_phones import MaskOldPhones
 from application.notifications import DeliverNotifications, StoreEvents
 from application.operators import (
@@ -66,6 +69,7 @@ from application.retry_webhooks import RetryWebhooks
 from application.review_queue import ResolveItem, ReviewQueueQueries
 from application.stats import StoreStats
 from application.store_admin import (
+    ChangeFee,
     ChangeNotificationUrl,
     ReactivateStore,
     RotateWebhookSecret,
@@ -201,7 +205,8 @@ class Container(containers.DeclarativeContainer):
         per_phone=rate_limits.provided.phone_prompts,
         gate=provider_gate,
     )
-    apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
+    fees = providers.Singleton(Fees, settings.provided.money.provided.platform_fee_bps)
+    apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log, fees)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
     handle_webhook = providers.Singleton(HandleWebhook, uow, provider_registry, apply_report, clock)
     after_answer = providers.Singleton(AfterAnswer, inline=settings.provided.settle_webhooks_inline)
@@ -287,3 +292,10 @@ class Container(containers.DeclarativeContainer):
         sandbox=providers.Singleton(SandboxPayouts, pool, clock),
         observer=providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
     )
+
+    # the marketplace's money: the ledger, balances, fees
+    balance_queries = providers.Singleton(
+        BalanceQueries, uow, clock, settings.provided.money.provided.balance_hold
+    )
+    adjust_balance = providers.Singleton(AdjustBalance, uow, ids, clock)
+    change_fee = providers.Singleton(ChangeFee, uow, ids, clock)
