@@ -109,7 +109,8 @@ class HandleWebhook:
         if payment.is_final:
             return await self._close(delivery_id, DeliveryOutcome.APPLIED, payment.status)
         try:
-            report = await self._providers.get(payment.provider).fetch_status(payment)
+            provider = self._providers.get(payment.provider, payment.country)
+            report = await provider.fetch_status(payment)
         except ProviderUnavailable:
             return await self._defer(delivery_id, attempts)
         async with self._uow() as uow:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
 from application.figures import Period, Stats
+from domain.accounts import Account
 from domain.audit import AuditEntry
 from domain.events import DomainEvent
 from domain.operator import Operator
@@ -20,6 +21,9 @@ from domain.provider_report import ProviderReport
 from domain.refund import Refund, RefundStatus, RefundSupport
 from domain.review import Resolution, ReviewItem, ReviewKind
 from domain.store import Store, StoreStatus
+
+if TYPE_CHECKING:  # the ledger's ports use this module's Page
+    from application.ledger.ports import Ledger
 
 # -- small value types crossing the ports ----------------------------------------------------
 
@@ -207,6 +211,10 @@ class PhoneNormalizer(Protocol):
     def normalize(self, raw: str, country: str | None) -> str:
         """E.164 form of `raw`, read for `country` (ISO 3166 alpha-2) when it has no `+`.
         Raises `InvalidPhone`."""
+        ...
+
+    def country_of(self, e164: str) -> str | None:
+        """The country (ISO 3166 alpha-2) an E.164 number belongs to; None when unknown."""
         ...
 
 
@@ -488,6 +496,7 @@ class UnitOfWork(Protocol):
     operators: OperatorRepository
     audit: AuditLog
     review: ReviewQueue
+    ledger: Ledger
 
     async def __aenter__(self) -> Self: ...
 
@@ -616,21 +625,39 @@ class WebhookAuthenticator(Protocol):
 
 
 class ProviderRegistry(Protocol):
-    def get(self, name: str) -> PaymentProvider:
-        """Raises `ProviderNotAvailable` when the provider is unknown or not configured."""
+    """The configured provider accounts (domain/accounts.py): one per provider and country,
+    and each provider's default account (country None)."""
+
+    def get(self, name: str, country: str | None = None) -> PaymentProvider:
+        """The provider of exactly that account (a payment's recorded one); raises
+        `ProviderNotAvailable` when it is not configured (any more)."""
         ...
 
-    def webhook_authenticator(self, name: str) -> WebhookAuthenticator: ...
+    def choose(self, name: str, country: str | None) -> tuple[Account, PaymentProvider]:
+        """The account a new payment in `country` goes through: the provider's account of
+        that country, else its default account; `ProviderNotAvailable` (naming provider and
+        country) when it has neither."""
+        ...
 
-    def available(self) -> Sequence[str]: ...
+    def webhook_authenticator(self, name: str) -> WebhookAuthenticator:
+        """By callback route: `mtn` (default account) or `mtn/cm` (an account's)."""
+        ...
+
+    def available(self) -> Sequence[str]:
+        """The providers' names (each once, whatever its accounts)."""
+        ...
+
+    def accounts(self) -> Sequence[Account]:
+        """Every configured account, sorted by provider then country (default first)."""
+        ...
 
 
 class RefundProviders(Protocol):
-    """The configured providers' refunds, by provider name: the providers themselves, never
+    """The configured providers' refunds, by account: the providers themselves, never
     behind anything that guards new payments (a circuit breaker must not block refunds)."""
 
-    def refunder(self, name: str) -> RefundProvider:
-        """Raises `ProviderNotAvailable` when the provider is not configured here."""
+    def refunder(self, name: str, country: str | None = None) -> RefundProvider:
+        """Raises `ProviderNotAvailable` when the account is not configured here."""
         ...
 
 

@@ -38,7 +38,8 @@ class VerifyPayment:
             raise NotFound(f"payment {payment_id} not found")
         if payment.is_final:
             return payment
-        report = await self._providers.get(payment.provider).fetch_status(payment)
+        provider = self._providers.get(payment.provider, payment.country)
+        report = await provider.fetch_status(payment)
         async with self._uow() as uow:
             applied = await self._apply.within(uow, payment.id, report, source)
             await uow.commit()

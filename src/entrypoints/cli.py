@@ -207,6 +207,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             factory=False,
             timeout_graceful_shutdown=GRACEFUL_SECONDS,
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            # Only TRUSTED_PROXIES decides whose X-Forwarded-For is believed (client_address.py):
+            # uvicorn's own handling would believe it from 127.0.0.1 whatever that says.
+            proxy_headers=False,
         )
     return 0
 

@@ -31,6 +31,7 @@ from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers.guarded import GuardedRegistry
 from adapters.providers.http import LogObserver
 from adapters.providers.sandbox import SandboxProvider, SandboxWebhookAuthenticator
+from adapters.providers.sandbox_payouts import SandboxPayouts
 from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
@@ -42,6 +43,9 @@ from application.desk_refunds import DeskRefunds
 from application.expire_orders import ExpireOrders
 from application.handle_webhook import HandleWebhook
 from application.idempotency import Idempotency
+from application.ledger.adjust import AdjustBalance
+from application.ledger.balance import BalanceQueries
+from application.ledger.book import Fees
 from application.mask_phones import MaskOldPhones
 from application.notifications import DeliverNotifications, StoreEvents
 from application.operators import (
@@ -66,6 +70,7 @@ from application.retry_webhooks import RetryWebhooks
 from application.review_queue import ResolveItem, ReviewQueueQueries
 from application.stats import StoreStats
 from application.store_admin import (
+    ChangeFee,
     ChangeNotificationUrl,
     ReactivateStore,
     RotateWebhookSecret,
@@ -80,6 +85,7 @@ from entrypoints.resources import (
     calls_checked,
     http_resource,
     notification_http_resource,
+    payout_gateways_for,
     pool_resource,
     provider_clients_resource,
     providers_for,
@@ -200,7 +206,8 @@ class Container(containers.DeclarativeContainer):
         per_phone=rate_limits.provided.phone_prompts,
         gate=provider_gate,
     )
-    apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
+    fees = providers.Singleton(Fees, settings.provided.money.provided.platform_fee_bps)
+    apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log, fees)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
     abandon_payment = providers.Singleton(
         AbandonPayment, uow=uow, providers=configured_providers, verify=verify_payment
@@ -279,3 +286,20 @@ class Container(containers.DeclarativeContainer):
     )
     resolve_item = providers.Singleton(ResolveItem, uow, ids, clock, desk_refunds)
     audit_log = providers.Singleton(AuditQueries, uow)
+
+    # payouts (issue 20): a gateway per provider account that can pay out, and their balances
+    payout_gateways = providers.Singleton(
+        payout_gateways_for,
+        settings=settings,
+        providers=configured_providers,
+        clients=provider_clients,
+        sandbox=providers.Singleton(SandboxPayouts, pool, clock),
+        observer=providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
+    )
+
+    # the marketplace's money: the ledger, balances, fees
+    balance_queries = providers.Singleton(
+        BalanceQueries, uow, clock, settings.provided.money.provided.balance_hold
+    )
+    adjust_balance = providers.Singleton(AdjustBalance, uow, ids, clock)
+    change_fee = providers.Singleton(ChangeFee, uow, ids, clock)

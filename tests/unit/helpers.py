@@ -71,6 +71,7 @@ async def an_order(
     currency: str = "XOF",
     customer: Customer | None = None,
     items: tuple[OrderItem, ...] = (),
+    country: str | None = "SN",
 ) -> Order:
     command = CreateOrderCommand(
         store_id=store_id,
@@ -79,7 +80,7 @@ async def an_order(
         currency=currency,
         customer=customer,
         items=items,
-        country="SN",
+        country=country,
     )
     return await CreateOrder(world.uow, world.ids, world.clock)(command)
 

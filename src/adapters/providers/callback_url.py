@@ -17,7 +17,7 @@ def signed_payment_id(urls: ServiceUrls, route: str, query: Mapping[str, str]) -
     """The payment the callback URL was signed for; `WebhookRejected` when `sig` is
     missing or is not ours."""
     payment_id = query.get("payment")
-    if payment_id is None or not urls.verify(route, payment_id, query.get("sig")):
+    if payment_id is None or not urls.verify_callback(route, payment_id, query.get("sig")):
         raise WebhookRejected(INVALID_SIGNATURE)
     return payment_id
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.changes import add_refund, save_refund
 from application.errors import NotFound, ProviderRejected, ProviderUnavailable
 from application.ports import (
     Clock,
@@ -80,7 +81,7 @@ class CreateRefund:
             payment = await uow.payments.get(command.payment_id, for_update=True)
             if payment is None or command.store_id not in (None, payment.store_id):
                 raise NotFound(f"payment {command.payment_id} not found")
-            provider = self._providers.refunder(payment.provider)
+            provider = self._providers.refunder(payment.provider, payment.country)
             held = await uow.refunds.held(payment.id)
             amount = refundable(payment, held, command.amount, provider.refunds)
             refund_id, now = self._ids.new("rfd"), self._clock.now()
@@ -94,7 +95,7 @@ class CreateRefund:
                 reference=provider.refund_reference_for(refund_id),
                 source=command.source,
             )
-            await uow.refunds.add(refund)
+            await add_refund(uow, refund)
             if refund.status is RefundStatus.PENDING:
                 await uow.refunds.plan(refund.id, next_refund_check(0, now), 0)
             await uow.commit()
@@ -112,7 +113,7 @@ class CreateRefund:
                 message=refusal.message,
                 data={"provider": dict(refusal.raw)} if refusal.raw else {},
             )
-            await uow.refunds.save(refund)
+            await save_refund(uow, refund)
             await uow.refunds.plan(refund.id, None, 0)
             await uow.commit()
         return refund

@@ -27,5 +27,6 @@ class VerifyRefund:
             raise NotFound(f"refund {refund_id} not found")
         if refund.status is not RefundStatus.PENDING:
             return refund
-        report = await self._providers.refunder(refund.provider).fetch_refund(refund, payment)
+        provider = self._providers.refunder(refund.provider, payment.country)
+        report = await provider.fetch_refund(refund, payment)
         return await self._apply(refund.id, report, source)

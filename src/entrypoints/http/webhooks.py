@@ -1,4 +1,5 @@
-"""Provider callbacks: `/payment/webhook/{provider}/` (no API key; each provider is
+"""Provider callbacks: `/payment/webhook/{provider}/`, and `/payment/webhook/{provider}/{cc}/`
+for a provider's account in a country (no API key; each provider is
 authenticated as docs/api.md says). A delivery is answered as soon as it is stored, and
 settled right after, in this process (`AfterAnswer`), with the inbox as the safety net. Each
 delivery is counted by outcome on `/metrics`."""
@@ -9,6 +10,7 @@ from typing import Any
 
 from litestar import Request, route
 from litestar.di import NamedDependency
+from litestar.exceptions import MethodNotAllowedException
 from litestar.params import FromPath
 
 from adapters.metrics import PrometheusMetrics
@@ -60,6 +62,30 @@ async def receive_mtn_webhook(
 ) -> wire.Received:
     """As `receive_webhook`, for MTN MoMo."""
     return await _receive("mtn", request, handle_webhook, after_answer, metrics)
+
+
+@route(
+    "/payment/webhook/{provider:str}/{country:str}/",
+    http_method=["POST", "PUT"],
+    status_code=200,
+    request_max_body_size=MAX_WEBHOOK_BODY,
+    tags=["Provider callbacks"],
+    summary="The callback of a provider's account in one country",
+)
+async def receive_account_webhook(
+    provider: FromPath[str],
+    country: FromPath[str],
+    request: Request[Any, Any, Any],
+    handle_webhook: NamedDependency[HandleWebhook],
+    after_answer: NamedDependency[AfterAnswer],
+    metrics: NamedDependency[PrometheusMetrics],
+) -> wire.Received:
+    """As `receive_webhook`, for the account of `country` (lower-case ISO code): it is
+    authenticated with that account's own secret or signed URL. PUT only for MTN MoMo."""
+    if request.method == "PUT" and provider != "mtn":
+        raise MethodNotAllowedException()
+    route_name = f"{provider}/{country}"
+    return await _receive(route_name, request, handle_webhook, after_answer, metrics)
 
 
 async def _receive(

@@ -16,6 +16,7 @@ from litestar.params import Body, FromPath, FromQuery, SkipValidation
 from litestar.response import Redirect
 from msgspec import Struct
 
+from adapters.phones import dialling_prefix
 from adapters.providers.reasons import customer_reason
 from adapters.urls import CHECKOUT, STATUS, ServiceUrls
 from application.abandon_payment import AbandonPayment
@@ -30,6 +31,8 @@ from application.errors import (
 from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
 from application.ports import Clock, ProviderRegistry
 from application.provider_health import ProviderHealthQuery
+from domain import accounts
+from domain.accounts import AccountId
 from domain.errors import InvalidPhone, OrderNotPayable, PaymentInProgress
 from domain.money import Money
 from domain.order import OrderStatus
@@ -41,7 +44,7 @@ from entrypoints.http.pages.customer_phone import (
     wrong_country,
 )
 from entrypoints.http.pages.i18n import translator
-from entrypoints.http.pages.providers import brand, phone_example
+from entrypoints.http.pages.providers import PhoneField, brand, phone_example, phone_field
 from entrypoints.http.pages.web import lang_of, render
 
 
@@ -82,7 +85,7 @@ class CheckoutController(Controller):
     ) -> Response[Any]:
         _require(urls, CHECKOUT, order_id, token)
         view = await checkout.order(order_id)
-        health = await _statuses(provider_health, provider_registry.available())
+        health = await _statuses(provider_health, provider_registry)
         form = PaymentForm(token=token)
         return _page(request, view, provider_registry, health, urls, token, form)
 
@@ -109,11 +112,12 @@ class CheckoutController(Controller):
         t = translator(lang)
         name = brand(data.provider).name
         retry_after: int | None = None
-        refusal = wrong_country(data.provider, view.order.country, data.phone, t, lang)
+        field = _phone_field(provider_registry, view, data.provider)
+        refusal = wrong_country(field, data.provider, data.phone, t, lang)
         try:
             if refusal:  # a number of another country: refused here, nothing is sent
                 raise _WrongCountry(refusal)
-            phone = written_for(data.provider, view.order.country, data.phone)
+            phone = written_for(field, data.phone)
             payment = await initiate_payment(
                 InitiatePaymentCommand(view.store.id, order_id, data.provider, phone)
             )
@@ -135,7 +139,7 @@ class CheckoutController(Controller):
             error = ""
         else:
             return Redirect(_next_url(payment, urls), status_code=303)
-        health = await _statuses(provider_health, provider_registry.available())
+        health = await _statuses(provider_health, provider_registry)
         args = (request, view, provider_registry, health, urls, data.token, data)
         if retry_after is not None:
             page = _page(*args, error=error, status_code=429)
@@ -163,14 +167,15 @@ class StatusController(Controller):
         _require(urls, STATUS, payment_id, token)
         view, payment = await checkout.payment(payment_id)
         waiting = _state(payment) == "waiting"
-        health = await _statuses(provider_health, [payment.provider]) if waiting else {}
+        key = AccountId(payment.provider, payment.country).key
+        health = await _health(provider_health, [key]) if waiting else {}
         age = clock.now() - payment.created_at
         context = {
             "ways_out_in": max(0, int((WAYS_OUT_AFTER - age).total_seconds())),
             "cannot_cancel": bool(stuck) and waiting,
             "another_way_url": f"/payment/{payment_id}/status/another-way",
             "token": token,
-            "provider_status": health.get(payment.provider, "operational"),
+            "provider_status": health.get(key, "operational"),
             "view": view,
             "payment": payment,
             "reason": _reason(payment, translator(lang_of(request))),
@@ -246,9 +251,14 @@ def _reason(payment: Payment, t: Callable[..., str]) -> str | None:
     return t(f"reason_{reason}", provider=brand(payment.provider).name) if reason else None
 
 
-async def _statuses(query: ProviderHealthQuery, names: Sequence[str]) -> dict[str, str]:
-    """Each provider's health status (`operational`, `degraded`, `down`)."""
-    return {health.provider: health.status for health in await query.current(names)}
+async def _health(query: ProviderHealthQuery, keys: Sequence[str]) -> dict[str, str]:
+    """Each account's health status (`operational`, `degraded`, `down`), by account key."""
+    return {health.provider: health.status for health in await query.current(keys)}
+
+
+async def _statuses(query: ProviderHealthQuery, registry: ProviderRegistry) -> dict[str, str]:
+    """The health of every configured account, by account key (`mtn_momo:CM`)."""
+    return await _health(query, [account.id.key for account in registry.accounts()])
 
 
 def _page(
@@ -264,10 +274,14 @@ def _page(
 ) -> Response[Any]:
     order = view.order
     open_payment = view.open_payment
-    stuck = open_payment if open_payment and health.get(open_payment.provider) == "down" else None
-    if stuck:  # its provider is down: the customer may pay another way
+    open_key = AccountId(open_payment.provider, open_payment.country).key if open_payment else ""
+    stuck = open_payment if open_payment and health.get(open_key) == "down" else None
+    if stuck:  # its account is down: the customer may pay another way
         open_payment = None
-    available = list(registry.available())
+    # the providers with an account for the order's country and currency, and their health
+    taking = accounts.offered(registry.accounts(), order.country, order.amount.currency.value)
+    available = [account.id.provider for account in taking]
+    health = {a.id.provider: health.get(a.id.key, "operational") for a in taking}
     offered = [name for name in available if health.get(name) != "down"]
     selected = form.provider if form.provider in offered else ""
     context = {
@@ -281,18 +295,31 @@ def _page(
         "open_status_url": urls.status(open_payment.id) if open_payment else None,
         "paid_status_url": _paid_status_url(view, urls),
         "providers": available,
-        "requires_phone": {name: registry.get(name).requires_phone for name in available},
+        "requires_phone": {
+            a.id.provider: registry.get(a.id.provider, a.id.country).requires_phone for a in taking
+        },
         "selected": selected or (offered[0] if len(offered) == 1 else ""),
         "health": health,
         "stuck": stuck,
         "phone": form.phone,
         "phone_example": phone_example(order.country),
-        "phone_fields": phone_fields(available, order.country, lang_of(request)),
+        "dialling_prefix": dialling_prefix(order.country),
+        "phone_fields": phone_fields(
+            {a.id.provider: a.id.country for a in taking}, order.country, lang_of(request)
+        ),
         "sandbox_hints": "sandbox" in available,
         "token": token,
         "error": error,
     }
     return render(request, "checkout.html", context, status_code)
+
+
+def _phone_field(registry: ProviderRegistry, view: CheckoutView, provider: str) -> PhoneField:
+    """The phone field of `provider` for this order: its account's country when it has one."""
+    order = view.order
+    taking = accounts.offered(registry.accounts(), order.country, order.amount.currency.value)
+    country = next((a.id.country for a in taking if a.id.provider == provider), None)
+    return phone_field(provider, order.country, country)
 
 
 def _paid_status_url(view: CheckoutView, urls: ServiceUrls) -> str | None:

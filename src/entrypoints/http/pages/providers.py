@@ -74,12 +74,15 @@ class PhoneField:
         return french if lang == "fr" else english
 
 
-def phone_field(provider: str, order_country: str | None) -> PhoneField:
-    """The order's country when the provider takes its numbers, else the provider's home
-    country (Côte d'Ivoire when neither is known)."""
+def phone_field(
+    provider: str, order_country: str | None, account_country: str | None = None
+) -> PhoneField:
+    """The country of the provider's account that takes the payment when it has one; else the
+    order's country when the provider takes its numbers, else the provider's home country
+    (Côte d'Ivoire when none is known)."""
     served = PROVIDER_COUNTRIES.get(provider) or (order_country or "CI",)
     wanted = (order_country or "").upper()
-    country = wanted if wanted in served else served[0].upper()
+    country = account_country or (wanted if wanted in served else served[0].upper())
     code = phonenumbers.country_code_for_region(country) or 225
     return PhoneField(country, f"+{code}", phone_example(country))
 
