@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, runtime_checkable
 
 from application.figures import Period, Stats
 from domain.accounts import Account
@@ -622,6 +622,14 @@ class WebhookAuthenticator(Protocol):
     ) -> WebhookDelivery:
         """Raises `WebhookRejected` (authentication) or `MalformedWebhook` (unreadable)."""
         ...
+
+
+@runtime_checkable
+class CallbackReports(Protocol):
+    """A provider with no status query, whose authenticated callback is its only word (Moov
+    Money in Togo): what a stored callback says of the payment; None: ask `fetch_status`."""
+
+    def callback_report(self, body: bytes, payment: Payment) -> ProviderReport | None: ...
 
 
 class ProviderRegistry(Protocol):

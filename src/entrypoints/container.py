@@ -20,6 +20,7 @@ from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.breakers import PostgresBreakerStore
 from adapters.postgres.checkout import PostgresOrderLocator
+from adapters.postgres.clearing import PostgresClearingBalances
 from adapters.postgres.health_ledger import PostgresHealthLedger
 from adapters.postgres.health_recorder import BufferedHealthRecorder
 from adapters.postgres.lookup import PostgresPaymentLookup
@@ -55,6 +56,7 @@ from application.operators import (
     RevokeOperator,
 )
 from application.orders import CancelOrder, CreateOrder
+from application.payouts.where_is_the_money import WhereIsTheMoney
 from application.provider_gate import GatedInitiatePayment, ProviderGate
 from application.provider_health import ProviderHealthQuery
 from application.queries import StoreQueries
@@ -296,6 +298,9 @@ class Container(containers.DeclarativeContainer):
         sandbox=providers.Singleton(SandboxPayouts, pool, clock),
         observer=providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
     )
+    # where is the money: each provider account's ledger figure beside its operator's
+    clearing_balances = providers.Singleton(PostgresClearingBalances, pool)
+    where_is_the_money = providers.Singleton(WhereIsTheMoney, payout_gateways, clearing_balances)
 
     # the marketplace's money: the ledger, balances, fees
     balance_queries = providers.Singleton(

@@ -89,3 +89,19 @@ def gateway_set(
     payouts: dict[Account, PayoutGateway] = {(g.provider, g.country): g for g in gateways}
     balances = [g for g in gateways if not isinstance(g, MoovPayouts) or g.tells_balance]
     return PayoutGatewaySet(payouts, balances)
+
+
+def payout_capability(config: object, prefix: str) -> tuple[str, str]:
+    """What an account can do for payouts, in words, and the variables that would add more
+    (`prefix` is the account's, e.g. `MTN_MOMO_CM_`); for `payments check`."""
+    if isinstance(config, mtn_momo.Config):
+        if config.disbursement is None:
+            return "no payouts: Disbursement credentials missing", f"{prefix}DISBURSEMENT_*"
+        return "payouts by Disbursement transfer; balance asked", ""
+    if isinstance(config, wave.Config):
+        return "payouts by the Payout API; balance asked (the key needs both scopes)", ""
+    if isinstance(config, moov_money.Config):
+        if config.merchant_msisdn is None:
+            return "payouts by transferFlooz; balance not asked", f"{prefix}MERCHANT_MSISDN"
+        return "payouts by transferFlooz; balance asked", ""
+    return "no payout API (destinations refused: payouts_not_supported)", ""

@@ -83,6 +83,8 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "balance_queries": use(container.balance_queries),
         "adjust_balance": use(container.adjust_balance),
         "change_fee": use(container.change_fee),
+        # payouts: where is the money (the desk's comparison)
+        "where_is_the_money": use(container.where_is_the_money),
     }
 
 
