@@ -30,6 +30,7 @@ from tests.desk_fakes import (
     InMemoryReviewQueue,
     search_stores,
 )
+from tests.ledger_fakes import LEDGER_TABLES, InMemoryLedger
 
 from application.errors import (
     ConcurrentChange,
@@ -38,6 +39,7 @@ from application.errors import (
     ProviderUnavailable,
     WebhookRejected,
 )
+from application.ledger.ports import Ledger
 from application.ports import (
     AuditLog,
     DeliveryAttempt,
@@ -189,6 +191,7 @@ TABLES = (
     "refunds",
     "refund_checks",
     *DESK_TABLES,
+    *LEDGER_TABLES,
 )
 IDEMPOTENCY_TTL = timedelta(hours=24)
 
@@ -284,6 +287,7 @@ class InMemoryUnitOfWork:
         self.operators: OperatorRepository = InMemoryOperatorRepository(self)
         self.audit: AuditLog = InMemoryAuditLog(self)
         self.review: ReviewQueue = InMemoryReviewQueue(self)
+        self.ledger: Ledger = InMemoryLedger(self)
 
     @property
     def tx(self) -> _Transaction:

@@ -49,6 +49,8 @@ def payment_object(payment: Payment) -> dict[str, Any]:
         "expires_at": maybe_timestamp(payment.expires_at),
         "amount_refunded": payment.amount_refunded,
         "refunded": payment.refunded,
+        "fee": payment.fee,
+        "net": payment.net,
     }
 
 

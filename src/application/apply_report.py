@@ -11,6 +11,7 @@ from datetime import datetime
 
 from application.changes import log_changes, save_payment
 from application.errors import NotFound
+from application.ledger.book import Fees, book_payment
 from application.ports import Clock, PaymentLog, UnitOfWork, UnitOfWorkFactory
 from domain.events import DomainEvent, Source
 from domain.order import Order
@@ -31,7 +32,12 @@ class Applied:
 
 
 async def apply_report(
-    uow: UnitOfWork, payment_id: str, report: ProviderReport, source: Source, at: datetime
+    uow: UnitOfWork,
+    payment_id: str,
+    report: ProviderReport,
+    source: Source,
+    at: datetime,
+    fees: Fees = Fees(),  # noqa: B008  # frozen; only a success reads it
 ) -> Applied:
     """Apply a confirmed provider report in the caller's transaction.
 
@@ -43,7 +49,8 @@ async def apply_report(
       changes nothing; a report that changes nothing writes nothing;
     - a payment that succeeds pays its order once, or is flagged `needs_refund` when the order
       was already settled (`settle`);
-    - events and the store's notifications are written with the change.
+    - events and the store's notifications are written with the change, and so is what it
+      books in the ledger (a success: the sale and its fee, at the store's rate in `fees`).
     """
     payment, order = await _locked(uow, payment_id, report)
     outcome = payment.apply(report, at, source)
@@ -51,7 +58,10 @@ async def apply_report(
         settle(order, payment, at, source)
         if order.events:  # an order already settled is not rewritten
             await uow.orders.save(order)
-    changes = await save_payment(uow, payment) if payment.events else []
+    if not payment.events:
+        return Applied(payment, outcome, report, [])
+    await book_payment(uow, payment, payment.events, fees)  # before its notification is written
+    changes = await save_payment(uow, payment)
     return Applied(payment, outcome, report, changes)
 
 
@@ -74,8 +84,11 @@ class ApplyReport:
     transaction; `announce` logs what changed once it has committed; calling it does both
     around a transaction of its own."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, log: PaymentLog) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, log: PaymentLog, fees: Fees | None = None
+    ) -> None:
         self._uow, self._clock, self._log = uow, clock, log
+        self._fees = fees or Fees()
 
     @property
     def clock(self) -> Clock:
@@ -90,7 +103,7 @@ class ApplyReport:
     async def within(
         self, uow: UnitOfWork, payment_id: str, report: ProviderReport, source: Source
     ) -> Applied:
-        return await apply_report(uow, payment_id, report, source, self._clock.now())
+        return await apply_report(uow, payment_id, report, source, self._clock.now(), self._fees)
 
     def announce(self, applied: Applied) -> Payment:
         """One log line per change; a refused move is logged as an anomaly."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from application.errors import NotFound
+from application.ledger.book import book_refund
 from application.ports import PaymentLog, UnitOfWork
 from domain.events import DomainEvent
 from domain.payment import Payment
+from domain.refund import Refund
 
 
 async def add_payment(uow: UnitOfWork, payment: Payment) -> list[DomainEvent]:
@@ -28,6 +30,20 @@ async def locked_payment(uow: UnitOfWork, payment_id: str) -> Payment:
     if payment is None:
         raise NotFound(f"payment {payment_id} not found")
     return payment
+
+
+async def add_refund(uow: UnitOfWork, refund: Refund) -> None:
+    """Insert a new refund with its events, and book them in the ledger."""
+    changes = list(refund.events)
+    await uow.refunds.add(refund)
+    await book_refund(uow, refund, changes)
+
+
+async def save_refund(uow: UnitOfWork, refund: Refund) -> None:
+    """Save the refund with its new events, and book them in the ledger."""
+    changes = list(refund.events)
+    await uow.refunds.save(refund)
+    await book_refund(uow, refund, changes)
 
 
 def log_changes(log: PaymentLog, payment: Payment, changes: list[DomainEvent]) -> None:

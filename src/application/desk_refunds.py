@@ -12,6 +12,7 @@ Rules:
 
 from __future__ import annotations
 
+from application.changes import add_refund
 from application.errors import NotFound
 from application.ports import Clock, IdGenerator, UnitOfWorkFactory
 from application.refunds.create_refund import CreateRefund, CreateRefundCommand
@@ -86,7 +87,7 @@ class DeskRefunds:
             refund.record_manual(
                 now, succeeded=True, reference=reference, operator=actor.name, note=None
             )
-            await uow.refunds.add(refund)
+            await add_refund(uow, refund)
             await uow.commit()
         return refund.id
 

@@ -9,15 +9,18 @@ from datetime import timedelta
 from application.apply_report import ApplyReport
 from application.errors import ProviderUnavailable
 from application.ports import (
+    CallbackReports,
     Clock,
     DeliveryOutcome,
+    PaymentProvider,
     ProviderRegistry,
     UnitOfWorkFactory,
     WebhookDelivery,
 )
 from application.timeouts import retry_delay
 from domain.events import Source
-from domain.payment import PaymentStatus
+from domain.payment import Payment, PaymentStatus
+from domain.provider_report import ProviderReport
 
 FIRST_RETRY = timedelta(seconds=15)
 LONGEST_WAIT = timedelta(minutes=10)
@@ -61,7 +64,9 @@ class HandleWebhook:
       else, so that it can be acknowledged as soon as it is stored (`receive`) and processed
       right after (`process`), by this process or, when it dies, by the inbox's retries;
     - the callback is only a hint: the status is confirmed with the provider's own API,
-      outside any transaction, so a forged or stale body cannot move a payment;
+      outside any transaction, so a forged or stale body cannot move a payment; except for a
+      provider with no status query (`CallbackReports`), whose callback, authenticated and
+      matched to the payment when received, is its word;
     - the confirmed answer goes through the settlement core, and the delivery is marked
       processed in the same transaction as the change it causes;
     - when the provider cannot confirm now, the delivery stays unprocessed for a retry.
@@ -110,7 +115,9 @@ class HandleWebhook:
             return await self._close(delivery_id, DeliveryOutcome.APPLIED, payment.status)
         try:
             provider = self._providers.get(payment.provider, payment.country)
-            report = await provider.fetch_status(payment)
+            report = _callback_word(provider, delivery, payment) or await provider.fetch_status(
+                payment
+            )
         except ProviderUnavailable:
             return await self._defer(delivery_id, attempts)
         async with self._uow() as uow:
@@ -136,3 +143,11 @@ class HandleWebhook:
             await uow.webhooks.defer(delivery_id, retry_at, "provider unavailable")
             await uow.commit()
         return WebhookResult(delivery_id, DeliveryOutcome.DEFERRED)
+
+
+def _callback_word(
+    provider: PaymentProvider, delivery: WebhookDelivery, payment: Payment
+) -> ProviderReport | None:
+    if isinstance(provider, CallbackReports):
+        return provider.callback_report(delivery.body, payment)
+    return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, runtime_checkable
 
 from application.figures import Period, Stats
 from domain.accounts import Account
@@ -21,6 +21,9 @@ from domain.provider_report import ProviderReport
 from domain.refund import Refund, RefundStatus, RefundSupport
 from domain.review import Resolution, ReviewItem, ReviewKind
 from domain.store import Store, StoreStatus
+
+if TYPE_CHECKING:  # the ledger's ports use this module's Page
+    from application.ledger.ports import Ledger
 
 # -- small value types crossing the ports ----------------------------------------------------
 
@@ -493,6 +496,7 @@ class UnitOfWork(Protocol):
     operators: OperatorRepository
     audit: AuditLog
     review: ReviewQueue
+    ledger: Ledger
 
     async def __aenter__(self) -> Self: ...
 
@@ -618,6 +622,14 @@ class WebhookAuthenticator(Protocol):
     ) -> WebhookDelivery:
         """Raises `WebhookRejected` (authentication) or `MalformedWebhook` (unreadable)."""
         ...
+
+
+@runtime_checkable
+class CallbackReports(Protocol):
+    """A provider with no status query, whose authenticated callback is its only word (Moov
+    Money in Togo): what a stored callback says of the payment; None: ask `fetch_status`."""
+
+    def callback_report(self, body: bytes, payment: Payment) -> ProviderReport | None: ...
 
 
 class ProviderRegistry(Protocol):

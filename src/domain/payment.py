@@ -60,6 +60,9 @@ class NextAction:
 
 
 AMOUNT_MISMATCH = "amount_mismatch"
+#: The provider account the payment went through is no longer configured: nobody can ask
+#: about it until an operator restores the account or settles it by other means.
+ACCOUNT_MISSING = "account_missing"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -102,6 +105,14 @@ class Payment(Lifecycle[PaymentStatus]):
     #: refunds that succeeded or are under way, and whether the succeeded ones cover it all.
     amount_refunded: int = 0
     refunded: bool = False
+    #: Read from the ledger: the platform's fee, fixed when the payment succeeded (None
+    #: before). Booking the sale sets it (application/ledger/book.py).
+    fee: int | None = None
+
+    @property
+    def net(self) -> int | None:
+        """What the sale added to the store's balance: the amount less the fee."""
+        return None if self.fee is None else self.amount.amount - self.fee
 
     @classmethod
     def create(
@@ -203,6 +214,15 @@ class Payment(Lifecycle[PaymentStatus]):
         if not self.needs_refund:
             self.needs_refund = True
             self._record("payment.needs_refund", at, source, self.status, {})
+
+    def flag_account_missing(self, at: datetime, source: Source, detail: str) -> bool:
+        """Its account was removed from the configuration while it was open: flagged for the
+        operator's queue, once (True when this call flagged it)."""
+        if self.flagged_reason is not None or self.status not in OPEN_STATUSES:
+            return False
+        self.flagged_reason = ACCOUNT_MISSING
+        self._record("payment.account_missing", at, source, self.status, {"error": detail})
+        return True
 
     # -- provider reports --------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import TextIO
 
 import psycopg
 
+from adapters.postgres.ledger_check import ledger_problems
 from adapters.postgres.migrate import pending_migrations
 from adapters.providers import catalog, probes
 from adapters.providers.http import provider_client
@@ -76,7 +77,17 @@ def _database(settings: Settings) -> list[Row]:
         rows.append(Row("migrations", False, detail, "run `payments migrate`"))
     else:
         rows.append(Row("migrations", True, "none pending"))
+        rows.append(_ledger(url))
     return rows
+
+
+def _ledger(url: str) -> Row:
+    """The ledger's sums (adapters/postgres/ledger_check.py)."""
+    with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
+        problems = ledger_problems(conn)
+    if problems:
+        return Row("ledger", False, "; ".join(problems), "see docs/production.md, The ledger")
+    return Row("ledger", True, "every movement sums to zero; balances match")
 
 
 async def _providers(settings: Settings) -> list[Row]:

@@ -20,6 +20,7 @@ from adapters.logging_setup import configure_logging
 from application.errors import InvalidNotificationUrl, NotFound, OperatorNameRefused
 from application.stores import CreateStoreCommand
 from domain.operator import Operator
+from entrypoints.balances_command import add_command as add_balances_command
 from entrypoints.banner import SHOW_BANNER, banner, offered_providers
 from entrypoints.check import refused_configuration, run_check
 from entrypoints.container import Container, resolve
@@ -107,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     create.set_defaults(run=_create_store)
     _operator_commands(commands)
     add_simulate_command(commands)
+    add_balances_command(commands)
     return parser
 
 

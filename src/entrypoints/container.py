@@ -20,6 +20,7 @@ from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.breakers import PostgresBreakerStore
 from adapters.postgres.checkout import PostgresOrderLocator
+from adapters.postgres.clearing import PostgresClearingBalances
 from adapters.postgres.health_ledger import PostgresHealthLedger
 from adapters.postgres.health_recorder import BufferedHealthRecorder
 from adapters.postgres.lookup import PostgresPaymentLookup
@@ -42,6 +43,9 @@ from application.desk_refunds import DeskRefunds
 from application.expire_orders import ExpireOrders
 from application.handle_webhook import HandleWebhook
 from application.idempotency import Idempotency
+from application.ledger.adjust import AdjustBalance
+from application.ledger.balance import BalanceQueries
+from application.ledger.book import Fees
 from application.mask_phones import MaskOldPhones
 from application.notifications import DeliverNotifications, StoreEvents
 from application.operators import (
@@ -51,6 +55,7 @@ from application.operators import (
     RevokeOperator,
 )
 from application.orders import CancelOrder, CreateOrder
+from application.payouts.where_is_the_money import WhereIsTheMoney
 from application.provider_gate import GatedInitiatePayment, ProviderGate
 from application.provider_health import ProviderHealthQuery
 from application.queries import StoreQueries
@@ -66,6 +71,7 @@ from application.retry_webhooks import RetryWebhooks
 from application.review_queue import ResolveItem, ReviewQueueQueries
 from application.stats import StoreStats
 from application.store_admin import (
+    ChangeFee,
     ChangeNotificationUrl,
     ReactivateStore,
     RotateWebhookSecret,
@@ -201,7 +207,8 @@ class Container(containers.DeclarativeContainer):
         per_phone=rate_limits.provided.phone_prompts,
         gate=provider_gate,
     )
-    apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log)
+    fees = providers.Singleton(Fees, settings.provided.money.provided.platform_fee_bps)
+    apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log, fees)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
     handle_webhook = providers.Singleton(HandleWebhook, uow, provider_registry, apply_report, clock)
     after_answer = providers.Singleton(AfterAnswer, inline=settings.provided.settle_webhooks_inline)
@@ -287,3 +294,13 @@ class Container(containers.DeclarativeContainer):
         sandbox=providers.Singleton(SandboxPayouts, pool, clock),
         observer=providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
     )
+    # where is the money: each provider account's ledger figure beside its operator's
+    clearing_balances = providers.Singleton(PostgresClearingBalances, pool)
+    where_is_the_money = providers.Singleton(WhereIsTheMoney, payout_gateways, clearing_balances)
+
+    # the marketplace's money: the ledger, balances, fees
+    balance_queries = providers.Singleton(
+        BalanceQueries, uow, clock, settings.provided.money.provided.balance_hold
+    )
+    adjust_balance = providers.Singleton(AdjustBalance, uow, ids, clock)
+    change_fee = providers.Singleton(ChangeFee, uow, ids, clock)

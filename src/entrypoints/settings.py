@@ -15,6 +15,7 @@ from adapters.providers import catalog
 from adapters.rate_limits import LimitSettings
 from application.notifications import FIRST_RETRY
 from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from domain.ledger import MAX_BPS
 from domain.provider_health import BreakerPolicy
 from entrypoints import legacy_env
 from entrypoints.env_reader import EnvReader
@@ -24,6 +25,15 @@ from entrypoints.production_checks import (
     production_problems,
     sandbox_listen_problem,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class MoneySettings:
+    """The marketplace's money (docs/api.md, Balance and payouts): the platform's fee on every
+    store without its own rate, and how long sales stay pending before they are available."""
+
+    platform_fee_bps: int = 0
+    balance_hold: timedelta = timedelta(0)
 
 
 class SettingsError(Exception):
@@ -76,6 +86,7 @@ class Settings:
     #: The providers' circuit breaker: `PROVIDER_BREAKER_FAILURES` consecutive failed starts
     #: open it for `PROVIDER_BREAKER_OPEN_SECONDS` (README, Provider health).
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
+    money: MoneySettings = field(default_factory=MoneySettings)
 
     @property
     def is_sandbox(self) -> bool:
@@ -117,6 +128,7 @@ class Settings:
             phone_retention=timedelta(days=read.integer("PHONE_RETENTION_DAYS", 90, minimum=1)),
             warnings=tuple(warnings),
             breaker=_breaker(read),
+            money=_money(read),
             settle_webhooks_inline=get("WEBHOOK_SETTLE_INLINE") in ("1", "true", "yes"),
         )
         if settings.log_format == "auto":
@@ -177,6 +189,16 @@ def _breaker(read: EnvReader) -> BreakerPolicy:
     failures = read.integer("PROVIDER_BREAKER_FAILURES", default.failures, minimum=1)
     open_for = read.seconds("PROVIDER_BREAKER_OPEN_SECONDS") or default.open_for
     return BreakerPolicy(failures=max(failures, 1), open_for=open_for)
+
+
+def _money(read: EnvReader) -> MoneySettings:
+    """`PLATFORM_FEE_BPS` (0 to 10,000, default 0), `BALANCE_HOLD_HOURS` (default 0)."""
+    fee = read.integer("PLATFORM_FEE_BPS", 0)
+    if fee > MAX_BPS:
+        read.problems.append(f"PLATFORM_FEE_BPS must be at most {MAX_BPS} (got {fee})")
+        fee = 0
+    hold = timedelta(hours=read.integer("BALANCE_HOLD_HOURS", 0))
+    return MoneySettings(platform_fee_bps=fee, balance_hold=hold)
 
 
 def _networks(read: EnvReader, name: str) -> tuple[str, ...]:

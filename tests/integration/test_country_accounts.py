@@ -19,7 +19,7 @@ import httpx
 import pytest
 import respx
 from litestar.testing import AsyncTestClient
-from tests.integration.conftest import BASE_URL, StoreKeys, create_store
+from tests.integration.conftest import ADMIN, BASE_URL, StoreKeys, create_store
 from tests.integration.helpers import count, problem
 from tests.integration.provider_app import (
     order_and_payment,
@@ -28,6 +28,7 @@ from tests.integration.provider_app import (
     provider_app,
 )
 
+from entrypoints.container import resolve
 from entrypoints.settings import Settings
 
 MTN = "https://mtn.test"
@@ -363,3 +364,24 @@ async def test_the_providers_list_gives_each_provider_its_accounts(
     assert by_name["sandbox"]["accounts"] == [
         {"country": None, "currency": None, "status": "operational"}
     ]
+
+
+async def test_a_payment_whose_account_was_removed_is_on_the_operators_queue(
+    settings: Settings, client: Any, store: StoreKeys, mtn: FakeMtn
+) -> None:
+    _, answer = await order_and_payment(
+        client, store, "mtn_momo", phone="+237671234567", currency="XAF"
+    )
+    payment_id = answer.json()["id"]
+    async with provider_app(settings, CI.env) as without_cameroon:  # the CM account removed
+        container = without_cameroon.app.state.container
+        reconcile = await resolve(container.reconcile_payment)
+        assert await reconcile(payment_id, 0) == "provider_unavailable"
+        queue = await without_cameroon.get("/api/v1/admin/queue", headers=ADMIN)
+    assert queue.status_code == 200, queue.text
+    assert [(i["subject_id"], i["kind"]) for i in queue.json()["data"]] == [
+        (payment_id, "account_missing")
+    ]
+    state = await payment_state(client, store, payment_id)
+    assert state["status"] == "pending" and state["flagged_reason"] == "account_missing"
+    assert "payment.account_missing" in state["events"]

@@ -28,7 +28,14 @@ from entrypoints.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
-APPEND_ONLY = ["payment_events", "order_events", "refund_events", "audit_log"]
+APPEND_ONLY = [
+    "payment_events",
+    "order_events",
+    "refund_events",
+    "audit_log",
+    "ledger_entries",
+    "ledger_transactions",
+]
 REFUSED = (errors.InsufficientPrivilege, errors.RestrictViolation)
 
 
@@ -140,7 +147,19 @@ async def test_the_masking_pass_still_masks_as_the_service(
 
 
 def test_the_owner_cannot_truncate_the_history_either(database_url: str) -> None:
-    _refused(database_url, *(f"TRUNCATE {table}" for table in APPEND_ONLY))
+    _refused(database_url, *(f"TRUNCATE {table} CASCADE" for table in APPEND_ONLY))
+
+
+def test_the_grants_follow_the_append_only_triggers(service_url: str) -> None:
+    """A table added later with its own `refuse_..._change()` trigger is append-only too."""
+    with psycopg.connect(service_url) as conn:
+        for table in APPEND_ONLY:
+            may = conn.execute(
+                "SELECT has_table_privilege(%(t)s, 'INSERT'), has_table_privilege(%(t)s, 'UPDATE'),"
+                " has_table_privilege(%(t)s, 'DELETE'), has_table_privilege(%(t)s, 'TRUNCATE')",
+                {"t": table},
+            ).fetchone()
+            assert may == (True, False, False, False), table
 
 
 def test_a_service_role_with_migrations_pending_is_told_to_run_migrate(

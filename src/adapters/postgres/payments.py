@@ -13,7 +13,7 @@ from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_rec
 from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.orders import COLUMNS as ORDER_COLUMNS
 from adapters.postgres.orders import to_order
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
 from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
@@ -34,7 +34,9 @@ def _refund_totals(table: str) -> str:
     (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
      WHERE r.payment_id = {table}.id AND r.status <> 'failed') AS amount_refunded,
     (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
-     WHERE r.payment_id = {table}.id AND r.status = 'succeeded') AS amount_refund_succeeded
+     WHERE r.payment_id = {table}.id AND r.status = 'succeeded') AS amount_refund_succeeded,
+    (SELECT -sum(l.amount) FROM ledger_entries l
+     WHERE l.payment_id = {table}.id AND l.type = 'fee' AND l.account = 'store') AS fee
 """
 
 
@@ -160,6 +162,7 @@ class PostgresPaymentRepository:
             "provider": filters.provider,
             "customer_reference": filters.customer_reference,
         }
+        await check_cursor(self._conn, "payments", page, store_id)
         conditions = ["store_id = %(store_id)s"]
         conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]
         query = page_query(SELECT_ALL, conditions, page)
@@ -237,4 +240,6 @@ def _to_payment(row: dict[str, Any]) -> Payment:
         # refunds succeeded or under way; refunded once the succeeded ones cover it all
         amount_refunded=int(row["amount_refunded"]),
         refunded=int(row["amount_refund_succeeded"]) >= row["amount"],
+        # fixed at success (no `fee` entry: a zero fee)
+        fee=int(row["fee"] or 0) if row["status"] == PaymentStatus.SUCCEEDED else None,
     )

@@ -5,9 +5,10 @@ Rules (granted by the owner after every migration, so tables added later get the
 by default for the tables the owner creates afterwards):
 - every table: SELECT, INSERT, UPDATE, DELETE; sequences: USAGE, SELECT, UPDATE; functions:
   EXECUTE. Never TRUNCATE, REFERENCES or TRIGGER.
-- the append-only tables (those guarded by `refuse_event_change()`: the event histories and the
-  audit log): SELECT and INSERT only, and UPDATE of `payment_events.data` for the masking of
-  personal data, which the trigger restricts to masking (migration 0013).
+- the append-only tables (those guarded by a `refuse_..._change()` trigger: the event
+  histories, the audit log, the ledger): SELECT and INSERT only, and UPDATE of
+  `payment_events.data` for the masking of personal data, which the trigger restricts to
+  masking (migration 0013).
 - yoyo's own tables: SELECT only (the service checks that no migration is pending).
 As the service owns no table it cannot ALTER one, so it cannot disable a trigger either, and
 it cannot set `session_replication_role` (superusers only), which would skip them."""
@@ -25,7 +26,7 @@ FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid
-WHERE p.proname = 'refuse_event_change' AND n.nspname = current_schema() AND NOT t.tgisinternal
+WHERE p.proname LIKE 'refuse\\_%\\_change' AND n.nspname = current_schema() AND NOT t.tgisinternal
 ORDER BY c.relname
 """
 YOYO_TABLES = """

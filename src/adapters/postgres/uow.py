@@ -20,6 +20,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from adapters.postgres.audit import PostgresAuditLog
 from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.idempotency import PostgresIdempotencyRepository
+from adapters.postgres.ledger import PostgresLedger
 from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.operators import PostgresOperatorRepository
 from adapters.postgres.orders import PostgresOrderRepository
@@ -31,6 +32,7 @@ from adapters.postgres.stores import PostgresStoreRepository
 from adapters.postgres.webhooks import PostgresWebhookInbox
 from adapters.snapshots import Snapshots
 from application.errors import DatabaseUnavailable
+from application.ledger.ports import Ledger
 from application.ports import (
     AuditLog,
     IdempotencyRepository,
@@ -68,6 +70,7 @@ class PostgresUnitOfWork:
     operators: OperatorRepository
     audit: AuditLog
     review: ReviewQueue
+    ledger: Ledger
 
     def __init__(
         self,
@@ -109,6 +112,7 @@ class PostgresUnitOfWork:
         self.operators = PostgresOperatorRepository(conn)
         self.audit = PostgresAuditLog(conn)
         self.review = PostgresReviewQueue(conn)
+        self.ledger = PostgresLedger(conn, self._ids)
         return self
 
     async def __aexit__(

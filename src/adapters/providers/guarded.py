@@ -16,6 +16,7 @@ from adapters.providers.http import CREDENTIALS_REJECTED
 from application.errors import ProviderRejected, ProviderUnavailable
 from application.health_ports import HealthRecorder
 from application.ports import (
+    CallbackReports,
     Clock,
     PaymentProvider,
     ProviderRegistry,
@@ -77,6 +78,12 @@ class GuardedProvider:
             raise
         await self._answered("starts_ok", started)
         return result
+
+    def callback_report(self, body: bytes, payment: Payment) -> ProviderReport | None:
+        """The inner provider's, when its callback is its word (`CallbackReports`)."""
+        if isinstance(self._inner, CallbackReports):
+            return self._inner.callback_report(body, payment)
+        return None
 
     async def fetch_status(self, payment: Payment) -> ProviderReport:
         try:

@@ -268,7 +268,7 @@ def status_report(answer: Mapping[str, str], payment_id: str) -> ProviderReport:
 
 
 def _xof(text: str) -> Money | None:
-    if not re.fullmatch(r"\d+(\.0+)?", text):
+    if not re.fullmatch(r"[0-9]{1,15}(\.0+)?", text):
         return None
     return Money(int(text.split(".")[0]), Currency.XOF)
 

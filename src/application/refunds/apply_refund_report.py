@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.changes import save_refund
 from application.errors import NotFound
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.events import Source
@@ -42,7 +43,7 @@ class ApplyRefundReport:
                 refund.provider_reference = reference
             refund.apply(report, self._clock.now(), source)
             if refund.events or learnt:
-                await uow.refunds.save(refund)
+                await save_refund(uow, refund)
             if refund.is_final:
                 await uow.refunds.plan(refund.id, None, 0)
             await uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.changes import add_refund, save_refund
 from application.errors import NotFound, ProviderRejected, ProviderUnavailable
 from application.ports import (
     Clock,
@@ -94,7 +95,7 @@ class CreateRefund:
                 reference=provider.refund_reference_for(refund_id),
                 source=command.source,
             )
-            await uow.refunds.add(refund)
+            await add_refund(uow, refund)
             if refund.status is RefundStatus.PENDING:
                 await uow.refunds.plan(refund.id, next_refund_check(0, now), 0)
             await uow.commit()
@@ -112,7 +113,7 @@ class CreateRefund:
                 message=refusal.message,
                 data={"provider": dict(refusal.raw)} if refusal.raw else {},
             )
-            await uow.refunds.save(refund)
+            await save_refund(uow, refund)
             await uow.refunds.plan(refund.id, None, 0)
             await uow.commit()
         return refund

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from application.changes import save_refund
 from application.concurrency import gather_all
 from application.errors import ProviderNotAvailable, ProviderUnavailable
 from application.ports import Clock, UnitOfWorkFactory
@@ -63,7 +64,7 @@ class ReconcileRefunds:
             now = self._clock.now()
             if locked.status is RefundStatus.PENDING and now >= locked.created_at + FOLLOW_UP:
                 locked.require_action(now, Source.RECONCILIATION, why="unconfirmed")
-                await uow.refunds.save(locked)
+                await save_refund(uow, locked)
             pending = locked.status is RefundStatus.PENDING
             await uow.refunds.plan(
                 refund_id, next_refund_check(attempts + 1, now) if pending else None, attempts + 1

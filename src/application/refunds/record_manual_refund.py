@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.changes import save_refund
 from application.ports import Clock, UnitOfWorkFactory
 from application.refunds.apply_refund_report import locked_refund
 from domain.refund import Refund
@@ -42,6 +43,6 @@ class RecordManualRefund:
                 operator=command.operator,
                 note=command.note,
             )
-            await uow.refunds.save(refund)
+            await save_refund(uow, refund)
             await uow.commit()
         return refund

@@ -16,6 +16,7 @@ from entrypoints.container import Container, resolve
 from entrypoints.http import (
     admin,
     api_docs,
+    balance,
     events,
     openapi,
     ops,
@@ -62,6 +63,8 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         refunds.RefundController,
         admin.QueueController,
         admin.AuditController,
+        balance.BalanceController,
+        balance.AdjustmentController,
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)

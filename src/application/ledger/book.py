@@ -1,0 +1,75 @@
+"""Booking into the ledger: what each change of a payment or a refund writes, in the unit of
+work of the change itself (never after its commit, never by a job that might not run).
+
+Rules:
+- a payment that succeeds books its sale and its fee, the fee fixed now at the store's rate
+  (its own `fee_bps`, else the platform's) and never recomputed;
+- a refund books the store's debit when it is created, and gives it back when it fails; the
+  platform keeps its fee on a refunded payment;
+- each cause is booked once (the ledger refuses a second movement with the same key), so a
+  change seen twice moves no money twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from application.ports import UnitOfWork
+from domain.events import DomainEvent
+from domain.ledger import Movement, check_bps, fee_for, refund_booked, refund_reversed, sale
+from domain.money import Money
+from domain.payment import Payment
+from domain.refund import Refund
+
+
+@dataclass(frozen=True, slots=True)
+class Fees:
+    """`platform_bps`: the fee of every store without a rate of its own (PLATFORM_FEE_BPS)."""
+
+    platform_bps: int = 0
+
+    def __post_init__(self) -> None:
+        check_bps(self.platform_bps)
+
+    def rate(self, store_bps: int | None) -> int:
+        return self.platform_bps if store_bps is None else store_bps
+
+
+async def fee_of(uow: UnitOfWork, payment: Payment, fees: Fees) -> Money:
+    store = await uow.stores.get(payment.store_id)
+    return fee_for(payment.amount, fees.rate(store.fee_bps if store else None))
+
+
+async def book_payment(
+    uow: UnitOfWork, payment: Payment, events: Iterable[DomainEvent], fees: Fees
+) -> None:
+    """In the caller's unit of work: a `payment.succeeded` among `events` books the sale,
+    and sets the payment's `fee`."""
+    for event in events:
+        if event.type == "payment.succeeded":
+            fee = await fee_of(uow, payment, fees)
+            await uow.ledger.record(sale(payment, fee, event.at))
+            payment.fee = fee.amount
+
+
+RefundBooking = Callable[[Refund, datetime, str | None], Movement]
+
+#: What a refund's change books.
+REFUND_BOOKINGS: dict[str, RefundBooking] = {
+    "refund.created": refund_booked,
+    "refund.failed": refund_reversed,
+}
+
+
+async def book_refund(uow: UnitOfWork, refund: Refund, events: Iterable[DomainEvent]) -> None:
+    """In the caller's unit of work: what `events` (the refund's new ones) book, on the
+    clearing account of the provider account the payment came through."""
+    bookings = [(REFUND_BOOKINGS[e.type], e.at) for e in events if e.type in REFUND_BOOKINGS]
+    if not bookings:
+        return
+    payment = await uow.payments.get(refund.payment_id)
+    country = payment.country if payment else None
+    for booking, at in bookings:
+        await uow.ledger.record(booking(refund, at, country))
