@@ -30,7 +30,7 @@ from entrypoints.jobs import run_worker
 from entrypoints.resources import IN_PROCESS_WORKER, database_url
 from entrypoints.settings import Settings, SettingsError
 from entrypoints.simulators.command import add_command as add_simulate_command
-from entrypoints.supervision import SUPERVISOR_PID
+from entrypoints.supervision import SUPERVISOR_PID, WORKER_HEALTHCHECK_SECONDS, light_main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -202,19 +202,21 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     else:
         os.environ[SUPERVISOR_PID] = str(os.getpid())
         print(banner(settings, offered_providers(settings)), flush=True)
-    uvicorn.run(
-        "entrypoints.asgi:app",
-        host=settings.host,
-        port=settings.port,
-        workers=args.workers,
-        log_config=None,
-        access_log=False,
-        factory=False,
-        timeout_graceful_shutdown=GRACEFUL_SECONDS,
-        # Only TRUSTED_PROXIES decides whose X-Forwarded-For is believed (client_address.py):
-        # uvicorn's own handling would believe it from 127.0.0.1 whatever that says.
-        proxy_headers=False,
-    )
+    with light_main():  # the workers answer their health check at once (supervision.py)
+        uvicorn.run(
+            "entrypoints.asgi:app",
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+            log_config=None,
+            access_log=False,
+            factory=False,
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            # Only TRUSTED_PROXIES decides whose X-Forwarded-For is believed (client_address.py):
+            # uvicorn's own handling would believe it from 127.0.0.1 whatever that says.
+            proxy_headers=False,
+        )
     return 0
 
 
