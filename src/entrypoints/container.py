@@ -110,7 +110,9 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(UlidGenerator)
     secret = providers.Callable(secret_bytes, settings)
     url_signer = providers.Singleton(signing.UrlSigner, secret)
-    urls = providers.Singleton(ServiceUrls, settings.provided.public_base_url, url_signer)
+    urls = providers.Singleton(
+        ServiceUrls, settings.provided.public_base_url, url_signer, clock=clock
+    )
     credentials = providers.Singleton(
         signing.StoreCredentials, providers.Callable(api_key_prefix, settings)
     )
