@@ -36,6 +36,7 @@ from adapters.providers.sandbox_payouts import SandboxPayouts
 from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
+from application.abandon_payment import AbandonPayment
 from application.apply_report import ApplyReport
 from application.audit import AuditQueries
 from application.checkout import CheckoutQueries
@@ -210,6 +211,9 @@ class Container(containers.DeclarativeContainer):
     fees = providers.Singleton(Fees, settings.provided.money.provided.platform_fee_bps)
     apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log, fees)
     verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
+    abandon_payment = providers.Singleton(
+        AbandonPayment, uow=uow, providers=configured_providers, verify=verify_payment
+    )
     handle_webhook = providers.Singleton(HandleWebhook, uow, provider_registry, apply_report, clock)
     after_answer = providers.Singleton(AfterAnswer, inline=settings.provided.settle_webhooks_inline)
 
