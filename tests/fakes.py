@@ -1,4 +1,5 @@
-"""In-memory fakes of every port in `application/ports.py`, for unit tests.
+"""In-memory fakes of every port of the application (`application/*/ports.py` and
+`application/unit_of_work.py`), for unit tests.
 
 They behave like the real adapters wherever a use case could tell the difference:
 - repositories hand out copies, so a change that is not saved is lost;
@@ -38,34 +39,36 @@ from application.errors import (
     ProviderUnavailable,
     WebhookRejected,
 )
-from application.ports import (
-    AuditLog,
-    DeliveryAttempt,
+from application.payments.ports import (
     DeliveryOutcome,
-    IdempotencyRecord,
-    IdempotencyRepository,
-    Notification,
-    NotificationOutbox,
-    OperatorRepository,
     OrderFilter,
     OrderRepository,
-    Page,
-    PageRequest,
     PaymentFilter,
     PaymentRepository,
     ReconciliationSchedule,
-    RecordedEvent,
-    RefundFilter,
-    RefundRepository,
-    RefundStarted,
-    ReviewQueue,
     StartResult,
     StoredDelivery,
-    StoredResponse,
-    StoreFilter,
-    StoreRepository,
     WebhookDelivery,
     WebhookInbox,
+)
+from application.refunds.ports import RefundFilter, RefundRepository, RefundStarted
+from application.shared.ports import (
+    IdempotencyRecord,
+    IdempotencyRepository,
+    Page,
+    PageRequest,
+    RecordedEvent,
+    StoredResponse,
+)
+from application.stores.ports import (
+    AuditLog,
+    DeliveryAttempt,
+    Notification,
+    NotificationOutbox,
+    OperatorRepository,
+    ReviewQueue,
+    StoreFilter,
+    StoreRepository,
 )
 from domain.errors import InvalidPhone
 from domain.events import DomainEvent

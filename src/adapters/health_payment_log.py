@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from application.health_ports import HealthRecorder
-from application.ports import PaymentLog
+from application.health.ports import HealthRecorder
+from application.shared.ports import PaymentLog
 from domain.events import DomainEvent, Source
 from domain.payment import Payment
 from domain.provider_health import SETTLE_BOUNDS_S, Tally, bucket_of, minute_of

@@ -27,7 +27,7 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.registry import Collector
 
 from adapters.providers.http import CallObserver
-from application.ports import PaymentLog
+from application.shared.ports import PaymentLog
 from domain.events import DomainEvent
 from domain.payment import Payment
 

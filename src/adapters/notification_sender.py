@@ -9,7 +9,8 @@ import httpx
 
 from adapters.outbound import BlockedAddress
 from adapters.signing import HmacSignatureScheme
-from application.ports import Clock, DeliveryAttempt
+from application.shared.ports import Clock
+from application.stores.ports import DeliveryAttempt
 
 SIGNATURE_HEADER = "Payments-Signature"
 TIMEOUT = httpx.Timeout(10.0)

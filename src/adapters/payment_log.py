@@ -28,7 +28,7 @@ import structlog
 from adapters.clock import SystemClock
 from adapters.log_redaction import before_renderer
 from adapters.phones import mask_phone
-from application.ports import Clock
+from application.shared.ports import Clock
 from domain.events import DomainEvent
 from domain.payment import Payment
 

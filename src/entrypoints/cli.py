@@ -19,7 +19,7 @@ import structlog
 from adapters.logging_setup import configure_logging
 from adapters.postgres.migrate import apply_migrations
 from application.errors import InvalidNotificationUrl, NotFound, OperatorNameRefused
-from application.stores import CreateStoreCommand
+from application.stores.stores import CreateStoreCommand
 from domain.operator import Operator
 from entrypoints.banner import SHOW_BANNER, banner, offered_providers
 from entrypoints.check import refused_configuration, run_check

@@ -34,45 +34,45 @@ from adapters.providers.sandbox import SandboxProvider, SandboxWebhookAuthentica
 from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
-from application.apply_report import ApplyReport
-from application.audit import AuditQueries
-from application.checkout import CheckoutQueries
-from application.desk_refunds import DeskRefunds
-from application.expire_orders import ExpireOrders
-from application.handle_webhook import HandleWebhook
-from application.idempotency import Idempotency
-from application.mask_phones import MaskOldPhones
-from application.notifications import DeliverNotifications, StoreEvents
-from application.operators import (
+from application.health.provider_gate import GatedInitiatePayment, ProviderGate
+from application.health.provider_health import ProviderHealthQuery
+from application.health.watch_providers import WatchProviders
+from application.payments.apply_report import ApplyReport
+from application.payments.checkout import CheckoutQueries
+from application.payments.expire_orders import ExpireOrders
+from application.payments.handle_webhook import HandleWebhook
+from application.payments.mask_phones import MaskOldPhones
+from application.payments.orders import CancelOrder, CreateOrder
+from application.payments.queries import StoreQueries
+from application.payments.reconcile_due import ReconcileDue
+from application.payments.reconciliation import ReconcilePayment
+from application.payments.retry_webhooks import RetryWebhooks
+from application.payments.stats import StoreStats
+from application.payments.verify_payment import VerifyPayment
+from application.refunds.apply_refund_report import ApplyRefundReport
+from application.refunds.create_refund import CreateRefund
+from application.refunds.desk_refunds import DeskRefunds
+from application.refunds.queries import AwaitingAction, RefundQueries
+from application.refunds.reconcile_refunds import ReconcileRefunds
+from application.refunds.record_manual_refund import RecordManualRefund
+from application.refunds.verify_refund import VerifyRefund
+from application.shared.idempotency import Idempotency
+from application.stores.audit import AuditQueries
+from application.stores.notifications import DeliverNotifications, StoreEvents
+from application.stores.operators import (
     AuthenticateOperator,
     CreateOperator,
     ListOperators,
     RevokeOperator,
 )
-from application.orders import CancelOrder, CreateOrder
-from application.provider_gate import GatedInitiatePayment, ProviderGate
-from application.provider_health import ProviderHealthQuery
-from application.queries import StoreQueries
-from application.reconcile_due import ReconcileDue
-from application.reconciliation import ReconcilePayment
-from application.refunds.apply_refund_report import ApplyRefundReport
-from application.refunds.create_refund import CreateRefund
-from application.refunds.queries import AwaitingAction, RefundQueries
-from application.refunds.reconcile_refunds import ReconcileRefunds
-from application.refunds.record_manual_refund import RecordManualRefund
-from application.refunds.verify_refund import VerifyRefund
-from application.retry_webhooks import RetryWebhooks
-from application.review_queue import ResolveItem, ReviewQueueQueries
-from application.stats import StoreStats
-from application.store_admin import (
+from application.stores.review_queue import ResolveItem, ReviewQueueQueries
+from application.stores.store_admin import (
     ChangeNotificationUrl,
     ReactivateStore,
     RotateWebhookSecret,
     SuspendStore,
 )
-from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
-from application.verify_payment import VerifyPayment
-from application.watch_providers import WatchProviders
+from application.stores.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
 from entrypoints.http.after_answer import AfterAnswer
 from entrypoints.resources import (
     api_key_prefix,

@@ -26,7 +26,7 @@ from adapters.providers.sandbox import (
     SandboxWebhookAuthenticator,
 )
 from adapters.urls import ServiceUrls
-from application.ports import PaymentLookup
+from application.payments.ports import PaymentLookup
 from entrypoints.settings import Settings
 
 #: Set by `payments serve --with-worker` for the server processes it starts.

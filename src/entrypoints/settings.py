@@ -12,8 +12,8 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from adapters.rate_limits import LimitSettings
-from application.notifications import FIRST_RETRY
-from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from application.shared.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from application.stores.notifications import FIRST_RETRY
 from domain.provider_health import BreakerPolicy
 from entrypoints import legacy_env
 from entrypoints.env_reader import EnvReader

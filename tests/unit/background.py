@@ -9,7 +9,7 @@ from datetime import datetime
 
 from tests.fakes import FakeClock, InMemoryNotificationOutbox, InMemoryUnitOfWorkFactory
 
-from application.ports import DeliveryAttempt, Notification
+from application.stores.ports import DeliveryAttempt, Notification
 from domain.store import Store
 
 

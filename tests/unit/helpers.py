@@ -17,10 +17,10 @@ from tests.fakes import (
     SequentialIds,
 )
 
-from application.apply_report import ApplyReport
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.orders import CreateOrder, CreateOrderCommand
-from application.verify_payment import VerifyPayment
+from application.payments.apply_report import ApplyReport
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.orders import CreateOrder, CreateOrderCommand
+from application.payments.verify_payment import VerifyPayment
 from domain.events import Source
 from domain.money import Money
 from domain.order import Customer, Order, OrderItem

@@ -17,9 +17,9 @@ from tests.unit.helpers import (
     succeeded,
 )
 
-from application.expire_orders import ExpireOrders
-from application.orders import CancelOrder
-from application.timeouts import TimeToLive
+from application.payments.expire_orders import ExpireOrders
+from application.payments.orders import CancelOrder
+from application.shared.timeouts import TimeToLive
 from domain.events import Source
 from domain.order import Order, OrderStatus
 from domain.payment import PaymentStatus

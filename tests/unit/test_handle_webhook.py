@@ -23,7 +23,7 @@ from application.errors import (
     ProviderUnavailable,
     WebhookRejected,
 )
-from application.handle_webhook import HandleWebhook, WebhookResult
+from application.payments.handle_webhook import HandleWebhook, WebhookResult
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus

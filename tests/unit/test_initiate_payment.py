@@ -26,9 +26,9 @@ from application.errors import (
     ProviderRejected,
     ProviderUnavailable,
 )
-from application.initiate_payment import InitiatePaymentCommand
-from application.orders import CancelOrder
-from application.ports import StartResult
+from application.payments.initiate_payment import InitiatePaymentCommand
+from application.payments.orders import CancelOrder
+from application.payments.ports import StartResult
 from domain.errors import InvalidPhone, OrderNotPayable, PaymentError, PaymentInProgress
 from domain.money import Currency, Money
 from domain.order import Customer, Order, OrderStatus

@@ -9,20 +9,25 @@ import pytest
 from tests.fakes import FakeClock, FakeCredentials, InMemoryUnitOfWorkFactory, SequentialIds
 from tests.unit.helpers import STORE, World, a_payment, an_order, expire, succeed
 
-from application.desk_refunds import DeskRefunds
 from application.errors import NotFound, OperatorNameRefused, StoreSuspended, Unauthorized
-from application.operators import AuthenticateOperator, CreateOperator, RevokeOperator
 from application.refunds.apply_refund_report import ApplyRefundReport
 from application.refunds.create_refund import CreateRefund
+from application.refunds.desk_refunds import DeskRefunds
 from application.refunds.record_manual_refund import RecordManualRefund
-from application.review_queue import RefundDesk, ResolveCommand, ResolveItem, ReviewQueueQueries
-from application.store_admin import (
+from application.stores.operators import AuthenticateOperator, CreateOperator, RevokeOperator
+from application.stores.review_queue import (
+    RefundDesk,
+    ResolveCommand,
+    ResolveItem,
+    ReviewQueueQueries,
+)
+from application.stores.store_admin import (
     ChangeNotificationUrl,
     RotateWebhookSecret,
     StoreChange,
     SuspendStore,
 )
-from application.stores import AuthenticateStore, CreateStore, CreateStoreCommand
+from application.stores.stores import AuthenticateStore, CreateStore, CreateStoreCommand
 from domain.audit import AuditEntry
 from domain.events import Source
 from domain.money import Money

@@ -13,11 +13,11 @@ from tests.unit.helpers import PHONE, World, a_payment, an_order
 from adapters.health_payment_log import settle_tally
 from adapters.providers.guarded import GuardedRegistry
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.health_ports import BreakerStore, HealthLedger, HealthRecorder
-from application.initiate_payment import InitiatePaymentCommand
-from application.provider_gate import GatedInitiatePayment, ProviderDown, ProviderGate
-from application.provider_health import ProviderHealthQuery
-from application.watch_providers import WatchProviders
+from application.health.ports import BreakerStore, HealthLedger, HealthRecorder
+from application.health.provider_gate import GatedInitiatePayment, ProviderDown, ProviderGate
+from application.health.provider_health import ProviderHealthQuery
+from application.health.watch_providers import WatchProviders
+from application.payments.initiate_payment import InitiatePaymentCommand
 from domain.errors import PaymentInProgress
 from domain.events import DomainEvent, Source
 from domain.provider_health import BreakerPolicy, BreakerState

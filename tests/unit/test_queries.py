@@ -12,8 +12,9 @@ from tests.unit.helpers import (
 )
 
 from application.errors import NotFound
-from application.ports import OrderFilter, PageRequest, PaymentFilter
-from application.queries import StoreQueries
+from application.payments.ports import OrderFilter, PaymentFilter
+from application.payments.queries import StoreQueries
+from application.shared.ports import PageRequest
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import PaymentStatus

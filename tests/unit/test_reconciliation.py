@@ -22,9 +22,9 @@ from tests.unit.helpers import (
 )
 
 from application.errors import ProviderNotAvailable, ProviderUnavailable
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.reconciliation import ReconcileDue, ReconcilePayment
-from application.timeouts import (
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.reconciliation import ReconcileDue, ReconcilePayment
+from application.shared.timeouts import (
     CHECK_EVERY,
     DEFAULT_PAYMENT_TTL,
     LATE_CHECK_EVERY,

@@ -19,8 +19,8 @@ from tests.unit.helpers import (
 )
 
 from application.errors import ProviderUnavailable
-from application.handle_webhook import HandleWebhook
-from application.retry_webhooks import RetryWebhooks
+from application.payments.handle_webhook import HandleWebhook
+from application.payments.retry_webhooks import RetryWebhooks
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus
 

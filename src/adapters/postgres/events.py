@@ -9,7 +9,7 @@ from psycopg.types.json import Jsonb
 
 from adapters.phones import mask_phones_in
 from adapters.postgres.rows import write_all
-from application.ports import IdGenerator, RecordedEvent
+from application.shared.ports import IdGenerator, RecordedEvent
 from domain.events import DomainEvent, Source
 
 INSERT_ORDER_EVENT = """

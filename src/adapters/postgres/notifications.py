@@ -13,7 +13,8 @@ from psycopg.rows import dict_row
 from adapters.postgres.paging import page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, write_all
 from adapters.snapshots import Snapshots, timestamp
-from application.ports import DeliveryAttempt, Notification, Page, PageRequest
+from application.shared.ports import Page, PageRequest
+from application.stores.ports import DeliveryAttempt, Notification
 from domain.events import DomainEvent
 from domain.order import Order
 from domain.payment import Payment

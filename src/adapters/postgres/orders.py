@@ -14,7 +14,8 @@ from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.paging import page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
-from application.ports import IdGenerator, OrderFilter, Page, PageRequest
+from application.payments.ports import OrderFilter
+from application.shared.ports import IdGenerator, Page, PageRequest
 from domain.money import Currency, Money
 from domain.order import Customer, Order, OrderItem, OrderStatus
 

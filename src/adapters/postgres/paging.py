@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from application.ports import Page, PageRequest
+from application.shared.ports import Page, PageRequest
 
 T = TypeVar("T")
 

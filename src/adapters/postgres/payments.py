@@ -16,7 +16,8 @@ from adapters.postgres.orders import to_order
 from adapters.postgres.paging import page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
-from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
+from application.payments.ports import PaymentFilter
+from application.shared.ports import IdGenerator, Page, PageRequest, RecordedEvent
 from domain.money import Currency, Money
 from domain.order import Order
 from domain.payment import NextAction, Payment, PaymentStatus

@@ -13,7 +13,8 @@ from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.paging import page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
-from application.ports import IdGenerator, Page, PageRequest, RecordedEvent, RefundFilter
+from application.refunds.ports import RefundFilter
+from application.shared.ports import IdGenerator, Page, PageRequest, RecordedEvent
 from domain.money import Currency, Money
 from domain.refund import Refund, RefundStatus
 

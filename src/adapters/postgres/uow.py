@@ -31,19 +31,15 @@ from adapters.postgres.stores import PostgresStoreRepository
 from adapters.postgres.webhooks import PostgresWebhookInbox
 from adapters.snapshots import Snapshots
 from application.errors import DatabaseUnavailable
-from application.ports import (
-    AuditLog,
-    IdempotencyRepository,
-    IdGenerator,
-    OperatorRepository,
+from application.payments.ports import (
     OrderRepository,
     PaymentRepository,
     ReconciliationSchedule,
-    RefundRepository,
-    ReviewQueue,
-    StoreRepository,
     WebhookInbox,
 )
+from application.refunds.ports import RefundRepository
+from application.shared.ports import IdempotencyRepository, IdGenerator
+from application.stores.ports import AuditLog, OperatorRepository, ReviewQueue, StoreRepository
 
 _UNAVAILABLE = (psycopg.OperationalError, PoolTimeout)
 

@@ -14,7 +14,8 @@ from typing import Any, Protocol
 import httpx
 
 from adapters.providers.deps import ProviderDeps
-from application.ports import PaymentProvider, RefundProvider, WebhookAuthenticator
+from application.payments.ports import PaymentProvider, WebhookAuthenticator
+from application.refunds.ports import RefundProvider
 
 
 class ProviderConfig(Protocol):

@@ -14,15 +14,15 @@ import structlog
 
 from adapters.providers.http import CREDENTIALS_REJECTED
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.health_ports import HealthRecorder
-from application.ports import (
-    Clock,
+from application.health.ports import HealthRecorder
+from application.health.provider_gate import ProviderGate
+from application.payments.ports import (
     PaymentProvider,
     ProviderRegistry,
     StartResult,
     WebhookAuthenticator,
 )
-from application.provider_gate import ProviderGate
+from application.shared.ports import Clock
 from domain.order import Order
 from domain.payment import Payment
 from domain.provider_health import LATENCY_BOUNDS_MS, Tally, bucket_of, minute_of

@@ -34,7 +34,8 @@ import structlog
 from adapters.providers import moov_money_wire
 from adapters.providers.deps import ProviderDeps
 from application.errors import ProviderRejected, ProviderUnavailable, WebhookRejected
-from application.ports import RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.money import Currency, Money
 from domain.order import Order
 from domain.payment import NextAction, Payment

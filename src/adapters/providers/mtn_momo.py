@@ -40,7 +40,8 @@ from adapters.providers.http import (
 from adapters.providers.mtn_momo_auth import MtnProduct, ProductKeys
 from adapters.providers.mtn_momo_refunds import MtnRefunds
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.ports import RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus

@@ -41,7 +41,8 @@ from adapters.providers.http import (
 )
 from adapters.providers.token_cache import Token, TokenCache, lifetime
 from application.errors import ProviderRejected, ProviderUnavailable, WebhookRejected
-from application.ports import RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from adapters.providers.contract import Provider
 from application.errors import ProviderNotAvailable
-from application.ports import PaymentProvider, RefundProvider, WebhookAuthenticator
+from application.payments.ports import PaymentProvider, WebhookAuthenticator
+from application.refunds.ports import RefundProvider
 
 
 class ProviderSet:

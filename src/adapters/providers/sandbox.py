@@ -34,7 +34,9 @@ from adapters.providers.sandbox_refunds import SandboxRefunds
 from adapters.signing import HmacSignatureScheme
 from adapters.urls import ServiceUrls
 from application.errors import MalformedWebhook, ProviderUnavailable, WebhookRejected
-from application.ports import Clock, RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
+from application.shared.ports import Clock
 from domain.money import Money
 from domain.order import Order
 from domain.payment import NextAction, Payment

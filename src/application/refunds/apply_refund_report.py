@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from application.errors import NotFound
-from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.shared.ports import Clock
+from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.events import Source
 from domain.provider_report import ProviderReport
 from domain.refund import Refund

@@ -5,16 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.errors import NotFound, ProviderRejected, ProviderUnavailable
-from application.ports import (
-    Clock,
-    IdGenerator,
-    RefundProvider,
-    RefundProviders,
-    RefundStarted,
-    UnitOfWorkFactory,
-)
 from application.refunds.apply_refund_report import ApplyRefundReport, locked_refund
+from application.refunds.ports import RefundProvider, RefundProviders, RefundStarted
 from application.refunds.schedule import next_refund_check
+from application.shared.ports import Clock, IdGenerator
+from application.unit_of_work import UnitOfWorkFactory
 from domain.events import Source
 from domain.payment import Payment
 from domain.provider_report import ProviderReport, ReportedStatus

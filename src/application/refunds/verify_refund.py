@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from application.errors import NotFound
-from application.ports import RefundProviders, UnitOfWorkFactory
 from application.refunds.apply_refund_report import ApplyRefundReport
+from application.refunds.ports import RefundProviders
+from application.unit_of_work import UnitOfWorkFactory
 from domain.events import Source
 from domain.refund import Refund, RefundStatus
 

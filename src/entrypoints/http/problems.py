@@ -17,8 +17,8 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from application import errors as app
-from application.desk_refunds import RefundNotMade
-from application.provider_gate import ProviderDown
+from application.health.provider_gate import ProviderDown
+from application.refunds.desk_refunds import RefundNotMade
 from domain import errors as domain
 from domain import refund, review
 from entrypoints.http.accepted_input import RefusedInput

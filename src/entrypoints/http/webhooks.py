@@ -13,7 +13,7 @@ from litestar.params import FromPath
 
 from adapters.metrics import PrometheusMetrics
 from application.errors import MalformedWebhook, ProviderNotAvailable, WebhookRejected
-from application.handle_webhook import HandleWebhook
+from application.payments.handle_webhook import HandleWebhook
 from entrypoints.http import throttle, wire
 from entrypoints.http.after_answer import AfterAnswer
 

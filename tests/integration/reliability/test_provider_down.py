@@ -18,11 +18,11 @@ from adapters.metrics import PrometheusMetrics
 from adapters.payment_log import FILE_NAME, StructlogPaymentLog
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from application.errors import ProviderUnavailable
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.orders import CreateOrder, CreateOrderCommand
-from application.reconciliation import ReconcileDue, ReconcilePayment
-from application.stores import CreateStore, CreateStoreCommand
-from application.verify_payment import ApplyReport
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.orders import CreateOrder, CreateOrderCommand
+from application.payments.reconciliation import ReconcileDue, ReconcilePayment
+from application.payments.verify_payment import ApplyReport
+from application.stores.stores import CreateStore, CreateStoreCommand
 
 
 def reconciliation_errors() -> float:

@@ -16,7 +16,6 @@ from litestar.response import Redirect
 from msgspec import Struct
 
 from adapters.urls import CHECKOUT, STATUS, ServiceUrls
-from application.checkout import CheckoutQueries, CheckoutView
 from application.errors import (
     NotFound,
     PhoneRequired,
@@ -24,9 +23,10 @@ from application.errors import (
     ProviderUnavailable,
     RateLimited,
 )
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.ports import ProviderRegistry
-from application.provider_health import ProviderHealthQuery
+from application.health.provider_health import ProviderHealthQuery
+from application.payments.checkout import CheckoutQueries, CheckoutView
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.ports import ProviderRegistry
 from domain.errors import InvalidPhone, OrderNotPayable, PaymentInProgress
 from domain.money import Money
 from domain.order import OrderStatus

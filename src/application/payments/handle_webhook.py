@@ -1,0 +1,133 @@
+"""Receiving a provider callback: authenticate, store, confirm, apply."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from application.errors import ProviderUnavailable
+from application.payments.apply_report import ApplyReport
+from application.payments.ports import DeliveryOutcome, ProviderRegistry, WebhookDelivery
+from application.shared.ports import Clock
+from application.shared.timeouts import retry_delay
+from application.unit_of_work import UnitOfWorkFactory
+from domain.events import Source
+from domain.payment import PaymentStatus
+
+FIRST_RETRY = timedelta(seconds=15)
+LONGEST_WAIT = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookResult:
+    """What became of one delivery. `status`: the payment's status when it was applied."""
+
+    delivery_id: str | None
+    outcome: DeliveryOutcome
+    status: PaymentStatus | None = None
+
+    @property
+    def duplicate(self) -> bool:
+        """This delivery was seen before and changed nothing."""
+        return self.outcome is DeliveryOutcome.DUPLICATE
+
+    @property
+    def recorded(self) -> str:
+        """The outcome as the inbox records it (`applied:succeeded`, `deferred`...)."""
+        return self.outcome.recorded(self.status)
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A delivery stored in the inbox (`delivery_id` None: a duplicate), still to process."""
+
+    delivery_id: str | None
+    delivery: WebhookDelivery
+
+    @property
+    def duplicate(self) -> bool:
+        return self.delivery_id is None
+
+
+class HandleWebhook:
+    """Rules:
+    - a callback that fails its provider's authentication is refused and stores nothing;
+    - the raw delivery is stored (de-duplicated on the provider's event id) before anything
+      else, so that it can be acknowledged as soon as it is stored (`receive`) and processed
+      right after (`process`), by this process or, when it dies, by the inbox's retries;
+    - the callback is only a hint: the status is confirmed with the provider's own API,
+      outside any transaction, so a forged or stale body cannot move a payment;
+    - the confirmed answer goes through the settlement core, and the delivery is marked
+      processed in the same transaction as the change it causes;
+    - when the provider cannot confirm now, the delivery stays unprocessed for a retry.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        providers: ProviderRegistry,
+        apply: ApplyReport,
+        clock: Clock,
+    ) -> None:
+        self._uow, self._providers, self._apply, self._clock = uow, providers, apply, clock
+
+    async def __call__(
+        self, provider: str, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> WebhookResult:
+        """Receive and process at once."""
+        received = await self.receive(provider, body, headers, query)
+        if received.delivery_id is None:
+            return WebhookResult(None, DeliveryOutcome.DUPLICATE)
+        return await self.process(received.delivery_id, received.delivery)
+
+    async def receive(
+        self, provider: str, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> Received:
+        """Authenticate and store the delivery (one statement, no transaction around it)."""
+        authenticator = self._providers.webhook_authenticator(provider)
+        delivery = await authenticator.authenticate(body, headers, query)
+        async with self._uow(autocommit=True) as uow:
+            delivery_id = await uow.webhooks.record(delivery, self._clock.now())
+        return Received(delivery_id, delivery)
+
+    async def process(
+        self, delivery_id: str, delivery: WebhookDelivery, attempts: int = 0
+    ) -> WebhookResult:
+        """Confirm and apply a stored delivery; safe to run again for the same delivery.
+        When the provider cannot confirm now, the delivery is retried later with backoff."""
+        if delivery.payment_id is None:
+            return await self._close(delivery_id, DeliveryOutcome.NO_PAYMENT)
+        async with self._uow(read_only=True) as uow:
+            payment = await uow.payments.get(delivery.payment_id)
+        if payment is None:
+            return await self._close(delivery_id, DeliveryOutcome.UNKNOWN_PAYMENT)
+        if payment.is_final:
+            return await self._close(delivery_id, DeliveryOutcome.APPLIED, payment.status)
+        try:
+            report = await self._providers.get(payment.provider).fetch_status(payment)
+        except ProviderUnavailable:
+            return await self._defer(delivery_id, attempts)
+        async with self._uow() as uow:
+            applied = await self._apply.within(uow, payment.id, report, Source.WEBHOOK)
+            status = applied.payment.status
+            now = self._clock.now()
+            await uow.webhooks.mark_processed(delivery_id, now, DeliveryOutcome.APPLIED, status)
+            await uow.commit()
+        self._apply.announce(applied)
+        return WebhookResult(delivery_id, DeliveryOutcome.APPLIED, status)
+
+    async def _close(
+        self, delivery_id: str, outcome: DeliveryOutcome, status: PaymentStatus | None = None
+    ) -> WebhookResult:
+        async with self._uow() as uow:
+            await uow.webhooks.mark_processed(delivery_id, self._clock.now(), outcome, status)
+            await uow.commit()
+        return WebhookResult(delivery_id, outcome, status)
+
+    async def _defer(self, delivery_id: str, attempts: int) -> WebhookResult:
+        retry_at = self._clock.now() + retry_delay(attempts, FIRST_RETRY, LONGEST_WAIT)
+        async with self._uow() as uow:
+            await uow.webhooks.defer(delivery_id, retry_at, "provider unavailable")
+            await uow.commit()
+        return WebhookResult(delivery_id, DeliveryOutcome.DEFERRED)
