@@ -1,4 +1,5 @@
-"""The unit of work: one transaction over the repositories of every context."""
+"""The unit of work: one transaction over the repositories of every context, and the
+changes its repositories stored, for the dispatch (`application/dispatch.py`) to follow up."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from application.payments.ports import (
     WebhookInbox,
 )
 from application.refunds.ports import RefundRepository
-from application.shared.ports import IdempotencyRepository
+from application.shared.ports import Change, IdempotencyRepository
 from application.stores.ports import (
     AuditLog,
     NotificationOutbox,
@@ -23,19 +24,39 @@ from application.stores.ports import (
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the block without `commit()` rolls everything back."""
+    """One transaction. Leaving the block without `commit()` rolls everything back.
 
-    stores: StoreRepository
-    orders: OrderRepository
-    payments: PaymentRepository
-    webhooks: WebhookInbox
-    idempotency: IdempotencyRepository
-    schedule: ReconciliationSchedule
-    notifications: NotificationOutbox
-    refunds: RefundRepository
-    operators: OperatorRepository
-    audit: AuditLog
-    review: ReviewQueue
+    Rules: a repository is built when it is first used; the events the repositories store
+    are collected (`collect`); `commit()` hands them to the dispatch, whose in-transaction
+    handlers write inside this transaction (store notifications, ledger entries...) before
+    it commits and whose after-commit handlers run once it has (logs, metrics, health)."""
+
+    @property
+    def stores(self) -> StoreRepository: ...
+    @property
+    def orders(self) -> OrderRepository: ...
+    @property
+    def payments(self) -> PaymentRepository: ...
+    @property
+    def webhooks(self) -> WebhookInbox: ...
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def schedule(self) -> ReconciliationSchedule: ...
+    @property
+    def notifications(self) -> NotificationOutbox: ...
+    @property
+    def refunds(self) -> RefundRepository: ...
+    @property
+    def operators(self) -> OperatorRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def review(self) -> ReviewQueue: ...
+
+    def collect(self) -> list[Change]:
+        """The changes stored since the last call, taken out (oldest first)."""
+        ...
 
     async def __aenter__(self) -> Self: ...
 
@@ -46,7 +67,9 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
-    async def commit(self) -> None: ...
+    async def commit(self) -> None:
+        """Run the dispatch's in-transaction handlers, commit, run its after-commit ones."""
+        ...
 
 
 class UnitOfWorkFactory(Protocol):

@@ -109,5 +109,5 @@ def providers_for(
         offered["sandbox"], callbacks["sandbox"] = sandbox, sandbox_auth
     for module, config in catalog.configured(settings.providers).items():
         deps = ProviderDeps(clients[module], urls, clock, observer or LogObserver(), lookup)
-        offered[module.NAME], callbacks[module.WEBHOOK] = module.build(config, deps)
+        offered[module.NAME], callbacks[module.WEBHOOK] = config.build(deps)
     return ProviderSet(offered, callbacks)

@@ -212,7 +212,9 @@ async def test_a_refusal_after_a_confirmed_success_is_an_anomaly_that_changes_no
     payment = await initiate(world, await an_order(world))
     stored = stored_payment(world, payment.id)
     assert (stored.status, stored.failure_code) == (PaymentStatus.SUCCEEDED, None)
-    assert [a.what for a in world.log.anomalies] == ["refused_after_start"]
+    [anomaly] = world.log.anomalies  # the one tag of every refused report, with its source
+    assert (anomaly.what, anomaly.detail["source"]) == ("illegal_transition", "api")
+    assert anomaly.detail["code"] == "duplicate"
     assert "payment.failed" not in event_types(world, payment.id)
 
 

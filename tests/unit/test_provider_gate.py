@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from application.health.settlements import settle_tally
 from tests.fakes import FakeClock, FakePhoneNormalizer, FakeProvider, FakeRegistry
 from tests.health_fakes import InMemoryBreakerStore, InMemoryHealthLedger, InMemoryHealthRecorder
 from tests.unit.helpers import PHONE, World, a_payment, an_order
 
-from adapters.health_payment_log import settle_tally
 from adapters.providers.guarded import GuardedRegistry
 from application.errors import ProviderRejected, ProviderUnavailable
 from application.health.ports import BreakerStore, HealthLedger, HealthRecorder
@@ -83,8 +83,8 @@ async def test_a_down_provider_is_refused_before_any_payment_is_written() -> Non
     for _ in range(2):
         await gate.failed(world.provider.name)
     initiate = GatedInitiatePayment(
-        world.uow, world.registry, FakePhoneNormalizer(), world.ids, world.clock, world.log,
-        gate=gate,
+        uow=world.uow, providers=world.registry, phones=FakePhoneNormalizer(), ids=world.ids,
+        clock=world.clock, settle=world.settle(), gate=gate,
     )  # fmt: skip
     order = await an_order(world)
     command = InitiatePaymentCommand(order.store_id, order.id, world.provider.name, PHONE)
@@ -101,8 +101,9 @@ async def test_a_payment_stuck_on_a_down_provider_does_not_block_another_way() -
     other = FakeProvider("other")
     registry = FakeRegistry(world.provider, other)
     initiate = GatedInitiatePayment(
-        world.uow, registry, FakePhoneNormalizer(), world.ids, world.clock, world.log, gate=gate
-    )
+        uow=world.uow, providers=registry, phones=FakePhoneNormalizer(), ids=world.ids,
+        clock=world.clock, settle=world.settle(), gate=gate,
+    )  # fmt: skip
     order = await an_order(world)
     stuck = await initiate(InitiatePaymentCommand(order.store_id, order.id, "fake", PHONE))
     again = InitiatePaymentCommand(order.store_id, order.id, "other", PHONE)

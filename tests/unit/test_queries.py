@@ -30,7 +30,7 @@ async def test_an_order_comes_with_its_payments() -> None:
     world = World()
     order = await an_order(world)
     first = await a_payment(world, order)
-    await world.apply()(first.id, failed(), Source.WEBHOOK)
+    await world.apply(first.id, failed(), Source.WEBHOOK)
     second = await a_payment(world, order)
     found = await queries(world).order(STORE, order.id)
     assert found.order.id == order.id

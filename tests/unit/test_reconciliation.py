@@ -300,13 +300,13 @@ async def test_a_missing_payment_is_reported_missing() -> None:
 async def initiate(world: World, ttl: timedelta = 5 * MIN) -> Payment:
     order = await an_order(world)
     use_case = InitiatePayment(
-        world.uow,
-        world.registry,
-        _Phones(),
-        world.ids,
-        world.clock,
-        world.log,
-        TimeToLive(payments={"fake": ttl}),
+        uow=world.uow,
+        providers=world.registry,
+        phones=_Phones(),
+        ids=world.ids,
+        clock=world.clock,
+        settle=world.settle(),
+        ttl=TimeToLive(payments={"fake": ttl}),
     )
     return await use_case(InitiatePaymentCommand(order.store_id, order.id, "fake", "+22177"))
 
@@ -318,12 +318,11 @@ class _Phones:
 
 def reconciler(world: World, metrics: RecordingMetrics | None = None) -> ReconcilePayment:
     return ReconcilePayment(
-        world.uow,
-        world.registry,
-        world.apply(),
-        world.clock,
-        world.log,
-        metrics or RecordingMetrics(),
+        uow=world.uow,
+        settle=world.settle(),
+        clock=world.clock,
+        log=world.log,
+        metrics=metrics or RecordingMetrics(),
     )
 
 

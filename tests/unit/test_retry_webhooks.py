@@ -34,7 +34,9 @@ async def a_pending_payment(world: World) -> Payment:
 
 
 def handler(world: World) -> HandleWebhook:
-    return HandleWebhook(world.uow, world.registry, world.apply(), world.clock)
+    return HandleWebhook(
+        uow=world.uow, providers=world.registry, settle=world.settle(), clock=world.clock
+    )
 
 
 def retry(world: World, lease: timedelta | None = None) -> RetryWebhooks:

@@ -104,6 +104,10 @@ class Config:
             )
         return problems
 
+    def build(self, deps: ProviderDeps) -> tuple[MoovMoneyProvider, MoovMoneyWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
+
 
 def configure(env: Mapping[str, str]) -> Config | None:
     values = {

@@ -99,6 +99,10 @@ class Config:
             problems.append("MTN_MOMO_BASE_URL must be an https URL in production")
         return problems
 
+    def build(self, deps: ProviderDeps) -> tuple[MtnMomoProvider, MtnMomoWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
+
 
 def configure(env: Mapping[str, str]) -> Config | None:
     """None unless the subscription key, API user and API key are all set. The target

@@ -89,6 +89,12 @@ class Config:
             problems.append("ORANGE_MONEY_BASE_URL must be an https URL in production")
         return problems
 
+    def build(
+        self, deps: ProviderDeps
+    ) -> tuple[OrangeMoneyProvider, OrangeMoneyWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
+
 
 def configure(env: Mapping[str, str]) -> Config | None:
     """None unless the client id, client secret and merchant key are all set. The country

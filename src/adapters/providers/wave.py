@@ -93,6 +93,10 @@ class Config:
             problems.append("WAVE_BASE_URL must be an https URL in production")
         return problems
 
+    def build(self, deps: ProviderDeps) -> tuple[WaveProvider, WaveWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
+
 
 def configure(env: Mapping[str, str]) -> Config | None:
     api_key = (env.get("WAVE_API_KEY") or "").strip()

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from application.errors import ProviderUnavailable
-from application.payments.apply_report import ApplyReport
 from application.payments.ports import DeliveryOutcome, ProviderRegistry, WebhookDelivery
+from application.payments.settlement import PaymentSettlement
 from application.shared.ports import Clock
 from application.shared.timeouts import retry_delay
-from application.unit_of_work import UnitOfWorkFactory
+from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.events import Source
-from domain.payment import PaymentStatus
+from domain.payment import Payment, PaymentStatus
 
 FIRST_RETRY = timedelta(seconds=15)
 LONGEST_WAIT = timedelta(minutes=10)
@@ -58,19 +58,24 @@ class HandleWebhook:
       right after (`process`), by this process or, when it dies, by the inbox's retries;
     - the callback is only a hint: the status is confirmed with the provider's own API,
       outside any transaction, so a forged or stale body cannot move a payment;
-    - the confirmed answer goes through the settlement core, and the delivery is marked
+    - the confirmed answer goes through the settlement template, and the delivery is marked
       processed in the same transaction as the change it causes;
-    - when the provider cannot confirm now, the delivery stays unprocessed for a retry.
+    - when the provider cannot confirm now, the delivery stays unprocessed for a retry,
+      after `first_retry` doubling up to `longest_wait`.
     """
 
     def __init__(
         self,
+        *,
         uow: UnitOfWorkFactory,
         providers: ProviderRegistry,
-        apply: ApplyReport,
+        settle: PaymentSettlement,
         clock: Clock,
+        first_retry: timedelta = FIRST_RETRY,
+        longest_wait: timedelta = LONGEST_WAIT,
     ) -> None:
-        self._uow, self._providers, self._apply, self._clock = uow, providers, apply, clock
+        self._uow, self._providers, self._settle, self._clock = uow, providers, settle, clock
+        self._first_retry, self._longest_wait = first_retry, longest_wait
 
     async def __call__(
         self, provider: str, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
@@ -98,24 +103,21 @@ class HandleWebhook:
         When the provider cannot confirm now, the delivery is retried later with backoff."""
         if delivery.payment_id is None:
             return await self._close(delivery_id, DeliveryOutcome.NO_PAYMENT)
-        async with self._uow(read_only=True) as uow:
-            payment = await uow.payments.get(delivery.payment_id)
-        if payment is None:
-            return await self._close(delivery_id, DeliveryOutcome.UNKNOWN_PAYMENT)
-        if payment.is_final:
-            return await self._close(delivery_id, DeliveryOutcome.APPLIED, payment.status)
+
+        async def mark(uow: UnitOfWork, payment: Payment) -> bool:
+            outcome, now = DeliveryOutcome.APPLIED, self._clock.now()
+            await uow.webhooks.mark_processed(delivery_id, now, outcome, payment.status)
+            return False
+
         try:
-            report = await self._providers.get(payment.provider).fetch_status(payment)
+            settled = await self._settle(delivery.payment_id, Source.WEBHOOK, then=mark)
         except ProviderUnavailable:
             return await self._defer(delivery_id, attempts)
-        async with self._uow() as uow:
-            applied = await self._apply.within(uow, payment.id, report, Source.WEBHOOK)
-            status = applied.payment.status
-            now = self._clock.now()
-            await uow.webhooks.mark_processed(delivery_id, now, DeliveryOutcome.APPLIED, status)
-            await uow.commit()
-        self._apply.announce(applied)
-        return WebhookResult(delivery_id, DeliveryOutcome.APPLIED, status)
+        if settled.subject is None:
+            return await self._close(delivery_id, DeliveryOutcome.UNKNOWN_PAYMENT)
+        if settled.applied is None:  # final already: nothing asked
+            return await self._close(delivery_id, DeliveryOutcome.APPLIED, settled.subject.status)
+        return WebhookResult(delivery_id, DeliveryOutcome.APPLIED, settled.subject.status)
 
     async def _close(
         self, delivery_id: str, outcome: DeliveryOutcome, status: PaymentStatus | None = None
@@ -126,7 +128,7 @@ class HandleWebhook:
         return WebhookResult(delivery_id, outcome, status)
 
     async def _defer(self, delivery_id: str, attempts: int) -> WebhookResult:
-        retry_at = self._clock.now() + retry_delay(attempts, FIRST_RETRY, LONGEST_WAIT)
+        retry_at = self._clock.now() + retry_delay(attempts, self._first_retry, self._longest_wait)
         async with self._uow() as uow:
             await uow.webhooks.defer(delivery_id, retry_at, "provider unavailable")
             await uow.commit()

@@ -12,21 +12,20 @@ from application.errors import (
     ProviderUnavailable,
     RateLimited,
 )
-from application.payments.apply_report import apply_report
-from application.payments.changes import add_payment, locked_payment, log_changes, save_payment
 from application.payments.ports import (
     PaymentProvider,
     PhoneNormalizer,
     ProviderRegistry,
     StartResult,
 )
-from application.shared.ports import Clock, IdGenerator, PaymentLog, Throttle
+from application.payments.settlement import PaymentSettlement
+from application.shared.ports import Clock, IdGenerator, Throttle
 from application.shared.timeouts import TimeToLive, next_check
-from application.unit_of_work import UnitOfWorkFactory
+from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.errors import PaymentInProgress
 from domain.events import Source
 from domain.order import Order
-from domain.payment import OPEN_STATUSES, Outcome, Payment, PaymentStatus
+from domain.payment import OPEN_STATUSES, Payment, PaymentStatus
 from domain.provider_report import ProviderReport, ReportedStatus
 
 
@@ -55,18 +54,19 @@ class InitiatePayment:
 
     def __init__(
         self,
+        *,
         uow: UnitOfWorkFactory,
         providers: ProviderRegistry,
         phones: PhoneNormalizer,
         ids: IdGenerator,
         clock: Clock,
-        log: PaymentLog,
+        settle: PaymentSettlement,
         ttl: TimeToLive | None = None,
         per_order: Throttle | None = None,
         per_phone: Throttle | None = None,
     ) -> None:
         self._uow, self._providers, self._phones = uow, providers, phones
-        self._ids, self._clock, self._log = ids, clock, log
+        self._ids, self._clock, self._settle = ids, clock, settle
         self._ttl = ttl or TimeToLive()
         self._per_order, self._per_phone = per_order, per_phone
 
@@ -105,10 +105,9 @@ class InitiatePayment:
                 reference=provider.reference_for(payment_id),
                 expires_at=now + self._ttl.payment(provider.name),
             )
-            changes = await add_payment(uow, payment)
+            await uow.payments.add(payment)
             await uow.schedule.plan(payment_id, next_check(0, now, payment.expires_at), 0)
             await uow.commit()
-        log_changes(self._log, payment, changes)
         return payment, order
 
     def _in_flight(self, payment: Payment) -> bool:
@@ -146,7 +145,7 @@ class InitiatePayment:
         """`written`: the payment as this use case last wrote it, saved without a read (its
         version is checked); otherwise the payment is read under its lock."""
         async with self._uow() as uow:
-            payment = written or await locked_payment(uow, payment_id)
+            payment = written or await _locked(uow, payment_id)
             payment.provider_data.update(result.provider_data)
             if payment.status is PaymentStatus.CREATED:
                 payment.mark_pending(
@@ -156,23 +155,25 @@ class InitiatePayment:
                     next_action=result.next_action,
                     data={"provider": result.raw} if result.raw else {},
                 )
-            changes = await save_payment(uow, payment)
+            await uow.payments.save(payment)
             await uow.commit()
-        log_changes(self._log, payment, changes)
         return payment
 
     async def _record_refusal(self, payment_id: str, refusal: ProviderRejected) -> Payment:
-        """The provider's refusal is its report: applied by the settlement core."""
+        """The provider's refusal is its report: applied by the settlement template."""
         report = ProviderReport(
             ReportedStatus.FAILED,
             failure_code=refusal.code,
             failure_message=refusal.message,
             raw=dict(refusal.raw),
         )
-        async with self._uow() as uow:
-            applied = await apply_report(uow, payment_id, report, Source.API, self._clock.now())
-            await uow.commit()
-        log_changes(self._log, applied.payment, applied.changes)
-        if applied.outcome is Outcome.REFUSED:
-            self._log.anomaly(applied.payment, "refused_after_start", {"code": refusal.code})
-        return applied.payment
+        applied = await self._settle.apply(payment_id, report, Source.API)
+        return applied.subject
+
+
+async def _locked(uow: UnitOfWork, payment_id: str) -> Payment:
+    """The payment, locked until the transaction ends."""
+    payment = await uow.payments.get(payment_id, for_update=True)
+    if payment is None:
+        raise NotFound(f"payment {payment_id} not found")
+    return payment

@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from application.errors import ProviderNotAvailable, ProviderUnavailable
-from application.payments.apply_report import ApplyReport
-from application.payments.changes import log_changes, save_payment
-from application.payments.ports import ProviderRegistry
 from application.payments.reconcile_due import ReconcileDue
+from application.payments.settlement import PaymentSettlement
 from application.shared.ports import Clock, Metrics, PaymentLog
 from application.shared.timeouts import LATE_CHECK_EVERY, LATE_WINDOW, next_check
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from domain.events import DomainEvent, Source
+from domain.events import Source
 from domain.payment import OPEN_STATUSES, Payment, PaymentStatus
 
 __all__ = ["ReconcileDue", "ReconcilePayment"]
@@ -31,40 +29,39 @@ class ReconcilePayment:
 
     def __init__(
         self,
+        *,
         uow: UnitOfWorkFactory,
-        providers: ProviderRegistry,
-        apply: ApplyReport,
+        settle: PaymentSettlement,
         clock: Clock,
         log: PaymentLog,
         metrics: Metrics,
     ) -> None:
-        self._uow, self._providers, self._apply = uow, providers, apply
+        self._uow, self._settle = uow, settle
         self._clock, self._log, self._metrics = clock, log, metrics
 
     async def __call__(self, payment_id: str, attempts: int) -> str:
-        async with self._uow(read_only=True) as uow:
-            payment = await uow.payments.get(payment_id)
+        payment = await self._settle.read(payment_id)
         if payment is None:
             return "missing"
         if not self._worth_checking(payment):
             await self._plan(payment.id, None, attempts)
             return "closed"
+
+        async def expire_and_plan(uow: UnitOfWork, checked: Payment) -> bool:
+            self._expire_if_due(checked)
+            await uow.schedule.plan(checked.id, self._next(checked, attempts), attempts + 1)
+            return False
+
         try:
-            report = await self._providers.get(payment.provider).fetch_status(payment)
+            applied = await self._settle.ask_and_apply(
+                payment, Source.RECONCILIATION, expire_and_plan
+            )
         except (ProviderUnavailable, ProviderNotAvailable) as error:
             self._metrics.reconciliation_error(payment.provider)
             self._log.anomaly(payment, "reconciliation_failed", {"error": str(error)})
             await self._plan(payment.id, next_check(attempts, self._clock.now()), attempts + 1)
             return "provider_unavailable"
-        async with self._uow() as uow:
-            applied = await self._apply.within(uow, payment.id, report, Source.RECONCILIATION)
-            payment = applied.payment
-            expiry = await self._expire_if_due(uow, payment)
-            await uow.schedule.plan(payment.id, self._next(payment, attempts), attempts + 1)
-            await uow.commit()
-        self._apply.announce(applied)
-        log_changes(self._log, payment, expiry)
-        return payment.status.value
+        return applied.subject.status.value
 
     def _worth_checking(self, payment: Payment) -> bool:
         if payment.status is PaymentStatus.EXPIRED:
@@ -80,13 +77,11 @@ class ReconcilePayment:
             return now + LATE_CHECK_EVERY
         return None
 
-    async def _expire_if_due(self, uow: UnitOfWork, payment: Payment) -> list[DomainEvent]:
+    def _expire_if_due(self, payment: Payment) -> None:
         """Still open past its time-to-live: `expired`, in the transaction of the check."""
         now = self._clock.now()
-        if payment.status not in OPEN_STATUSES or not payment.is_past_ttl(now):
-            return []
-        payment.expire(now, Source.RECONCILIATION)
-        return await save_payment(uow, payment)
+        if payment.status in OPEN_STATUSES and payment.is_past_ttl(now):
+            payment.expire(now, Source.RECONCILIATION)
 
     async def _plan(self, payment_id: str, at: datetime | None, attempts: int) -> None:
         async with self._uow() as uow:

@@ -6,8 +6,8 @@ import asyncio
 from datetime import timedelta
 
 from application.errors import ProviderNotAvailable, ProviderUnavailable
-from application.refunds.apply_refund_report import locked_refund
 from application.refunds.schedule import FOLLOW_UP, next_refund_check
+from application.refunds.settlement import locked_refund
 from application.refunds.verify_refund import VerifyRefund
 from application.shared.concurrency import gather_all
 from application.shared.ports import Clock

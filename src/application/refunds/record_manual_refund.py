@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.refunds.apply_refund_report import locked_refund
+from application.refunds.settlement import locked_refund
 from application.shared.ports import Clock
 from application.unit_of_work import UnitOfWorkFactory
 from domain.refund import Refund

@@ -1,4 +1,5 @@
-"""Ports every context uses: time, ids, pages of lists, idempotency, the payment log and metrics."""
+"""Ports every context uses: time, ids, pages of lists, idempotency, the payment log and
+metrics, and the changes a unit of work collects."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from domain.events import DomainEvent
+from domain.order import Order
 from domain.payment import Payment
+from domain.refund import Refund
 
 T = TypeVar("T")
 
@@ -71,11 +74,13 @@ class Throttle(Protocol):
 
 
 class PaymentLog(Protocol):
-    def changed(self, payment: Payment, event: DomainEvent) -> None:
-        """Write one line per payment change (phones masked, no secrets)."""
+    """The log of payments and refunds (orders change with their payments)."""
+
+    def changed(self, subject: Payment | Refund, event: DomainEvent) -> None:
+        """Write one line per change (phones masked, no secrets)."""
         ...
 
-    def anomaly(self, payment: Payment, what: str, detail: Mapping[str, Any]) -> None:
+    def anomaly(self, subject: Payment | Refund, what: str, detail: Mapping[str, Any]) -> None:
         """Report something that changed nothing but must be looked at (illegal transition)."""
         ...
 
@@ -102,3 +107,24 @@ class Metrics(Protocol):
     def reconciliation_error(self, provider: str) -> None: ...
     def notification_delivery(self, outcome: str) -> None: ...
     def payment_final(self, provider: str, status: str, failure_code: str | None) -> None: ...
+    def refund_final(self, provider: str, status: str) -> None: ...
+
+
+#: The aggregates whose changes are recorded as events.
+Subject = Order | Payment | Refund
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One event as its repository stored it: its id (`evt_...`), the event, and the
+    aggregate it belongs to (the same object the use case holds, so handlers see it as the
+    transaction leaves it)."""
+
+    id: str
+    event: DomainEvent
+    subject: Subject
+
+    @property
+    def kind(self) -> str:
+        """The aggregate's kind: `payment`, `refund`, `order`."""
+        return self.event.type.partition(".")[0]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from application.shared.ports import Page, PageRequest
+from application.shared.ports import Change, Page, PageRequest
 from domain.audit import AuditEntry
 from domain.operator import Operator
 from domain.review import Resolution, ReviewItem, ReviewKind
@@ -132,7 +132,13 @@ class ReviewQueue(Protocol):
 
 
 class NotificationOutbox(Protocol):
-    """Notifications are written by the repositories with the changes they announce."""
+    """Notifications to stores, written in the transaction of the change they announce (by
+    the dispatch's `notify_store`), delivered by the worker."""
+
+    async def add(self, change: Change) -> None:
+        """Write the notification of `change` to its subject's store: the event with the
+        subject as the API shows it; its id is the event's."""
+        ...
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int

@@ -1,14 +1,11 @@
-"""A `PaymentLog` that also tells provider health how payments end: settled within their
-time-to-live (and how long it took, and how long the callback took) or expired. It sees every
-change of every payment, so the use cases need not know about health."""
+"""What a payment's change tells of its provider's health: settled within its time-to-live
+(how long it took, and how long its callback took) or expired. An after-commit handler of the
+dispatch, so it sees every change of every payment and the use cases need not know of it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from application.health.ports import HealthRecorder
-from application.shared.ports import PaymentLog
+from application.shared.ports import Change
 from domain.events import DomainEvent, Source
 from domain.payment import Payment
 from domain.provider_health import SETTLE_BOUNDS_S, Tally, bucket_of, minute_of
@@ -16,18 +13,17 @@ from domain.provider_health import SETTLE_BOUNDS_S, Tally, bucket_of, minute_of
 _SETTLED = frozenset({"succeeded", "failed"})
 
 
-class HealthPaymentLog:
-    def __init__(self, inner: PaymentLog, recorder: HealthRecorder) -> None:
-        self._inner, self._recorder = inner, recorder
+class RecordSettlement:
+    """Tally how each payment that leaves `created` or `pending` ended."""
 
-    def changed(self, payment: Payment, event: DomainEvent) -> None:
-        self._inner.changed(payment, event)
-        tally = settle_tally(payment, event)
-        if tally is not None:
-            self._recorder.record(tally)
+    def __init__(self, recorder: HealthRecorder) -> None:
+        self._recorder = recorder
 
-    def anomaly(self, payment: Payment, what: str, detail: Mapping[str, Any]) -> None:
-        self._inner.anomaly(payment, what, detail)
+    def __call__(self, change: Change) -> None:
+        if isinstance(change.subject, Payment):
+            tally = settle_tally(change.subject, change.event)
+            if tally is not None:
+                self._recorder.record(tally)
 
 
 def settle_tally(payment: Payment, event: DomainEvent) -> Tally | None:
