@@ -54,9 +54,11 @@ test: lint browser
 	$(BIN)/pytest
 	$(MAKE) shop-test
 
-# The example shop's own Django suite, against a real service process (and Chromium).
+# The example shop's own Django suite, against a real service process (and Chromium). The shop
+# has no default secret key: the run makes a throw-away one unless SHOP_SECRET_KEY is set.
 shop-test: install
-	cd examples/django_shop && ../../$(BIN)/python manage.py test
+	cd examples/django_shop && SHOP_SECRET_KEY="$${SHOP_SECRET_KEY:-$$(../../$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')}" \
+		../../$(BIN)/python manage.py test $(SHOP_TESTS)
 
 unit: install
 	$(BIN)/pytest tests/unit

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -40,12 +41,26 @@ def _port(variable: str, default: int) -> int:
     return chosen
 
 
+def _shop_secret_key() -> str:
+    """The demo shop's own `SHOP_SECRET_KEY`: made once on this machine, kept `0600` under
+    `.data/demo/` (sessions survive a restart); a key set in the environment wins."""
+    if os.environ.get("SHOP_SECRET_KEY"):
+        return os.environ["SHOP_SECRET_KEY"]
+    path = DATA / "shop-secret-key"
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
 def _shop_env(service_url: str, shop_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "PAYMENTS_URL": service_url,
         "SHOP_URL": shop_url,
         "SHOP_DATABASE": str(DATA / "shop.sqlite3"),
+        "SHOP_SECRET_KEY": _shop_secret_key(),
     }
 
 

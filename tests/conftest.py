@@ -25,6 +25,7 @@ EMBEDDED_DATA_DIR = Path(__file__).parent.parent / ".data" / "test-pg"
 TRUNCATE_APP_TABLES = """
 DO $$
 BEGIN
+    PERFORM set_config('ledger.allow_truncate', 'on', true);  -- the ledger refuses otherwise
     EXECUTE (
         SELECT 'TRUNCATE ' || string_agg(quote_ident(tablename), ', ') || ' CASCADE'
         FROM pg_tables

@@ -31,6 +31,7 @@ from tests.desk_fakes import (
     InMemoryReviewQueue,
     search_stores,
 )
+from tests.ledger_fakes import LEDGER_TABLES, InMemoryLedger
 
 from application.dispatch import Dispatch, EventHandlers
 from application.errors import (
@@ -41,6 +42,7 @@ from application.errors import (
     WebhookRejected,
 )
 from application.event_handlers import event_handlers
+from application.ledger.ports import Ledger
 from application.payments.ports import (
     DeliveryOutcome,
     OrderFilter,
@@ -73,6 +75,7 @@ from application.stores.ports import (
     StoreFilter,
     StoreRepository,
 )
+from domain.accounts import Account, AccountId
 from domain.errors import InvalidPhone
 from domain.events import DomainEvent
 from domain.order import Order
@@ -147,6 +150,12 @@ class FakePhoneNormalizer:
             raise InvalidPhone(f"{raw!r} is not an international number")
         return number
 
+    def country_of(self, e164: str) -> str | None:
+        """By calling code: the few countries the tests use."""
+        codes = {"+225": "CI", "+237": "CM", "+221": "SN", "+228": "TG", "+229": "BJ"}
+        codes |= {"+233": "GH", "+256": "UG", "+223": "ML", "+226": "BF"}
+        return next((cc for code, cc in codes.items() if e164.startswith(code)), None)
+
 
 @dataclass(frozen=True, slots=True)
 class LoggedAnomaly:
@@ -188,6 +197,7 @@ TABLES = (
     "refunds",
     "refund_checks",
     *DESK_TABLES,
+    *LEDGER_TABLES,
 )
 IDEMPOTENCY_TTL = timedelta(hours=24)
 
@@ -291,6 +301,7 @@ class InMemoryUnitOfWork:
         self.operators: OperatorRepository = InMemoryOperatorRepository(self)
         self.audit: AuditLog = InMemoryAuditLog(self)
         self.review: ReviewQueue = InMemoryReviewQueue(self)
+        self.ledger: Ledger = InMemoryLedger(self)
 
     @property
     def tx(self) -> _Transaction:
@@ -816,21 +827,36 @@ class FakeWebhookAuthenticator:
 
 class FakeRegistry:
     """`ProviderRegistry` over fake providers; each gets a `FakeWebhookAuthenticator` unless
-    one is given for its name."""
+    one is given for its name. Each is the default account of its name (taking any currency),
+    unless `accounts` gives country accounts: `{("mtn_momo", "CM"): (provider, "XAF")}`."""
 
     def __init__(
         self,
         *providers: FakeProvider,
         authenticators: Mapping[str, FakeWebhookAuthenticator] | None = None,
+        accounts: Mapping[tuple[str, str], tuple[FakeProvider, str]] | None = None,
     ) -> None:
         self.providers = {provider.name: provider for provider in providers}
         self.authenticators = {name: FakeWebhookAuthenticator(name) for name in self.providers}
         self.authenticators.update(authenticators or {})
+        self.countries = dict(accounts or {})
 
-    def get(self, name: str) -> FakeProvider:
+    def get(self, name: str, country: str | None = None) -> FakeProvider:
+        if country is not None:
+            if (name, country) not in self.countries:
+                raise ProviderNotAvailable(f"provider {name!r} is not configured in {country}")
+            return self.countries[name, country][0]
         if name not in self.providers:
             raise ProviderNotAvailable(f"provider {name!r} is not configured")
         return self.providers[name]
+
+    def choose(self, name: str, country: str | None) -> tuple[Account, FakeProvider]:
+        if country is not None and (name, country) in self.countries:
+            provider, currency = self.countries[name, country]
+            return Account(AccountId(name, country), currency), provider
+        if name not in self.providers:
+            raise ProviderNotAvailable(f"provider {name!r} is not available in {country}")
+        return Account(AccountId(name), None), self.providers[name]
 
     def webhook_authenticator(self, name: str) -> FakeWebhookAuthenticator:
         if name not in self.authenticators:
@@ -838,10 +864,15 @@ class FakeRegistry:
         return self.authenticators[name]
 
     def available(self) -> Sequence[str]:
-        return sorted(self.providers)
+        return sorted(set(self.providers) | {name for name, _ in self.countries})
 
-    def refunder(self, name: str) -> FakeProvider:
-        return self.get(name)
+    def accounts(self) -> Sequence[Account]:
+        defaults = [Account(AccountId(name), None) for name in self.providers]
+        countries = [Account(AccountId(n, cc), cur) for (n, cc), (_, cur) in self.countries.items()]
+        return sorted(defaults + countries, key=lambda a: (a.id.provider, a.id.country or ""))
+
+    def refunder(self, name: str, country: str | None = None) -> FakeProvider:
+        return self.get(name, country)
 
 
 # -- refunds -----------------------------------------------------------------------------------

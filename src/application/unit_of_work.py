@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ledger.ports import Ledger
 from application.payments.ports import (
     OrderRepository,
     PaymentRepository,
@@ -53,6 +54,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditLog: ...
     @property
     def review(self) -> ReviewQueue: ...
+    @property
+    def ledger(self) -> Ledger: ...
 
     def collect(self) -> list[Change]:
         """The changes stored since the last call, taken out (oldest first)."""

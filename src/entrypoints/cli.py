@@ -21,6 +21,7 @@ from adapters.postgres.migrate import apply_migrations
 from application.errors import InvalidNotificationUrl, NotFound, OperatorNameRefused
 from application.stores.stores import CreateStoreCommand
 from domain.operator import Operator
+from entrypoints.balances_command import add_command as add_balances_command
 from entrypoints.banner import SHOW_BANNER, banner, offered_providers
 from entrypoints.check import refused_configuration, run_check
 from entrypoints.container import Container, resolve
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     create.set_defaults(run=_create_store)
     _operator_commands(commands)
     add_simulate_command(commands)
+    add_balances_command(commands)
     return parser
 
 
@@ -205,6 +207,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         access_log=False,
         factory=False,
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        # Only TRUSTED_PROXIES decides whose X-Forwarded-For is believed (client_address.py):
+        # uvicorn's own handling would believe it from 127.0.0.1 whatever that says.
+        proxy_headers=False,
     )
     return 0
 

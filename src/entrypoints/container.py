@@ -19,6 +19,7 @@ from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.breakers import PostgresBreakerStore
 from adapters.postgres.checkout import PostgresOrderLocator
+from adapters.postgres.clearing import PostgresClearingBalances
 from adapters.postgres.health_ledger import PostgresHealthLedger
 from adapters.postgres.health_recorder import BufferedHealthRecorder
 from adapters.postgres.lookup import PostgresPaymentLookup
@@ -30,6 +31,7 @@ from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers.guarded import GuardedRegistry
 from adapters.providers.http import LogObserver
 from adapters.providers.sandbox import SandboxProvider, SandboxWebhookAuthenticator
+from adapters.providers.sandbox_payouts import SandboxPayouts
 from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
@@ -38,6 +40,9 @@ from application.event_handlers import event_handlers
 from application.health.provider_gate import GatedInitiatePayment, ProviderGate
 from application.health.provider_health import ProviderHealthQuery
 from application.health.watch_providers import WatchProviders
+from application.ledger.adjust import AdjustBalance
+from application.ledger.balance import BalanceQueries
+from application.ledger.book import Fees
 from application.payments.checkout import CheckoutQueries
 from application.payments.expire_orders import ExpireOrders
 from application.payments.handle_webhook import HandleWebhook
@@ -50,6 +55,7 @@ from application.payments.retry_webhooks import RetryWebhooks
 from application.payments.settlement import PaymentSettles
 from application.payments.stats import StoreStats
 from application.payments.verify_payment import VerifyPayment
+from application.payouts.where_is_the_money import WhereIsTheMoney
 from application.refunds.create_refund import CreateRefund
 from application.refunds.desk_refunds import DeskRefunds
 from application.refunds.queries import AwaitingAction, RefundQueries
@@ -69,6 +75,7 @@ from application.stores.operators import (
 )
 from application.stores.review_queue import ResolveItem, ReviewQueueQueries
 from application.stores.store_admin import (
+    ChangeFee,
     ChangeNotificationUrl,
     ReactivateStore,
     RotateWebhookSecret,
@@ -81,6 +88,7 @@ from entrypoints.resources import (
     calls_checked,
     http_resource,
     notification_http_resource,
+    payout_gateways_for,
     pool_resource,
     provider_clients_resource,
     providers_for,
@@ -223,11 +231,13 @@ class Container(containers.DeclarativeContainer):
     cancel_order = providers.Singleton(CancelOrder, uow=uow, clock=clock)
     queries = providers.Singleton(StoreQueries, uow=uow)
     idempotency = providers.Singleton(Idempotency, uow=uow, clock=clock)
-    # "ask the provider, then apply what it says" (application/shared/settlement.py)
+    # "ask the provider, then apply what it says" (application/shared/settlement.py); a
+    # payment that succeeds has its fee fixed at its store's rate (the ledger books it)
+    fees = providers.Singleton(Fees, platform_bps=settings.provided.money.provided.platform_fee_bps)
     settle_payment = providers.Singleton(
         Settlement,
         uow=uow,
-        settles=providers.Singleton(PaymentSettles, providers=provider_registry),
+        settles=providers.Singleton(PaymentSettles, providers=provider_registry, fees=fees),
         clock=clock,
         log=payment_log,
     )
@@ -358,3 +368,28 @@ class Container(containers.DeclarativeContainer):
         ResolveItem, uow=uow, ids=ids, clock=clock, refunds=desk_refunds
     )
     audit_log = providers.Singleton(AuditQueries, uow=uow)
+
+    # payouts (issue 20): a gateway per provider account that can pay out, and their balances
+    payout_gateways = providers.Singleton(
+        payout_gateways_for,
+        settings=settings,
+        providers=configured_providers,
+        clients=provider_clients,
+        sandbox=providers.Singleton(SandboxPayouts, pool=pool, clock=clock),
+        observer=providers.Singleton(MeteredCallObserver, inner=providers.Singleton(LogObserver)),
+    )
+    # where is the money: each provider account's ledger figure beside its operator's
+    clearing_balances = providers.Singleton(PostgresClearingBalances, pool=pool)
+    where_is_the_money = providers.Singleton(
+        WhereIsTheMoney, gateways=payout_gateways, ledger=clearing_balances
+    )
+
+    # the marketplace's money: the ledger, balances, fees
+    balance_queries = providers.Singleton(
+        BalanceQueries,
+        uow=uow,
+        clock=clock,
+        hold=settings.provided.money.provided.balance_hold,
+    )
+    adjust_balance = providers.Singleton(AdjustBalance, uow=uow, ids=ids, clock=clock)
+    change_fee = providers.Singleton(ChangeFee, uow=uow, ids=ids, clock=clock)

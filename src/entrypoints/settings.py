@@ -11,9 +11,11 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from adapters.providers import catalog
 from adapters.rate_limits import LimitSettings
 from application.shared.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
 from application.stores.notifications import FIRST_RETRY
+from domain.ledger import MAX_BPS
 from domain.provider_health import BreakerPolicy
 from entrypoints import legacy_env
 from entrypoints.env_reader import EnvReader
@@ -23,6 +25,15 @@ from entrypoints.production_checks import (
     production_problems,
     sandbox_listen_problem,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class MoneySettings:
+    """The marketplace's money (docs/api.md, Balance and payouts): the platform's fee on every
+    store without its own rate, and how long sales stay pending before they are available."""
+
+    platform_fee_bps: int = 0
+    balance_hold: timedelta = timedelta(0)
 
 
 class SettingsError(Exception):
@@ -62,6 +73,9 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     #: when set, /metrics and /schema want it as a bearer token (`METRICS_TOKEN`)
     metrics_token: str | None = None
+    #: production serves /metrics and /schema without a token only when this says so
+    #: (`METRICS_PUBLIC=true`)
+    metrics_public: bool = False
     # -- going to production (logs, personal data, legacy names) -------------------------------
     #: `console` (human-readable, on a terminal) or `json`; None: console on a TTY, else JSON.
     log_format: str | None = None
@@ -73,6 +87,7 @@ class Settings:
     #: The providers' circuit breaker: `PROVIDER_BREAKER_FAILURES` consecutive failed starts
     #: open it for `PROVIDER_BREAKER_OPEN_SECONDS` (README, Provider health).
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
+    money: MoneySettings = field(default_factory=MoneySettings)
 
     @property
     def is_sandbox(self) -> bool:
@@ -108,15 +123,18 @@ class Settings:
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),
+            metrics_public=(get("METRICS_PUBLIC") or "").lower() in ("1", "true", "yes"),
             log_format=read.choice("LOG_FORMAT", "auto", ("auto", "console", "json")),
             log_level=read.choice("LOG_LEVEL", "info", ("debug", "info", "warning")).upper(),
             phone_retention=timedelta(days=read.integer("PHONE_RETENTION_DAYS", 90, minimum=1)),
             warnings=tuple(warnings),
             breaker=_breaker(read),
+            money=_money(read),
             settle_webhooks_inline=get("WEBHOOK_SETTLE_INLINE") in ("1", "true", "yes"),
         )
         if settings.log_format == "auto":
             settings = replace(settings, log_format=None)
+        read.problems.extend(catalog.account_problems(settings.providers))
         if read.problems:  # every faulty value at once, before what depends on them
             raise SettingsError("\n".join(read.problems))
         _refuse_weak(settings, get("PUBLIC_BASE_URL"))
@@ -172,6 +190,16 @@ def _breaker(read: EnvReader) -> BreakerPolicy:
     failures = read.integer("PROVIDER_BREAKER_FAILURES", default.failures, minimum=1)
     open_for = read.seconds("PROVIDER_BREAKER_OPEN_SECONDS") or default.open_for
     return BreakerPolicy(failures=max(failures, 1), open_for=open_for)
+
+
+def _money(read: EnvReader) -> MoneySettings:
+    """`PLATFORM_FEE_BPS` (0 to 10,000, default 0), `BALANCE_HOLD_HOURS` (default 0)."""
+    fee = read.integer("PLATFORM_FEE_BPS", 0)
+    if fee > MAX_BPS:
+        read.problems.append(f"PLATFORM_FEE_BPS must be at most {MAX_BPS} (got {fee})")
+        fee = 0
+    hold = timedelta(hours=read.integer("BALANCE_HOLD_HOURS", 0))
+    return MoneySettings(platform_fee_bps=fee, balance_hold=hold)
 
 
 def _networks(read: EnvReader, name: str) -> tuple[str, ...]:

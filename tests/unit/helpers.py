@@ -95,6 +95,7 @@ async def an_order(
     currency: str = "XOF",
     customer: Customer | None = None,
     items: tuple[OrderItem, ...] = (),
+    country: str | None = "SN",
 ) -> Order:
     command = CreateOrderCommand(
         store_id=store_id,
@@ -103,7 +104,7 @@ async def an_order(
         currency=currency,
         customer=customer,
         items=items,
-        country="SN",
+        country=country,
     )
     return await CreateOrder(world.uow, world.ids, world.clock)(command)
 

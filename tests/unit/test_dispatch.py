@@ -73,7 +73,9 @@ async def test_an_in_transaction_handler_commits_with_the_change_or_not_at_all()
     assert ("payment.failed", second.id) not in notified(world)
 
 
-async def test_after_commit_handlers_see_committed_changes_and_a_failing_one_harms_nothing() -> None:
+async def test_after_commit_handlers_see_committed_changes_and_a_failing_one_harms_nothing() -> (
+    None
+):
     metrics, log = RecordingMetrics(), RecordingPaymentLog()
     handlers = event_handlers(log=log, metrics=metrics)
     commits_seen: list[int] = []
@@ -126,8 +128,9 @@ async def test_a_refund_reaches_the_same_after_commit_handlers_as_a_payment() ->
         settle=world.settle_refund(),
     )
     refund = await create(CreateRefundCommand(payment.id, STORE, 1000, "retour"))
-    assert ["refund.created", "refund.succeeded"] == [
-        t for t in log.change_types if t.startswith("refund.")
+    assert [t for t in log.change_types if t.startswith("refund.")] == [
+        "refund.created",
+        "refund.succeeded",
     ]
     assert metrics.counts["refund_final", "succeeded"] == 1
     assert ("refund.succeeded", refund.id) in notified(world)

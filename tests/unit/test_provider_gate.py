@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from application.health.settlements import settle_tally
 from tests.fakes import FakeClock, FakePhoneNormalizer, FakeProvider, FakeRegistry
 from tests.health_fakes import InMemoryBreakerStore, InMemoryHealthLedger, InMemoryHealthRecorder
 from tests.unit.helpers import PHONE, World, a_payment, an_order
@@ -16,6 +15,7 @@ from application.errors import ProviderRejected, ProviderUnavailable
 from application.health.ports import BreakerStore, HealthLedger, HealthRecorder
 from application.health.provider_gate import GatedInitiatePayment, ProviderDown, ProviderGate
 from application.health.provider_health import ProviderHealthQuery
+from application.health.settlements import settle_tally
 from application.health.watch_providers import WatchProviders
 from application.payments.initiate_payment import InitiatePaymentCommand
 from domain.errors import PaymentInProgress

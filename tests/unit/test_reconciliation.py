@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.fakes import FakeCredentials
 from tests.unit.background import RecordingMetrics
 from tests.unit.helpers import (
     PENDING,
@@ -33,9 +34,11 @@ from application.shared.timeouts import (
     next_check,
     retry_delay,
 )
+from application.stores.stores import CreateStore, CreateStoreCommand
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus
+from domain.review import ReviewKind
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 S = timedelta(seconds=1)
@@ -200,6 +203,31 @@ async def test_a_provider_no_longer_configured_is_retried_too() -> None:
     assert await reconciler(world, metrics)(payment.id, 0) == "provider_unavailable"
     assert schedule_of(world, payment) == (world.clock.now() + 15 * S, 1)
     assert metrics.counts["reconciliation_error", "fake"] == 1
+
+
+async def test_a_payment_whose_account_was_removed_goes_to_the_operators_queue_once() -> None:
+    world, metrics = World(), RecordingMetrics()
+    await CreateStore(world.uow, world.ids, world.clock, FakeCredentials())(
+        CreateStoreCommand("Boutique Awa")
+    )  # the first id: the orders' STORE
+    payment = await initiate(world)
+    world.provider.queue(ProviderNotAvailable("provider 'fake' is not available in Togo"))
+    for _ in range(2):  # the fake repeats its last answer
+        world.clock.advance(seconds=15)
+        await reconciler(world, metrics)(payment.id, 0)
+    stored = stored_payment(world, payment.id)
+    assert stored.status is PaymentStatus.PENDING and stored.flagged_reason == "account_missing"
+    assert event_types(world, payment.id).count("payment.account_missing") == 1
+    async with world.uow(read_only=True) as uow:
+        queue = await uow.review.open_items(None, 10)
+    assert [(i.subject_id, i.kind) for i in queue.data] == [
+        (payment.id, ReviewKind.ACCOUNT_MISSING)
+    ]
+    world.provider.queue(succeeded())  # the account is back: it settles, and leaves the queue
+    await reconciler(world, metrics)(payment.id, 1)  # the missing account's last answer
+    assert await reconciler(world, metrics)(payment.id, 2) == "succeeded"
+    async with world.uow(read_only=True) as uow:
+        assert (await uow.review.open_items(None, 10)).data == []
 
 
 # -- expiry and late success -----------------------------------------------------------------

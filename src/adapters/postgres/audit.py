@@ -7,7 +7,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all
 from application.shared.ports import Page, PageRequest
 from application.stores.ports import AuditFilter
@@ -50,6 +50,7 @@ class PostgresAuditLog:
         )
 
     async def search(self, filters: AuditFilter, page: PageRequest) -> Page[AuditEntry]:
+        await check_cursor(self._conn, "audit_log", page)
         conditions = []
         if filters.subject_id:
             conditions.append("subject_id = %(subject_id)s")

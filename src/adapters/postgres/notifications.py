@@ -10,7 +10,7 @@ import msgspec
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all
 from adapters.snapshots import Snapshots, timestamp
 from application.shared.ports import Change, Page, PageRequest, Subject
@@ -132,6 +132,7 @@ class PostgresNotificationOutbox:
         )
 
     async def search(self, store_id: str, page: PageRequest) -> Page[Notification]:
+        await check_cursor(self._conn, "notifications", page, store_id)
         query = page_query(SELECT_ALL, ["store_id = %(store_id)s"], page)
         items = await self._all(query, page_params(page, store_id=store_id))
         return to_page(items, page)

@@ -10,7 +10,7 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from adapters.postgres.events import INSERT_ORDER_EVENT, append_events
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
 from application.payments.ports import OrderFilter
@@ -96,6 +96,7 @@ class PostgresOrderRepository:
         await self._append_events(order)
 
     async def search(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]:
+        await check_cursor(self._conn, "orders", page, store_id)
         given = {
             "status": filters.status,
             "reference": filters.reference,

@@ -9,7 +9,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from adapters.postgres.events import INSERT_REFUND_EVENT, append_events, to_recorded_event
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
 from application.refunds.ports import RefundFilter
@@ -114,6 +114,7 @@ class PostgresRefundRepository:
     async def search(
         self, store_id: str | None, filters: RefundFilter, page: PageRequest
     ) -> Page[Refund]:
+        await check_cursor(self._conn, "refunds", page, store_id)
         given = {"store_id": store_id, "payment_id": filters.payment_id, "status": filters.status}
         conditions = [sql for name, sql in _FILTERS.items() if given[name] is not None]
         query = page_query(SELECT_ALL, conditions, page)

@@ -25,6 +25,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from adapters.postgres.audit import PostgresAuditLog
 from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.idempotency import PostgresIdempotencyRepository
+from adapters.postgres.ledger import PostgresLedger
 from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.operators import PostgresOperatorRepository
 from adapters.postgres.orders import PostgresOrderRepository
@@ -38,6 +39,7 @@ from adapters.snapshots import Snapshots
 from application.dispatch import Dispatch
 from application.errors import DatabaseUnavailable
 from application.event_handlers import event_handlers
+from application.ledger.ports import Ledger
 from application.payments.ports import (
     OrderRepository,
     PaymentRepository,
@@ -165,6 +167,10 @@ class PostgresUnitOfWork:
     @property
     def review(self) -> ReviewQueue:
         return self._repository("review", PostgresReviewQueue)
+
+    @property
+    def ledger(self) -> Ledger:
+        return self._repository("ledger", lambda c: PostgresLedger(c, self._ids))
 
     def collect(self) -> list[Change]:
         collected, self._changes[:] = list(self._changes), []

@@ -81,6 +81,8 @@ class Config:
     password: str = field(repr=False)
     encryption_key: bytes = field(repr=False)
     url: str
+    #: the merchant wallet's own number, for its balance (`getBalance`); None: not asked
+    merchant_msisdn: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -112,7 +114,7 @@ class Config:
 def configure(env: Mapping[str, str]) -> Config | None:
     values = {
         name: (env.get(f"MOOV_MONEY_{name.upper()}") or "").strip()
-        for name in ("username", "password", "url", "encryption_key")
+        for name in ("username", "password", "url", "encryption_key", "merchant_msisdn")
     }
     if not (values["username"] and values["password"] and values["url"]):
         return None
@@ -122,6 +124,7 @@ def configure(env: Mapping[str, str]) -> Config | None:
         password=values["password"],
         encryption_key=moov_money_wire.encryption_key(key),
         url=values["url"],
+        merchant_msisdn=values["merchant_msisdn"].lstrip("+") or None,
     )
 
 
@@ -270,7 +273,7 @@ def status_report(answer: Mapping[str, str], payment_id: str) -> ProviderReport:
 
 
 def _xof(text: str) -> Money | None:
-    if not re.fullmatch(r"\d+(\.0+)?", text):
+    if not re.fullmatch(r"[0-9]{1,15}(\.0+)?", text):
         return None
     return Money(int(text.split(".")[0]), Currency.XOF)
 
@@ -298,7 +301,7 @@ class MoovMoneyWebhookAuthenticator:
         payment_id, signature = query.get("payment"), query.get("sig")
         if not payment_id or not signature:
             raise WebhookRejected("missing_signature")
-        if not self._urls.verify(WEBHOOK, payment_id, signature):
+        if not self._urls.verify_callback(WEBHOOK, payment_id, signature):
             raise WebhookRejected("signature_mismatch")
         digest = hashlib.sha256(body).hexdigest()
         return WebhookDelivery(

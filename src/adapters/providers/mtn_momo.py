@@ -145,12 +145,12 @@ class MtnMomoProvider:
         http, target = deps.http(NAME), config.target_environment
         self._collection = MtnProduct("collection", config.collection, target, http, deps.clock)
         keys = config.disbursement
+        #: the Disbursement product (refunds and payouts share its token), None without keys
+        self.disbursement = (
+            MtnProduct("disbursement", keys, target, http, deps.clock) if keys else None
+        )
         self._refunds = (
-            MtnRefunds(
-                MtnProduct("disbursement", keys, target, http, deps.clock), config.is_sandbox
-            )
-            if keys
-            else None
+            MtnRefunds(self.disbursement, config.is_sandbox) if self.disbursement else None
         )
         self.refunds = RefundSupport.PARTIAL if keys else RefundSupport.MANUAL
 

@@ -20,8 +20,9 @@ from typing import Any
 
 from application.errors import ProviderUnavailable
 from application.health.ports import BreakerStore
-from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.initiate_payment import InitiatePayment
 from application.shared.ports import Clock
+from domain.accounts import Account, AccountId
 from domain.payment import Payment
 from domain.provider_health import Breaker, BreakerPolicy, BreakerState
 
@@ -120,9 +121,10 @@ class GatedInitiatePayment(InitiatePayment):
         super().__init__(*args, **kwargs)
         self._gate = gate
 
-    async def __call__(self, command: InitiatePaymentCommand) -> Payment:
-        await self._gate.check(command.provider)  # also reads the breakers (cached 1 s)
-        return await super().__call__(command)
+    async def _admit(self, account: Account) -> None:
+        """The account's own breaker (also reads the breakers, cached 1 s)."""
+        await self._gate.check(account.id.key)
 
     def _in_flight(self, payment: Payment) -> bool:
-        return super()._in_flight(payment) and not self._gate.is_down(payment.provider)
+        key = AccountId(payment.provider, payment.country).key
+        return super()._in_flight(payment) and not self._gate.is_down(key)

@@ -7,13 +7,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from application.errors import ProviderUnavailable
-from application.payments.ports import DeliveryOutcome, ProviderRegistry, WebhookDelivery
+from application.payments.ports import (
+    CallbackReports,
+    DeliveryOutcome,
+    ProviderRegistry,
+    WebhookDelivery,
+)
 from application.payments.settlement import PaymentSettlement
 from application.shared.ports import Clock
 from application.shared.timeouts import retry_delay
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.events import Source
 from domain.payment import Payment, PaymentStatus
+from domain.provider_report import ProviderReport
 
 FIRST_RETRY = timedelta(seconds=15)
 LONGEST_WAIT = timedelta(minutes=10)
@@ -57,7 +63,9 @@ class HandleWebhook:
       else, so that it can be acknowledged as soon as it is stored (`receive`) and processed
       right after (`process`), by this process or, when it dies, by the inbox's retries;
     - the callback is only a hint: the status is confirmed with the provider's own API,
-      outside any transaction, so a forged or stale body cannot move a payment;
+      outside any transaction, so a forged or stale body cannot move a payment; except for a
+      provider with no status query (`CallbackReports`), whose callback, authenticated and
+      matched to the payment when received, is its word;
     - the confirmed answer goes through the settlement template, and the delivery is marked
       processed in the same transaction as the change it causes;
     - when the provider cannot confirm now, the delivery stays unprocessed for a retry,
@@ -109,15 +117,26 @@ class HandleWebhook:
             await uow.webhooks.mark_processed(delivery_id, now, outcome, payment.status)
             return False
 
+        payment = await self._settle.read(delivery.payment_id)
+        if payment is None:
+            return await self._close(delivery_id, DeliveryOutcome.UNKNOWN_PAYMENT)
+        if payment.is_final:
+            return await self._close(delivery_id, DeliveryOutcome.APPLIED, payment.status)
         try:
-            settled = await self._settle(delivery.payment_id, Source.WEBHOOK, then=mark)
+            word = self._callback_word(delivery, payment)
+            if word is not None:
+                applied = await self._settle.apply(payment.id, word, Source.WEBHOOK, mark)
+            else:
+                applied = await self._settle.ask_and_apply(payment, Source.WEBHOOK, mark)
         except ProviderUnavailable:
             return await self._defer(delivery_id, attempts)
-        if settled.subject is None:
-            return await self._close(delivery_id, DeliveryOutcome.UNKNOWN_PAYMENT)
-        if settled.applied is None:  # final already: nothing asked
-            return await self._close(delivery_id, DeliveryOutcome.APPLIED, settled.subject.status)
-        return WebhookResult(delivery_id, DeliveryOutcome.APPLIED, settled.subject.status)
+        return WebhookResult(delivery_id, DeliveryOutcome.APPLIED, applied.subject.status)
+
+    def _callback_word(self, delivery: WebhookDelivery, payment: Payment) -> ProviderReport | None:
+        provider = self._providers.get(payment.provider, payment.country)
+        if isinstance(provider, CallbackReports):
+            return provider.callback_report(delivery.body, payment)
+        return None
 
     async def _close(
         self, delivery_id: str, outcome: DeliveryOutcome, status: PaymentStatus | None = None

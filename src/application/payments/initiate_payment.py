@@ -8,6 +8,7 @@ from application.errors import (
     ConcurrentChange,
     NotFound,
     PhoneRequired,
+    ProviderNotAvailable,
     ProviderRejected,
     ProviderUnavailable,
     RateLimited,
@@ -22,6 +23,7 @@ from application.payments.settlement import PaymentSettlement
 from application.shared.ports import Clock, IdGenerator, Throttle
 from application.shared.timeouts import TimeToLive, next_check
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from domain.accounts import Account
 from domain.errors import PaymentInProgress
 from domain.events import Source
 from domain.order import Order
@@ -42,6 +44,12 @@ class InitiatePayment:
     - only an order waiting for payment can be paid, one attempt in flight at a time;
     - amount and currency are copied from the order, never taken from the client;
     - the phone is normalised to E.164 for the order's country, and required by push providers;
+    - the payment goes through one account of the provider (domain/accounts.py): the one of
+      its country (the order's, else the payer's phone number's), else the provider's default
+      account; with neither it is refused (`ProviderNotAvailable`, naming the country), and an
+      account that takes another currency than the order's refuses it
+      (`CurrencyNotAccepted`): nothing is written or sent. The payment records the account's
+      country, and every later call about it goes through that account;
     - the payment row exists (`created`) and is committed before the provider is called;
     - the provider's refusal makes it `failed` with the provider's code; a timeout or network
       error leaves it `pending` (outcome unknown) for verification to settle;
@@ -71,8 +79,9 @@ class InitiatePayment:
         self._per_order, self._per_phone = per_order, per_phone
 
     async def __call__(self, command: InitiatePaymentCommand) -> Payment:
-        provider = self._providers.get(command.provider)
-        payment, order = await self._create(command, provider)
+        if command.provider not in self._providers.available():
+            raise ProviderNotAvailable(f"provider {command.provider!r} is not available")
+        payment, order, provider = await self._create(command)
         try:
             result = await provider.start(payment, order)
         except ProviderRejected as refusal:
@@ -82,14 +91,18 @@ class InitiatePayment:
         return await self._record_start(payment, result)
 
     async def _create(
-        self, command: InitiatePaymentCommand, provider: PaymentProvider
-    ) -> tuple[Payment, Order]:
+        self, command: InitiatePaymentCommand
+    ) -> tuple[Payment, Order, PaymentProvider]:
         async with self._uow() as uow:
             order = await uow.orders.get(command.store_id, command.order_id, for_update=True)
             if order is None:
                 raise NotFound(f"order {command.order_id} not found")
             order.ensure_payable()
-            phone = self._phone(command, order, provider)
+            phone = self._phone(command, order)
+            account, provider = self._account(command.provider, order, phone)
+            if phone is None and provider.requires_phone:
+                raise PhoneRequired(f"{provider.name} needs the payer's phone number")
+            await self._admit(account)
             if any(self._in_flight(p) for p in await uow.payments.for_order(order.id)):
                 raise PaymentInProgress(f"order {order.id} already has a payment in progress")
             self._throttle(order.id, phone)
@@ -104,11 +117,24 @@ class InitiatePayment:
                 phone=phone,
                 reference=provider.reference_for(payment_id),
                 expires_at=now + self._ttl.payment(provider.name),
+                country=account.id.country,
             )
             await uow.payments.add(payment)
             await uow.schedule.plan(payment_id, next_check(0, now, payment.expires_at), 0)
             await uow.commit()
-        return payment, order
+        return payment, order, provider
+
+    def _account(
+        self, name: str, order: Order, phone: str | None
+    ) -> tuple[Account, PaymentProvider]:
+        """The order's country, else the payer's number's; its account, else the default."""
+        country = order.country or (self._phones.country_of(phone) if phone else None)
+        account, provider = self._providers.choose(name, country)
+        account.ensure_accepts(order.amount.currency.value)
+        return account, provider
+
+    async def _admit(self, account: Account) -> None:
+        """Whether a new payment may start with this account now (always, here)."""
 
     def _in_flight(self, payment: Payment) -> bool:
         """Whether `payment` is an attempt still in flight that blocks a new one."""
@@ -121,13 +147,9 @@ class InitiatePayment:
             if wait is not None:
                 raise RateLimited(f"payments per {what}", wait)
 
-    def _phone(
-        self, command: InitiatePaymentCommand, order: Order, provider: PaymentProvider
-    ) -> str | None:
+    def _phone(self, command: InitiatePaymentCommand, order: Order) -> str | None:
         raw = command.phone or (order.customer.phone if order.customer else None)
         if not raw:
-            if provider.requires_phone:
-                raise PhoneRequired(f"{provider.name} needs the payer's phone number")
             return None
         return self._phones.normalize(raw, order.country)
 

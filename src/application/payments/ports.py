@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from application.payments.figures import Period, Stats
 from application.shared.ports import Page, PageRequest, RecordedEvent
+from domain.accounts import Account
 from domain.order import Order, OrderStatus
 from domain.payment import NextAction, Payment, PaymentStatus
 from domain.provider_report import ProviderReport
@@ -81,6 +82,10 @@ class PhoneNormalizer(Protocol):
     def normalize(self, raw: str, country: str | None) -> str:
         """E.164 form of `raw`, read for `country` (ISO 3166 alpha-2) when it has no `+`.
         Raises `InvalidPhone`."""
+        ...
+
+    def country_of(self, e164: str) -> str | None:
+        """The country (ISO 3166 alpha-2) an E.164 number belongs to; None when unknown."""
         ...
 
 
@@ -234,13 +239,31 @@ class WebhookAuthenticator(Protocol):
 
 
 class ProviderRegistry(Protocol):
-    def get(self, name: str) -> PaymentProvider:
-        """Raises `ProviderNotAvailable` when the provider is unknown or not configured."""
+    """The configured provider accounts (domain/accounts.py): one per provider and country,
+    and each provider's default account (country None)."""
+
+    def get(self, name: str, country: str | None = None) -> PaymentProvider:
+        """The provider of exactly that account (a payment's recorded one); raises
+        `ProviderNotAvailable` when it is not configured (any more)."""
         ...
 
-    def webhook_authenticator(self, name: str) -> WebhookAuthenticator: ...
+    def choose(self, name: str, country: str | None) -> tuple[Account, PaymentProvider]:
+        """The account a new payment in `country` goes through: the provider's account of
+        that country, else its default account; `ProviderNotAvailable` (naming provider and
+        country) when it has neither."""
+        ...
 
-    def available(self) -> Sequence[str]: ...
+    def webhook_authenticator(self, name: str) -> WebhookAuthenticator:
+        """By callback route: `mtn` (default account) or `mtn/cm` (an account's)."""
+        ...
+
+    def available(self) -> Sequence[str]:
+        """The providers' names (each once, whatever its accounts)."""
+        ...
+
+    def accounts(self) -> Sequence[Account]:
+        """Every configured account, sorted by provider then country (default first)."""
+        ...
 
 
 class PhoneArchive(Protocol):
@@ -251,3 +274,11 @@ class PhoneArchive(Protocol):
         payment, its events and the callbacks stored for it), in one transaction; return how
         many payments were masked."""
         ...
+
+
+@runtime_checkable
+class CallbackReports(Protocol):
+    """A provider with no status query, whose authenticated callback is its only word (Moov
+    Money in Togo): what a stored callback says of the payment; None: ask `fetch_status`."""
+
+    def callback_report(self, body: bytes, payment: Payment) -> ProviderReport | None: ...

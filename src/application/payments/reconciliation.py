@@ -24,7 +24,9 @@ class ReconcilePayment:
     - an expired payment is still verified, less often, for `LATE_WINDOW`: a success then is a
       late success, honoured and notified;
     - when the provider cannot answer, nothing changes and the check is retried later: a
-      payment is never dropped; the failure is counted and logged.
+      payment is never dropped; the failure is counted and logged;
+    - an open payment whose provider account was removed from the configuration is flagged
+      `account_missing` (once) for the operator's queue, and still checked on its schedule.
     """
 
     def __init__(
@@ -59,6 +61,8 @@ class ReconcilePayment:
         except (ProviderUnavailable, ProviderNotAvailable) as error:
             self._metrics.reconciliation_error(payment.provider)
             self._log.anomaly(payment, "reconciliation_failed", {"error": str(error)})
+            if isinstance(error, ProviderNotAvailable):
+                await self._account_missing(payment.id, str(error))
             await self._plan(payment.id, next_check(attempts, self._clock.now()), attempts + 1)
             return "provider_unavailable"
         return applied.subject.status.value
@@ -82,6 +86,18 @@ class ReconcilePayment:
         now = self._clock.now()
         if payment.status in OPEN_STATUSES and payment.is_past_ttl(now):
             payment.expire(now, Source.RECONCILIATION)
+
+    async def _account_missing(self, payment_id: str, detail: str) -> None:
+        """Its account is no longer configured: flagged once for the operator's queue, and
+        still checked on its schedule (the account may come back)."""
+        async with self._uow() as uow:
+            payment = await uow.payments.get(payment_id, for_update=True)
+            if payment is None or not payment.flag_account_missing(
+                self._clock.now(), Source.RECONCILIATION, detail
+            ):
+                return
+            await uow.payments.save(payment)
+            await uow.commit()
 
     async def _plan(self, payment_id: str, at: datetime | None, attempts: int) -> None:
         async with self._uow() as uow:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from application.errors import NotFound
+from application.ledger.book import Fees, fix_fee
 from application.payments.ports import ProviderRegistry
 from application.shared.settlement import Applied, Settlement
 from application.unit_of_work import UnitOfWork
@@ -27,11 +28,12 @@ class PaymentSettles:
     - the decision is the aggregate's (`Payment.apply`): an illegal move is refused and
       changes nothing; a report that changes nothing writes nothing;
     - a payment that succeeds pays its order once, or is flagged `needs_refund` when the order
-      was already settled (`settle`).
+      was already settled (`settle`), and has its fee fixed at its store's rate (`fees`), which
+      the ledger books with the sale (an in-transaction handler of `payment.succeeded`).
     """
 
-    def __init__(self, providers: ProviderRegistry) -> None:
-        self._providers = providers
+    def __init__(self, providers: ProviderRegistry, fees: Fees | None = None) -> None:
+        self._providers, self._fees = providers, fees or Fees()
 
     def open(self, subject: Payment) -> bool:
         return not subject.is_final
@@ -42,17 +44,20 @@ class PaymentSettles:
         return await uow.payments.get_for_store(store_id, subject_id)
 
     async def ask(self, subject: Payment) -> ProviderReport:
-        return await self._providers.get(subject.provider).fetch_status(subject)
+        provider = self._providers.get(subject.provider, subject.country)
+        return await provider.fetch_status(subject)
 
     async def decide(
         self, uow: UnitOfWork, subject_id: str, report: ProviderReport, source: Source, at: datetime
     ) -> Applied[Payment]:
         payment, order = await _locked(uow, subject_id, report)
         outcome = payment.apply(report, at, source)
-        if outcome is Outcome.CHANGED and payment.status is PaymentStatus.SUCCEEDED and order:
-            settle(order, payment, at, source)
-            if order.events:  # an order already settled is not rewritten
-                await uow.orders.save(order)
+        if outcome is Outcome.CHANGED and payment.status is PaymentStatus.SUCCEEDED:
+            await fix_fee(uow, payment, self._fees)
+            if order:
+                settle(order, payment, at, source)
+                if order.events:  # an order already settled is not rewritten
+                    await uow.orders.save(order)
         return Applied(payment, report, refused=outcome is Outcome.REFUSED)
 
     async def save(self, uow: UnitOfWork, subject: Payment, touched: bool) -> None:

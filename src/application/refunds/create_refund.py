@@ -78,7 +78,7 @@ class CreateRefund:
             payment = await uow.payments.get(command.payment_id, for_update=True)
             if payment is None or command.store_id not in (None, payment.store_id):
                 raise NotFound(f"payment {command.payment_id} not found")
-            provider = self._providers.refunder(payment.provider)
+            provider = self._providers.refunder(payment.provider, payment.country)
             held = await uow.refunds.held(payment.id)
             amount = refundable(payment, held, command.amount, provider.refunds)
             refund_id, now = self._ids.new("rfd"), self._clock.now()

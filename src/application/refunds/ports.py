@@ -88,9 +88,9 @@ class RefundProvider(Protocol):
 
 
 class RefundProviders(Protocol):
-    """The configured providers' refunds, by provider name: the providers themselves, never
+    """The configured providers' refunds, by account: the providers themselves, never
     behind anything that guards new payments (a circuit breaker must not block refunds)."""
 
-    def refunder(self, name: str) -> RefundProvider:
-        """Raises `ProviderNotAvailable` when the provider is not configured here."""
+    def refunder(self, name: str, country: str | None = None) -> RefundProvider:
+        """Raises `ProviderNotAvailable` when the account is not configured here."""
         ...

@@ -47,7 +47,8 @@ class RefundSettles:
             payment = await uow.payments.get(subject.payment_id)
         if payment is None:
             raise NotFound(f"refund {subject.id} not found")
-        return await self._providers.refunder(subject.provider).fetch_refund(subject, payment)
+        provider = self._providers.refunder(subject.provider, payment.country)
+        return await provider.fetch_refund(subject, payment)
 
     async def decide(
         self, uow: UnitOfWork, subject_id: str, report: ProviderReport, source: Source, at: datetime

@@ -109,6 +109,16 @@ class ChangeNotificationUrl(_ChangeStore):
         return await self._change(change, apply)
 
 
+class ChangeFee(_ChangeStore):
+    """The platform's fee on the store's sales from now on (0 to 10,000 basis points; None:
+    the platform's rate). A sale keeps the fee fixed when it succeeded."""
+
+    action = "store.fee_changed"
+
+    async def __call__(self, change: StoreChange, fee_bps: int | None) -> Store:
+        return await self._change(change, lambda store: store.set_fee(fee_bps))
+
+
 @dataclass(frozen=True, slots=True)
 class RotatedSecret:
     store: Store

@@ -78,6 +78,12 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "verify_refund": use(container.verify_refund),
         "refund_queries": use(container.refund_queries),
         "refund_providers": use(container.configured_providers),
+        # the marketplace's money
+        "balance_queries": use(container.balance_queries),
+        "adjust_balance": use(container.adjust_balance),
+        "change_fee": use(container.change_fee),
+        # payouts: where is the money (the desk's comparison)
+        "where_is_the_money": use(container.where_is_the_money),
     }
 
 

@@ -46,6 +46,7 @@ def store_fields(store: Store) -> dict[str, object]:
         "created_at": timestamp(store.created_at),
         "status": str(store.status),
         "suspended_at": maybe_timestamp(store.suspended_at),
+        "fee_bps": store.fee_bps,
     }
 
 

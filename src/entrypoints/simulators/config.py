@@ -24,6 +24,7 @@ DEFAULTS = {
     "MOOV_MONEY_USERNAME": "simulated-merchant",
     "MOOV_MONEY_PASSWORD": "simulated-password",
     "MOOV_MONEY_ENCRYPTION_KEY": "sim0moov0key0sim0moov0key0sim0mo",
+    "MOOV_MONEY_MERCHANT_MSISDN": "22990000000",
 }
 #: Moov's SDK default, used when MOOV_MONEY_ENCRYPTION_KEY is empty (as the service does).
 MOOV_DEFAULT_KEY = "tlc12345tlc12345tlc12345tlc12345"

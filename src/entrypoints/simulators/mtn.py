@@ -1,5 +1,6 @@
 """MTN MoMo: Collection (`/collection/token/`, `requesttopay` POST and GET) and Disbursement
-refunds (`/disbursement/token/`, `refund` POST and GET), each product with its own
+refunds (`/disbursement/token/`, `refund` POST and GET) and transfers (payouts and the
+balance: mtn_transfers.py), each product with its own
 subscription key and API user, behind Azure APIM.
 
 - Tokens: Basic `apiUser:apiKey` plus `Ocp-Apim-Subscription-Key`; a bad subscription key is
@@ -296,6 +297,8 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
             await customer_choice(ledger, t, choice, request.query_params.get("callback"))
         return Redirect("/mtn/phone", status_code=303)
 
+    from entrypoints.simulators.mtn_transfers import transfer_handlers  # payouts
+
     return Router(
         "/mtn",
         route_handlers=[
@@ -307,5 +310,6 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
             refund_status,
             phone,
             decide,
+            *transfer_handlers(disbursement, environment, ledger),
         ],
     )

@@ -1,5 +1,6 @@
 """Wave Checkout: `POST/GET /v1/checkout/sessions`, search by `client_reference`, lookup by
-`transaction_id`, `expire`, `refund` (full only), Bearer API key, the `{code, message}` error
+`transaction_id`, `expire`, `refund` (full only), payouts and the balance (wave_payouts.py),
+Bearer API key, the `{code, message}` error
 envelope, and `checkout.session.*` events signed with `Wave-Signature: t=<ts>,v1=<hex>`
 (HMAC-SHA256 of the timestamp followed by the raw body) sent to the registered webhook URL.
 
@@ -227,7 +228,11 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
         target = t.data["success_url"] if t.state is State.SUCCEEDED else t.data["error_url"]
         return Redirect(target, status_code=303)
 
+    from entrypoints.simulators.wave_payouts import payout_handlers  # payouts, balance
+
+    payouts = payout_handlers(refused, ledger, CURRENCIES, OPERATOR)
     return Router(
         "/wave",
-        route_handlers=[create, search, by_transaction, read, expire, refund, page, decide],
-    )
+        route_handlers=[create, search, by_transaction, read, expire, refund, page, decide,
+                        *payouts],
+    )  # fmt: skip

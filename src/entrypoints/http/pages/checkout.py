@@ -15,6 +15,7 @@ from litestar.params import Body, FromPath, FromQuery, SkipValidation
 from litestar.response import Redirect
 from msgspec import Struct
 
+from adapters.phones import dialling_prefix
 from adapters.urls import CHECKOUT, STATUS, ServiceUrls
 from application.errors import (
     NotFound,
@@ -27,6 +28,8 @@ from application.health.provider_health import ProviderHealthQuery
 from application.payments.checkout import CheckoutQueries, CheckoutView
 from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
 from application.payments.ports import ProviderRegistry
+from domain import accounts
+from domain.accounts import AccountId
 from domain.errors import InvalidPhone, OrderNotPayable, PaymentInProgress
 from domain.money import Money
 from domain.order import OrderStatus
@@ -63,7 +66,7 @@ class CheckoutController(Controller):
     ) -> Response[Any]:
         _require(urls, CHECKOUT, order_id, token)
         view = await checkout.order(order_id)
-        health = await _statuses(provider_health, provider_registry.available())
+        health = await _statuses(provider_health, provider_registry)
         form = PaymentForm(token=token)
         return _page(request, view, provider_registry, health, urls, token, form)
 
@@ -109,7 +112,7 @@ class CheckoutController(Controller):
             error = ""
         else:
             return Redirect(_next_url(payment, urls), status_code=303)
-        health = await _statuses(provider_health, provider_registry.available())
+        health = await _statuses(provider_health, provider_registry)
         args = (request, view, provider_registry, health, urls, data.token, data)
         if retry_after is not None:
             page = _page(*args, error=error, status_code=429)
@@ -135,9 +138,10 @@ class StatusController(Controller):
         _require(urls, STATUS, payment_id, token)
         view, payment = await checkout.payment(payment_id)
         waiting = _state(payment) == "waiting"
-        health = await _statuses(provider_health, [payment.provider]) if waiting else {}
+        key = AccountId(payment.provider, payment.country).key
+        health = await _health(provider_health, [key]) if waiting else {}
         context = {
-            "provider_status": health.get(payment.provider, "operational"),
+            "provider_status": health.get(key, "operational"),
             "view": view,
             "payment": payment,
             "reason": _reason(payment, translator(lang_of(request))),
@@ -193,9 +197,14 @@ def _reason(payment: Payment, t: Callable[..., str]) -> str | None:
     return text if text != f"reason_{code}" else payment.failure_message or code
 
 
-async def _statuses(query: ProviderHealthQuery, names: Sequence[str]) -> dict[str, str]:
-    """Each provider's health status (`operational`, `degraded`, `down`)."""
-    return {health.provider: health.status for health in await query.current(names)}
+async def _health(query: ProviderHealthQuery, keys: Sequence[str]) -> dict[str, str]:
+    """Each account's health status (`operational`, `degraded`, `down`), by account key."""
+    return {health.provider: health.status for health in await query.current(keys)}
+
+
+async def _statuses(query: ProviderHealthQuery, registry: ProviderRegistry) -> dict[str, str]:
+    """The health of every configured account, by account key (`mtn_momo:CM`)."""
+    return await _health(query, [account.id.key for account in registry.accounts()])
 
 
 def _page(
@@ -211,10 +220,14 @@ def _page(
 ) -> Response[Any]:
     order = view.order
     open_payment = view.open_payment
-    stuck = open_payment if open_payment and health.get(open_payment.provider) == "down" else None
-    if stuck:  # its provider is down: the customer may pay another way
+    open_key = AccountId(open_payment.provider, open_payment.country).key if open_payment else ""
+    stuck = open_payment if open_payment and health.get(open_key) == "down" else None
+    if stuck:  # its account is down: the customer may pay another way
         open_payment = None
-    available = list(registry.available())
+    # the providers with an account for the order's country and currency, and their health
+    taking = accounts.offered(registry.accounts(), order.country, order.amount.currency.value)
+    available = [account.id.provider for account in taking]
+    health = {a.id.provider: health.get(a.id.key, "operational") for a in taking}
     offered = [name for name in available if health.get(name) != "down"]
     selected = form.provider if form.provider in offered else ""
     context = {
@@ -228,12 +241,15 @@ def _page(
         "open_status_url": urls.status(open_payment.id) if open_payment else None,
         "paid_status_url": _paid_status_url(view, urls),
         "providers": available,
-        "requires_phone": {name: registry.get(name).requires_phone for name in available},
+        "requires_phone": {
+            a.id.provider: registry.get(a.id.provider, a.id.country).requires_phone for a in taking
+        },
         "selected": selected or (offered[0] if len(offered) == 1 else ""),
         "health": health,
         "stuck": stuck,
         "phone": form.phone,
         "phone_example": phone_example(order.country),
+        "dialling_prefix": dialling_prefix(order.country),
         "token": token,
         "error": error,
     }

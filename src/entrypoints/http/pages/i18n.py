@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from entrypoints.http.pages.desk_i18n import DESK_MESSAGES
 from entrypoints.http.pages.health_words import HEALTH_MESSAGES
+from entrypoints.http.pages.money_words import MONEY_WORDS
 
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
@@ -250,6 +251,10 @@ MESSAGES: dict[str, dict[str, str]] = {
 for _lang, _words in DESK_MESSAGES.items():
     MESSAGES[_lang].update(_words)
 
+
+# where is the money (pages/money_words.py)
+for _lang, _words in MONEY_WORDS.items():
+    MESSAGES[_lang].update(_words)
 
 # provider health (pages/health_words.py)
 for _lang, _words in HEALTH_MESSAGES.items():

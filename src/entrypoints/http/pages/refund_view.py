@@ -17,7 +17,8 @@ def refund_context(
     """What the payment page shows about refunds: the list, what is left, and what the
     provider can do (`full` only, `manual`)."""
     try:
-        support: RefundSupport | None = registry.refunder(payment.provider).refunds
+        refunder = registry.refunder(payment.provider, payment.country)
+        support: RefundSupport | None = refunder.refunds
     except PaymentError:
         support = None
     currency = payment.amount.currency

@@ -13,7 +13,7 @@ from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
-from application.errors import NotFound
+from application.errors import InvalidCursor, NotFound
 from domain.money import Money
 from entrypoints.http.accepted_input import RefusedInput
 from entrypoints.http.pages import i18n
@@ -97,6 +97,11 @@ def refused_input_page(request: Request[Any, Any, Any], _: RefusedInput) -> Resp
     return _error_page(request, 422, "error_title", "error_generic")
 
 
+def stale_cursor_page(request: Request[Any, Any, Any], _: InvalidCursor) -> Response[Any]:
+    """A list page asked past an item that is not the caller's: 400, as the API answers."""
+    return _error_page(request, 400, "error_title", "error_generic")
+
+
 def http_error_page(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     if error.status_code >= 500:
         log.error("page.failed", path=request.url.path, error=repr(error.__cause__ or error))
@@ -117,5 +122,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     SignInRequired: sign_in_redirect,
     NotFound: not_found_page,
     RefusedInput: refused_input_page,
+    InvalidCursor: stale_cursor_page,
     HTTPException: http_error_page,
 }
