@@ -43,6 +43,7 @@ from application.health.watch_providers import WatchProviders
 from application.ledger.adjust import AdjustBalance
 from application.ledger.balance import BalanceQueries
 from application.ledger.book import Fees
+from application.payments.abandon_payment import AbandonPayment
 from application.payments.checkout import CheckoutQueries
 from application.payments.expire_orders import ExpireOrders
 from application.payments.handle_webhook import HandleWebhook
@@ -255,6 +256,9 @@ class Container(containers.DeclarativeContainer):
         gate=provider_gate,
     )
     verify_payment = providers.Singleton(VerifyPayment, settle=settle_payment)
+    abandon_payment = providers.Singleton(
+        AbandonPayment, uow=uow, providers=configured_providers, verify=verify_payment
+    )
     handle_webhook = providers.Singleton(
         HandleWebhook, uow=uow, providers=provider_registry, settle=settle_payment, clock=clock
     )

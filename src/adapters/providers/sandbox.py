@@ -296,6 +296,11 @@ class SandboxProvider:
             raw=raw,
         )
 
+    async def cancel(self, payment: Payment) -> None:
+        """The customer chose another way: an undecided payment ends as declined (one already
+        decided keeps its outcome, which the status query then gives)."""
+        await self._operator.decide(payment.id, approve=False)
+
     def refund_reference_for(self, refund_id: str) -> str | None:
         return refund_id
 

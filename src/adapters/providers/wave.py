@@ -190,6 +190,20 @@ class WaveProvider:
             return ProviderReport(ReportedStatus.UNKNOWN, raw={"error": "session_not_found"})
         return session_report(session, payment.id)
 
+    async def cancel(self, payment: Payment) -> None:
+        """`POST /v1/checkout/sessions/{id}/expire`: the customer chose another way, so the
+        open session ends and cannot be paid any more. A session that is unknown or no longer
+        open (paid meanwhile, already expired) is not an error: the status query says what
+        happened. `ProviderUnavailable` on a timeout or a 5xx."""
+        if not payment.provider_reference:
+            return
+        path = f"{SESSIONS}/{payment.provider_reference}/expire"
+        response = await self._http.request("expire_session", "POST", path, headers=self._auth)
+        if response.status_code >= 500:
+            raise ProviderUnavailable(f"wave expire_session: HTTP {response.status_code}")
+        if response.status_code >= 400:
+            log.info("wave.expire_refused", payment_id=payment.id, body=error_body(response))
+
     # -- refunds ---------------------------------------------------------------------------
 
     def refund_reference_for(self, refund_id: str) -> str | None:

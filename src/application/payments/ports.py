@@ -267,12 +267,23 @@ class ProviderRegistry(Protocol):
 
 
 class PhoneArchive(Protocol):
-    """Where full phone numbers are kept, for the retention pass (`MaskOldPhones`)."""
+    """Where personal data is kept, for the retention pass (`MaskOldPhones`)."""
 
     async def mask_payments_before(self, cutoff: datetime, limit: int) -> int:
         """Mask the full numbers of at most `limit` payments created before `cutoff` (in the
-        payment, its events and the callbacks stored for it), in one transaction; return how
-        many payments were masked."""
+        payment, its events, the callbacks stored for it and the notifications about it), in
+        one transaction; return how many payments were masked."""
+        ...
+
+    async def mask_orders_before(self, cutoff: datetime, limit: int) -> int:
+        """Mask the customer (name, phone, email) of at most `limit` orders created before
+        `cutoff` (in the order and the notifications about it), in one transaction; return
+        how many orders were masked."""
+        ...
+
+    async def purge_idempotency_before(self, cutoff: datetime) -> int:
+        """Delete the idempotency records created before `cutoff` (they hold whole answers,
+        personal data included); return how many were deleted."""
         ...
 
 

@@ -50,6 +50,7 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "idempotency": use(container.idempotency),
         "initiate_payment": use(container.initiate_payment),
         "verify_payment": use(container.verify_payment),
+        "abandon_payment": use(container.abandon_payment),
         "handle_webhook": use(container.handle_webhook),
         "after_answer": use(container.after_answer),
         "store_events": use(container.store_events),

@@ -178,8 +178,11 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
         if t.is_open:
             body += "<p class='muted'>Saisissez le code reçu par USSD, puis confirmez.</p>"
             body += pages.decision_buttons(f"/orange/payment/pay_token/{pay_token}")
-        else:
+            body += pages.back_link(t.data["cancel_url"], "Annuler et revenir au marchand")
+        else:  # paid, refused or expired: back to the merchant, as Orange's page does
             body += pages.settled(t)
+            succeeded = t.state is State.SUCCEEDED
+            body += pages.back_link(t.data["return_url" if succeeded else "cancel_url"])
         return pages.html("Orange Money", body)
 
     @post("/payment/pay_token/{pay_token:str}/{choice:str}", status_code=303)

@@ -215,9 +215,14 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
             return pages.html("Wave", pages.banner(OPERATOR, "Session inconnue"), 404)
         body = pages.banner(OPERATOR, "Payer avec Wave") + pages.amount(t)
         if t.is_open:
+            if t.data.get("attempt_failed"):
+                body += "<p id='attempt-failed'>Le dernier essai n'a pas abouti.</p>"
             body += pages.decision_buttons(f"/wave/pay/{session_id}")
-        else:
+            body += pages.back_link(t.data["error_url"], "Annuler et revenir au marchand")
+        else:  # paid, refused or expired: back to the merchant, as Wave's page does
             body += pages.settled(t)
+            succeeded = t.state is State.SUCCEEDED
+            body += pages.back_link(t.data["success_url" if succeeded else "error_url"])
         return pages.html("Payer avec Wave", body)
 
     @post("/pay/{session_id:str}/{choice:str}", status_code=303)

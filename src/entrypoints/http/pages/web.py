@@ -17,7 +17,7 @@ from application.errors import InvalidCursor, NotFound
 from domain.money import Money
 from entrypoints.http.accepted_input import RefusedInput
 from entrypoints.http.pages import i18n
-from entrypoints.http.pages.providers import brand
+from entrypoints.http.pages.providers import brand, of_provider
 
 log = structlog.get_logger(__name__)
 
@@ -51,6 +51,7 @@ def render(
         "when": lambda at: _when(at, lang),
         "percent": lambda rate: _percent(rate, lang),
         "brand": brand,
+        "of_provider": of_provider,
     }
     return Template(
         template_name=f"pages/{template}",
