@@ -1,12 +1,13 @@
-"""The simulators' settings: the operators' credentials, read from the same variables as the
-service's (so one `.env` serves both), with simulated defaults."""
+"""The simulators' settings: made-up operators' credentials, never the environment's (a `.env`
+beside them may hold real ones, which a development tool must not print or write), and where
+the service is (`PUBLIC_BASE_URL`, `WAVE_WEBHOOK_URL`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-#: Credentials the simulators accept when the environment names none.
+#: The only credentials the simulators know and accept.
 DEFAULTS = {
     "WAVE_API_KEY": "wave_sn_prod_simulated-api-key",
     "WAVE_WEBHOOK_SECRET": "wave_sn_WHS_simulated-webhook-secret-0001",
@@ -61,13 +62,7 @@ class SimulatorConfig:
     def from_env(
         cls, env: Mapping[str, str], public_url: str, **options: float | int
     ) -> SimulatorConfig:
-        credentials = {
-            name: (env.get(name) or "").strip() or value for name, value in DEFAULTS.items()
-        }
-        if env.get("MOOV_MONEY_USERNAME") and not env.get("MOOV_MONEY_ENCRYPTION_KEY"):
-            credentials["MOOV_MONEY_ENCRYPTION_KEY"] = (
-                ""  # the service falls back to Moov's default
-            )
+        credentials = dict(DEFAULTS)
         if env.get("WAVE_WEBHOOK_URL"):
             credentials["WAVE_WEBHOOK_URL"] = env["WAVE_WEBHOOK_URL"]
         service_url = (env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
