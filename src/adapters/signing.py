@@ -19,7 +19,7 @@ import secrets
 
 from adapters.clock import SystemClock
 from application.errors import WebhookRejected
-from application.ports import Clock
+from application.shared.ports import Clock
 
 MISSING = "missing_signature"
 MALFORMED = "malformed_signature"

@@ -9,10 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from adapters.urls import ServiceUrls
-from application.idempotency import Idempotency
-from application.orders import CancelOrder, CreateOrder, CreateOrderCommand
-from application.ports import OrderFilter, PageRequest
-from application.queries import StoreQueries
+from application.payments.orders import CancelOrder, CreateOrder, CreateOrderCommand
+from application.payments.ports import OrderFilter
+from application.payments.queries import StoreQueries
+from application.shared.idempotency import Idempotency
+from application.shared.ports import PageRequest
 from domain.order import Customer, OrderItem, OrderStatus
 from domain.store import Store
 from entrypoints.http import presenters, wire

@@ -19,8 +19,6 @@ from msgspec import Struct
 from adapters.phones import dialling_prefix
 from adapters.providers.reasons import customer_reason
 from adapters.urls import CHECKOUT, STATUS, ServiceUrls
-from application.abandon_payment import AbandonPayment
-from application.checkout import CheckoutQueries, CheckoutView
 from application.errors import (
     NotFound,
     PhoneRequired,
@@ -28,9 +26,12 @@ from application.errors import (
     ProviderUnavailable,
     RateLimited,
 )
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.ports import Clock, ProviderRegistry
-from application.provider_health import ProviderHealthQuery
+from application.health.provider_health import ProviderHealthQuery
+from application.payments.abandon_payment import AbandonPayment
+from application.payments.checkout import CheckoutQueries, CheckoutView
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.ports import ProviderRegistry
+from application.shared.ports import Clock
 from domain import accounts
 from domain.accounts import AccountId
 from domain.errors import InvalidPhone, OrderNotPayable, PaymentInProgress
