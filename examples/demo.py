@@ -3,16 +3,19 @@ something in the browser.
 
 - the service: `payments serve --with-worker`, sandbox mode, its embedded PostgreSQL under
   `.data/demo/` (kept between runs), on DEMO_SERVICE_PORT (default 8000);
-- the operators' simulators (`payments simulate`: Orange Money, MTN MoMo, Wave, Moov Money) on
-  DEMO_SIMULATOR_PORT (default 8100), the service's providers pointed at them;
+- the operators' simulators (`payments simulate --countries`: Orange Money, MTN MoMo, Wave,
+  Moov Money, each with a country account beside its default one) on DEMO_SIMULATOR_PORT
+  (default 8100), the service's providers pointed at them;
 - the shop: `examples/django_shop`, SQLite under `.data/demo/`, on DEMO_SHOP_PORT (default
-  8001), with two vendors' stores and their products loaded (`manage.py seed_demo`).
+  8001), with vendors' stores in two countries and their products loaded (`manage.py
+  seed_demo`): Côte d'Ivoire in XOF, Cameroon in XAF (its orders go to MTN's Cameroon account).
 A port already taken is replaced by a free one. Ctrl-C stops everything."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -40,12 +43,26 @@ def _port(variable: str, default: int) -> int:
     return chosen
 
 
+def _shop_secret_key() -> str:
+    """The demo shop's own `SHOP_SECRET_KEY`: made once on this machine, kept `0600` under
+    `.data/demo/` (sessions survive a restart); a key set in the environment wins."""
+    if os.environ.get("SHOP_SECRET_KEY"):
+        return os.environ["SHOP_SECRET_KEY"]
+    path = DATA / "shop-secret-key"
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
 def _shop_env(service_url: str, shop_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "PAYMENTS_URL": service_url,
         "SHOP_URL": shop_url,
         "SHOP_DATABASE": str(DATA / "shop.sqlite3"),
+        "SHOP_SECRET_KEY": _shop_secret_key(),
     }
 
 
@@ -94,6 +111,7 @@ def main() -> int:
         f"http://127.0.0.1:{service_port}",
         port=_port("DEMO_SIMULATOR_PORT", 8100),
         log_file=LOGS / "demo-simulators.log",
+        countries=True,  # MTN Cameroon, Wave Côte d'Ivoire, Orange Senegal, Moov Togo
     )
     print("starting the simulated operators (Orange Money, MTN MoMo, Wave, Moov Money)…")
     simulators.start()
@@ -121,7 +139,7 @@ def main() -> int:
         print(
             f"\nReady in {time.monotonic() - started:.1f} s.\n"
             f"  The shop:            {shop_url}/   (customer: fatou / demo-client;"
-            f" vendors: awa, koffi / demo-vendeur)\n"
+            f" vendors: awa, koffi, mbarga / demo-vendeur)\n"
             f"  The payment service: {service.url}/   (vendor pages: {service.url}/store/login/,"
             f" API docs: {service.url}/docs)\n"
             f"  Simulated operators: {simulators.url}/   (phones: {simulators.url}/mtn/phone,"

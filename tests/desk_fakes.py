@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from application.errors import OperatorNameRefused
-from application.ports import AuditFilter, Notification, Page, PageRequest, StoreFilter
+from application.shared.ports import Page, PageRequest
+from application.stores.ports import AuditFilter, Notification, StoreFilter
 from domain.audit import AuditEntry
 from domain.operator import Actor, Operator
-from domain.payment import AMOUNT_MISMATCH, Payment
+from domain.payment import ACCOUNT_MISSING, AMOUNT_MISMATCH, OPEN_STATUSES, Payment
 from domain.refund import HOLDING, Refund, RefundStatus
 from domain.review import AlreadyResolved, Resolution, ReviewItem, ReviewKind
 from domain.store import Store
@@ -127,6 +128,8 @@ class InMemoryReviewQueue:
 def _payment_item(payment: Payment, stores: dict[str, Store]) -> ReviewItem | None:
     if payment.flagged_reason == AMOUNT_MISMATCH:
         kind = ReviewKind.AMOUNT_MISMATCH
+    elif payment.flagged_reason == ACCOUNT_MISSING and payment.status in OPEN_STATUSES:
+        kind = ReviewKind.ACCOUNT_MISSING
     elif payment.needs_refund:
         kind = ReviewKind.NEEDS_REFUND
     elif payment.late_success:

@@ -31,6 +31,7 @@ def payment_object(payment: Payment) -> dict[str, Any]:
         "order_id": payment.order_id,
         "store_id": payment.store_id,
         "provider": payment.provider,
+        "country": payment.country,
         "status": payment.status.value,
         "amount": payment.amount.amount,
         "currency": payment.amount.currency.value,
@@ -48,6 +49,8 @@ def payment_object(payment: Payment) -> dict[str, Any]:
         "expires_at": maybe_timestamp(payment.expires_at),
         "amount_refunded": payment.amount_refunded,
         "refunded": payment.refunded,
+        "fee": payment.fee,
+        "net": payment.net,
     }
 
 
@@ -111,5 +114,5 @@ class Snapshots:
         return refund_object(refund)
 
     def order(self, order: Order, payments: list[Payment] | None = None) -> dict[str, Any]:
-        url = self._urls.checkout(order.id) if self._urls else None
+        url = self._urls.checkout(order.id, order.expires_at) if self._urls else None
         return order_object(order, payments or [], url)

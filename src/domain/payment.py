@@ -60,6 +60,9 @@ class NextAction:
 
 
 AMOUNT_MISMATCH = "amount_mismatch"
+#: The provider account the payment went through is no longer configured: nobody can ask
+#: about it until an operator restores the account or settles it by other means.
+ACCOUNT_MISSING = "account_missing"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -91,6 +94,9 @@ class Payment(Lifecycle[PaymentStatus]):
     late_success: bool = False
     flagged_reason: str | None = None
     next_action: NextAction | None = None
+    #: The country of the provider account it goes through (None: the default account); every
+    #: later call about it (status, callbacks, refunds) uses that account.
+    country: str | None = None
     succeeded_at: datetime | None = None
     expires_at: datetime | None = None
     version: int = 0
@@ -99,6 +105,14 @@ class Payment(Lifecycle[PaymentStatus]):
     #: refunds that succeeded or are under way, and whether the succeeded ones cover it all.
     amount_refunded: int = 0
     refunded: bool = False
+    #: Read from the ledger: the platform's fee, fixed when the payment succeeded (None
+    #: before). Booking the sale sets it (application/ledger/book.py).
+    fee: int | None = None
+
+    @property
+    def net(self) -> int | None:
+        """What the sale added to the store's balance: the amount less the fee."""
+        return None if self.fee is None else self.amount.amount - self.fee
 
     @classmethod
     def create(
@@ -114,6 +128,7 @@ class Payment(Lifecycle[PaymentStatus]):
         reference: str | None = None,
         expires_at: datetime | None = None,
         source: Source = Source.API,
+        country: str | None = None,
     ) -> Payment:
         """A new attempt, `created`. `reference` is the provider's id for it when we choose
         it ourselves (MTN's X-Reference-Id): it is stored before the provider is called."""
@@ -129,6 +144,7 @@ class Payment(Lifecycle[PaymentStatus]):
             phone=phone,
             provider_reference=reference,
             expires_at=expires_at,
+            country=country,
         )
         payment._record("payment.created", at, source, None, {})
         return payment
@@ -198,6 +214,15 @@ class Payment(Lifecycle[PaymentStatus]):
         if not self.needs_refund:
             self.needs_refund = True
             self._record("payment.needs_refund", at, source, self.status, {})
+
+    def flag_account_missing(self, at: datetime, source: Source, detail: str) -> bool:
+        """Its account was removed from the configuration while it was open: flagged for the
+        operator's queue, once (True when this call flagged it)."""
+        if self.flagged_reason is not None or self.status not in OPEN_STATUSES:
+            return False
+        self.flagged_reason = ACCOUNT_MISSING
+        self._record("payment.account_missing", at, source, self.status, {"error": detail})
+        return True
 
     # -- provider reports --------------------------------------------------------------
 

@@ -22,6 +22,7 @@ class ReviewKind(StrEnum):
     LATE_SUCCESS = "late_success"
     REFUND_REQUIRES_ACTION = "refund_requires_action"
     NOTIFICATION_FAILED = "notification_failed"
+    ACCOUNT_MISSING = "account_missing"  # an open payment whose provider account was removed
 
 
 class ReviewAction(StrEnum):
@@ -38,6 +39,7 @@ ALLOWED: dict[ReviewKind, frozenset[ReviewAction]] = {
     K.AMOUNT_MISMATCH: frozenset({A.DISMISS}),
     K.REFUND_REQUIRES_ACTION: frozenset({A.MANUAL_REFUND, A.DISMISS}),
     K.NOTIFICATION_FAILED: frozenset({A.REDELIVER, A.DISMISS}),
+    K.ACCOUNT_MISSING: frozenset({A.DISMISS}),
 }
 
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from domain.ledger import check_bps
+
 
 class StoreStatus(StrEnum):
     ACTIVE = "active"
@@ -30,6 +32,8 @@ class Store:
     created_at: datetime
     notification_url: str | None = None
     suspended_at: datetime | None = None
+    #: The platform's fee on this store's sales, in basis points; None: the platform's rate.
+    fee_bps: int | None = None
 
     @property
     def status(self) -> StoreStatus:
@@ -53,6 +57,16 @@ class Store:
         self.suspended_at = None
         return True
 
+    def set_fee(self, bps: int | None) -> bool:
+        """A new rate for the sales that succeed from now on (0 to 10,000 basis points, or
+        None for the platform's). Returns False when it is the rate already set."""
+        if bps is not None:
+            check_bps(bps)  # raises InvalidFee
+        if bps == self.fee_bps:
+            return False
+        self.fee_bps = bps
+        return True
+
     def audit_view(self) -> dict[str, Any]:
         """What an audit entry keeps of the store: never a secret, only the key's prefix."""
         return {
@@ -60,4 +74,5 @@ class Store:
             "status": str(self.status),
             "notification_url": self.notification_url,
             "api_key_prefix": self.api_key_prefix,
+            "fee_bps": self.fee_bps,
         }

@@ -37,5 +37,5 @@ def banner(settings: Settings, providers: Iterable[str]) -> str:
 
 def offered_providers(settings: Settings) -> list[str]:
     """What a server with these settings offers (without starting one)."""
-    real = [module.NAME for module in catalog.configured(settings.providers)]
+    real = list(dict.fromkeys(a.module.NAME for a in catalog.accounts(settings.providers)))
     return (["sandbox"] if settings.is_sandbox else []) + real

@@ -11,9 +11,12 @@ from typing import TextIO
 
 import psycopg
 
+from adapters.postgres.ledger_check import ledger_problems
 from adapters.postgres.migrate import pending_migrations
 from adapters.providers import catalog, probes
+from adapters.providers.accounts import AccountConfig
 from adapters.providers.http import provider_client
+from adapters.providers.payout_gateways import payout_capability
 from entrypoints.resources import database_url
 from entrypoints.settings import Settings
 
@@ -76,19 +79,39 @@ def _database(settings: Settings) -> list[Row]:
         rows.append(Row("migrations", False, detail, "run `payments migrate`"))
     else:
         rows.append(Row("migrations", True, "none pending"))
+        rows.append(_ledger(url))
     return rows
+
+
+def _ledger(url: str) -> Row:
+    """The ledger's sums (adapters/postgres/ledger_check.py)."""
+    with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
+        problems = ledger_problems(conn)
+    if problems:
+        return Row("ledger", False, "; ".join(problems), "see docs/production.md, The ledger")
+    return Row("ledger", True, "every movement sums to zero; balances match")
 
 
 async def _providers(settings: Settings) -> list[Row]:
     rows = []
     if settings.is_sandbox:
         rows.append(Row("sandbox", True, "built-in simulated provider (sandbox mode)"))
-    configured = catalog.configured(settings.providers)
-    if not configured:
+    accounts = catalog.accounts(settings.providers)
+    if not accounts:
         hint = "set a provider's credentials to offer it (.env.example)"
         rows.append(Row("providers", settings.is_sandbox, f"no real provider configured; {hint}"))
-    for module, config in configured.items():
-        async with provider_client(config.base_url, config.timeout) as client:
-            result = await probes.probe(module, config, client)
-        rows.append(result)
+    for account in accounts:  # one line per account
+        async with provider_client(account.config.base_url, account.config.timeout) as client:
+            rows.append(await probes.probe_account(account, client))
+    rows.extend(_payouts(accounts))
+    return rows
+
+
+def _payouts(accounts: list[AccountConfig]) -> list[Row]:
+    """One informative line per account: what it can do for payouts (never a failure)."""
+    rows = []
+    for account in accounts:
+        detail, fix = payout_capability(account.config, account.prefix)
+        name = " ".join(filter(None, ["payouts", account.module.NAME, account.country]))
+        rows.append(Row(name, True, detail, fix))
     return rows

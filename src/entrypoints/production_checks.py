@@ -8,7 +8,7 @@ import ipaddress
 from typing import TYPE_CHECKING
 
 from adapters.providers import catalog
-from adapters.secret_strength import weakness
+from adapters.secret_strength import HOW_TO_MAKE_ONE, weakness
 
 if TYPE_CHECKING:
     from entrypoints.settings import Settings
@@ -18,6 +18,8 @@ SANDBOX_ADMIN_TOKEN = "sandbox-admin-token"  # noqa: S105 - sandbox only
 MIN_SECRET_KEY = 32
 MIN_ADMIN_TOKEN = 24
 MIN_METRICS_TOKEN = 24
+#: A production secret must not be derived from these (the sandbox's built-in values).
+SANDBOX_VALUES = (SANDBOX_SECRET, SANDBOX_ADMIN_TOKEN)
 
 
 def production_problems(settings: Settings, base: str | None) -> list[str]:
@@ -35,17 +37,27 @@ def production_problems(settings: Settings, base: str | None) -> list[str]:
         why = (
             "is unset or the sandbox's built-in value"
             if value == default
-            else weakness(value, length)
+            else weakness(value, length, SANDBOX_VALUES)
         )
         if why:
-            problems.append(f"{name} {why}: set at least {length} random characters")
+            problems.append(f"{name} {why}: {_make_one(length)}")
     if settings.metrics_token is not None:
-        why = weakness(settings.metrics_token, MIN_METRICS_TOKEN)
+        why = weakness(settings.metrics_token, MIN_METRICS_TOKEN, SANDBOX_VALUES)
         if why:
-            problems.append(f"METRICS_TOKEN {why}: set at least {MIN_METRICS_TOKEN} characters")
+            problems.append(f"METRICS_TOKEN {why}: {_make_one(MIN_METRICS_TOKEN)}")
+    elif not settings.metrics_public:
+        problems.append(
+            "METRICS_TOKEN must be set in production (/metrics and /schema want it), or "
+            "METRICS_PUBLIC=true to serve them to anyone on purpose: "
+            + _make_one(MIN_METRICS_TOKEN)
+        )
     if not settings.database_url:
         problems.append("DATABASE_URL is required in production")
     return problems + catalog.sandbox_problems(settings.providers)
+
+
+def _make_one(length: int) -> str:
+    return f"set at least {length} random characters, made with {HOW_TO_MAKE_ONE}"
 
 
 def sandbox_listen_problem(settings: Settings) -> str | None:

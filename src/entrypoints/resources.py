@@ -13,20 +13,22 @@ from psycopg_pool import AsyncConnectionPool
 from adapters import signing
 from adapters.clock import SystemClock
 from adapters.outbound import notification_client
-from adapters.postgres.embedded import embedded_database_url
 from adapters.postgres.pool import close_pool, open_pool
 from adapters.providers import catalog
-from adapters.providers.contract import ProviderModule
 from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import CallObserver, LogObserver, provider_client
-from adapters.providers.registry import ProviderSet
+from adapters.providers.http import CallObserver, LogObserver, ProviderHttp, provider_client
+from adapters.providers.payout_gateways import PayoutGatewaySet, RealProvider, gateway_set
+from adapters.providers.registry import ConfiguredAccount, ProviderSet
 from adapters.providers.sandbox import (
     SandboxOperator,
     SandboxProvider,
     SandboxWebhookAuthenticator,
 )
+from adapters.providers.sandbox_payouts import SandboxPayouts
 from adapters.urls import ServiceUrls
-from application.ports import PaymentLookup
+from application.payments.ports import PaymentLookup
+from domain.accounts import Account, AccountId
+from entrypoints.database import database_url as service_database_url
 from entrypoints.settings import Settings
 
 #: Set by `payments serve --with-worker` for the server processes it starts.
@@ -34,8 +36,8 @@ IN_PROCESS_WORKER = "PAYMENTS_IN_PROCESS_WORKER"
 
 
 def database_url(settings: Settings) -> str:
-    """DATABASE_URL, or the embedded PostgreSQL under the data directory."""
-    return settings.database_url or embedded_database_url(settings.data_dir / "pg")
+    """DATABASE_URL, or the embedded PostgreSQL as the service's role (entrypoints/database.py)."""
+    return service_database_url(settings)
 
 
 def secret_bytes(settings: Settings) -> bytes:
@@ -81,13 +83,14 @@ async def sandbox_resource(
 
 async def provider_clients_resource(
     settings: Settings,
-) -> AsyncIterator[dict[ProviderModule, httpx.AsyncClient]]:
-    """One `httpx.AsyncClient` per configured real provider (keep-alive), closed at shutdown."""
+) -> AsyncIterator[dict[AccountId, httpx.AsyncClient]]:
+    """One `httpx.AsyncClient` per configured provider account (keep-alive), closed at
+    shutdown."""
     async with AsyncExitStack() as stack:
         clients = {}
-        for module, config in catalog.configured(settings.providers).items():
-            client = provider_client(config.base_url, config.timeout)
-            clients[module] = await stack.enter_async_context(client)
+        for account in catalog.accounts(settings.providers):
+            client = provider_client(account.config.base_url, account.config.timeout)
+            clients[account.id] = await stack.enter_async_context(client)
         yield clients
 
 
@@ -95,19 +98,47 @@ def providers_for(
     settings: Settings,
     sandbox: SandboxProvider,
     sandbox_auth: SandboxWebhookAuthenticator,
-    clients: dict[ProviderModule, httpx.AsyncClient],
+    clients: dict[AccountId, httpx.AsyncClient],
     urls: ServiceUrls,
     clock: SystemClock,
     lookup: PaymentLookup,
     observer: CallObserver | None = None,
 ) -> ProviderSet:
-    """The providers this configuration offers: each real provider whose settings are
-    complete, and the sandbox only in sandbox mode."""
-    offered: dict[str, Any] = {}
-    callbacks: dict[str, Any] = {}
+    """The accounts this configuration offers: each real provider account whose settings are
+    complete (its own client, callback paths and credentials), and the sandbox only in
+    sandbox mode."""
+    offered: list[ConfiguredAccount] = []
     if settings.is_sandbox:
-        offered["sandbox"], callbacks["sandbox"] = sandbox, sandbox_auth
-    for module, config in catalog.configured(settings.providers).items():
-        deps = ProviderDeps(clients[module], urls, clock, observer or LogObserver(), lookup)
-        offered[module.NAME], callbacks[module.WEBHOOK] = module.build(config, deps)
-    return ProviderSet(offered, callbacks)
+        sandbox_account = Account(AccountId(sandbox.name), None)
+        offered.append(ConfiguredAccount(sandbox_account, sandbox, sandbox_auth, "sandbox"))
+    for account in catalog.accounts(settings.providers):
+        account_urls = urls.for_account(account.country)
+        deps = ProviderDeps(
+            clients[account.id], account_urls, clock, observer or LogObserver(), lookup
+        )
+        provider, authenticator = account.config.build(deps)
+        route = account_urls.callback_route(account.module.WEBHOOK)
+        offered.append(ConfiguredAccount(account.account, provider, authenticator, route))
+    return ProviderSet(offered)
+
+
+def payout_gateways_for(
+    *,
+    settings: Settings,
+    providers: ProviderSet,
+    clients: dict[AccountId, httpx.AsyncClient],
+    sandbox: SandboxPayouts,
+    observer: CallObserver | None = None,
+) -> PayoutGatewaySet:
+    """The payout and balance gateways of the configured provider accounts (the sandbox
+    operator's only in sandbox mode); MTN's share the Disbursement token of its refunds."""
+    real = [
+        RealProvider(
+            account.config,
+            providers.refunder(account.module.NAME, account.country),
+            ProviderHttp(account.module.NAME, clients[account.id], observer or LogObserver()),
+            account.country,
+        )
+        for account in catalog.accounts(settings.providers)
+    ]
+    return gateway_set(real, sandbox if settings.is_sandbox else None)

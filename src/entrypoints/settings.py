@@ -11,10 +11,12 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from adapters.providers import catalog
 from adapters.rate_limits import LimitSettings
-from application.notifications import FIRST_RETRY
-from application.sign_in_sessions import SessionPolicies, SessionPolicy
-from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from application.shared.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from application.stores.notifications import FIRST_RETRY
+from application.stores.sign_in_sessions import SessionPolicies, SessionPolicy
+from domain.ledger import MAX_BPS
 from domain.provider_health import BreakerPolicy
 from entrypoints import legacy_env
 from entrypoints.env_reader import EnvReader
@@ -24,6 +26,15 @@ from entrypoints.production_checks import (
     production_problems,
     sandbox_listen_problem,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class MoneySettings:
+    """The marketplace's money (docs/api.md, Balance and payouts): the platform's fee on every
+    store without its own rate, and how long sales stay pending before they are available."""
+
+    platform_fee_bps: int = 0
+    balance_hold: timedelta = timedelta(0)
 
 
 class SettingsError(Exception):
@@ -37,6 +48,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str | None = None
+    #: the owner of the tables, for the migrations (`MIGRATION_DATABASE_URL`); None: DATABASE_URL
+    migration_database_url: str | None = None
     data_dir: Path = Path(".data")
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = SANDBOX_SECRET
@@ -51,6 +64,9 @@ class Settings:
     #: How long a process holds the rows it took (open payments, inbox deliveries,
     #: notifications) before another may take them over; None: each pass's own (1-2 min).
     lease: timedelta | None = None
+    #: How long the process that stored a provider callback has to process it before the
+    #: inbox's retry pass takes it over (`INBOX_GRACE_SECONDS`); None: the inbox's own (30 s).
+    inbox_grace: timedelta | None = None
     #: A provider's callback is processed before its answer, not right after it.
     settle_webhooks_inline: bool = False
     # -- limits on use and hardening ------------------------------------------------------------
@@ -65,6 +81,9 @@ class Settings:
     #: the bootstrap `PAYMENTS_ADMIN_TOKEN` is refused (`ADMIN_TOKEN_DISABLED`): named
     #: operators only
     admin_token_disabled: bool = False
+    #: production serves /metrics and /schema without a token only when this says so
+    #: (`METRICS_PUBLIC=true`)
+    metrics_public: bool = False
     # -- going to production (logs, personal data, legacy names) -------------------------------
     #: `console` (human-readable, on a terminal) or `json`; None: console on a TTY, else JSON.
     log_format: str | None = None
@@ -76,6 +95,7 @@ class Settings:
     #: The providers' circuit breaker: `PROVIDER_BREAKER_FAILURES` consecutive failed starts
     #: open it for `PROVIDER_BREAKER_OPEN_SECONDS` (README, Provider health).
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
+    money: MoneySettings = field(default_factory=MoneySettings)
 
     @property
     def is_sandbox(self) -> bool:
@@ -96,6 +116,7 @@ class Settings:
             host=host,
             port=port,
             database_url=get("DATABASE_URL"),
+            migration_database_url=get("MIGRATION_DATABASE_URL"),
             data_dir=Path(get("DATA_DIR") or ".data"),
             public_base_url=(get("PUBLIC_BASE_URL") or f"http://{host}:{port}").rstrip("/"),
             secret_key=get("PAYMENTS_SECRET_KEY") or SANDBOX_SECRET,
@@ -107,20 +128,24 @@ class Settings:
             ttl=_ttl(read),
             notification_first_retry=read.seconds("NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=read.seconds("LEASE_SECONDS"),
+            inbox_grace=read.seconds("INBOX_GRACE_SECONDS"),
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),
             sessions=_sessions(read),
             admin_token_disabled=read.flag("ADMIN_TOKEN_DISABLED"),
+            metrics_public=(get("METRICS_PUBLIC") or "").lower() in ("1", "true", "yes"),
             log_format=read.choice("LOG_FORMAT", "auto", ("auto", "console", "json")),
             log_level=read.choice("LOG_LEVEL", "info", ("debug", "info", "warning")).upper(),
             phone_retention=timedelta(days=read.integer("PHONE_RETENTION_DAYS", 90, minimum=1)),
             warnings=tuple(warnings),
             breaker=_breaker(read),
+            money=_money(read),
             settle_webhooks_inline=get("WEBHOOK_SETTLE_INLINE") in ("1", "true", "yes"),
         )
         if settings.log_format == "auto":
             settings = replace(settings, log_format=None)
+        read.problems.extend(catalog.account_problems(settings.providers))
         if read.problems:  # every faulty value at once, before what depends on them
             raise SettingsError("\n".join(read.problems))
         _refuse_weak(settings, get("PUBLIC_BASE_URL"))
@@ -190,6 +215,16 @@ def _breaker(read: EnvReader) -> BreakerPolicy:
     failures = read.integer("PROVIDER_BREAKER_FAILURES", default.failures, minimum=1)
     open_for = read.seconds("PROVIDER_BREAKER_OPEN_SECONDS") or default.open_for
     return BreakerPolicy(failures=max(failures, 1), open_for=open_for)
+
+
+def _money(read: EnvReader) -> MoneySettings:
+    """`PLATFORM_FEE_BPS` (0 to 10,000, default 0), `BALANCE_HOLD_HOURS` (default 0)."""
+    fee = read.integer("PLATFORM_FEE_BPS", 0)
+    if fee > MAX_BPS:
+        read.problems.append(f"PLATFORM_FEE_BPS must be at most {MAX_BPS} (got {fee})")
+        fee = 0
+    hold = timedelta(hours=read.integer("BALANCE_HOLD_HOURS", 0))
+    return MoneySettings(platform_fee_bps=fee, balance_hold=hold)
 
 
 def _networks(read: EnvReader, name: str) -> tuple[str, ...]:

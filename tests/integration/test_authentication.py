@@ -24,7 +24,7 @@ from tests.limits import HIGH_LIMITS
 
 from adapters.postgres.sessions import PostgresSessionStore
 from adapters.rate_limits import RateLimits
-from application.sign_in_sessions import SessionKind, SessionPolicies, SignInSessions
+from application.stores.sign_in_sessions import SessionKind, SessionPolicies, SignInSessions
 from entrypoints.container import Container, resolve
 from entrypoints.settings import Settings
 

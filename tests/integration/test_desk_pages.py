@@ -152,3 +152,14 @@ async def test_guessing_operator_tokens_is_slowed_like_vendor_keys(
         wrong = {"Authorization": "Bearer op_guess_9"}
         assert (await desk.get("/api/v1/admin/queue", headers=wrong)).status_code == 429
         assert (await desk.get("/api/v1/admin/queue", headers=ADMIN)).status_code == 200
+
+
+async def test_a_refund_item_preselects_the_refund_not_the_dismissal(
+    desk: Any, store: StoreKeys, pool: AsyncConnectionPool[Any]
+) -> None:
+    payment_id = await open_payment(desk, store.headers, "CMD-P9")
+    await flag(pool, payment_id, "needs_refund")
+    await sign_in(desk, SANDBOX_ADMIN_TOKEN)
+    queue = await desk.get("/admin/queue/")
+    assert 'value="refund" checked' in queue.text
+    assert 'value="dismiss" checked' not in queue.text

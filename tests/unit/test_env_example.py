@@ -65,7 +65,7 @@ def read_by_the_code(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     monkeypatch.setattr(EnvReader, "get", spy)
     Settings.from_env(env={}, env_file="/nonexistent/.env")
     providers = Recording()
-    catalog.configured(providers)
+    catalog.accounts(providers)
     return asked | providers.asked
 
 

@@ -10,7 +10,6 @@ import pytest
 from tests.fakes import FakeClock, FakeCredentials, InMemoryUnitOfWorkFactory, SequentialIds
 from tests.unit.helpers import STORE, World, a_payment, an_order, expire, succeed
 
-from application.desk_refunds import DeskRefunds
 from application.errors import (
     NotFound,
     OperatorNameRefused,
@@ -18,18 +17,23 @@ from application.errors import (
     StoreSuspended,
     Unauthorized,
 )
-from application.operators import AuthenticateOperator, CreateOperator, RevokeOperator
-from application.refunds.apply_refund_report import ApplyRefundReport
 from application.refunds.create_refund import CreateRefund
+from application.refunds.desk_refunds import DeskRefunds
 from application.refunds.record_manual_refund import RecordManualRefund
-from application.review_queue import RefundDesk, ResolveCommand, ResolveItem, ReviewQueueQueries
-from application.store_admin import (
+from application.stores.operators import AuthenticateOperator, CreateOperator, RevokeOperator
+from application.stores.review_queue import (
+    RefundDesk,
+    ResolveCommand,
+    ResolveItem,
+    ReviewQueueQueries,
+)
+from application.stores.store_admin import (
     ChangeNotificationUrl,
     RotateWebhookSecret,
     StoreChange,
     SuspendStore,
 )
-from application.stores import AuthenticateStore, CreateStore, CreateStoreCommand
+from application.stores.stores import AuthenticateStore, CreateStore, CreateStoreCommand
 from domain.audit import AuditEntry
 from domain.events import Source
 from domain.money import Money
@@ -258,8 +262,13 @@ async def test_a_refund_that_fails_leaves_the_item_free_for_another_try() -> Non
 
 
 def desk_refunds(world: World) -> DeskRefunds:
-    apply = ApplyRefundReport(world.uow, world.clock)
-    create = CreateRefund(world.uow, world.registry, world.ids, world.clock, apply)
+    create = CreateRefund(
+        uow=world.uow,
+        providers=world.registry,
+        ids=world.ids,
+        clock=world.clock,
+        settle=world.settle_refund(),
+    )
     return DeskRefunds(
         world.uow, world.ids, world.clock, create, RecordManualRefund(world.uow, world.clock)
     )

@@ -3,6 +3,8 @@ every problem is listed at once. Sandbox mode keeps its built-in secrets to this
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from tests.unit.test_settings import MTN, NO_FILE, PRODUCTION
 
@@ -153,6 +155,43 @@ def test_limit_settings_are_read() -> None:
 
 def test_secret_strength() -> None:
     assert weakness("a" * 32, 32) is not None
-    assert weakness("0123456789abcdef" * 2, 32) is None
+    assert weakness("0123456789abcdef" * 2, 32) is not None  # a repeated pattern
     assert weakness("4b1f0c9e7a2d3b8c6e5f1a0d9c8b7a6e", 32) is None
     assert weakness(None, 32) == "is not set"
+
+
+SANDBOX_KEY = "sandbox-insecure-secret-key-change-me"
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("changeme-changeme-changeme-changeme", "repeated pattern"),
+        ("passwordpasswordpasswordpassword", "repeated pattern"),
+        ("Xk9#mQ2z" * 4, "repeated pattern"),
+        ("MySuperSecretPassword-2026-qwerty!", "dictionary words"),
+        ("ChangeMe-Default-Token-1234567890", "dictionary words"),
+        (SANDBOX_KEY + "!", "sandbox's built-in value"),
+        ("X" + SANDBOX_KEY.upper(), "sandbox's built-in value"),
+    ],
+)
+def test_weak_secrets_that_look_long_and_varied_are_refused(value: str, says: str) -> None:
+    said = refusal(PAYMENTS_SECRET_KEY=value)
+    assert "PAYMENTS_SECRET_KEY" in said and says in said
+    assert 'python -c "import secrets; print(secrets.token_urlsafe(32))"' in said
+
+
+def test_random_secrets_of_every_usual_kind_pass() -> None:
+    for _ in range(2000):
+        for value in (secrets.token_urlsafe(32), secrets.token_hex(16), secrets.token_hex(24)):
+            assert weakness(value, 32) is None, value
+
+
+def test_production_wants_a_metrics_token_unless_metrics_are_public_on_purpose() -> None:
+    without = {k: v for k, v in PRODUCTION.items() if k != "METRICS_TOKEN"}
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(env=without, env_file=NO_FILE)
+    assert "METRICS_TOKEN must be set" in str(refused.value)
+    assert "METRICS_PUBLIC=true" in str(refused.value)
+    public = Settings.from_env(env={**without, "METRICS_PUBLIC": "true"}, env_file=NO_FILE)
+    assert public.metrics_public and public.metrics_token is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.fakes import FakeCredentials
 from tests.unit.background import RecordingMetrics
 from tests.unit.helpers import (
     PENDING,
@@ -22,9 +23,9 @@ from tests.unit.helpers import (
 )
 
 from application.errors import ProviderNotAvailable, ProviderUnavailable
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.reconciliation import ReconcileDue, ReconcilePayment
-from application.timeouts import (
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.reconciliation import ReconcileDue, ReconcilePayment
+from application.shared.timeouts import (
     CHECK_EVERY,
     DEFAULT_PAYMENT_TTL,
     LATE_CHECK_EVERY,
@@ -33,9 +34,11 @@ from application.timeouts import (
     next_check,
     retry_delay,
 )
+from application.stores.stores import CreateStore, CreateStoreCommand
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus
+from domain.review import ReviewKind
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 S = timedelta(seconds=1)
@@ -202,6 +205,31 @@ async def test_a_provider_no_longer_configured_is_retried_too() -> None:
     assert metrics.counts["reconciliation_error", "fake"] == 1
 
 
+async def test_a_payment_whose_account_was_removed_goes_to_the_operators_queue_once() -> None:
+    world, metrics = World(), RecordingMetrics()
+    await CreateStore(world.uow, world.ids, world.clock, FakeCredentials())(
+        CreateStoreCommand("Boutique Awa")
+    )  # the first id: the orders' STORE
+    payment = await initiate(world)
+    world.provider.queue(ProviderNotAvailable("provider 'fake' is not available in Togo"))
+    for _ in range(2):  # the fake repeats its last answer
+        world.clock.advance(seconds=15)
+        await reconciler(world, metrics)(payment.id, 0)
+    stored = stored_payment(world, payment.id)
+    assert stored.status is PaymentStatus.PENDING and stored.flagged_reason == "account_missing"
+    assert event_types(world, payment.id).count("payment.account_missing") == 1
+    async with world.uow(read_only=True) as uow:
+        queue = await uow.review.open_items(None, 10)
+    assert [(i.subject_id, i.kind) for i in queue.data] == [
+        (payment.id, ReviewKind.ACCOUNT_MISSING)
+    ]
+    world.provider.queue(succeeded())  # the account is back: it settles, and leaves the queue
+    await reconciler(world, metrics)(payment.id, 1)  # the missing account's last answer
+    assert await reconciler(world, metrics)(payment.id, 2) == "succeeded"
+    async with world.uow(read_only=True) as uow:
+        assert (await uow.review.open_items(None, 10)).data == []
+
+
 # -- expiry and late success -----------------------------------------------------------------
 
 
@@ -300,13 +328,13 @@ async def test_a_missing_payment_is_reported_missing() -> None:
 async def initiate(world: World, ttl: timedelta = 5 * MIN) -> Payment:
     order = await an_order(world)
     use_case = InitiatePayment(
-        world.uow,
-        world.registry,
-        _Phones(),
-        world.ids,
-        world.clock,
-        world.log,
-        TimeToLive(payments={"fake": ttl}),
+        uow=world.uow,
+        providers=world.registry,
+        phones=_Phones(),
+        ids=world.ids,
+        clock=world.clock,
+        settle=world.settle(),
+        ttl=TimeToLive(payments={"fake": ttl}),
     )
     return await use_case(InitiatePaymentCommand(order.store_id, order.id, "fake", "+22177"))
 
@@ -318,12 +346,11 @@ class _Phones:
 
 def reconciler(world: World, metrics: RecordingMetrics | None = None) -> ReconcilePayment:
     return ReconcilePayment(
-        world.uow,
-        world.registry,
-        world.apply(),
-        world.clock,
-        world.log,
-        metrics or RecordingMetrics(),
+        uow=world.uow,
+        settle=world.settle(),
+        clock=world.clock,
+        log=world.log,
+        metrics=metrics or RecordingMetrics(),
     )
 
 

@@ -19,6 +19,7 @@ PRODUCTION = {
     "PAYMENTS_ADMIN_TOKEN": "t0k3n-Vw8Ns2Xq5Lr9Bc4Jm7",
     "DATABASE_URL": "postgresql://payments@db/payments",
     "PUBLIC_BASE_URL": "https://pay.example.com",
+    "METRICS_TOKEN": "m3tr1cs-Qz8Lp2Vx7Kd4Rw9Hs6Tn",
 }
 MTN = {"MTN_MOMO_SUBSCRIPTION_KEY": "s", "MTN_MOMO_API_USER": "u", "MTN_MOMO_API_KEY": "k"}
 ORANGE = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 from collections.abc import Mapping
 
@@ -20,6 +21,8 @@ from payments_client.models import Event
 
 HEADER = "Payments-Signature"
 _MAX_HEADER = 4096
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 
 
 def sign_notification(body: bytes, secret: str, timestamp: int | None = None) -> str:
@@ -38,7 +41,9 @@ def verify_notification(
 ) -> Event:
     """The typed event of a genuine, fresh delivery; raises `InvalidNotification` otherwise.
     `headers` may be any mapping (a dict, Django's `request.headers`): the name is matched
-    whatever its case."""
+    whatever its case. Whatever the header holds (bytes, non-ASCII text, a huge value, another
+    type), the only exception is `InvalidNotification`: a crash here would put the secret in
+    a debug page's frame."""
     header = _header(headers)
     if not header:
         raise InvalidNotification("no Payments-Signature header", code="missing_signature")
@@ -56,11 +61,30 @@ def verify_notification(
 
 
 def _header(headers: Mapping[str, str]) -> str | None:
-    value = headers.get(HEADER)
+    value: object = headers.get(HEADER)
     if value is None:
         lowered = HEADER.lower()
-        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
-    return value
+        value = next(
+            (v for k, v in headers.items() if isinstance(k, str) and k.lower() == lowered), None
+        )
+    return _text(value)
+
+
+def _text(value: object) -> str | None:
+    """The header as printable ASCII text; anything else is refused as malformed."""
+    if value is None:
+        return None
+    if isinstance(value, bytes | bytearray):
+        value = bytes(value).decode("latin-1")
+    if not isinstance(value, str) or len(value) > _MAX_HEADER:
+        raise _malformed()
+    if not _PRINTABLE_ASCII.fullmatch(value):
+        raise _malformed()
+    return value or None
+
+
+def _malformed() -> InvalidNotification:
+    return InvalidNotification("unreadable Payments-Signature", code="malformed_signature")
 
 
 def _digest(secret: str, timestamp: str, body: bytes) -> str:
@@ -69,9 +93,9 @@ def _digest(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def _parse(header: str) -> tuple[str, list[str]]:
-    malformed = InvalidNotification("unreadable Payments-Signature", code="malformed_signature")
-    if len(header) > _MAX_HEADER:
-        raise malformed
+    """`t` once, as 1 to 12 ASCII digits, and at least one `v1` (the header is printable ASCII
+    already, so comparing the signatures cannot raise)."""
+    malformed = _malformed()
     timestamps, signatures = [], []
     for part in header.split(","):
         scheme, sep, value = part.strip().partition("=")
@@ -81,7 +105,7 @@ def _parse(header: str) -> tuple[str, list[str]]:
             timestamps.append(value.strip())
         elif scheme == "v1":
             signatures.append(value.strip().lower())
-    if len(timestamps) != 1 or not timestamps[0].isdigit() or len(timestamps[0]) > 12:
+    if len(timestamps) != 1 or not _TIMESTAMP.fullmatch(timestamps[0]):
         raise malformed
     if not signatures:
         raise malformed

@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from adapters.signing import HmacSignatureScheme
 from payments_client import InvalidNotification, Order, Payment, verify_notification
@@ -107,3 +109,51 @@ def test_the_tolerance_is_the_callers() -> None:
     assert verify_notification(BODY, {"Payments-Signature": old}, SECRET, tolerance=7200)
     with pytest.raises(InvalidNotification):
         verify_notification(BODY, {"Payments-Signature": old}, SECRET, tolerance=60)
+
+
+# A header that is not printable ASCII once made a TypeError in `hmac.compare_digest`: the
+# example shop's debug page then showed the webhook secret held in the frame.
+@pytest.mark.parametrize(
+    "value",
+    [
+        "t=1,v1=é" + "0" * 63,
+        f"t={int(time.time())},v1=\u0660" + "0" * 63,
+        "t=²,v1=" + "0" * 64,
+        "t=1,v1=\x00",
+        b"t=1,v1=\xff",
+        "t=1,v1=" + "0" * 10_000,
+        12345,
+        ["t=1", "v1=00"],
+        "t=,v1=00",
+        "v1=00",
+        ",,,",
+    ],
+)
+def test_a_malformed_header_is_refused_with_the_documented_error(value: object) -> None:
+    with pytest.raises(InvalidNotification) as raised:
+        verify_notification(BODY, {"Payments-Signature": value}, SECRET)  # type: ignore[dict-item]
+    assert raised.value.code == "malformed_signature"
+
+
+def test_a_header_given_as_ascii_bytes_is_read() -> None:
+    header = service_signature(BODY).encode()
+    event = verify_notification(BODY, {"Payments-Signature": header}, SECRET)  # type: ignore[dict-item]
+    assert event.id == "evt_1"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    value=st.one_of(
+        st.text(max_size=200),
+        st.binary(max_size=200),
+        st.builds(lambda t, sig: f"t={t},v1={sig}", st.text(max_size=20), st.text(max_size=80)),
+        st.integers(),
+        st.none(),
+    )
+)
+def test_any_header_gives_an_event_or_invalid_notification(value: object) -> None:
+    try:
+        verify_notification(BODY, {"Payments-Signature": value}, SECRET)  # type: ignore[dict-item]
+    except InvalidNotification:
+        return
+    raise AssertionError(f"a forged header was accepted: {value!r}")

@@ -10,13 +10,13 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_recorded_event
-from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.orders import COLUMNS as ORDER_COLUMNS
 from adapters.postgres.orders import to_order
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
-from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
+from application.payments.ports import PaymentFilter
+from application.shared.ports import Change, IdGenerator, Page, PageRequest, RecordedEvent
 from domain.money import Currency, Money
 from domain.order import Order
 from domain.payment import NextAction, Payment, PaymentStatus
@@ -24,7 +24,7 @@ from domain.payment import NextAction, Payment, PaymentStatus
 _COLUMNS = """
     id, order_id, store_id, provider, status, amount, currency, phone, provider_reference,
     provider_data, failure_code, failure_message, needs_refund, late_success, flagged_reason,
-    next_action, created_at, updated_at, succeeded_at, expires_at, version
+    next_action, created_at, updated_at, succeeded_at, expires_at, version, country
 """
 
 
@@ -34,7 +34,9 @@ def _refund_totals(table: str) -> str:
     (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
      WHERE r.payment_id = {table}.id AND r.status <> 'failed') AS amount_refunded,
     (SELECT COALESCE(sum(r.amount), 0) FROM refunds r
-     WHERE r.payment_id = {table}.id AND r.status = 'succeeded') AS amount_refund_succeeded
+     WHERE r.payment_id = {table}.id AND r.status = 'succeeded') AS amount_refund_succeeded,
+    (SELECT -sum(l.amount) FROM ledger_entries l
+     WHERE l.payment_id = {table}.id AND l.type = 'fee' AND l.account = 'store') AS fee
 """
 
 
@@ -45,12 +47,12 @@ INSERT = """
 INSERT INTO payments (id, order_id, store_id, provider, status, amount, currency, phone,
                       provider_reference, provider_data, failure_code, failure_message,
                       needs_refund, late_success, flagged_reason, next_action, created_at,
-                      updated_at, succeeded_at, expires_at, version)
+                      updated_at, succeeded_at, expires_at, version, country)
 VALUES (%(id)s, %(order_id)s, %(store_id)s, %(provider)s, %(status)s, %(amount)s, %(currency)s,
         %(phone)s, %(provider_reference)s, %(provider_data)s, %(failure_code)s,
         %(failure_message)s, %(needs_refund)s, %(late_success)s, %(flagged_reason)s,
         %(next_action)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(expires_at)s,
-        %(version)s)
+        %(version)s, %(country)s)
 """
 
 SELECT = f"SELECT {_COLUMNS} FROM payments WHERE id = %(id)s"
@@ -110,12 +112,10 @@ _FILTERS = {
 
 
 class PostgresPaymentRepository:
-    def __init__(
-        self, conn: AsyncConnection[Any], ids: IdGenerator, outbox: PostgresNotificationOutbox
-    ) -> None:
+    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator, changes: list[Change]) -> None:
         self._conn = conn
         self._ids = ids
-        self._outbox = outbox
+        self._changes = changes
 
     async def add(self, payment: Payment) -> None:
         await self._conn.execute(INSERT, _to_params(payment))
@@ -140,8 +140,7 @@ class PostgresPaymentRepository:
         await self._append_events(payment)
 
     async def _append_events(self, payment: Payment) -> None:
-        recorded = await append_events(self._conn, INSERT_PAYMENT_EVENT, self._ids, payment.events)
-        await self._outbox.announce_payment(payment, recorded)
+        await append_events(self._conn, INSERT_PAYMENT_EVENT, self._ids, payment, self._changes)
 
     async def for_order(self, order_id: str) -> list[Payment]:
         return await self._all(SELECT_FOR_ORDER, {"order_id": order_id})
@@ -160,6 +159,7 @@ class PostgresPaymentRepository:
             "provider": filters.provider,
             "customer_reference": filters.customer_reference,
         }
+        await check_cursor(self._conn, "payments", page, store_id)
         conditions = ["store_id = %(store_id)s"]
         conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]
         query = page_query(SELECT_ALL, conditions, page)
@@ -201,6 +201,7 @@ def _to_params(payment: Payment) -> dict[str, Any]:
         "succeeded_at": payment.succeeded_at,
         "expires_at": payment.expires_at,
         "version": payment.version,
+        "country": payment.country,
     }
 
 
@@ -232,7 +233,10 @@ def _to_payment(row: dict[str, Any]) -> Payment:
         succeeded_at=row["succeeded_at"],
         expires_at=row["expires_at"],
         version=row["version"],
+        country=row["country"],
         # refunds succeeded or under way; refunded once the succeeded ones cover it all
         amount_refunded=int(row["amount_refunded"]),
         refunded=int(row["amount_refund_succeeded"]) >= row["amount"],
+        # fixed at success (no `fee` entry: a zero fee)
+        fee=int(row["fee"] or 0) if row["status"] == PaymentStatus.SUCCEEDED else None,
     )

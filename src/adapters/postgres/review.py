@@ -10,7 +10,7 @@ from typing import Any
 from psycopg import AsyncConnection
 
 from adapters.postgres.rows import fetch_all, fetch_one
-from application.ports import Page
+from application.shared.ports import Page
 from domain.money import Currency, Money
 from domain.operator import Actor
 from domain.review import AlreadyResolved, Resolution, ReviewItem, ReviewKind
@@ -21,12 +21,15 @@ from domain.review import AlreadyResolved, Resolution, ReviewItem, ReviewKind
 ITEMS = """
 SELECT p.id AS subject_id,
        CASE WHEN p.flagged_reason = 'amount_mismatch' THEN 'amount_mismatch'
+            WHEN p.flagged_reason = 'account_missing' AND p.status IN ('created', 'pending')
+                THEN 'account_missing'
             WHEN p.needs_refund THEN 'needs_refund'
             ELSE 'late_success' END AS kind,
        p.store_id, p.id AS payment_id, p.amount, p.currency, p.updated_at AS flagged_at,
        p.provider AS detail
 FROM payments p
-WHERE (p.needs_refund OR p.late_success OR p.flagged_reason = 'amount_mismatch')
+WHERE (p.needs_refund OR p.late_success OR p.flagged_reason = 'amount_mismatch'
+       OR (p.flagged_reason = 'account_missing' AND p.status IN ('created', 'pending')))
   AND p.amount > (SELECT coalesce(sum(r.amount), 0) FROM refunds r
                   WHERE r.payment_id = p.id
                     AND r.status IN ('pending', 'succeeded', 'requires_action'))

@@ -11,7 +11,7 @@ from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
-from application.sign_in_sessions import SessionKind
+from application.stores.sign_in_sessions import SessionKind
 
 #: Expired sessions are deleted a day after their end, when someone signs in.
 KEEP_EXPIRED = timedelta(days=1)

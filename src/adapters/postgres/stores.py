@@ -7,14 +7,15 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_one
-from application.ports import Page, PageRequest, StoreFilter
+from application.shared.ports import Page, PageRequest
+from application.stores.ports import StoreFilter
 from domain.store import Store, StoreStatus
 
 _COLUMNS = """
     id, name, notification_url, api_key_hash, api_key_prefix, webhook_secret, created_at,
-    suspended_at
+    suspended_at, fee_bps
 """
 
 INSERT = """
@@ -35,7 +36,7 @@ SELECT_ALL = f"SELECT {_COLUMNS} FROM stores"
 UPDATE = """
 UPDATE stores SET name = %(name)s, notification_url = %(notification_url)s,
                   webhook_secret = %(webhook_secret)s, suspended_at = %(suspended_at)s,
-                  updated_at = now()
+                  fee_bps = %(fee_bps)s, updated_at = now()
 WHERE id = %(id)s
 """
 
@@ -89,10 +90,12 @@ class PostgresStoreRepository:
                 "notification_url": store.notification_url,
                 "webhook_secret": store.webhook_secret,
                 "suspended_at": store.suspended_at,
+                "fee_bps": store.fee_bps,
             },
         )
 
     async def search(self, page: PageRequest, filters: StoreFilter | None = None) -> Page[Store]:
+        await check_cursor(self._conn, "stores", page)
         filters = filters or StoreFilter()
         conditions, query = [], (filters.query or "").strip()
         if query:
@@ -123,6 +126,7 @@ def _to_store(row: dict[str, Any]) -> Store:
         webhook_secret=row["webhook_secret"],
         created_at=row["created_at"],
         suspended_at=row["suspended_at"],
+        fee_bps=row["fee_bps"],
     )
 
 

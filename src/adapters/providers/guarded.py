@@ -14,15 +14,17 @@ import structlog
 
 from adapters.providers.http import CREDENTIALS_REJECTED
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.health_ports import HealthRecorder
-from application.ports import (
-    Clock,
+from application.health.ports import HealthRecorder
+from application.health.provider_gate import ProviderGate
+from application.payments.ports import (
+    CallbackReports,
     PaymentProvider,
     ProviderRegistry,
     StartResult,
     WebhookAuthenticator,
 )
-from application.provider_gate import ProviderGate
+from application.shared.ports import Clock
+from domain.accounts import Account, AccountId
 from domain.order import Order
 from domain.payment import Payment
 from domain.provider_health import LATENCY_BOUNDS_MS, Tally, bucket_of, minute_of
@@ -41,11 +43,21 @@ def failure_kind(error: ProviderUnavailable) -> str:
 
 
 class GuardedProvider:
+    """`key`: the account's health key (`mtn_momo`, or `mtn_momo:CM` for a country's
+    account): its tallies and its breaker are its own, so MTN down in Ghana leaves MTN in
+    Cameroon alone."""
+
     def __init__(
-        self, inner: PaymentProvider, gate: ProviderGate, recorder: HealthRecorder, clock: Clock
+        self,
+        inner: PaymentProvider,
+        gate: ProviderGate,
+        recorder: HealthRecorder,
+        clock: Clock,
+        key: str | None = None,
     ) -> None:
         self._inner, self._gate, self._recorder, self._clock = inner, gate, recorder, clock
         self.name = inner.name
+        self.key = key or inner.name
         self.requires_phone = inner.requires_phone
 
     def reference_for(self, payment_id: str) -> str | None:
@@ -66,6 +78,12 @@ class GuardedProvider:
             raise
         await self._answered("starts_ok", started)
         return result
+
+    def callback_report(self, body: bytes, payment: Payment) -> ProviderReport | None:
+        """The inner provider's, when its callback is its word (`CallbackReports`)."""
+        if isinstance(self._inner, CallbackReports):
+            return self._inner.callback_report(body, payment)
+        return None
 
     async def fetch_status(self, payment: Payment) -> ProviderReport:
         try:
@@ -92,35 +110,49 @@ class GuardedProvider:
         await self._safely(None)
 
     def _tally(self, **counts: object) -> Tally:
-        return Tally(self.name, minute_of(self._clock.now()), **counts)  # type: ignore[arg-type]
+        return Tally(self.key, minute_of(self._clock.now()), **counts)  # type: ignore[arg-type]
 
     async def _safely(self, breaker_step: Callable[[str], Awaitable[None]] | None) -> None:
         """Health bookkeeping never turns a payment's outcome into an error."""
         try:
             if breaker_step is not None:
-                await breaker_step(self.name)
+                await breaker_step(self.key)
             await self._recorder.flush()
         except Exception as error:
             log.warning("provider_health.bookkeeping_failed", error=type(error).__name__)
 
 
 class GuardedRegistry:
-    """A `ProviderRegistry` whose providers are wrapped in `GuardedProvider`."""
+    """A `ProviderRegistry` whose accounts' providers are wrapped in `GuardedProvider`."""
 
     def __init__(
         self, inner: ProviderRegistry, gate: ProviderGate, recorder: HealthRecorder, clock: Clock
     ) -> None:
         self._inner = inner
         self._wrapped = {
-            name: GuardedProvider(inner.get(name), gate, recorder, clock)
-            for name in inner.available()
+            account.id: GuardedProvider(
+                inner.get(account.id.provider, account.id.country),
+                gate,
+                recorder,
+                clock,
+                account.id.key,
+            )
+            for account in inner.accounts()
         }
 
-    def get(self, name: str) -> PaymentProvider:
-        return self._wrapped.get(name) or self._inner.get(name)
+    def get(self, name: str, country: str | None = None) -> PaymentProvider:
+        inner = self._inner.get(name, country)  # ProviderNotAvailable when not configured
+        return self._wrapped.get(AccountId(name, country)) or inner
+
+    def choose(self, name: str, country: str | None) -> tuple[Account, PaymentProvider]:
+        account, inner = self._inner.choose(name, country)
+        return account, self._wrapped.get(account.id) or inner
 
     def webhook_authenticator(self, name: str) -> WebhookAuthenticator:
         return self._inner.webhook_authenticator(name)
 
     def available(self) -> Sequence[str]:
         return self._inner.available()
+
+    def accounts(self) -> Sequence[Account]:
+        return self._inner.accounts()

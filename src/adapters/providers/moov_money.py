@@ -34,7 +34,8 @@ import structlog
 from adapters.providers import moov_money_wire
 from adapters.providers.deps import ProviderDeps
 from application.errors import ProviderRejected, ProviderUnavailable, WebhookRejected
-from application.ports import RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.money import Currency, Money
 from domain.order import Order
 from domain.payment import NextAction, Payment
@@ -80,6 +81,8 @@ class Config:
     password: str = field(repr=False)
     encryption_key: bytes = field(repr=False)
     url: str
+    #: the merchant wallet's own number, for its balance (`getBalance`); None: not asked
+    merchant_msisdn: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -103,11 +106,15 @@ class Config:
             )
         return problems
 
+    def build(self, deps: ProviderDeps) -> tuple[MoovMoneyProvider, MoovMoneyWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
+
 
 def configure(env: Mapping[str, str]) -> Config | None:
     values = {
         name: (env.get(f"MOOV_MONEY_{name.upper()}") or "").strip()
-        for name in ("username", "password", "url", "encryption_key")
+        for name in ("username", "password", "url", "encryption_key", "merchant_msisdn")
     }
     if not (values["username"] and values["password"] and values["url"]):
         return None
@@ -117,6 +124,7 @@ def configure(env: Mapping[str, str]) -> Config | None:
         password=values["password"],
         encryption_key=moov_money_wire.encryption_key(key),
         url=values["url"],
+        merchant_msisdn=values["merchant_msisdn"].lstrip("+") or None,
     )
 
 
@@ -265,7 +273,7 @@ def status_report(answer: Mapping[str, str], payment_id: str) -> ProviderReport:
 
 
 def _xof(text: str) -> Money | None:
-    if not re.fullmatch(r"\d+(\.0+)?", text):
+    if not re.fullmatch(r"[0-9]{1,15}(\.0+)?", text):
         return None
     return Money(int(text.split(".")[0]), Currency.XOF)
 
@@ -293,7 +301,7 @@ class MoovMoneyWebhookAuthenticator:
         payment_id, signature = query.get("payment"), query.get("sig")
         if not payment_id or not signature:
             raise WebhookRejected("missing_signature")
-        if not self._urls.verify(WEBHOOK, payment_id, signature):
+        if not self._urls.verify_callback(WEBHOOK, payment_id, signature):
             raise WebhookRejected("signature_mismatch")
         digest = hashlib.sha256(body).hexdigest()
         return WebhookDelivery(

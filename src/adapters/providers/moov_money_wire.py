@@ -112,6 +112,13 @@ def transaction_status(token: str, transid: str) -> bytes:
     return _envelope("getTransactionStatus", _fields(token=token) + request)
 
 
+def get_balance(token: str, msisdn: str) -> bytes:
+    """`getBalance`: the balance of the wallet of `msisdn` (the merchant's own number for
+    the merchant's balance [I]), main wallet."""
+    request = f"<request>{_fields(msisdn=msisdn)}</request>"
+    return _envelope("getBalance", _fields(token=token) + request)
+
+
 def _local(element: Element) -> str:
     return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
 

@@ -40,7 +40,8 @@ from adapters.providers.http import (
 from adapters.providers.mtn_momo_auth import MtnProduct, ProductKeys
 from adapters.providers.mtn_momo_refunds import MtnRefunds
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.ports import RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus
@@ -98,6 +99,10 @@ class Config:
             problems.append("MTN_MOMO_BASE_URL must be an https URL in production")
         return problems
 
+    def build(self, deps: ProviderDeps) -> tuple[MtnMomoProvider, MtnMomoWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
+
 
 def configure(env: Mapping[str, str]) -> Config | None:
     """None unless the subscription key, API user and API key are all set. The target
@@ -140,12 +145,12 @@ class MtnMomoProvider:
         http, target = deps.http(NAME), config.target_environment
         self._collection = MtnProduct("collection", config.collection, target, http, deps.clock)
         keys = config.disbursement
+        #: the Disbursement product (refunds and payouts share its token), None without keys
+        self.disbursement = (
+            MtnProduct("disbursement", keys, target, http, deps.clock) if keys else None
+        )
         self._refunds = (
-            MtnRefunds(
-                MtnProduct("disbursement", keys, target, http, deps.clock), config.is_sandbox
-            )
-            if keys
-            else None
+            MtnRefunds(self.disbursement, config.is_sandbox) if self.disbursement else None
         )
         self.refunds = RefundSupport.PARTIAL if keys else RefundSupport.MANUAL
 

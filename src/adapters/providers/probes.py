@@ -13,7 +13,7 @@ Each answer says which variables to fix when the provider refuses them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -26,6 +26,7 @@ from adapters.providers import (
     orange_money,
     wave,
 )
+from adapters.providers.accounts import PREFIXES, AccountConfig
 from adapters.providers.contract import ProviderModule
 from adapters.providers.http import ProviderHttp, json_body
 from application.errors import ProviderUnavailable
@@ -144,3 +145,17 @@ _URL_VARIABLE = {
     wave.NAME: "WAVE_BASE_URL",
     moov_money.NAME: "MOOV_MONEY_URL",
 }
+
+
+async def probe_account(account: AccountConfig, client: httpx.AsyncClient) -> ProbeResult:
+    """`probe` of one account: its line is named by the account (`mtn_momo CM`) and its fix
+    names the account's own variables (`MTN_MOMO_CM_API_KEY`)."""
+    result = await probe(account.module, account.config, client)
+    if account.country is None:
+        return result
+    base = PREFIXES[account.module.NAME]
+    return replace(
+        result,
+        name=f"{account.module.NAME} {account.country}",
+        fix=result.fix.replace(base, account.prefix),
+    )

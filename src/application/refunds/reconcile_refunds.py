@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from application.concurrency import gather_all
 from application.errors import ProviderNotAvailable, ProviderUnavailable
-from application.ports import Clock, UnitOfWorkFactory
-from application.refunds.apply_refund_report import locked_refund
 from application.refunds.schedule import FOLLOW_UP, next_refund_check
+from application.refunds.settlement import locked_refund
 from application.refunds.verify_refund import VerifyRefund
+from application.shared.concurrency import gather_all
+from application.shared.ports import Clock
+from application.unit_of_work import UnitOfWorkFactory
 from domain.events import Source
 from domain.refund import RefundStatus
 

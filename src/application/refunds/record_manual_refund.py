@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.ports import Clock, UnitOfWorkFactory
-from application.refunds.apply_refund_report import locked_refund
+from application.refunds.settlement import locked_refund
+from application.shared.ports import Clock
+from application.unit_of_work import UnitOfWorkFactory
 from domain.refund import Refund
 
 

@@ -9,8 +9,8 @@ import msgspec
 from msgspec import Meta
 
 from adapters.snapshots import timestamp
-from application.ports import Page
-from application.store_admin import RotatedSecret
+from application.shared.ports import Page
+from application.stores.store_admin import RotatedSecret
 from domain.audit import AuditEntry
 from domain.operator import Actor
 from domain.review import Resolution, ReviewAction, ReviewItem
@@ -27,9 +27,12 @@ class StoreActionIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=Tr
 
 
 class StoreUpdateIn(Request, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """`notification_url`: the new URL, or null for none."""
+    """The fields given change: `notification_url` (the new URL, or null for none);
+    `fee_bps` (the platform's fee on the store's sales, 0 to 10,000 basis points, or null
+    for the platform's rate)."""
 
-    notification_url: Url | None
+    notification_url: Url | msgspec.UnsetType | None = msgspec.UNSET
+    fee_bps: Annotated[int, Meta(ge=0, le=10000)] | msgspec.UnsetType | None = msgspec.UNSET
     reason: LongText | None = None
 
 

@@ -16,6 +16,7 @@ from entrypoints.container import Container, resolve
 from entrypoints.http import (
     admin,
     api_docs,
+    balance,
     events,
     openapi,
     ops,
@@ -55,12 +56,15 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         payments.PaymentController,
         webhooks.receive_webhook,
         webhooks.receive_mtn_webhook,
+        webhooks.receive_account_webhook,
         events.EventController,
         providers_api.list_providers,
         refunds.PaymentRefundController,
         refunds.RefundController,
         admin.QueueController,
         admin.AuditController,
+        balance.BalanceController,
+        balance.AdjustmentController,
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)

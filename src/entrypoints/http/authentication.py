@@ -34,7 +34,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
 from application.errors import RateLimited, Unauthorized
-from application.sign_in_sessions import SessionKind, SignInSessions
+from application.stores.sign_in_sessions import SessionKind, SignInSessions
 from domain.operator import Actor
 from domain.store import Store
 from entrypoints.container import Container, resolve

@@ -42,6 +42,7 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "idempotency": use(container.idempotency),
         "initiate_payment": use(container.initiate_payment),
         "verify_payment": use(container.verify_payment),
+        "abandon_payment": use(container.abandon_payment),
         "handle_webhook": use(container.handle_webhook),
         "after_answer": use(container.after_answer),
         "store_events": use(container.store_events),
@@ -70,4 +71,10 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "verify_refund": use(container.verify_refund),
         "refund_queries": use(container.refund_queries),
         "refund_providers": use(container.configured_providers),
+        # the marketplace's money
+        "balance_queries": use(container.balance_queries),
+        "adjust_balance": use(container.adjust_balance),
+        "change_fee": use(container.change_fee),
+        # payouts: where is the money (the desk's comparison)
+        "where_is_the_money": use(container.where_is_the_money),
     }

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import msgspec
 
 from adapters.snapshots import maybe_timestamp, order_object, payment_object, timestamp
-from application.ports import Page, RecordedEvent
-from application.queries import OrderWithPayments
-from application.stores import NewStore
+from application.payments.queries import OrderWithPayments
+from application.shared.ports import Page, RecordedEvent
+from application.stores.stores import NewStore
 from domain.order import Order
 from domain.payment import Payment
 from domain.store import Store
@@ -46,6 +46,7 @@ def store_fields(store: Store) -> dict[str, object]:
         "created_at": timestamp(store.created_at),
         "status": str(store.status),
         "suspended_at": maybe_timestamp(store.suspended_at),
+        "fee_bps": store.fee_bps,
     }
 
 

@@ -17,10 +17,11 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from application import errors as app
-from application.desk_refunds import RefundNotMade
-from application.provider_gate import ProviderDown
+from application.health.provider_gate import ProviderDown
+from application.ledger.adjust import AdjustmentReasonRequired
+from application.refunds.desk_refunds import RefundNotMade
+from domain import accounts, ledger, refund, review
 from domain import errors as domain
-from domain import refund, review
 from entrypoints.http.accepted_input import RefusedInput
 
 log = structlog.get_logger(__name__)
@@ -48,7 +49,11 @@ TABLE: dict[type[Exception], Problem] = {
     app.PhoneRequired: Problem(422, "phone_required", "A phone number is required"),
     app.NotFound: Problem(404, "not_found", "Not found"),
     app.Unauthorized: Problem(401, "unauthorized", "Unauthorized"),
+    app.InvalidCursor: Problem(400, "invalid_cursor", "The cursor names no item of this list"),
     app.ProviderNotAvailable: Problem(422, "provider_not_available", "Provider not available"),
+    accounts.CurrencyNotAccepted: Problem(
+        422, "currency_not_accepted", "The provider takes another currency here"
+    ),
     app.ProviderUnavailable: Problem(503, "provider_unavailable", "The provider did not answer"),
     ProviderDown: Problem(503, "provider_unavailable", "The provider is unavailable"),
     app.ProviderRejected: Problem(422, "provider_rejected", "The provider refused"),
@@ -63,6 +68,8 @@ TABLE: dict[type[Exception], Problem] = {
     app.DatabaseUnavailable: Problem(503, "database_unavailable", "Service unavailable"),
     app.ConcurrentChange: Problem(409, "concurrent_change", "Changed meanwhile; try again"),
     domain.CurrencyMismatch: Problem(422, "currency_mismatch", "Currencies do not match"),
+    # a bookkeeping invariant broken by our own code, never by a request: a 500, logged
+    ledger.UnbalancedMovement: Problem(500, "internal_error", "Internal error"),
     # the operator's desk
     app.StoreSuspended: Problem(403, "store_suspended", "The store is suspended"),
     app.OperatorNameRefused: Problem(422, "operator_name_refused", "Operator name refused"),
@@ -80,6 +87,9 @@ TABLE: dict[type[Exception], Problem] = {
     refund.ManualReferenceRequired: Problem(
         422, "manual_reference_required", "The transfer's reference is required"
     ),
+    # the marketplace's money
+    ledger.InvalidFee: Problem(422, "validation_failed", "The fee rate is not valid"),
+    AdjustmentReasonRequired: Problem(422, "reason_required", "A reason is required"),
     psycopg.OperationalError: Problem(503, "database_unavailable", "Service unavailable"),
     psycopg_pool.PoolTimeout: Problem(503, "database_unavailable", "Service unavailable"),
     # Hostile input (accepted_input): refused at the edge, never a 500.

@@ -8,14 +8,24 @@ from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
 from adapters.snapshots import maybe_timestamp
-from application.ports import ProviderRegistry
-from application.provider_health import ProviderHealth, ProviderHealthQuery
+from application.health.provider_health import ProviderHealth, ProviderHealthQuery
+from application.payments.ports import ProviderRegistry
+from domain.accounts import Account
 from domain.store import Store
 
 
 class LatencyOut(msgspec.Struct, frozen=True, kw_only=True):
     p50: int | None
     p95: int | None
+
+
+class AccountOut(msgspec.Struct, frozen=True, kw_only=True):
+    """One account of the provider: its country (None: the default account), the currency it
+    takes (None: any) and its own health status."""
+
+    country: str | None
+    currency: str | None
+    status: str
 
 
 class ProviderHealthOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,6 +41,7 @@ class ProviderHealthOut(msgspec.Struct, frozen=True, kw_only=True):
     calls: int
     within_ttl_rate: float | None
     callback_seconds_p50: int | None
+    accounts: list[AccountOut] = []
 
 
 class ProviderHealthList(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,6 +86,28 @@ async def list_providers(
     provider_registry: NamedDependency[SkipValidation[ProviderRegistry]],
 ) -> ProviderHealthList:
     """Over the last 5 minutes (60 when they hold too few calls); `down` while the provider's
-    circuit breaker is open: new payments with it answer 503 `provider_unavailable`."""
-    healths = await provider_health.current(list(provider_registry.available()))
-    return ProviderHealthList(data=[health_out(h) for h in healths])
+    circuit breaker is open: new payments with it answer 503 `provider_unavailable`. Health
+    is per account (`accounts`); the provider's `status` is the worst of its accounts', its
+    figures those of its default account (else of its first)."""
+    accounts = list(provider_registry.accounts())
+    healths = {h.provider: h for h in await provider_health.current([a.id.key for a in accounts])}
+    data = []
+    for name in provider_registry.available():
+        mine = [a for a in accounts if a.id.provider == name]
+        data.append(_provider_out(name, mine, healths))
+    return ProviderHealthList(data=data)
+
+
+_SEVERITY = {"operational": 0, "degraded": 1, "down": 2}
+
+
+def _provider_out(
+    name: str, accounts: list[Account], healths: dict[str, ProviderHealth]
+) -> ProviderHealthOut:
+    listed = [
+        AccountOut(country=a.id.country, currency=a.currency, status=healths[a.id.key].status)
+        for a in accounts
+    ]
+    worst = max((a.status for a in listed), key=lambda s: _SEVERITY.get(s, 0))
+    main = health_out(healths[accounts[0].id.key])
+    return msgspec.structs.replace(main, provider=name, status=worst, accounts=listed)

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
 
-from application.ports import PageRequest, StoreFilter
-from application.store_admin import (
+from application.shared.ports import PageRequest
+from application.stores.ports import StoreFilter
+from application.stores.store_admin import (
+    ChangeFee,
     ChangeNotificationUrl,
     ReactivateStore,
     RotateWebhookSecret,
     StoreChange,
     SuspendStore,
 )
-from application.stores import CreateStore, CreateStoreCommand, ListStores, RotateApiKey
+from application.stores.stores import CreateStore, CreateStoreCommand, ListStores, RotateApiKey
 from domain.operator import Actor
 from domain.store import StoreStatus
 from entrypoints.http import admin_wire, presenters, wire
@@ -70,7 +73,7 @@ class StoreAdminController(Controller):
 
     @patch(
         "/{store_id:str}",
-        summary="Change the store's notification URL",
+        summary="Change the store's notification URL or its fee rate",
         operation_class=json_body(admin_wire.StoreUpdateIn),
     )
     async def update(
@@ -78,11 +81,17 @@ class StoreAdminController(Controller):
         request: Request[Any, Any, Any],
         store_id: FromPath[str],
         change_notification_url: NamedDependency[ChangeNotificationUrl],
+        change_fee: NamedDependency[ChangeFee],
+        list_stores: NamedDependency[ListStores],
         operator: NamedDependency[Actor],
     ) -> wire.StoreOut:
         data = wire.decode(await request.body(), admin_wire.StoreUpdateIn)
         change = StoreChange(store_id, operator, data.reason)
-        return presenters.store_out(await change_notification_url(change, data.notification_url))
+        if data.notification_url is not msgspec.UNSET:
+            await change_notification_url(change, data.notification_url)
+        if data.fee_bps is not msgspec.UNSET:
+            await change_fee(change, data.fee_bps)
+        return presenters.store_out(await list_stores.one(store_id))
 
     @post(
         "/{store_id:str}/suspend",

@@ -140,6 +140,11 @@ class PaymentOut(Out, frozen=True, kw_only=True):
     expires_at: str | None = None
     amount_refunded: int = 0
     refunded: bool = False
+    #: The country of the provider account used (None: the provider's default account).
+    country: str | None = None
+    #: the platform's fee and what the store keeps: null until the payment succeeds
+    fee: int | None = None
+    net: int | None = None
 
 
 class OrderOut(Out, frozen=True, kw_only=True):
@@ -184,6 +189,8 @@ class StoreOut(Out, frozen=True, kw_only=True):
     created_at: str
     status: str = "active"
     suspended_at: str | None = None
+    #: the platform's fee on its sales, basis points; null: the platform's rate
+    fee_bps: int | None = None
 
 
 class RotatedKeyOut(StoreOut, frozen=True, kw_only=True):

@@ -1,5 +1,6 @@
 """Moov Money Benin's merchant API (SOAP 1.1 at `/com.tlc.merchant.api/UssdPush`): `Push`,
-`PushWithPending`, `getTransactionStatus` and `transferFlooz`, each carrying the token
+`PushWithPending`, `getTransactionStatus`, `transferFlooz` (refunds and payouts: 02 fails, 03
+stays pending) and `getBalance` (the merchant wallet), each carrying the token
 base64(AES-256-CBC("0:<username>:<password>", key, zero IV, PKCS#7)); a wrong token is status
 98, an unknown transaction 94, a malformed amount a SOAP fault ("For input string").
 
@@ -25,6 +26,7 @@ from entrypoints.simulators import pages
 from entrypoints.simulators.common import customer_choice, start_delay
 from entrypoints.simulators.config import MOOV_PATH, SimulatorConfig
 from entrypoints.simulators.ledger import Ledger, State, Transaction
+from entrypoints.simulators.payouts import holdings
 from entrypoints.simulators.scenarios import Outcome, outcome_for
 
 OPERATOR = "moov"
@@ -183,6 +185,9 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
             return status(fields)
         if operation == "transferFlooz":
             return transfer(fields)
+        if operation == "getBalance":  # the merchant wallet: payments less transfers out
+            held = holdings(ledger, "XOF", OPERATOR, (TRANSFERS,))
+            return answer(operation, "return", {"balance": str(held), "status": DONE})
         return fault(f"Unknown operation {operation}")
 
     @get("/phone")

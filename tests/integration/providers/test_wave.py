@@ -29,7 +29,7 @@ from entrypoints.settings import Settings
 
 WAVE_URL = "https://wave.test"
 API_KEY = "wave_sn_prod_test-key"
-SECRET = "wave_sn_WHS_0123456789abcdefghijklmnop"
+SECRET = "wave_sn_WHS_k3v9q7x2m5t8w1z4r6y0p2n8j5"
 ENV = {"WAVE_API_KEY": API_KEY, "WAVE_WEBHOOK_SECRET": SECRET, "WAVE_BASE_URL": WAVE_URL}
 PHONE = "+221771234567"
 WEBHOOK = "/payment/webhook/wave/"

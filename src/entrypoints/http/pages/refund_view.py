@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.ports import RefundProviders
+from application.refunds.ports import RefundProviders
 from domain.errors import PaymentError
 from domain.money import Money
 from domain.payment import Payment
@@ -17,7 +17,8 @@ def refund_context(
     """What the payment page shows about refunds: the list, what is left, and what the
     provider can do (`full` only, `manual`)."""
     try:
-        support: RefundSupport | None = registry.refunder(payment.provider).refunds
+        refunder = registry.refunder(payment.provider, payment.country)
+        support: RefundSupport | None = refunder.refunds
     except PaymentError:
         support = None
     currency = payment.amount.currency
