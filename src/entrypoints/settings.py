@@ -47,6 +47,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str | None = None
+    #: the owner of the tables, for the migrations (`MIGRATION_DATABASE_URL`); None: DATABASE_URL
+    migration_database_url: str | None = None
     data_dir: Path = Path(".data")
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = SANDBOX_SECRET
@@ -105,6 +107,7 @@ class Settings:
             host=host,
             port=port,
             database_url=get("DATABASE_URL"),
+            migration_database_url=get("MIGRATION_DATABASE_URL"),
             data_dir=Path(get("DATA_DIR") or ".data"),
             public_base_url=(get("PUBLIC_BASE_URL") or f"http://{host}:{port}").rstrip("/"),
             secret_key=get("PAYMENTS_SECRET_KEY") or SANDBOX_SECRET,
