@@ -23,6 +23,7 @@ async def test_the_root_page_links_every_surface_and_says_the_mode(
         assert link in page.text
     assert 'data-mode="sandbox"' in page.text and "aucun argent réel" in page.text
     english = await client.get("/?lang=en")
+    client.cookies.delete("lang")  # the language is remembered: not for the next tests
     assert "no real money moves" in english.text
 
 
