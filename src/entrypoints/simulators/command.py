@@ -40,6 +40,11 @@ def add_command(commands: Any) -> None:
     simulate.add_argument(
         "--write-env", type=Path, default=None, help="also write the service's variables here"
     )
+    simulate.add_argument(
+        "--countries",
+        action="store_true",
+        help="also print the country accounts' variables (MTN CM, Wave CI, Orange SN, Moov TG)",
+    )
     simulate.set_defaults(run=run)
 
 
@@ -93,7 +98,8 @@ def run(settings: Any, args: argparse.Namespace) -> int:
         print(f"refused: {refused}", file=sys.stderr)
         return 2
     config = config_from(args)
-    lines = [f"{name}={value}" for name, value in sorted(config.service_env().items())]
+    env = config.service_env(countries=args.countries)
+    lines = [f"{name}={value}" for name, value in sorted(env.items())]
     if args.write_env is not None:
         write_private(args.write_env, "\n".join(lines) + "\n")
     print("Simulated operators on " + config.public_url + "  (phones: /mtn/phone, /moov/phone)")

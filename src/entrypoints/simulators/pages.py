@@ -20,7 +20,9 @@ button.ok{background:#1a7f37;color:#fff;border-color:#1a7f37}
 .muted{color:#666;font-size:.9rem} ul{list-style:none;padding:0} li{margin:.5rem 0 1.5rem}
 """
 COLOURS = {"wave": "#1dc8ff", "orange": "#ff7900", "mtn": "#ffcb05", "moov": "#0057a8"}
+COLOURS["moov_tg"] = COLOURS["moov"]
 NAMES = {"wave": "Wave", "orange": "Orange Money", "mtn": "MTN MoMo", "moov": "Moov Money"}
+NAMES["moov_tg"] = "Moov Money Togo"
 
 
 def html(title: str, body: str, status: int = 200) -> Response[str]:
