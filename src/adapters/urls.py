@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from adapters.clock import SystemClock
 from adapters.signing import UrlSigner
-from application.ports import Clock
+from application.shared.ports import Clock
 
 CHECKOUT = "checkout"
 STATUS = "status"
