@@ -247,6 +247,8 @@ async def test_a_cameroonian_number_in_xaf_goes_to_the_cameroon_account(
     assert (await callback(client, callback_url)).status_code == 200
     assert (await payment_state(client, store, payment["id"]))["status"] == "succeeded"
     assert await order_status(client, store, order["id"]) == "paid"
+    scrape = (await client.get("/metrics")).text  # counted under its account's country
+    assert 'payments_final_total{country="CM",provider="mtn_momo",status="succeeded"}' in scrape
 
 
 async def test_an_ivorian_number_in_xof_goes_to_the_ivorian_account(
