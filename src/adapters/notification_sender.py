@@ -10,7 +10,8 @@ import structlog
 
 from adapters.outbound import BlockedAddress
 from adapters.signing import HmacSignatureScheme
-from application.ports import Clock, DeliveryAttempt
+from application.shared.ports import Clock
+from application.stores.ports import DeliveryAttempt
 
 log = structlog.get_logger(__name__)
 

@@ -18,7 +18,7 @@ import structlog
 
 from adapters.logging_setup import configure_logging
 from application.errors import InvalidNotificationUrl, NotFound, OperatorNameRefused
-from application.stores import CreateStoreCommand
+from application.stores.stores import CreateStoreCommand
 from domain.operator import Operator
 from entrypoints.balances_command import add_command as add_balances_command
 from entrypoints.banner import SHOW_BANNER, banner, offered_providers

@@ -26,7 +26,7 @@ from adapters.providers.sandbox import (
 )
 from adapters.providers.sandbox_payouts import SandboxPayouts
 from adapters.urls import ServiceUrls
-from application.ports import PaymentLookup
+from application.payments.ports import PaymentLookup
 from domain.accounts import Account, AccountId
 from entrypoints.database import database_url as service_database_url
 from entrypoints.settings import Settings
@@ -116,7 +116,7 @@ def providers_for(
         deps = ProviderDeps(
             clients[account.id], account_urls, clock, observer or LogObserver(), lookup
         )
-        provider, authenticator = account.module.build(account.config, deps)
+        provider, authenticator = account.config.build(deps)
         route = account_urls.callback_route(account.module.WEBHOOK)
         offered.append(ConfiguredAccount(account.account, provider, authenticator, route))
     return ProviderSet(offered)

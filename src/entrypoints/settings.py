@@ -13,8 +13,8 @@ from dotenv import dotenv_values
 
 from adapters.providers import catalog
 from adapters.rate_limits import LimitSettings
-from application.notifications import FIRST_RETRY
-from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from application.shared.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from application.stores.notifications import FIRST_RETRY
 from domain.ledger import MAX_BPS
 from domain.provider_health import BreakerPolicy
 from entrypoints import legacy_env
@@ -63,6 +63,9 @@ class Settings:
     #: How long a process holds the rows it took (open payments, inbox deliveries,
     #: notifications) before another may take them over; None: each pass's own (1-2 min).
     lease: timedelta | None = None
+    #: How long the process that stored a provider callback has to process it before the
+    #: inbox's retry pass takes it over (`INBOX_GRACE_SECONDS`); None: the inbox's own (30 s).
+    inbox_grace: timedelta | None = None
     #: A provider's callback is processed before its answer, not right after it.
     settle_webhooks_inline: bool = False
     # -- limits on use and hardening ------------------------------------------------------------
@@ -119,6 +122,7 @@ class Settings:
             ttl=_ttl(read),
             notification_first_retry=read.seconds("NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=read.seconds("LEASE_SECONDS"),
+            inbox_grace=read.seconds("INBOX_GRACE_SECONDS"),
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),

@@ -19,7 +19,7 @@ from tests.integration.refunds.helpers import settle_now
 from tests.integration.test_pages import sign_in
 
 from adapters.postgres.phone_archive import PostgresPhoneArchive
-from application.mask_phones import MaskOldPhones
+from application.payments.mask_phones import MaskOldPhones
 
 RETENTION = timedelta(days=90)
 CUSTOMER = {"name": "Awa Koné", "phone": "+2250709998877", "email": "awa.kone@example.com"}

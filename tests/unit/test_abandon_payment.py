@@ -6,8 +6,8 @@ from __future__ import annotations
 from tests.fakes import FakeProvider
 from tests.unit.helpers import World, a_payment, an_order, failed, stored_payment, succeeded
 
-from application.abandon_payment import AbandonPayment
 from application.errors import ProviderUnavailable
+from application.payments.abandon_payment import AbandonPayment
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus
 from domain.provider_report import ProviderReport

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.fakes import FakeClock
 
-from application.mask_phones import MaskOldPhones
+from application.payments.mask_phones import MaskOldPhones
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -9,7 +9,8 @@ from psycopg.types.json import Jsonb
 
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all
-from application.ports import AuditFilter, Page, PageRequest
+from application.shared.ports import Page, PageRequest
+from application.stores.ports import AuditFilter
 from domain.audit import AuditEntry
 from domain.operator import Actor
 

@@ -12,7 +12,7 @@ from psycopg import AsyncConnection
 from adapters.postgres.paging import check_cursor
 from adapters.postgres.rows import fetch_all, write_all
 from application.ledger.ports import Balance, EntryFilter, StoreEntry
-from application.ports import IdGenerator, Page, PageRequest
+from application.shared.ports import IdGenerator, Page, PageRequest
 from domain.ledger import Entry, EntryType, Movement
 from domain.money import Currency, Money
 

@@ -1,5 +1,5 @@
 """The notification outbox: one row per event announced to a store, written in the same
-transaction as the change (by the repositories), delivered by the worker."""
+transaction as the change (the dispatch decides which events notify), delivered by the worker."""
 
 from __future__ import annotations
 
@@ -11,30 +11,12 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
-from adapters.postgres.rows import fetch_all, write_all
+from adapters.postgres.rows import fetch_all
 from adapters.snapshots import Snapshots, timestamp
-from application.ports import DeliveryAttempt, Notification, Page, PageRequest
-from domain.events import DomainEvent
-from domain.order import Order
+from application.shared.ports import Change, Page, PageRequest, Subject
+from application.stores.ports import DeliveryAttempt, Notification
 from domain.payment import Payment
 from domain.refund import Refund
-
-#: The event types stores are told about (docs/api.md, Notifications to the store).
-NOTIFIED = frozenset(
-    {
-        "payment.pending",
-        "payment.succeeded",
-        "payment.failed",
-        "payment.expired",
-        "payment.needs_refund",
-        "order.paid",
-        "order.cancelled",
-        "order.expired",
-        "refund.created",
-        "refund.succeeded",
-        "refund.failed",
-    }
-)
 
 _COLUMNS = """
     id, store_id, type, subject_id, body, created_at, state, attempts, next_attempt_at,
@@ -98,26 +80,18 @@ class PostgresNotificationOutbox:
         self._conn = conn
         self._snapshots = snapshots
 
-    async def announce_payment(
-        self, payment: Payment, events: list[tuple[str, DomainEvent]]
-    ) -> None:
-        await self._announce(payment.store_id, events, lambda: self._snapshots.payment(payment))
+    async def add(self, change: Change) -> None:
+        """One row: the event with its subject as the API shows it (queued in the pipeline
+        of the transaction, sent with its COMMIT)."""
+        subject = change.subject
+        await self._conn.execute(INSERT, _row(subject.store_id, change, self._render(subject)))
 
-    async def announce_refund(self, refund: Refund, events: list[tuple[str, DomainEvent]]) -> None:
-        await self._announce(refund.store_id, events, lambda: self._snapshots.refund(refund))
-
-    async def announce_order(self, order: Order, events: list[tuple[str, DomainEvent]]) -> None:
-        await self._announce(order.store_id, events, lambda: self._snapshots.order(order))
-
-    async def _announce(
-        self, store_id: str, events: list[tuple[str, DomainEvent]], render: Any
-    ) -> None:
-        notified = [(event_id, event) for event_id, event in events if event.type in NOTIFIED]
-        if not notified:
-            return
-        snapshot = render()
-        rows = [_row(store_id, event_id, event, snapshot) for event_id, event in notified]
-        await write_all(self._conn, INSERT, rows)
+    def _render(self, subject: Subject) -> dict[str, Any]:
+        if isinstance(subject, Payment):
+            return self._snapshots.payment(subject)
+        if isinstance(subject, Refund):
+            return self._snapshots.refund(subject)
+        return self._snapshots.order(subject)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
@@ -186,9 +160,8 @@ class PostgresNotificationOutbox:
         return await fetch_all(self._conn, query, params, _to_notification)
 
 
-def _row(
-    store_id: str, event_id: str, event: DomainEvent, snapshot: dict[str, Any]
-) -> dict[str, Any]:
+def _row(store_id: str, change: Change, snapshot: dict[str, Any]) -> dict[str, Any]:
+    event_id, event = change.id, change.event
     body = {
         "id": event_id,
         "type": event.type,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from psycopg import AsyncConnection
 
 from application.errors import InvalidCursor
-from application.ports import Page, PageRequest
+from application.shared.ports import Page, PageRequest
 
 T = TypeVar("T")
 

@@ -9,7 +9,8 @@ from psycopg.rows import dict_row
 
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_one
-from application.ports import Page, PageRequest, StoreFilter
+from application.shared.ports import Page, PageRequest
+from application.stores.ports import StoreFilter
 from domain.store import Store, StoreStatus
 
 _COLUMNS = """

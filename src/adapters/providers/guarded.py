@@ -14,16 +14,16 @@ import structlog
 
 from adapters.providers.http import CREDENTIALS_REJECTED
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.health_ports import HealthRecorder
-from application.ports import (
+from application.health.ports import HealthRecorder
+from application.health.provider_gate import ProviderGate
+from application.payments.ports import (
     CallbackReports,
-    Clock,
     PaymentProvider,
     ProviderRegistry,
     StartResult,
     WebhookAuthenticator,
 )
-from application.provider_gate import ProviderGate
+from application.shared.ports import Clock
 from domain.accounts import Account, AccountId
 from domain.order import Order
 from domain.payment import Payment

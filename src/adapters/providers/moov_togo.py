@@ -37,7 +37,8 @@ from application.errors import (
     ProviderUnavailable,
     WebhookRejected,
 )
-from application.ports import PaymentLookup, RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import PaymentLookup, StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.money import Currency, Money
 from domain.order import Order
 from domain.payment import NextAction, Payment
@@ -77,6 +78,10 @@ class Config:
         if not self.url.startswith("https://"):
             return ["MOOV_MONEY_URL must be an https URL in production"]
         return []
+
+    def build(self, deps: ProviderDeps) -> tuple[MoovTogoProvider, MoovTogoAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
 
 
 def configure(env: Mapping[str, str]) -> Config | None:

@@ -48,7 +48,8 @@ from application.errors import (
     ProviderUnavailable,
     WebhookRejected,
 )
-from application.ports import RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus
@@ -91,6 +92,10 @@ class Config:
         if not self.base_url.startswith("https://"):
             problems.append("WAVE_BASE_URL must be an https URL in production")
         return problems
+
+    def build(self, deps: ProviderDeps) -> tuple[WaveProvider, WaveWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
 
 
 def configure(env: Mapping[str, str]) -> Config | None:

@@ -17,9 +17,9 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from application import errors as app
-from application.desk_refunds import RefundNotMade
+from application.health.provider_gate import ProviderDown
 from application.ledger.adjust import AdjustmentReasonRequired
-from application.provider_gate import ProviderDown
+from application.refunds.desk_refunds import RefundNotMade
 from domain import accounts, ledger, refund, review
 from domain import errors as domain
 from entrypoints.http.accepted_input import RefusedInput

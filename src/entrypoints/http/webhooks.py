@@ -18,7 +18,7 @@ from adapters.metrics import PrometheusMetrics
 from adapters.providers import moov_togo_wire
 from adapters.providers.callback_url import CLIENT_ADDRESS_HEADER
 from application.errors import MalformedWebhook, ProviderNotAvailable, WebhookRejected
-from application.handle_webhook import HandleWebhook
+from application.payments.handle_webhook import HandleWebhook
 from entrypoints.http import throttle, wire
 from entrypoints.http.after_answer import AfterAnswer
 

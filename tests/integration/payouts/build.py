@@ -46,7 +46,7 @@ async def gateways(
                 )
             )
             deps = ProviderDeps(client, URLS, clock or FakeClock(), LogObserver(), no_payment)
-            provider, _ = account.module.build(config, deps)
+            provider, _ = config.build(deps)
             built[account.id.key] = provider
             http = deps.http(account.module.NAME)
             real.append(RealProvider(config, provider, http, account.country))

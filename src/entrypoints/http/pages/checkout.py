@@ -19,8 +19,6 @@ from msgspec import Struct
 from adapters.phones import dialling_prefix
 from adapters.providers.reasons import customer_reason
 from adapters.urls import CHECKOUT, STATUS, ServiceUrls
-from application.abandon_payment import AbandonPayment
-from application.checkout import CheckoutQueries, CheckoutView
 from application.errors import (
     NotFound,
     PhoneRequired,
@@ -28,9 +26,12 @@ from application.errors import (
     ProviderUnavailable,
     RateLimited,
 )
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.ports import Clock, ProviderRegistry
-from application.provider_health import ProviderHealthQuery
+from application.health.provider_health import ProviderHealthQuery
+from application.payments.abandon_payment import AbandonPayment
+from application.payments.checkout import CheckoutQueries, CheckoutView
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.ports import ProviderRegistry
+from application.shared.ports import Clock
 from domain import accounts
 from domain.accounts import AccountId
 from domain.errors import InvalidPhone, OrderNotPayable, PaymentInProgress
@@ -181,7 +182,7 @@ class StatusController(Controller):
             "reason": _reason(payment, translator(lang_of(request))),
             "state": _state(payment),
             "live_url": f"/payment/{payment_id}/status/live?token={token}",
-            "retry_url": urls.checkout(view.order.id),
+            "retry_url": urls.checkout(view.order.id, view.order.expires_at),
         }
         return render(request, "status.html", context)
 
@@ -232,8 +233,8 @@ def _next_url(payment: Payment, urls: ServiceUrls) -> str:
     """The provider's page for redirect flows, else our own status page."""
     action = payment.next_action
     if payment.status is PaymentStatus.PENDING and action and action.type == "redirect":
-        return action.url or urls.status(payment.id)
-    return urls.status(payment.id)
+        return action.url or urls.status(payment.id, payment.expires_at)
+    return urls.status(payment.id, payment.expires_at)
 
 
 def _state(payment: Payment) -> str:
@@ -292,7 +293,9 @@ def _page(
         "closed": order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED),
         "suspended": view.store.is_suspended,
         "open_payment": open_payment,
-        "open_status_url": urls.status(open_payment.id) if open_payment else None,
+        "open_status_url": urls.status(open_payment.id, open_payment.expires_at)
+        if open_payment
+        else None,
         "paid_status_url": _paid_status_url(view, urls),
         "providers": available,
         "requires_phone": {

@@ -18,8 +18,8 @@ from litestar.response import Redirect
 from msgspec import Struct
 
 from application.errors import NotFound, ProviderUnavailable, Unauthorized
-from application.operators import AuthenticateOperator, SignedIn
-from application.review_queue import ResolveCommand, ResolveItem, ReviewQueueQueries
+from application.stores.operators import AuthenticateOperator, SignedIn
+from application.stores.review_queue import ResolveCommand, ResolveItem, ReviewQueueQueries
 from domain.errors import PaymentError
 from domain.operator import Actor
 from domain.review import (

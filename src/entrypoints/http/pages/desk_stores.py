@@ -16,17 +16,18 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 from msgspec import Struct
 
-from application.audit import AuditQueries
 from application.errors import InvalidNotificationUrl
-from application.ports import AuditFilter, PageRequest, StoreFilter
-from application.store_admin import (
+from application.shared.ports import PageRequest
+from application.stores.audit import AuditQueries
+from application.stores.ports import AuditFilter, StoreFilter
+from application.stores.store_admin import (
     ChangeNotificationUrl,
     ReactivateStore,
     RotateWebhookSecret,
     StoreChange,
     SuspendStore,
 )
-from application.stores import ListStores
+from application.stores.stores import ListStores
 from domain.audit import AuditEntry
 from domain.operator import Actor
 from domain.store import StoreStatus
