@@ -12,7 +12,9 @@ from litestar.connection import ASGIConnection
 from litestar.di import Provide
 
 from entrypoints.container import Container, resolve
-from entrypoints.http.authentication import provide_operator, provide_store
+from entrypoints.http.authentication import admin_guard, provide_operator, provide_store
+
+__all__ = ["admin_guard", "container_of", "dependencies", "use"]  # admin_guard: where it was
 
 
 def container_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Container:
