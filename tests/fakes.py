@@ -31,6 +31,12 @@ from tests.desk_fakes import (
     search_stores,
 )
 from tests.ledger_fakes import LEDGER_TABLES, InMemoryLedger
+from tests.payout_fakes import (
+    PAYOUT_TABLES,
+    InMemoryPayoutDestinationRepository,
+    InMemoryPayoutRepository,
+    InMemoryPayoutScheduleRepository,
+)
 
 from application.errors import (
     ConcurrentChange,
@@ -192,6 +198,7 @@ TABLES = (
     "refund_checks",
     *DESK_TABLES,
     *LEDGER_TABLES,
+    *PAYOUT_TABLES,
 )
 IDEMPOTENCY_TTL = timedelta(hours=24)
 
@@ -288,6 +295,9 @@ class InMemoryUnitOfWork:
         self.audit: AuditLog = InMemoryAuditLog(self)
         self.review: ReviewQueue = InMemoryReviewQueue(self)
         self.ledger: Ledger = InMemoryLedger(self)
+        self.payouts = InMemoryPayoutRepository(self)
+        self.payout_destinations = InMemoryPayoutDestinationRepository(self)
+        self.payout_schedules = InMemoryPayoutScheduleRepository(self)
 
     @property
     def tx(self) -> _Transaction:

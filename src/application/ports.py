@@ -22,8 +22,13 @@ from domain.refund import Refund, RefundStatus, RefundSupport
 from domain.review import Resolution, ReviewItem, ReviewKind
 from domain.store import Store, StoreStatus
 
-if TYPE_CHECKING:  # the ledger's ports use this module's Page
+if TYPE_CHECKING:  # the ledger's and payouts' ports use this module's Page
     from application.ledger.ports import Ledger
+    from application.payouts.ports import (
+        PayoutDestinationRepository,
+        PayoutRepository,
+        PayoutScheduleRepository,
+    )
 
 # -- small value types crossing the ports ----------------------------------------------------
 
@@ -497,6 +502,9 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     review: ReviewQueue
     ledger: Ledger
+    payout_destinations: PayoutDestinationRepository
+    payouts: PayoutRepository
+    payout_schedules: PayoutScheduleRepository
 
     async def __aenter__(self) -> Self: ...
 

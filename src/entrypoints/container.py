@@ -54,6 +54,17 @@ from application.operators import (
     RevokeOperator,
 )
 from application.orders import CancelOrder, CreateOrder
+from application.payouts.create_payout import CreatePayout
+from application.payouts.destinations import (
+    AddDestination,
+    ApproveDestination,
+    DestinationQueries,
+    DisableDestination,
+)
+from application.payouts.follow import ReconcilePayouts, RecordPayout, VerifyPayout
+from application.payouts.queries import PayoutQueries
+from application.payouts.schedule import RunDailyPayouts, SetSchedule
+from application.payouts.settle import SettlePayout
 from application.provider_gate import GatedInitiatePayment, ProviderGate
 from application.provider_health import ProviderHealthQuery
 from application.queries import StoreQueries
@@ -299,3 +310,23 @@ class Container(containers.DeclarativeContainer):
     )
     adjust_balance = providers.Singleton(AdjustBalance, uow, ids, clock)
     change_fee = providers.Singleton(ChangeFee, uow, ids, clock)
+    # payouts: destinations, payouts and their follow-up, the daily schedule
+    money = settings.provided.money
+    add_destination = providers.Singleton(
+        AddDestination, uow, payout_gateways, phones, ids, clock, money.provided.destination_hold
+    )
+    destination_queries = providers.Singleton(DestinationQueries, uow, clock)
+    disable_destination = providers.Singleton(DisableDestination, uow, clock)
+    approve_destination = providers.Singleton(ApproveDestination, uow, ids, clock)
+    settle_payout = providers.Singleton(SettlePayout, uow, clock)
+    create_payout = providers.Singleton(
+        CreatePayout, uow, payout_gateways, ids, clock, settle_payout, money.provided.balance_hold
+    )
+    verify_payout = providers.Singleton(VerifyPayout, uow, payout_gateways, settle_payout)
+    reconcile_payouts = providers.Singleton(ReconcilePayouts, uow, verify_payout, clock)
+    record_payout = providers.Singleton(RecordPayout, uow, ids, clock)
+    payout_queries = providers.Singleton(PayoutQueries, uow)
+    set_schedule = providers.Singleton(SetSchedule, uow, clock)
+    daily_payouts = providers.Singleton(
+        RunDailyPayouts, uow, create_payout, clock, money.provided.balance_hold
+    )

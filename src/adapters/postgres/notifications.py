@@ -17,6 +17,8 @@ from application.ports import DeliveryAttempt, Notification, Page, PageRequest
 from domain.events import DomainEvent
 from domain.order import Order
 from domain.payment import Payment
+from domain.payout import Payout
+from domain.payout_destination import PayoutDestination
 from domain.refund import Refund
 
 #: The event types stores are told about (docs/api.md, Notifications to the store).
@@ -33,6 +35,10 @@ NOTIFIED = frozenset(
         "refund.created",
         "refund.succeeded",
         "refund.failed",
+        "payout.created",
+        "payout.succeeded",
+        "payout.failed",
+        "payout_destination.created",
     }
 )
 
@@ -105,6 +111,15 @@ class PostgresNotificationOutbox:
 
     async def announce_refund(self, refund: Refund, events: list[tuple[str, DomainEvent]]) -> None:
         await self._announce(refund.store_id, events, lambda: self._snapshots.refund(refund))
+
+    async def announce_payout(self, payout: Payout, events: list[tuple[str, DomainEvent]]) -> None:
+        await self._announce(payout.store_id, events, lambda: self._snapshots.payout(payout))
+
+    async def announce_destination(
+        self, destination: PayoutDestination, events: list[tuple[str, DomainEvent]]
+    ) -> None:
+        render = lambda: self._snapshots.destination(destination)  # noqa: E731
+        await self._announce(destination.store_id, events, render)
 
     async def announce_order(self, order: Order, events: list[tuple[str, DomainEvent]]) -> None:
         await self._announce(order.store_id, events, lambda: self._snapshots.order(order))

@@ -25,6 +25,11 @@ from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.operators import PostgresOperatorRepository
 from adapters.postgres.orders import PostgresOrderRepository
 from adapters.postgres.payments import PostgresPaymentRepository
+from adapters.postgres.payouts import (
+    PostgresPayoutDestinationRepository,
+    PostgresPayoutRepository,
+    PostgresPayoutScheduleRepository,
+)
 from adapters.postgres.refunds import PostgresRefundRepository
 from adapters.postgres.review import PostgresReviewQueue
 from adapters.postgres.schedule import PostgresReconciliationSchedule
@@ -71,6 +76,9 @@ class PostgresUnitOfWork:
     audit: AuditLog
     review: ReviewQueue
     ledger: Ledger
+    payout_destinations: PostgresPayoutDestinationRepository
+    payouts: PostgresPayoutRepository
+    payout_schedules: PostgresPayoutScheduleRepository
 
     def __init__(
         self,
@@ -113,6 +121,9 @@ class PostgresUnitOfWork:
         self.audit = PostgresAuditLog(conn)
         self.review = PostgresReviewQueue(conn)
         self.ledger = PostgresLedger(conn, self._ids)
+        self.payout_destinations = PostgresPayoutDestinationRepository(conn, self._ids, outbox)
+        self.payouts = PostgresPayoutRepository(conn, self._ids, outbox)
+        self.payout_schedules = PostgresPayoutScheduleRepository(conn)
         return self
 
     async def __aexit__(
