@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run migrate test unit integration lint format clean bench demo shop-test
+.PHONY: install browser run migrate test unit integration lint format clean bench demo shop-test audit
 
 install: $(VENV)/.installed
 
@@ -50,9 +50,14 @@ demo: install
 browser:
 	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
-test: lint browser
+test: lint browser audit
 	$(BIN)/pytest
 	$(MAKE) shop-test
+
+# Known vulnerabilities in the locked dependencies (pip-audit, PyPI's advisory data); one line
+# and success where that data cannot be reached (scripts/audit-dependencies.sh).
+audit: install
+	UV=$(UV) sh scripts/audit-dependencies.sh
 
 # The example shop's own Django suite, against a real service process (and Chromium). The shop
 # has no default secret key: the run makes a throw-away one unless SHOP_SECRET_KEY is set.

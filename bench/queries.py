@@ -22,7 +22,7 @@ from adapters.postgres.embedded import create_database, database_url_for, drop_d
 from adapters.postgres.migrate import apply_migrations
 from adapters.postgres.paging import page_params, page_query
 from adapters.postgres.payments import SELECT_ALL
-from application.ports import PageRequest
+from application.shared.ports import PageRequest
 
 PAYMENTS = 1_000_000
 STORES = 1_000

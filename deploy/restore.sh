@@ -13,6 +13,9 @@ if [ "${1:-}" = "--clean" ]; then
     shift
 fi
 FILE=${1:?usage: restore.sh [--clean] FILE}
+# The password reaches pg_restore through a password file, never its command line (pgpass.sh).
+. "$(dirname "$0")/pgpass.sh"
+without_password "$DATABASE_URL"
 # shellcheck disable=SC2086 # CLEAN is two flags or none
-pg_restore --no-owner --exit-on-error --single-transaction $CLEAN --dbname="$DATABASE_URL" "$FILE"
+pg_restore --no-owner --exit-on-error --single-transaction $CLEAN --dbname="$PGURL" "$FILE"
 echo "restored $FILE into the database"

@@ -3,10 +3,12 @@ something in the browser.
 
 - the service: `payments serve --with-worker`, sandbox mode, its embedded PostgreSQL under
   `.data/demo/` (kept between runs), on DEMO_SERVICE_PORT (default 8000);
-- the operators' simulators (`payments simulate`: Orange Money, MTN MoMo, Wave, Moov Money) on
-  DEMO_SIMULATOR_PORT (default 8100), the service's providers pointed at them;
+- the operators' simulators (`payments simulate --countries`: Orange Money, MTN MoMo, Wave,
+  Moov Money, each with a country account beside its default one) on DEMO_SIMULATOR_PORT
+  (default 8100), the service's providers pointed at them;
 - the shop: `examples/django_shop`, SQLite under `.data/demo/`, on DEMO_SHOP_PORT (default
-  8001), with two vendors' stores and their products loaded (`manage.py seed_demo`).
+  8001), with vendors' stores in two countries and their products loaded (`manage.py
+  seed_demo`): Côte d'Ivoire in XOF, Cameroon in XAF (its orders go to MTN's Cameroon account).
 A port already taken is replaced by a free one. Ctrl-C stops everything."""
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ def main() -> int:
         f"http://127.0.0.1:{service_port}",
         port=_port("DEMO_SIMULATOR_PORT", 8100),
         log_file=LOGS / "demo-simulators.log",
+        countries=True,  # MTN Cameroon, Wave Côte d'Ivoire, Orange Senegal, Moov Togo
     )
     print("starting the simulated operators (Orange Money, MTN MoMo, Wave, Moov Money)…")
     simulators.start()
@@ -136,7 +139,7 @@ def main() -> int:
         print(
             f"\nReady in {time.monotonic() - started:.1f} s.\n"
             f"  The shop:            {shop_url}/   (customer: fatou / demo-client;"
-            f" vendors: awa, koffi / demo-vendeur)\n"
+            f" vendors: awa, koffi, mbarga / demo-vendeur)\n"
             f"  The payment service: {service.url}/   (vendor pages: {service.url}/store/login/,"
             f" API docs: {service.url}/docs)\n"
             f"  Simulated operators: {simulators.url}/   (phones: {simulators.url}/mtn/phone,"

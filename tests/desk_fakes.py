@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from application.errors import OperatorNameRefused
-from application.ports import AuditFilter, Notification, Page, PageRequest, StoreFilter
+from application.shared.ports import Page, PageRequest
+from application.stores.ports import AuditFilter, Notification, StoreFilter
 from domain.audit import AuditEntry
 from domain.operator import Operator
 from domain.payment import ACCOUNT_MISSING, AMOUNT_MISMATCH, OPEN_STATUSES, Payment

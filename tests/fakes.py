@@ -1,4 +1,5 @@
-"""In-memory fakes of every port in `application/ports.py`, for unit tests.
+"""In-memory fakes of every port of the application (`application/*/ports.py` and
+`application/unit_of_work.py`), for unit tests.
 
 They behave like the real adapters wherever a use case could tell the difference:
 - repositories hand out copies, so a change that is not saved is lost;
@@ -31,13 +32,14 @@ from tests.desk_fakes import (
     search_stores,
 )
 from tests.ledger_fakes import LEDGER_TABLES, InMemoryLedger
-from tests.payout_fakes import (
+from tests.payout_doubles import (
     PAYOUT_TABLES,
     InMemoryPayoutDestinationRepository,
     InMemoryPayoutRepository,
     InMemoryPayoutScheduleRepository,
 )
 
+from application.dispatch import Dispatch, EventHandlers
 from application.errors import (
     ConcurrentChange,
     MalformedWebhook,
@@ -45,35 +47,39 @@ from application.errors import (
     ProviderUnavailable,
     WebhookRejected,
 )
+from application.event_handlers import event_handlers
 from application.ledger.ports import Ledger
-from application.ports import (
-    AuditLog,
-    DeliveryAttempt,
+from application.payments.ports import (
     DeliveryOutcome,
-    IdempotencyRecord,
-    IdempotencyRepository,
-    Notification,
-    NotificationOutbox,
-    OperatorRepository,
     OrderFilter,
     OrderRepository,
-    Page,
-    PageRequest,
     PaymentFilter,
     PaymentRepository,
     ReconciliationSchedule,
-    RecordedEvent,
-    RefundFilter,
-    RefundRepository,
-    RefundStarted,
-    ReviewQueue,
     StartResult,
     StoredDelivery,
-    StoredResponse,
-    StoreFilter,
-    StoreRepository,
     WebhookDelivery,
     WebhookInbox,
+)
+from application.refunds.ports import RefundFilter, RefundRepository, RefundStarted
+from application.shared.ports import (
+    Change,
+    IdempotencyRecord,
+    IdempotencyRepository,
+    Page,
+    PageRequest,
+    RecordedEvent,
+    StoredResponse,
+)
+from application.stores.ports import (
+    AuditLog,
+    DeliveryAttempt,
+    Notification,
+    NotificationOutbox,
+    OperatorRepository,
+    ReviewQueue,
+    StoreFilter,
+    StoreRepository,
 )
 from domain.accounts import Account, AccountId
 from domain.errors import InvalidPhone
@@ -171,11 +177,11 @@ class RecordingPaymentLog:
         self.changes: list[DomainEvent] = []
         self.anomalies: list[LoggedAnomaly] = []
 
-    def changed(self, payment: Payment, event: DomainEvent) -> None:
+    def changed(self, subject: Payment | Refund, event: DomainEvent) -> None:
         self.changes.append(event)
 
-    def anomaly(self, payment: Payment, what: str, detail: Mapping[str, Any]) -> None:
-        self.anomalies.append(LoggedAnomaly(payment.id, what, dict(detail)))
+    def anomaly(self, subject: Payment | Refund, what: str, detail: Mapping[str, Any]) -> None:
+        self.anomalies.append(LoggedAnomaly(subject.id, what, dict(detail)))
 
     @property
     def change_types(self) -> list[str]:
@@ -275,14 +281,22 @@ class _Transaction:
 
 
 class InMemoryUnitOfWork:
-    """`UnitOfWork` over an `InMemoryDatabase`; may be entered again after it is left."""
+    """`UnitOfWork` over an `InMemoryDatabase`; may be entered again after it is left. Its
+    commit runs the same dispatch as the Postgres one (by default the application's table
+    with no after-commit ports: the store notifications), so unit tests see the outbox."""
 
     def __init__(
-        self, database: InMemoryDatabase | None = None, *, autocommit: bool = False
+        self,
+        database: InMemoryDatabase | None = None,
+        *,
+        autocommit: bool = False,
+        dispatch: Dispatch | None = None,
     ) -> None:
         self.database = database or InMemoryDatabase()
         self._autocommit = autocommit  # what it wrote is kept when it is left cleanly
+        self._dispatch = dispatch or Dispatch(event_handlers())
         self._tx: _Transaction | None = None
+        self.changes: list[Change] = []
         self.stores: StoreRepository = InMemoryStoreRepository(self)
         self.orders: OrderRepository = InMemoryOrderRepository(self)
         self.payments: PaymentRepository = InMemoryPaymentRepository(self)
@@ -309,6 +323,7 @@ class InMemoryUnitOfWork:
         if self._tx is not None:
             raise RuntimeError("this unit of work is already open")
         self._tx = _Transaction(self.database)
+        self.changes.clear()
         return self
 
     async def __aexit__(
@@ -321,18 +336,31 @@ class InMemoryUnitOfWork:
             self._tx.commit()
         self._tx = None  # whatever was not committed is gone
 
+    def collect(self) -> list[Change]:
+        collected, self.changes[:] = list(self.changes), []
+        return collected
+
     async def commit(self) -> None:
-        self.tx.commit()
+        tx = self.tx
+
+        async def send() -> None:
+            tx.commit()
+
+        await self._dispatch.commit(self, send)
 
 
 class InMemoryUnitOfWorkFactory:
-    """`UnitOfWorkFactory`: every unit of work it makes shares `database`."""
+    """`UnitOfWorkFactory`: every unit of work it makes shares `database` and `dispatch`
+    (`handlers`: the dispatch's table; default: the application's, notifications only)."""
 
-    def __init__(self, database: InMemoryDatabase | None = None) -> None:
+    def __init__(
+        self, database: InMemoryDatabase | None = None, *, handlers: EventHandlers | None = None
+    ) -> None:
         self.database = database or InMemoryDatabase()
+        self.dispatch = Dispatch(handlers or event_handlers())
 
     def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.database, autocommit=autocommit)
+        return InMemoryUnitOfWork(self.database, autocommit=autocommit, dispatch=self.dispatch)
 
 
 # -- repositories ----------------------------------------------------------------------------
@@ -354,18 +382,19 @@ def _page(rows: list[Row], page: PageRequest) -> Page[Row]:
     return Page(newest[: page.limit], has_more=len(newest) > page.limit)
 
 
-def _append_events(tx: _Transaction, aggregate: Order | Payment | Refund) -> None:
+def _append_events(uow: InMemoryUnitOfWork, aggregate: Order | Payment | Refund) -> None:
     for event in aggregate.events:
-        event_id = tx.database.next_id("evt")
-        tx.put("events", event_id, RecordedEvent(event_id, event))
+        event_id = uow.tx.database.next_id("evt")
+        uow.tx.put("events", event_id, RecordedEvent(event_id, event))
+        uow.changes.append(Change(event_id, event, aggregate))
     aggregate.events.clear()
 
 
-def _insert(tx: _Transaction, table: str, aggregate: Order | Payment | Refund) -> None:
-    if tx.get(table, aggregate.id) is not None:
+def _insert(uow: InMemoryUnitOfWork, table: str, aggregate: Order | Payment | Refund) -> None:
+    if uow.tx.get(table, aggregate.id) is not None:
         raise ValueError(f"{table}: {aggregate.id} already exists")
-    _append_events(tx, aggregate)
-    tx.put(table, aggregate.id, aggregate)
+    _append_events(uow, aggregate)
+    uow.tx.put(table, aggregate.id, aggregate)
 
 
 class ConcurrentUpdate(ConcurrentChange):
@@ -373,13 +402,13 @@ class ConcurrentUpdate(ConcurrentChange):
     adapter's `ConcurrentUpdate`)."""
 
 
-def _update(tx: _Transaction, table: str, aggregate: Order | Payment | Refund) -> None:
-    stored = tx.latest(table, aggregate.id)
+def _update(uow: InMemoryUnitOfWork, table: str, aggregate: Order | Payment | Refund) -> None:
+    stored = uow.tx.latest(table, aggregate.id)
     if stored is None or stored.version != aggregate.version:
         raise ConcurrentUpdate(f"{table} {aggregate.id} changed since version {aggregate.version}")
-    _append_events(tx, aggregate)
+    _append_events(uow, aggregate)
     aggregate.version += 1
-    tx.put(table, aggregate.id, aggregate)
+    uow.tx.put(table, aggregate.id, aggregate)
 
 
 class InMemoryStoreRepository:
@@ -433,14 +462,14 @@ class InMemoryOrderRepository:
         return due[:limit]
 
     async def add(self, order: Order) -> None:
-        _insert(self._uow.tx, "orders", order)
+        _insert(self._uow, "orders", order)
 
     async def get(self, store_id: str, order_id: str, *, for_update: bool = False) -> Order | None:
         order: Order | None = self._uow.tx.get("orders", order_id)
         return order if order is not None and order.store_id == store_id else None
 
     async def save(self, order: Order) -> None:
-        _update(self._uow.tx, "orders", order)
+        _update(self._uow, "orders", order)
 
     async def search(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]:
         orders = [
@@ -459,7 +488,7 @@ class InMemoryPaymentRepository:
         self._uow = uow
 
     async def add(self, payment: Payment) -> None:
-        _insert(self._uow.tx, "payments", payment)
+        _insert(self._uow, "payments", payment)
 
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
         found: Payment | None = self._uow.tx.get("payments", payment_id)
@@ -475,7 +504,7 @@ class InMemoryPaymentRepository:
         return payment if payment is not None and payment.store_id == store_id else None
 
     async def save(self, payment: Payment) -> None:
-        _update(self._uow.tx, "payments", payment)
+        _update(self._uow, "payments", payment)
 
     async def for_order(self, order_id: str) -> list[Payment]:
         payments = [p for p in self._uow.tx.all("payments") if p.order_id == order_id]
@@ -575,12 +604,39 @@ class InMemoryReconciliationSchedule:
 
 
 class InMemoryNotificationOutbox:
-    """Rows of `notifications` (seed them with `add`) and their `attempts`."""
+    """Rows of `notifications` (written by the dispatch's `notify_store`, or seeded with
+    `put`) and their `attempts`. A row's body is the event with a small rendering of its
+    subject (id, object, status), as the Postgres outbox writes the API's."""
 
     def __init__(self, uow: InMemoryUnitOfWork) -> None:
         self._uow = uow
 
-    async def add(self, notification: Notification) -> None:
+    async def add(self, change: Change) -> None:
+        subject, event = change.subject, change.event
+        status = str(getattr(subject, "status", None) or subject.status_at(event.at))  # type: ignore[union-attr]
+        body = {
+            "id": change.id,
+            "type": event.type,
+            "data": {"object": {"id": subject.id, "object": change.kind, "status": status}},
+        }
+        self.put(
+            Notification(
+                id=change.id,
+                store_id=subject.store_id,
+                type=event.type,
+                subject_id=event.subject_id,
+                body=json.dumps(body).encode(),
+                created_at=event.at,
+                state="pending",
+                attempts=0,
+                next_attempt_at=event.at,
+                delivered_at=None,
+                last_status_code=None,
+                last_error=None,
+            )
+        )
+
+    def put(self, notification: Notification) -> None:
         self._uow.tx.put("notifications", notification.id, notification)
 
     async def claim_due(
@@ -840,7 +896,7 @@ class InMemoryRefundRepository:
         self._uow = uow
 
     async def add(self, refund: Refund) -> None:
-        _insert(self._uow.tx, "refunds", refund)
+        _insert(self._uow, "refunds", refund)
 
     async def get(self, refund_id: str, *, for_update: bool = False) -> Refund | None:
         found: Refund | None = self._uow.tx.get("refunds", refund_id)
@@ -851,7 +907,7 @@ class InMemoryRefundRepository:
         return refund if refund is not None and refund.store_id == store_id else None
 
     async def save(self, refund: Refund) -> None:
-        _update(self._uow.tx, "refunds", refund)
+        _update(self._uow, "refunds", refund)
 
     async def held(self, payment_id: str) -> int:
         refunds = self._uow.tx.all("refunds")

@@ -1,4 +1,4 @@
-"""In-memory fakes of the provider health ports (`application/health_ports.py`)."""
+"""In-memory fakes of the provider health ports (`application/health/ports.py`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from application.health_ports import Incident
+from application.health.ports import Incident
 from domain.provider_health import Breaker, Tally
 
 

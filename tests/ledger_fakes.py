@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from application.ledger.ports import Balance, EntryFilter, StoreEntry
-from application.ports import Page, PageRequest
+from application.shared.ports import Page, PageRequest
 from domain.ledger import Account, Entry, EntryType, Movement
 from domain.money import Currency
 

@@ -1,6 +1,13 @@
 -- Run once as the postgres superuser: psql -f deploy/postgres/create-database.sql
--- then set DATABASE_URL=postgresql://payments:<password>@localhost:5432/payments
--- (the password is set with \password payments). The service creates its own tables
--- (`payments migrate`, or at the start of `payments serve`).
+-- Two roles (docs/production.md, section 2):
+--   payments_owner  owns the database and its tables; runs the migrations (MIGRATION_DATABASE_URL)
+--   payments        what the service connects as (DATABASE_URL); owns nothing, and is granted
+--                   only what it needs by `payments migrate`
+-- Set their passwords afterwards: \password payments_owner and \password payments.
+CREATE ROLE payments_owner LOGIN;
 CREATE ROLE payments LOGIN;
-CREATE DATABASE payments OWNER payments ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE payments OWNER payments_owner ENCODING 'UTF8' TEMPLATE template0;
+\connect payments
+-- Only the owner creates objects (PostgreSQL 15 and later do this already).
+ALTER SCHEMA public OWNER TO payments_owner;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;

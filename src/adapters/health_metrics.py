@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 
-from application.provider_health import ProviderHealth
+from application.health.provider_health import ProviderHealth
 
 STATUSES = ("operational", "degraded", "down")
 BREAKER_STATES = ("closed", "open", "half_open")

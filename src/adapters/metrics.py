@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from prometheus_client import (
     REGISTRY,
@@ -27,9 +26,6 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.registry import Collector
 
 from adapters.providers.http import CallObserver
-from application.ports import PaymentLog
-from domain.events import DomainEvent
-from domain.payment import Payment
 
 DOUBLE_PAYMENTS = Counter(
     "payments_double_payments_total",
@@ -49,6 +45,11 @@ NOTIFICATION_DELIVERIES = Counter(
 FINAL_PAYMENTS = Counter(
     "payments_final_total",
     "Payments that reached a final status",
+    ["provider", "status"],
+)
+FINAL_REFUNDS = Counter(
+    "payments_refunds_final_total",
+    "Refunds that reached a final status",
     ["provider", "status"],
 )
 FAILED_PAYMENTS = Counter(
@@ -121,6 +122,9 @@ class PrometheusMetrics:
         if status == "failed":
             FAILED_PAYMENTS.labels(provider, failure_code or "unknown").inc()
 
+    def refund_final(self, provider: str, status: str) -> None:
+        FINAL_REFUNDS.labels(provider, status).inc()
+
     def webhook_delivery(self, provider: str, outcome: str, reason: str = "") -> None:
         """`outcome`: accepted, duplicate or rejected (then `reason` says why)."""
         WEBHOOK_DELIVERIES.labels(provider, outcome, reason).inc()
@@ -137,24 +141,6 @@ class MeteredCallObserver:
         PROVIDER_CALLS.labels(provider, operation, outcome).inc()
         if self._inner is not None:
             self._inner.observe(provider, operation, seconds, outcome)
-
-
-class MeteredPaymentLog:
-    """A `PaymentLog` that also counts what the changes mean: final statuses by provider,
-    failures by code, double payments."""
-
-    def __init__(self, inner: PaymentLog, metrics: PrometheusMetrics) -> None:
-        self._inner, self._metrics = inner, metrics
-
-    def changed(self, payment: Payment, event: DomainEvent) -> None:
-        self._inner.changed(payment, event)
-        if event.type == "payment.needs_refund":
-            self._metrics.double_payment(payment.provider)
-        elif event.from_status != event.to_status and event.to_status in _FINAL:
-            self._metrics.payment_final(payment.provider, event.to_status, payment.failure_code)
-
-    def anomaly(self, payment: Payment, what: str, detail: Mapping[str, Any]) -> None:
-        self._inner.anomaly(payment, what, detail)
 
 
 class _Gauges(Collector):

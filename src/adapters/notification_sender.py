@@ -6,10 +6,14 @@ import ssl
 import time
 
 import httpx
+import structlog
 
 from adapters.outbound import BlockedAddress
 from adapters.signing import HmacSignatureScheme
-from application.ports import Clock, DeliveryAttempt
+from application.shared.ports import Clock
+from application.stores.ports import DeliveryAttempt
+
+log = structlog.get_logger(__name__)
 
 SIGNATURE_HEADER = "Payments-Signature"
 TIMEOUT = httpx.Timeout(10.0)
@@ -20,11 +24,13 @@ class HttpNotificationSender:
     "<t>.<raw body>")>` (docs/api.md). A store that does not answer 2xx within 10 s is a failed
     attempt; nothing here raises for what the store's server does.
 
-    The store sees a coarse failure category, never the network's error text: `timeout`,
-    `connection_refused` (no connection could be made, the host did not resolve included),
-    `tls_error`, `blocked_address` (production's outbound rules, `adapters.outbound`),
-    `connection_error` (the connection broke), `http_<status>` (an answer other than 2xx;
-    redirects are not followed)."""
+    The store sees a coarse failure category, never the network's error text:
+    `connection_failed` for every failure before an answer (no connection, refused, timed out
+    while connecting, TLS, the host did not resolve, an address production's outbound rules
+    refuse, the connection broke): one word for all of them, so that the recorded attempts are
+    no port or network scanner; `timeout` (connected, no answer within 10 s), `http_<status>`
+    (an answer other than 2xx; redirects are not followed). The precise reason is logged for
+    the operators (`notification.delivery_failed`)."""
 
     def __init__(self, client: httpx.AsyncClient, clock: Clock) -> None:
         self._client, self._clock = client, clock
@@ -39,7 +45,7 @@ class HttpNotificationSender:
         at, started = self._clock.now(), time.perf_counter()
         try:
             response = await self._client.post(url, content=body, headers=headers, timeout=TIMEOUT)
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
             return DeliveryAttempt(at, url, None, failure_category(error), _ms(started))
         status = response.status_code
         category = None if 200 <= status < 300 else f"http_{status}"
@@ -50,7 +56,20 @@ def _ms(started: float) -> int:
     return round((time.perf_counter() - started) * 1000)
 
 
-def failure_category(error: httpx.HTTPError) -> str:
+CONNECTION_FAILED = "connection_failed"
+
+
+def failure_category(error: httpx.HTTPError | httpx.InvalidURL) -> str:
+    """What the store sees: `timeout` once a request was sent, else `connection_failed`."""
+    log.info("notification.delivery_failed", reason=_reason(error))
+    sent = isinstance(error, httpx.TimeoutException) and not isinstance(
+        error, httpx.ConnectTimeout | httpx.PoolTimeout
+    )
+    return "timeout" if sent else CONNECTION_FAILED
+
+
+def _reason(error: httpx.HTTPError | httpx.InvalidURL) -> str:
+    """The precise reason, for the operators' log only."""
     if isinstance(error, BlockedAddress):
         return "blocked_address"
     if isinstance(error, httpx.TimeoutException):

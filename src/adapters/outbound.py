@@ -1,10 +1,17 @@
 """Where the service may send its own requests to stores (`notification_url`).
 
-Rules (production; the sandbox allows anything, to test against a local server):
-- `https://` only.
+Every URL: a well-formed `http(s)://` URL (a bad port or a broken IPv6 host is refused with
+`InvalidNotificationUrl`, never an exception of the parser).
+
+Rules in production:
+- `https://` only, on port 443 (the port is not a way to probe other services of a host).
 - No address that is not public: loopback, private networks, link-local, CGNAT
-  (100.64.0.0/10), the cloud metadata endpoints (169.254.169.254, fd00:ec2::254), unspecified,
-  multicast, reserved; an IPv4 address mapped in IPv6 is judged as IPv4.
+  (100.64.0.0/10), the cloud metadata endpoints (169.254.169.254, fd00:ec2::254), 6to4
+  (2002::/16, which embeds any IPv4 address), site-local (fec0::/10), unspecified, multicast,
+  reserved; an IPv4 address mapped in IPv6 is judged as IPv4.
+In the sandbox, which must reach a developer's own server: any address; ports 80 and 443, and
+any port on a host that resolves only to addresses that are not public (the developer's
+machine or network), or that does not resolve.
 - Checked when the URL is configured (every address its host resolves to), and again at
   each delivery on the address actually connected to: the transport resolves the host
   itself, refuses if any address is blocked, and connects to the checked address (TLS is
@@ -32,6 +39,11 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+#: IPv6 ranges `is_global` lets through: 6to4 relays to any IPv4 address, and the deprecated
+#: site-local range that some networks still route internally.
+IPV6_BLOCKED = (ipaddress.ip_network("2002::/16"), ipaddress.ip_network("fec0::/10"))
+PRODUCTION_PORTS = frozenset({443})
+SANDBOX_PUBLIC_PORTS = frozenset({80, 443})
 
 
 def blocked(address: str) -> bool:
@@ -42,6 +54,8 @@ def blocked(address: str) -> bool:
         return True
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and any(ip in net for net in IPV6_BLOCKED):
+        return True
     return (
         ip in METADATA
         or (isinstance(ip, ipaddress.IPv4Address) and ip in CGNAT)
@@ -69,15 +83,15 @@ class NotificationUrlPolicy:
 
     async def check(self, url: str) -> None:
         """Raises `InvalidNotificationUrl` saying why `url` is refused."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidNotificationUrl("notification_url must be an http(s) URL")
+        scheme, host, port = _parts(url)
         if not self._production:
-            return
-        if parts.scheme != "https":
+            return await self._check_sandbox(host, port)
+        if scheme != "https":
             raise InvalidNotificationUrl("notification_url must be an https URL in production")
+        if port not in PRODUCTION_PORTS:
+            raise InvalidNotificationUrl("notification_url must use port 443 in production")
         try:
-            addresses = await self._resolve(parts.hostname, parts.port or 443)
+            addresses = await self._resolve(host, port)
         except OSError:
             raise InvalidNotificationUrl("notification_url's host does not resolve") from None
         if not addresses or any(blocked(address) for address in addresses):
@@ -85,6 +99,33 @@ class NotificationUrlPolicy:
                 "notification_url must point at a public address (not loopback, private, "
                 "link-local, CGNAT or metadata)"
             )
+
+    async def _check_sandbox(self, host: str, port: int) -> None:
+        if port in SANDBOX_PUBLIC_PORTS:
+            return
+        try:
+            addresses = await self._resolve(host, port)
+        except OSError:
+            return  # nothing to reach: delivery will say so
+        if any(not blocked(address) for address in addresses):
+            raise InvalidNotificationUrl(
+                "notification_url must use port 80 or 443 on a public address"
+            )
+
+
+def _parts(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an http(s) URL, the port defaulted; `InvalidNotificationUrl`
+    for anything else (urlsplit raises on a broken IPv6 host, `.port` on a bad port). The
+    delivery client (httpx) must read the URL too: the two parsers do not refuse the same."""
+    try:
+        parts = urlsplit(url)
+        scheme, host, port = parts.scheme, parts.hostname, parts.port
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):
+        raise InvalidNotificationUrl("notification_url is not a valid URL") from None
+    if scheme not in ("http", "https") or not host:
+        raise InvalidNotificationUrl("notification_url must be an http(s) URL")
+    return scheme, host, port if port is not None else (443 if scheme == "https" else 80)
 
 
 class _GuardedBackend(httpcore.AsyncNetworkBackend):

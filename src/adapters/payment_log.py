@@ -1,9 +1,11 @@
-"""The payment log: one JSON line per payment change in `<log_dir>/payments.log`.
+"""The payment log: one JSON line per change of a payment or a refund in
+`<log_dir>/payments.log` (an after-commit handler of the dispatch).
 
 Rules:
-- One line per change (`payment.changed`) with the payment's ids, provider, old and new
-  status, the change's type and source (api, webhook, reconciliation), amount, currency,
-  `needs_refund` and the change's time in UTC; anomalies (`payment.anomaly`) are warning lines.
+- One line per change (`payment.changed`, `refund.changed`) with the subject's ids, provider,
+  old and new status, the change's type and source (api, webhook, reconciliation), amount,
+  currency, `needs_refund` (payments) and the change's time in UTC; anomalies
+  (`payment.anomaly`, `refund.anomaly`) are warning lines.
 - The `request_id` of the HTTP request that caused the change is on its line (bound in
   structlog's contextvars by the request-id middleware); changes made by jobs carry none.
 - The phone is always masked; the event's `data` (provider answers, tokens) is never written;
@@ -28,9 +30,10 @@ import structlog
 from adapters.clock import SystemClock
 from adapters.log_redaction import before_renderer
 from adapters.phones import mask_phone
-from application.ports import Clock
+from application.shared.ports import Clock
 from domain.events import DomainEvent
 from domain.payment import Payment
+from domain.refund import Refund
 
 FILE_NAME = "payments.log"
 _SECRET_KEY = re.compile(
@@ -59,6 +62,20 @@ def _safe(detail: Mapping[str, Any]) -> dict[str, Any]:
         elif value is None or isinstance(value, bool | int | float):
             safe[str(key)] = value
     return safe
+
+
+def _fields(subject: Payment | Refund) -> dict[str, Any]:
+    if isinstance(subject, Refund):
+        return {
+            "refund_id": subject.id,
+            "payment_id": subject.payment_id,
+            "order_id": subject.order_id,
+            "store_id": subject.store_id,
+            "provider": subject.provider,
+            "amount": subject.amount.amount,
+            "currency": str(subject.amount.currency),
+        }
+    return _payment_fields(subject)
 
 
 def _payment_fields(payment: Payment) -> dict[str, Any]:
@@ -121,10 +138,10 @@ class StructlogPaymentLog:
             ],
         )
 
-    def changed(self, payment: Payment, event: DomainEvent) -> None:
+    def changed(self, subject: Payment | Refund, event: DomainEvent) -> None:
         self._log.info(
-            "payment.changed",
-            **_payment_fields(payment),
+            f"{subject.KIND}.changed",
+            **_fields(subject),
             old_status=event.from_status,
             new_status=event.to_status,
             change=event.type,
@@ -132,11 +149,11 @@ class StructlogPaymentLog:
             timestamp=_utc(event.at),
         )
 
-    def anomaly(self, payment: Payment, what: str, detail: Mapping[str, Any]) -> None:
+    def anomaly(self, subject: Payment | Refund, what: str, detail: Mapping[str, Any]) -> None:
         self._log.warning(
-            "payment.anomaly",
-            **_payment_fields(payment),
-            status=str(payment.status),
+            f"{subject.KIND}.anomaly",
+            **_fields(subject),
+            status=str(subject.status),
             what=what,
             detail=_safe(detail),
             timestamp=_utc(self._clock.now()),

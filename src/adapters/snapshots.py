@@ -161,5 +161,5 @@ class Snapshots:
         return destination_object(destination, destination.created_at)
 
     def order(self, order: Order, payments: list[Payment] | None = None) -> dict[str, Any]:
-        url = self._urls.checkout(order.id) if self._urls else None
+        url = self._urls.checkout(order.id, order.expires_at) if self._urls else None
         return order_object(order, payments or [], url)

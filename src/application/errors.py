@@ -7,6 +7,11 @@ class NotFound(PaymentError):
     """No such object for this store (another store's ids are not found either)."""
 
 
+class InvalidCursor(PaymentError):
+    """A list's `starting_after` names no object of the caller: unknown and another store's
+    get this same error, so a cursor tells nothing about other stores."""
+
+
 class Unauthorized(PaymentError):
     """Credentials are missing or wrong."""
 

@@ -7,11 +7,13 @@ listed. Orange Money has no payout API for merchants: it cannot be a destination
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from domain.errors import PaymentError
+from domain.events import DomainEvent, Source
 
 #: Providers with a payout API (the sandbox outside production only).
 PAYOUT_PROVIDERS = frozenset({"mtn_momo", "wave", "moov_money", "sandbox"})
@@ -44,6 +46,16 @@ class PayoutDestination:
     approved_at: datetime | None = None
     approved_by: str | None = None
     disabled_at: datetime | None = None
+    events: list[DomainEvent] = field(default_factory=list)
+
+    @classmethod
+    def add(cls, *, at: datetime, hold: timedelta, **fields: Any) -> PayoutDestination:
+        """A new destination, usable `hold` from `at`; records `payout_destination.created`
+        (the store is told: it may not be the one who added it)."""
+        destination = cls(created_at=at, active_from=at + hold, **fields)
+        event = DomainEvent("payout_destination.created", destination.id, at, Source.API)
+        destination.events.append(event)
+        return destination
 
     def status_at(self, now: datetime) -> DestinationStatus:
         if self.disabled_at is not None:

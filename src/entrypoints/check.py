@@ -14,7 +14,9 @@ import psycopg
 from adapters.postgres.ledger_check import ledger_problems
 from adapters.postgres.migrate import pending_migrations
 from adapters.providers import catalog, probes
+from adapters.providers.accounts import AccountConfig
 from adapters.providers.http import provider_client
+from adapters.providers.payout_gateways import payout_capability
 from entrypoints.resources import database_url
 from entrypoints.settings import Settings
 
@@ -101,4 +103,15 @@ async def _providers(settings: Settings) -> list[Row]:
     for account in accounts:  # one line per account
         async with provider_client(account.config.base_url, account.config.timeout) as client:
             rows.append(await probes.probe_account(account, client))
+    rows.extend(_payouts(accounts))
+    return rows
+
+
+def _payouts(accounts: list[AccountConfig]) -> list[Row]:
+    """One informative line per account: what it can do for payouts (never a failure)."""
+    rows = []
+    for account in accounts:
+        detail, fix = payout_capability(account.config, account.prefix)
+        name = " ".join(filter(None, ["payouts", account.module.NAME, account.country]))
+        rows.append(Row(name, True, detail, fix))
     return rows

@@ -17,19 +17,20 @@ import prometheus_client
 import structlog
 
 from adapters.logging_setup import configure_logging
-from adapters.postgres.migrate import apply_migrations
 from application.errors import InvalidNotificationUrl, NotFound, OperatorNameRefused
-from application.stores import CreateStoreCommand
+from application.stores.stores import CreateStoreCommand
 from domain.operator import Operator
+from entrypoints.balances_command import add_command as add_balances_command
 from entrypoints.banner import SHOW_BANNER, banner, offered_providers
 from entrypoints.check import refused_configuration, run_check
 from entrypoints.container import Container, resolve
+from entrypoints.database import MigrationsPending, migrate, prepare
 from entrypoints.http.accepted_input import refusal
 from entrypoints.jobs import run_worker
 from entrypoints.resources import IN_PROCESS_WORKER, database_url
 from entrypoints.settings import Settings, SettingsError
 from entrypoints.simulators.command import add_command as add_simulate_command
-from entrypoints.supervision import SUPERVISOR_PID
+from entrypoints.supervision import SUPERVISOR_PID, WORKER_HEALTHCHECK_SECONDS, light_main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,7 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         structlog.get_logger("payments.settings").warning(warning)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _exit_on_signal)
-    result: int = args.run(settings, args)
+    try:
+        result: int = args.run(settings, args)
+    except MigrationsPending as error:
+        print(f"database error: {error}", file=sys.stderr)
+        return 2
     return result
 
 
@@ -103,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     create.set_defaults(run=_create_store)
     _operator_commands(commands)
     add_simulate_command(commands)
+    add_balances_command(commands)
     return parser
 
 
@@ -135,7 +141,7 @@ def _operators(action: Callable[[Container, argparse.Namespace], Awaitable[objec
             finally:
                 await container.shutdown_resources()  # type: ignore[misc]
 
-        apply_migrations(database_url(settings))
+        prepare(settings)
         try:
             print(json.dumps(asyncio.run(go()), indent=2, ensure_ascii=False))
         except (OperatorNameRefused, NotFound) as error:
@@ -174,7 +180,7 @@ def _check(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, _: argparse.Namespace) -> int:
-    applied = apply_migrations(database_url(settings))
+    applied = migrate(settings)
     print(f"migrations applied: {len(applied)}" + (f" ({', '.join(applied)})" if applied else ""))
     return 0
 
@@ -182,8 +188,8 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    prepare(settings)
     url = database_url(settings)
-    apply_migrations(url)
     if args.workers > 1 and not settings.database_url:
         # The worker processes use the embedded server this process started (and stops at
         # exit): they end with os._exit, so they could not say they stopped using it.
@@ -196,19 +202,21 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     else:
         os.environ[SUPERVISOR_PID] = str(os.getpid())
         print(banner(settings, offered_providers(settings)), flush=True)
-    uvicorn.run(
-        "entrypoints.asgi:app",
-        host=settings.host,
-        port=settings.port,
-        workers=args.workers,
-        log_config=None,
-        access_log=False,
-        factory=False,
-        timeout_graceful_shutdown=GRACEFUL_SECONDS,
-        # Only TRUSTED_PROXIES decides whose X-Forwarded-For is believed (client_address.py):
-        # uvicorn's own handling would believe it from 127.0.0.1 whatever that says.
-        proxy_headers=False,
-    )
+    with light_main():  # the workers answer their health check at once (supervision.py)
+        uvicorn.run(
+            "entrypoints.asgi:app",
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+            log_config=None,
+            access_log=False,
+            factory=False,
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            # Only TRUSTED_PROXIES decides whose X-Forwarded-For is believed (client_address.py):
+            # uvicorn's own handling would believe it from 127.0.0.1 whatever that says.
+            proxy_headers=False,
+        )
     return 0
 
 
@@ -242,7 +250,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await container.shutdown_resources()  # type: ignore[misc]
 
-    apply_migrations(database_url(settings))
+    prepare(settings)
     if args.metrics_port is not None:
         # The worker's own counters (reconciliation errors, notification deliveries, double
         # payments found by reconciliation): a server's /metrics only sees its own processes.
@@ -272,7 +280,7 @@ def _create_store(settings: Settings, args: argparse.Namespace) -> int:
     if reason is not None:
         print(f"refused: --name {reason}", file=sys.stderr)
         return 2
-    apply_migrations(database_url(settings))
+    prepare(settings)
     try:
         created = asyncio.run(create())
     except InvalidNotificationUrl as error:

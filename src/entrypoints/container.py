@@ -11,15 +11,15 @@ from dependency_injector import containers, providers
 
 from adapters import signing
 from adapters.clock import SystemClock
-from adapters.health_payment_log import HealthPaymentLog
 from adapters.ids import UlidGenerator
-from adapters.metrics import MeteredCallObserver, MeteredPaymentLog, PrometheusMetrics
+from adapters.metrics import MeteredCallObserver, PrometheusMetrics
 from adapters.notification_sender import HttpNotificationSender
 from adapters.outbound import NotificationUrlPolicy
 from adapters.payment_log import StructlogPaymentLog
 from adapters.phones import PhonenumbersNormalizer
 from adapters.postgres.breakers import PostgresBreakerStore
 from adapters.postgres.checkout import PostgresOrderLocator
+from adapters.postgres.clearing import PostgresClearingBalances
 from adapters.postgres.health_ledger import PostgresHealthLedger
 from adapters.postgres.health_recorder import BufferedHealthRecorder
 from adapters.postgres.lookup import PostgresPaymentLookup
@@ -35,25 +35,27 @@ from adapters.providers.sandbox_payouts import SandboxPayouts
 from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
-from application.apply_report import ApplyReport
-from application.audit import AuditQueries
-from application.checkout import CheckoutQueries
-from application.desk_refunds import DeskRefunds
-from application.expire_orders import ExpireOrders
-from application.handle_webhook import HandleWebhook
-from application.idempotency import Idempotency
+from application.dispatch import Dispatch
+from application.event_handlers import event_handlers
+from application.health.provider_gate import GatedInitiatePayment, ProviderGate
+from application.health.provider_health import ProviderHealthQuery
+from application.health.watch_providers import WatchProviders
 from application.ledger.adjust import AdjustBalance
 from application.ledger.balance import BalanceQueries
 from application.ledger.book import Fees
-from application.mask_phones import MaskOldPhones
-from application.notifications import DeliverNotifications, StoreEvents
-from application.operators import (
-    AuthenticateOperator,
-    CreateOperator,
-    ListOperators,
-    RevokeOperator,
-)
-from application.orders import CancelOrder, CreateOrder
+from application.payments.abandon_payment import AbandonPayment
+from application.payments.checkout import CheckoutQueries
+from application.payments.expire_orders import ExpireOrders
+from application.payments.handle_webhook import HandleWebhook
+from application.payments.mask_phones import MaskOldPhones
+from application.payments.orders import CancelOrder, CreateOrder
+from application.payments.queries import StoreQueries
+from application.payments.reconcile_due import ReconcileDue
+from application.payments.reconciliation import ReconcilePayment
+from application.payments.retry_webhooks import RetryWebhooks
+from application.payments.settlement import PaymentSettles
+from application.payments.stats import StoreStats
+from application.payments.verify_payment import VerifyPayment
 from application.payouts.create_payout import CreatePayout
 from application.payouts.destinations import (
     AddDestination,
@@ -65,30 +67,33 @@ from application.payouts.follow import ReconcilePayouts, RecordPayout, VerifyPay
 from application.payouts.queries import PayoutQueries
 from application.payouts.schedule import RunDailyPayouts, SetSchedule
 from application.payouts.settle import SettlePayout
-from application.provider_gate import GatedInitiatePayment, ProviderGate
-from application.provider_health import ProviderHealthQuery
-from application.queries import StoreQueries
-from application.reconcile_due import ReconcileDue
-from application.reconciliation import ReconcilePayment
-from application.refunds.apply_refund_report import ApplyRefundReport
+from application.payouts.where_is_the_money import WhereIsTheMoney
 from application.refunds.create_refund import CreateRefund
+from application.refunds.desk_refunds import DeskRefunds
 from application.refunds.queries import AwaitingAction, RefundQueries
 from application.refunds.reconcile_refunds import ReconcileRefunds
 from application.refunds.record_manual_refund import RecordManualRefund
+from application.refunds.settlement import RefundSettles
 from application.refunds.verify_refund import VerifyRefund
-from application.retry_webhooks import RetryWebhooks
-from application.review_queue import ResolveItem, ReviewQueueQueries
-from application.stats import StoreStats
-from application.store_admin import (
+from application.shared.idempotency import Idempotency
+from application.shared.settlement import Settlement
+from application.stores.audit import AuditQueries
+from application.stores.notifications import DeliverNotifications, StoreEvents
+from application.stores.operators import (
+    AuthenticateOperator,
+    CreateOperator,
+    ListOperators,
+    RevokeOperator,
+)
+from application.stores.review_queue import ResolveItem, ReviewQueueQueries
+from application.stores.store_admin import (
     ChangeFee,
     ChangeNotificationUrl,
     ReactivateStore,
     RotateWebhookSecret,
     SuspendStore,
 )
-from application.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
-from application.verify_payment import VerifyPayment
-from application.watch_providers import WatchProviders
+from application.stores.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
 from entrypoints.http.after_answer import AfterAnswer
 from entrypoints.resources import (
     api_key_prefix,
@@ -112,187 +117,272 @@ async def resolve(provider: providers.Provider[Any]) -> Any:
 
 
 class Container(containers.DeclarativeContainer):
+    """Every provider is wired by keyword: a constructor's parameters may be reordered, or
+    one added with a default, without the container silently passing the wrong thing."""
+
     settings = providers.Dependency(instance_of=Settings)
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UlidGenerator)
-    secret = providers.Callable(secret_bytes, settings)
-    url_signer = providers.Singleton(signing.UrlSigner, secret)
-    urls = providers.Singleton(ServiceUrls, settings.provided.public_base_url, url_signer)
+    secret = providers.Callable(secret_bytes, settings=settings)
+    url_signer = providers.Singleton(signing.UrlSigner, secret=secret)
+    urls = providers.Singleton(
+        ServiceUrls, base_url=settings.provided.public_base_url, signer=url_signer, clock=clock
+    )
     credentials = providers.Singleton(
-        signing.StoreCredentials, providers.Callable(api_key_prefix, settings)
+        signing.StoreCredentials, prefix=providers.Callable(api_key_prefix, settings=settings)
     )
     phones = providers.Singleton(PhonenumbersNormalizer)
     metrics = providers.Singleton(PrometheusMetrics)
     # limits on use: this process's rate limits (README, Limits on use)
-    rate_limits = providers.Singleton(RateLimits, settings.provided.limits)
+    rate_limits = providers.Singleton(RateLimits, config=settings.provided.limits)
 
-    pool = providers.Resource(pool_resource, settings)
+    pool = providers.Resource(pool_resource, settings=settings)
 
     # provider health (README, Provider health): breakers, tallies and incidents in Postgres
-    breaker_store = providers.Singleton(PostgresBreakerStore, pool)
+    breaker_store = providers.Singleton(PostgresBreakerStore, pool=pool)
     provider_gate = providers.Singleton(
-        ProviderGate, breaker_store, clock, settings.provided.breaker
+        ProviderGate, breakers=breaker_store, clock=clock, policy=settings.provided.breaker
     )
-    health_recorder = providers.Singleton(BufferedHealthRecorder, pool, clock)
-    health_ledger = providers.Singleton(PostgresHealthLedger, pool, ids)
-    provider_health = providers.Singleton(ProviderHealthQuery, health_ledger, provider_gate, clock)
+    health_recorder = providers.Singleton(BufferedHealthRecorder, pool=pool, clock=clock)
+    health_ledger = providers.Singleton(PostgresHealthLedger, pool=pool, ids=ids)
+    provider_health = providers.Singleton(
+        ProviderHealthQuery, ledger=health_ledger, gate=provider_gate, clock=clock
+    )
 
-    payment_log = providers.Singleton(
-        HealthPaymentLog,
-        providers.Singleton(
-            MeteredPaymentLog,
-            providers.Singleton(StructlogPaymentLog, settings.provided.log_dir),
-            metrics,
+    # what follows each change (application/event_handlers.py): the store notifications in
+    # the transaction; the payment log, the metrics and provider health after the commit
+    payment_log = providers.Singleton(StructlogPaymentLog, log_dir=settings.provided.log_dir)
+    dispatch = providers.Singleton(
+        Dispatch,
+        handlers=providers.Singleton(
+            event_handlers, log=payment_log, metrics=metrics, health=health_recorder
         ),
-        health_recorder,
     )
     http_client = providers.Resource(http_resource)
-    snapshots = providers.Singleton(Snapshots, urls)
+    snapshots = providers.Singleton(Snapshots, urls=urls)
     uow = providers.Singleton(
-        PostgresUnitOfWorkFactory, pool, ids, snapshots, settings.provided.lease
+        PostgresUnitOfWorkFactory,
+        pool=pool,
+        ids=ids,
+        dispatch=dispatch,
+        snapshots=snapshots,
+        inbox_grace=settings.provided.inbox_grace,
     )
-    database_probe = providers.Singleton(PostgresProbe, pool)
+    database_probe = providers.Singleton(PostgresProbe, pool=pool)
 
-    sandbox_signer = providers.Singleton(signing.HmacSignatureScheme, secret, b"", 300, clock)
+    sandbox_signer = providers.Singleton(
+        signing.HmacSignatureScheme,
+        secret=secret,
+        separator=b"",
+        tolerance_seconds=300,
+        clock=clock,
+    )
     sandbox_operator = providers.Resource(
         sandbox_resource,
-        pool,
-        clock,
-        sandbox_signer,
-        providers.Callable("{}/payment/webhook/sandbox/".format, settings.provided.public_base_url),
-        http_client,
+        pool=pool,
+        clock=clock,
+        signer=sandbox_signer,
+        url=providers.Callable(
+            "{}/payment/webhook/sandbox/".format, settings.provided.public_base_url
+        ),
+        http=http_client,
     )
     sandbox_provider = providers.Singleton(
-        SandboxProvider, sandbox_operator, urls, clock, providers.Singleton(MeteredCallObserver)
+        SandboxProvider,
+        operator=sandbox_operator,
+        urls=urls,
+        clock=clock,
+        observer=providers.Singleton(MeteredCallObserver),
     )
-    sandbox_authenticator = providers.Singleton(SandboxWebhookAuthenticator, sandbox_signer)
-    provider_clients = providers.Resource(provider_clients_resource, settings)
-    payment_lookup = providers.Singleton(PostgresPaymentLookup, uow)
+    sandbox_authenticator = providers.Singleton(SandboxWebhookAuthenticator, signer=sandbox_signer)
+    provider_clients = providers.Resource(provider_clients_resource, settings=settings)
+    payment_lookup = providers.Singleton(PostgresPaymentLookup, uow=uow)
     # the configured providers themselves (refunds use them); GuardedRegistry guards new payments
     configured_providers = providers.Singleton(
         providers_for,
-        settings,
-        sandbox_provider,
-        sandbox_authenticator,
-        provider_clients,
-        urls,
-        clock,
-        payment_lookup,
-        providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
+        settings=settings,
+        sandbox=sandbox_provider,
+        sandbox_auth=sandbox_authenticator,
+        clients=provider_clients,
+        urls=urls,
+        clock=clock,
+        lookup=payment_lookup,
+        observer=providers.Singleton(MeteredCallObserver, inner=providers.Singleton(LogObserver)),
     )
     provider_registry = providers.Singleton(
-        GuardedRegistry, configured_providers, provider_gate, health_recorder, clock
+        GuardedRegistry,
+        inner=configured_providers,
+        gate=provider_gate,
+        recorder=health_recorder,
+        clock=clock,
     )
     watch_providers = providers.Singleton(
-        WatchProviders, provider_health, health_ledger, health_recorder, provider_registry, clock
+        WatchProviders,
+        query=provider_health,
+        ledger=health_ledger,
+        recorder=health_recorder,
+        providers=provider_registry,
+        clock=clock,
     )
 
     notification_urls = providers.Singleton(
-        NotificationUrlPolicy, providers.Callable(calls_checked, settings)
+        NotificationUrlPolicy, production=providers.Callable(calls_checked, settings=settings)
     )
     create_store = providers.Singleton(
-        CreateStore, uow, ids, clock, credentials, urls=notification_urls
+        CreateStore, uow=uow, ids=ids, clock=clock, credentials=credentials, urls=notification_urls
     )
-    rotate_api_key = providers.Singleton(RotateApiKey, uow, credentials, ids, clock)
-    authenticate_store = providers.Singleton(AuthenticateStore, uow, credentials)
-    list_stores = providers.Singleton(ListStores, uow)
+    rotate_api_key = providers.Singleton(
+        RotateApiKey, uow=uow, credentials=credentials, ids=ids, clock=clock
+    )
+    authenticate_store = providers.Singleton(AuthenticateStore, uow=uow, credentials=credentials)
+    list_stores = providers.Singleton(ListStores, uow=uow)
     create_order = providers.Singleton(
-        CreateOrder, uow, ids, clock, settings.provided.ttl, phones=phones
+        CreateOrder, uow=uow, ids=ids, clock=clock, ttl=settings.provided.ttl, phones=phones
     )
-    cancel_order = providers.Singleton(CancelOrder, uow, clock)
-    queries = providers.Singleton(StoreQueries, uow)
-    idempotency = providers.Singleton(Idempotency, uow, clock)
+    cancel_order = providers.Singleton(CancelOrder, uow=uow, clock=clock)
+    queries = providers.Singleton(StoreQueries, uow=uow)
+    idempotency = providers.Singleton(Idempotency, uow=uow, clock=clock)
+    # "ask the provider, then apply what it says" (application/shared/settlement.py); a
+    # payment that succeeds has its fee fixed at its store's rate (the ledger books it)
+    fees = providers.Singleton(Fees, platform_bps=settings.provided.money.provided.platform_fee_bps)
+    settle_payment = providers.Singleton(
+        Settlement,
+        uow=uow,
+        settles=providers.Singleton(PaymentSettles, providers=provider_registry, fees=fees),
+        clock=clock,
+        log=payment_log,
+    )
     initiate_payment = providers.Singleton(
         GatedInitiatePayment,
-        uow,
-        provider_registry,
-        phones,
-        ids,
-        clock,
-        payment_log,
-        settings.provided.ttl,
+        uow=uow,
+        providers=provider_registry,
+        phones=phones,
+        ids=ids,
+        clock=clock,
+        settle=settle_payment,
+        ttl=settings.provided.ttl,
         per_order=rate_limits.provided.order_prompts,
         per_phone=rate_limits.provided.phone_prompts,
         gate=provider_gate,
     )
-    fees = providers.Singleton(Fees, settings.provided.money.provided.platform_fee_bps)
-    apply_report = providers.Singleton(ApplyReport, uow, clock, payment_log, fees)
-    verify_payment = providers.Singleton(VerifyPayment, uow, provider_registry, apply_report)
-    handle_webhook = providers.Singleton(HandleWebhook, uow, provider_registry, apply_report, clock)
+    verify_payment = providers.Singleton(VerifyPayment, settle=settle_payment)
+    abandon_payment = providers.Singleton(
+        AbandonPayment, uow=uow, providers=configured_providers, verify=verify_payment
+    )
+    handle_webhook = providers.Singleton(
+        HandleWebhook, uow=uow, providers=provider_registry, settle=settle_payment, clock=clock
+    )
     after_answer = providers.Singleton(AfterAnswer, inline=settings.provided.settle_webhooks_inline)
 
     # background work (run by `payments worker`, or in process by `payments serve --with-worker`)
-    notification_http = providers.Resource(notification_http_resource, settings)
-    notification_sender = providers.Singleton(HttpNotificationSender, notification_http, clock)
+    notification_http = providers.Resource(notification_http_resource, settings=settings)
+    notification_sender = providers.Singleton(
+        HttpNotificationSender, client=notification_http, clock=clock
+    )
     reconcile_payment = providers.Singleton(
-        ReconcilePayment, uow, provider_registry, apply_report, clock, payment_log, metrics
+        ReconcilePayment,
+        uow=uow,
+        settle=settle_payment,
+        clock=clock,
+        log=payment_log,
+        metrics=metrics,
     )
     reconcile_due = providers.Singleton(
-        ReconcileDue, uow, reconcile_payment, clock, lease=settings.provided.lease
+        ReconcileDue,
+        uow=uow,
+        reconcile=reconcile_payment,
+        clock=clock,
+        lease=settings.provided.lease,
     )
     retry_webhooks = providers.Singleton(
-        RetryWebhooks, uow, handle_webhook, clock, lease=settings.provided.lease
+        RetryWebhooks, uow=uow, handle=handle_webhook, clock=clock, lease=settings.provided.lease
     )
-    expire_orders = providers.Singleton(ExpireOrders, uow, clock)
+    expire_orders = providers.Singleton(ExpireOrders, uow=uow, clock=clock)
     deliver_notifications = providers.Singleton(
         DeliverNotifications,
-        uow,
-        notification_sender,
-        clock,
-        metrics,
+        uow=uow,
+        sender=notification_sender,
+        clock=clock,
+        metrics=metrics,
         first_retry=settings.provided.notification_first_retry,
         lease=settings.provided.lease,
     )
-    store_events = providers.Singleton(StoreEvents, uow, clock)
+    store_events = providers.Singleton(StoreEvents, uow=uow, clock=clock)
 
-    order_locator = providers.Singleton(PostgresOrderLocator, pool)
-    checkout = providers.Singleton(CheckoutQueries, uow, order_locator)
-    stats_reader = providers.Singleton(PostgresStatsReader, pool)
-    pending_ages = providers.Singleton(PostgresPendingAges, pool)
-    store_stats = providers.Singleton(StoreStats, stats_reader, clock)
+    order_locator = providers.Singleton(PostgresOrderLocator, pool=pool)
+    checkout = providers.Singleton(CheckoutQueries, uow=uow, locator=order_locator)
+    stats_reader = providers.Singleton(PostgresStatsReader, pool=pool)
+    pending_ages = providers.Singleton(PostgresPendingAges, pool=pool)
+    store_stats = providers.Singleton(StoreStats, reader=stats_reader, clock=clock)
 
     # personal data: full phone numbers masked after PHONE_RETENTION_DAYS (a periodic job)
-    phone_archive = providers.Singleton(PostgresPhoneArchive, pool)
+    phone_archive = providers.Singleton(PostgresPhoneArchive, pool=pool)
     mask_phones = providers.Singleton(
-        MaskOldPhones, phone_archive, clock, settings.provided.phone_retention
+        MaskOldPhones,
+        archive=phone_archive,
+        clock=clock,
+        retention=settings.provided.phone_retention,
     )
 
     # refunds (their own aggregate; the operators' desk calls the same use cases). They reach
     # the configured providers, never the registry that guards new payments.
-    apply_refund_report = providers.Singleton(ApplyRefundReport, uow, clock)
+    settle_refund = providers.Singleton(
+        Settlement,
+        uow=uow,
+        settles=providers.Singleton(RefundSettles, uow=uow, providers=configured_providers),
+        clock=clock,
+        log=payment_log,
+    )
     create_refund = providers.Singleton(
-        CreateRefund, uow, configured_providers, ids, clock, apply_refund_report
+        CreateRefund,
+        uow=uow,
+        providers=configured_providers,
+        ids=ids,
+        clock=clock,
+        settle=settle_refund,
     )
-    verify_refund = providers.Singleton(
-        VerifyRefund, uow, configured_providers, apply_refund_report
-    )
+    verify_refund = providers.Singleton(VerifyRefund, settle=settle_refund)
     reconcile_refunds = providers.Singleton(
-        ReconcileRefunds, uow, verify_refund, clock, lease=settings.provided.lease
+        ReconcileRefunds, uow=uow, verify=verify_refund, clock=clock, lease=settings.provided.lease
     )
-    record_manual_refund = providers.Singleton(RecordManualRefund, uow, clock)
-    refund_queries = providers.Singleton(RefundQueries, uow)
-    refunds_awaiting_action = providers.Singleton(AwaitingAction, uow)
+    record_manual_refund = providers.Singleton(RecordManualRefund, uow=uow, clock=clock)
+    refund_queries = providers.Singleton(RefundQueries, uow=uow)
+    refunds_awaiting_action = providers.Singleton(AwaitingAction, uow=uow)
 
     # the operator's desk: operator tokens, store administration, the queue, the audit log
-    create_operator = providers.Singleton(CreateOperator, uow, ids, clock, credentials)
-    revoke_operator = providers.Singleton(RevokeOperator, uow, ids, clock)
-    list_operators = providers.Singleton(ListOperators, uow)
+    create_operator = providers.Singleton(
+        CreateOperator, uow=uow, ids=ids, clock=clock, credentials=credentials
+    )
+    revoke_operator = providers.Singleton(RevokeOperator, uow=uow, ids=ids, clock=clock)
+    list_operators = providers.Singleton(ListOperators, uow=uow)
     authenticate_operator = providers.Singleton(
-        AuthenticateOperator, uow, credentials, settings.provided.admin_token
+        AuthenticateOperator,
+        uow=uow,
+        credentials=credentials,
+        bootstrap_token=settings.provided.admin_token,
     )
-    suspend_store = providers.Singleton(SuspendStore, uow, ids, clock)
-    reactivate_store = providers.Singleton(ReactivateStore, uow, ids, clock)
+    suspend_store = providers.Singleton(SuspendStore, uow=uow, ids=ids, clock=clock)
+    reactivate_store = providers.Singleton(ReactivateStore, uow=uow, ids=ids, clock=clock)
     change_notification_url = providers.Singleton(
-        ChangeNotificationUrl, uow, ids, clock, urls=notification_urls
+        ChangeNotificationUrl, uow=uow, ids=ids, clock=clock, urls=notification_urls
     )
-    rotate_webhook_secret = providers.Singleton(RotateWebhookSecret, uow, ids, clock, credentials)
-    review_queue = providers.Singleton(ReviewQueueQueries, uow)
+    rotate_webhook_secret = providers.Singleton(
+        RotateWebhookSecret, uow=uow, ids=ids, clock=clock, credentials=credentials
+    )
+    review_queue = providers.Singleton(ReviewQueueQueries, uow=uow)
     desk_refunds = providers.Singleton(
-        DeskRefunds, uow, ids, clock, create_refund, record_manual_refund
+        DeskRefunds,
+        uow=uow,
+        ids=ids,
+        clock=clock,
+        create_refund=create_refund,
+        record_manual_refund=record_manual_refund,
     )
-    resolve_item = providers.Singleton(ResolveItem, uow, ids, clock, desk_refunds)
-    audit_log = providers.Singleton(AuditQueries, uow)
+    resolve_item = providers.Singleton(
+        ResolveItem, uow=uow, ids=ids, clock=clock, refunds=desk_refunds
+    )
+    audit_log = providers.Singleton(AuditQueries, uow=uow)
 
     # payouts (issue 20): a gateway per provider account that can pay out, and their balances
     payout_gateways = providers.Singleton(
@@ -300,33 +390,60 @@ class Container(containers.DeclarativeContainer):
         settings=settings,
         providers=configured_providers,
         clients=provider_clients,
-        sandbox=providers.Singleton(SandboxPayouts, pool, clock),
-        observer=providers.Singleton(MeteredCallObserver, providers.Singleton(LogObserver)),
+        sandbox=providers.Singleton(SandboxPayouts, pool=pool, clock=clock),
+        observer=providers.Singleton(MeteredCallObserver, inner=providers.Singleton(LogObserver)),
+    )
+    # where is the money: each provider account's ledger figure beside its operator's
+    clearing_balances = providers.Singleton(PostgresClearingBalances, pool=pool)
+    where_is_the_money = providers.Singleton(
+        WhereIsTheMoney, gateways=payout_gateways, ledger=clearing_balances
     )
 
     # the marketplace's money: the ledger, balances, fees
     balance_queries = providers.Singleton(
-        BalanceQueries, uow, clock, settings.provided.money.provided.balance_hold
+        BalanceQueries,
+        uow=uow,
+        clock=clock,
+        hold=settings.provided.money.provided.balance_hold,
     )
-    adjust_balance = providers.Singleton(AdjustBalance, uow, ids, clock)
-    change_fee = providers.Singleton(ChangeFee, uow, ids, clock)
+    adjust_balance = providers.Singleton(AdjustBalance, uow=uow, ids=ids, clock=clock)
+    change_fee = providers.Singleton(ChangeFee, uow=uow, ids=ids, clock=clock)
     # payouts: destinations, payouts and their follow-up, the daily schedule
-    money = settings.provided.money
     add_destination = providers.Singleton(
-        AddDestination, uow, payout_gateways, phones, ids, clock, money.provided.destination_hold
+        AddDestination,
+        uow=uow,
+        gateways=payout_gateways,
+        phones=phones,
+        ids=ids,
+        clock=clock,
+        hold=settings.provided.money.provided.destination_hold,
     )
-    destination_queries = providers.Singleton(DestinationQueries, uow, clock)
-    disable_destination = providers.Singleton(DisableDestination, uow, clock)
-    approve_destination = providers.Singleton(ApproveDestination, uow, ids, clock)
-    settle_payout = providers.Singleton(SettlePayout, uow, clock)
+    destination_queries = providers.Singleton(DestinationQueries, uow=uow, clock=clock)
+    disable_destination = providers.Singleton(DisableDestination, uow=uow, clock=clock)
+    approve_destination = providers.Singleton(ApproveDestination, uow=uow, ids=ids, clock=clock)
+    settle_payout = providers.Singleton(SettlePayout, uow=uow, clock=clock)
     create_payout = providers.Singleton(
-        CreatePayout, uow, payout_gateways, ids, clock, settle_payout, money.provided.balance_hold
+        CreatePayout,
+        uow=uow,
+        gateways=payout_gateways,
+        ids=ids,
+        clock=clock,
+        settle=settle_payout,
+        hold=settings.provided.money.provided.balance_hold,
     )
-    verify_payout = providers.Singleton(VerifyPayout, uow, payout_gateways, settle_payout)
-    reconcile_payouts = providers.Singleton(ReconcilePayouts, uow, verify_payout, clock)
-    record_payout = providers.Singleton(RecordPayout, uow, ids, clock)
-    payout_queries = providers.Singleton(PayoutQueries, uow)
-    set_schedule = providers.Singleton(SetSchedule, uow, clock)
+    verify_payout = providers.Singleton(
+        VerifyPayout, uow=uow, gateways=payout_gateways, settle=settle_payout
+    )
+    reconcile_payouts = providers.Singleton(
+        ReconcilePayouts, uow=uow, verify=verify_payout, clock=clock
+    )
+    record_payout = providers.Singleton(RecordPayout, uow=uow, ids=ids, clock=clock)
+    payout_queries = providers.Singleton(PayoutQueries, uow=uow)
+    set_schedule = providers.Singleton(SetSchedule, uow=uow, clock=clock)
     daily_payouts = providers.Singleton(
-        RunDailyPayouts, uow, create_payout, clock, money.provided.balance_hold
+        RunDailyPayouts,
+        uow=uow,
+        create=create_payout,
+        clock=clock,
+        hold=settings.provided.money.provided.balance_hold,
     )

@@ -13,7 +13,6 @@ from psycopg_pool import AsyncConnectionPool
 from adapters import signing
 from adapters.clock import SystemClock
 from adapters.outbound import notification_client
-from adapters.postgres.embedded import embedded_database_url
 from adapters.postgres.pool import close_pool, open_pool
 from adapters.providers import catalog
 from adapters.providers.deps import ProviderDeps
@@ -27,8 +26,9 @@ from adapters.providers.sandbox import (
 )
 from adapters.providers.sandbox_payouts import SandboxPayouts
 from adapters.urls import ServiceUrls
-from application.ports import PaymentLookup
+from application.payments.ports import PaymentLookup
 from domain.accounts import Account, AccountId
+from entrypoints.database import database_url as service_database_url
 from entrypoints.settings import Settings
 
 #: Set by `payments serve --with-worker` for the server processes it starts.
@@ -36,8 +36,8 @@ IN_PROCESS_WORKER = "PAYMENTS_IN_PROCESS_WORKER"
 
 
 def database_url(settings: Settings) -> str:
-    """DATABASE_URL, or the embedded PostgreSQL under the data directory."""
-    return settings.database_url or embedded_database_url(settings.data_dir / "pg")
+    """DATABASE_URL, or the embedded PostgreSQL as the service's role (entrypoints/database.py)."""
+    return service_database_url(settings)
 
 
 def secret_bytes(settings: Settings) -> bytes:
@@ -116,7 +116,7 @@ def providers_for(
         deps = ProviderDeps(
             clients[account.id], account_urls, clock, observer or LogObserver(), lookup
         )
-        provider, authenticator = account.module.build(account.config, deps)
+        provider, authenticator = account.config.build(deps)
         route = account_urls.callback_route(account.module.WEBHOOK)
         offered.append(ConfiguredAccount(account.account, provider, authenticator, route))
     return ProviderSet(offered)

@@ -13,8 +13,8 @@ from dotenv import dotenv_values
 
 from adapters.providers import catalog
 from adapters.rate_limits import LimitSettings
-from application.notifications import FIRST_RETRY
-from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from application.shared.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from application.stores.notifications import FIRST_RETRY
 from domain.ledger import MAX_BPS
 from domain.provider_health import BreakerPolicy
 from entrypoints import legacy_env
@@ -49,6 +49,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str | None = None
+    #: the owner of the tables, for the migrations (`MIGRATION_DATABASE_URL`); None: DATABASE_URL
+    migration_database_url: str | None = None
     data_dir: Path = Path(".data")
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = SANDBOX_SECRET
@@ -63,6 +65,9 @@ class Settings:
     #: How long a process holds the rows it took (open payments, inbox deliveries,
     #: notifications) before another may take them over; None: each pass's own (1-2 min).
     lease: timedelta | None = None
+    #: How long the process that stored a provider callback has to process it before the
+    #: inbox's retry pass takes it over (`INBOX_GRACE_SECONDS`); None: the inbox's own (30 s).
+    inbox_grace: timedelta | None = None
     #: A provider's callback is processed before its answer, not right after it.
     settle_webhooks_inline: bool = False
     # -- limits on use and hardening ------------------------------------------------------------
@@ -107,6 +112,7 @@ class Settings:
             host=host,
             port=port,
             database_url=get("DATABASE_URL"),
+            migration_database_url=get("MIGRATION_DATABASE_URL"),
             data_dir=Path(get("DATA_DIR") or ".data"),
             public_base_url=(get("PUBLIC_BASE_URL") or f"http://{host}:{port}").rstrip("/"),
             secret_key=get("PAYMENTS_SECRET_KEY") or SANDBOX_SECRET,
@@ -118,6 +124,7 @@ class Settings:
             ttl=_ttl(read),
             notification_first_retry=read.seconds("NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=read.seconds("LEASE_SECONDS"),
+            inbox_grace=read.seconds("INBOX_GRACE_SECONDS"),
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),

@@ -8,6 +8,8 @@ import ctypes
 import os
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: Set by `payments serve` to its own pid when it starts several worker processes.
 SUPERVISOR_PID = "PAYMENTS_SUPERVISOR_PID"
@@ -24,3 +26,30 @@ def die_with_supervisor() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != int(supervisor):  # it died before the line above
         os._exit(1)
+
+
+#: How long uvicorn's supervisor waits for a worker's answer to its health check before it
+#: kills it as hung (uvicorn's default is 5 s).
+WORKER_HEALTHCHECK_SECONDS = 30
+
+
+@contextmanager
+def light_main() -> Iterator[None]:
+    """While uvicorn's supervisor starts worker processes, their `__main__` is a module that
+    imports nothing.
+
+    Why: the workers are spawned (a new interpreter each), and a spawned process first
+    imports its parent's `__main__` (`payments` or `entrypoints.cli`, which imports the whole
+    service: about 3 s of CPU) before it starts the thread that answers the supervisor's
+    health check. On a busy 2-core machine that took more than the supervisor's 5 s, so it
+    killed the worker as hung ("Child process ... died") and spawned another, again and
+    again. The worker imports the app (`entrypoints.asgi`) afterwards, while it already
+    answers. `WORKER_HEALTHCHECK_SECONDS` is a margin on top."""
+    import entrypoints.spawned_main as light
+
+    parent_main = sys.modules["__main__"]
+    sys.modules["__main__"] = light
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = parent_main

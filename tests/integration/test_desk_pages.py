@@ -150,3 +150,14 @@ async def test_guessing_operator_tokens_is_slowed_like_vendor_keys(
         assert blocked.status_code == 429 and blocked.headers["retry-after"]
         api = await desk.get("/api/v1/admin/queue", headers=ADMIN)
         assert api.status_code == 429  # the API's operator routes share the address's room
+
+
+async def test_a_refund_item_preselects_the_refund_not_the_dismissal(
+    desk: Any, store: StoreKeys, pool: AsyncConnectionPool[Any]
+) -> None:
+    payment_id = await open_payment(desk, store.headers, "CMD-P9")
+    await flag(pool, payment_id, "needs_refund")
+    await sign_in(desk, SANDBOX_ADMIN_TOKEN)
+    queue = await desk.get("/admin/queue/")
+    assert 'value="refund" checked' in queue.text
+    assert 'value="dismiss" checked' not in queue.text

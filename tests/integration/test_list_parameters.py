@@ -61,9 +61,11 @@ async def test_a_cursor_that_is_not_an_id_of_the_listed_kind_is_refused(
     assert body["errors"][0]["field"] == "starting_after"
 
 
-async def test_another_stores_cursor_gets_the_answer_of_an_unknown_one(
+async def test_a_cursor_naming_no_item_of_the_caller_is_invalid_cursor_whoever_owns_it(
     client: Any, store: StoreKeys, other_store: StoreKeys
 ) -> None:
+    """Unknown and foreign cursors get one answer (no existence leak), 400 `invalid_cursor`,
+    never the first page again (a client paginating with a stale cursor would loop)."""
     mine = []
     for n in range(3):
         created = await client.post(
@@ -79,9 +81,33 @@ async def test_another_stores_cursor_gets_the_answer_of_an_unknown_one(
     with_unknown = await client.get(
         f"/api/v1/orders?starting_after={unknown}", headers=store.headers
     )
-    assert with_foreign.status_code == with_unknown.status_code == 200
-    assert with_foreign.json() == with_unknown.json()
-    assert [o["id"] for o in with_foreign.json()["data"]] == mine[::-1]
+    assert problem(with_foreign, 400, "invalid_cursor") == problem(
+        with_unknown, 400, "invalid_cursor"
+    )
+    own = await client.get(f"/api/v1/orders?starting_after={mine[1]}", headers=store.headers)
+    assert [o["id"] for o in own.json()["data"]] == [mine[0]]
+
+
+@pytest.mark.parametrize(
+    ("path", "prefix"),
+    [
+        ("/api/v1/orders", "ord"),
+        ("/api/v1/payments", "pay"),
+        ("/api/v1/events", "evt"),
+        ("/api/v1/refunds", "rfd"),
+        ("/api/v1/admin/stores", "str"),
+        ("/api/v1/admin/audit", "aud"),
+        ("/api/v1/balance/entries", "le"),
+    ],
+)
+async def test_every_list_refuses_an_unknown_cursor(
+    client: Any, store: StoreKeys, path: str, prefix: str
+) -> None:
+    unknown = f"{prefix}_01M8NEP0EF584T1Q16TEQFKG5P"
+    response = await client.get(
+        path, params={"starting_after": unknown}, headers=_headers(path, store)
+    )
+    problem(response, 400, "invalid_cursor")
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,11 @@ async def production(settings: Settings) -> AsyncIterator[AsyncTestClient[Any]]:
         "https://100.64.0.1/hooks",
         "https://localhost/hooks",
         "http://shop.example.com/hooks",
+        "https://[2002:a9fe:a9fe::1]/hooks",
+        "https://[fec0::1]/hooks",
+        "https://8.8.8.8:8443/hooks",
+        "https://8.8.8.8:99999/",
+        "http://[::1/x",
     ],
 )
 async def test_production_refuses_a_notification_url_it_must_not_call(
@@ -61,6 +66,28 @@ async def test_the_sandbox_allows_a_local_notification_url(client: Any) -> None:
     created = await client.post("/api/v1/admin/stores", json=body, headers=ADMIN)
     assert created.status_code == 201, created.text
     assert created.json()["api_key"].startswith("sk_test_")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1/x", "https://8.8.8.8:99999/", "http://h:-1/", "http://[::1]x/"]
+)
+@pytest.mark.parametrize("path", ["/api/v1/admin/stores", "{store}"])
+async def test_a_malformed_notification_url_is_a_422_in_the_sandbox_too(
+    client: Any, pool: Any, url: str, path: str
+) -> None:
+    """Creating a store and changing its URL: a parser's error is an answer, never a 500."""
+    if path == "{store}":
+        made = await client.post("/api/v1/admin/stores", json={"name": "A"}, headers=ADMIN)
+        refused = await client.patch(
+            f"/api/v1/admin/stores/{made.json()['id']}",
+            json={"notification_url": url},
+            headers=ADMIN,
+        )
+    else:
+        body = {"name": "Boutique Awa", "notification_url": url}
+        refused = await client.post(path, json=body, headers=ADMIN)
+    problem(refused, 422, "invalid_notification_url")
+    assert await count(pool, "stores") == (1 if path == "{store}" else 0)
 
 
 def test_the_command_line_applies_the_same_rules(database_url: str, tmp_path: Any) -> None:

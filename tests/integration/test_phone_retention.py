@@ -17,7 +17,7 @@ from tests.integration.conftest import StoreKeys
 from tests.integration.helpers import ORDER
 
 from adapters.postgres.phone_archive import PostgresPhoneArchive
-from application.mask_phones import MaskOldPhones
+from application.payments.mask_phones import MaskOldPhones
 
 PHONE = "+2250700000099"  # the sandbox leaves it waiting on its page
 RETENTION = timedelta(days=90)

@@ -25,14 +25,8 @@ from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.migrate import MIGRATIONS_DIR, apply_migrations
 from adapters.postgres.uow import PostgresUnitOfWork, PostgresUnitOfWorkFactory
 from application.errors import DatabaseUnavailable
-from application.ports import (
-    DeliveryOutcome,
-    OrderFilter,
-    PageRequest,
-    PaymentFilter,
-    StoredResponse,
-    WebhookDelivery,
-)
+from application.payments.ports import DeliveryOutcome, OrderFilter, PaymentFilter, WebhookDelivery
+from application.shared.ports import PageRequest, StoredResponse
 from domain.events import Source
 from domain.order import Order, OrderStatus
 from domain.payment import NextAction, Payment, PaymentStatus

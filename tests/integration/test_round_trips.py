@@ -23,7 +23,7 @@ from tests.integration.providers.test_wave import ENV, WAVE_URL, FakeWave, event
 from tests.integration.round_trips import RoundTrips, counting_proxy
 
 from adapters.postgres import pool as pool_module
-from application.provider_gate import ProviderGate
+from application.health.provider_gate import ProviderGate
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings

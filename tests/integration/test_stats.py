@@ -14,7 +14,7 @@ from tests.integration.conftest import StoreKeys
 
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
-from application.stats import Outcomes, Period, StoreStats
+from application.payments.stats import Outcomes, Period, StoreStats
 from domain.events import Source
 from domain.money import Money
 from domain.order import Order

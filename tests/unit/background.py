@@ -9,7 +9,7 @@ from datetime import datetime
 
 from tests.fakes import FakeClock, InMemoryNotificationOutbox, InMemoryUnitOfWorkFactory
 
-from application.ports import DeliveryAttempt, Notification
+from application.stores.ports import DeliveryAttempt, Notification
 from domain.store import Store
 
 
@@ -30,6 +30,9 @@ class RecordingMetrics:
 
     def payment_final(self, provider: str, status: str, failure_code: str | None) -> None:
         self.counts["payment_final", status] += 1
+
+    def refund_final(self, provider: str, status: str) -> None:
+        self.counts["refund_final", status] += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,5 +98,5 @@ async def seed(uow: InMemoryUnitOfWorkFactory, *stores: Store, notes: list[Notif
         outbox = tx.notifications
         assert isinstance(outbox, InMemoryNotificationOutbox)
         for note in notes:
-            await outbox.add(note)
+            outbox.put(note)
         await tx.commit()

@@ -17,10 +17,13 @@ from tests.fakes import (
     SequentialIds,
 )
 
-from application.apply_report import ApplyReport
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.orders import CreateOrder, CreateOrderCommand
-from application.verify_payment import VerifyPayment
+from application.event_handlers import event_handlers
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.orders import CreateOrder, CreateOrderCommand
+from application.payments.settlement import PaymentSettlement, PaymentSettles
+from application.payments.verify_payment import VerifyPayment
+from application.refunds.settlement import RefundSettlement, RefundSettles
+from application.shared.settlement import Settlement
 from domain.events import Source
 from domain.money import Money
 from domain.order import Customer, Order, OrderItem
@@ -34,11 +37,17 @@ PHONE = "+221771234567"
 
 @dataclass
 class World:
+    """The unit of work runs the application's dispatch table with the recording log as its
+    after-commit log, so tests see the notifications and the log lines every change makes."""
+
     provider: FakeProvider = field(default_factory=FakeProvider)
-    uow: InMemoryUnitOfWorkFactory = field(default_factory=InMemoryUnitOfWorkFactory)
     clock: FakeClock = field(default_factory=FakeClock)
     ids: SequentialIds = field(default_factory=SequentialIds)
     log: RecordingPaymentLog = field(default_factory=RecordingPaymentLog)
+    uow: InMemoryUnitOfWorkFactory = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.uow = InMemoryUnitOfWorkFactory(handlers=event_handlers(log=self.log))
 
     @property
     def db(self) -> InMemoryDatabase:
@@ -50,14 +59,29 @@ class World:
 
     def initiate(self) -> InitiatePayment:
         return InitiatePayment(
-            self.uow, self.registry, FakePhoneNormalizer(), self.ids, self.clock, self.log
+            uow=self.uow,
+            providers=self.registry,
+            phones=FakePhoneNormalizer(),
+            ids=self.ids,
+            clock=self.clock,
+            settle=self.settle(),
         )
 
-    def apply(self) -> ApplyReport:
-        return ApplyReport(self.uow, self.clock, self.log)
+    def settle(self) -> PaymentSettlement:
+        return Settlement(
+            uow=self.uow, settles=PaymentSettles(self.registry), clock=self.clock, log=self.log
+        )
+
+    def settle_refund(self) -> RefundSettlement:
+        settles = RefundSettles(self.uow, self.registry)
+        return Settlement(uow=self.uow, settles=settles, clock=self.clock, log=self.log)
+
+    async def apply(self, payment_id: str, report: ProviderReport, source: Source) -> Payment:
+        """A confirmed report applied through the settlement template."""
+        return (await self.settle().apply(payment_id, report, source)).subject
 
     def verify(self) -> VerifyPayment:
-        return VerifyPayment(self.uow, self.registry, self.apply())
+        return VerifyPayment(settle=self.settle())
 
 
 # -- arranging -------------------------------------------------------------------------------
@@ -92,7 +116,7 @@ async def a_payment(world: World, order: Order, phone: str | None = PHONE) -> Pa
 
 
 async def succeed(world: World, payment: Payment) -> Payment:
-    return await world.apply()(payment.id, succeeded(), Source.WEBHOOK)
+    return await world.apply(payment.id, succeeded(), Source.WEBHOOK)
 
 
 async def expire(world: World, payment: Payment) -> Payment:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from tests.builders import make_store
 from tests.fakes import FakePhoneNormalizer
-from tests.payout_fakes import FakePayoutGateways
+from tests.payout_doubles import FakePayoutGateways
 from tests.unit.helpers import STORE, World, a_payment, an_order, succeeded
 from tests.unit.ledger_helpers import applying
 
@@ -35,20 +35,20 @@ class PayoutWorld(World):
     gateways: FakePayoutGateways = field(default_factory=FakePayoutGateways)
 
     @property
-    def settle(self) -> SettlePayout:
+    def settle_payout(self) -> SettlePayout:
         return SettlePayout(self.uow, self.clock)
 
     @property
     def create(self) -> CreatePayout:
-        return CreatePayout(self.uow, self.gateways, self.ids, self.clock, self.settle)
+        return CreatePayout(self.uow, self.gateways, self.ids, self.clock, self.settle_payout)
 
     @property
-    def verify(self) -> VerifyPayout:  # type: ignore[override]
-        return VerifyPayout(self.uow, self.gateways, self.settle)
+    def verify_payout(self) -> VerifyPayout:
+        return VerifyPayout(self.uow, self.gateways, self.settle_payout)
 
     @property
     def reconcile(self) -> ReconcilePayouts:
-        return ReconcilePayouts(self.uow, self.verify, self.clock)
+        return ReconcilePayouts(self.uow, self.verify_payout, self.clock)
 
     @property
     def record(self) -> RecordPayout:

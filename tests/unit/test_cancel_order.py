@@ -15,7 +15,7 @@ from tests.unit.helpers import (
 )
 
 from application.errors import NotFound
-from application.orders import CancelOrder
+from application.payments.orders import CancelOrder
 from domain.errors import InvalidTransition
 from domain.order import OrderStatus
 from domain.payment import PaymentStatus

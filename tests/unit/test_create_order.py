@@ -69,7 +69,7 @@ async def test_a_customer_phone_that_is_not_a_number_of_the_orders_country_is_re
     phone: str, country: str | None
 ) -> None:
     from adapters.phones import PhonenumbersNormalizer
-    from application.orders import CreateOrder, CreateOrderCommand
+    from application.payments.orders import CreateOrder, CreateOrderCommand
     from domain.errors import InvalidPhone
 
     world = World()

@@ -6,8 +6,8 @@ import pytest
 from tests.fakes import FakeClock, FakeCredentials, InMemoryUnitOfWorkFactory, SequentialIds
 
 from application.errors import NotFound, Unauthorized
-from application.ports import PageRequest
-from application.stores import (
+from application.shared.ports import PageRequest
+from application.stores.stores import (
     AuthenticateStore,
     CreateStore,
     CreateStoreCommand,

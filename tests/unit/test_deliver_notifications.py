@@ -16,13 +16,14 @@ from tests.unit.background import (
 )
 
 from application.errors import NotFound
-from application.notifications import (
+from application.shared.ports import PageRequest
+from application.stores.notifications import (
     FIRST_RETRY,
     GIVE_UP_AFTER,
     DeliverNotifications,
     StoreEvents,
 )
-from application.ports import DeliveryAttempt, Notification, PageRequest
+from application.stores.ports import DeliveryAttempt, Notification
 
 S = timedelta(seconds=1)
 

@@ -17,9 +17,9 @@ from tests.unit.helpers import (
     succeeded,
 )
 
-from application.expire_orders import ExpireOrders
-from application.orders import CancelOrder
-from application.timeouts import TimeToLive
+from application.payments.expire_orders import ExpireOrders
+from application.payments.orders import CancelOrder
+from application.shared.timeouts import TimeToLive
 from domain.events import Source
 from domain.order import Order, OrderStatus
 from domain.payment import PaymentStatus
@@ -67,7 +67,7 @@ async def test_an_order_whose_payments_all_failed_expires() -> None:
     world = World()
     order = await an_order(world)
     payment = await a_payment(world, order)
-    await world.apply()(payment.id, failed(), Source.WEBHOOK)
+    await world.apply(payment.id, failed(), Source.WEBHOOK)
     world.clock.advance(ORDER_TTL)
     assert await expire_orders(world)() == 1
     assert stored_order(world, order.id).status is OrderStatus.EXPIRED
@@ -104,7 +104,7 @@ async def test_a_late_success_still_pays_an_expired_order() -> None:
     world.clock.advance(ORDER_TTL)
     await expire_orders(world)()
     assert stored_order(world, order.id).status is OrderStatus.EXPIRED
-    settled = await world.apply()(payment.id, succeeded(), Source.RECONCILIATION)
+    settled = await world.apply(payment.id, succeeded(), Source.RECONCILIATION)
     assert (settled.status, settled.late_success) == (PaymentStatus.SUCCEEDED, True)
     assert settled.needs_refund is False
     paid = stored_order(world, order.id)

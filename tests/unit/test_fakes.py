@@ -18,19 +18,15 @@ from tests.fakes import (
 )
 
 from application.errors import ProviderNotAvailable, ProviderUnavailable, WebhookRejected
-from application.ports import (
-    Clock,
-    Credentials,
-    IdGenerator,
-    PageRequest,
+from application.payments.ports import (
     PaymentFilter,
-    PaymentLog,
     PhoneNormalizer,
     ProviderRegistry,
-    StoredResponse,
-    UnitOfWorkFactory,
     WebhookAuthenticator,
 )
+from application.shared.ports import Clock, IdGenerator, PageRequest, PaymentLog, StoredResponse
+from application.stores.ports import Credentials
+from application.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidPhone
 from domain.events import Source
 from domain.money import Currency, Money

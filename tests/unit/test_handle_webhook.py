@@ -23,7 +23,7 @@ from application.errors import (
     ProviderUnavailable,
     WebhookRejected,
 )
-from application.handle_webhook import HandleWebhook, WebhookResult
+from application.payments.handle_webhook import HandleWebhook, WebhookResult
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus
@@ -36,7 +36,9 @@ async def a_pending_payment(world: World) -> Payment:
 
 
 def handler(world: World) -> HandleWebhook:
-    return HandleWebhook(world.uow, world.registry, world.apply(), world.clock)
+    return HandleWebhook(
+        uow=world.uow, providers=world.registry, settle=world.settle(), clock=world.clock
+    )
 
 
 async def deliver(

@@ -6,8 +6,8 @@ from tests.fakes import FakeClock, InMemoryUnitOfWorkFactory
 from tests.unit.helpers import OTHER_STORE, STORE
 
 from application.errors import IdempotencyKeyInUse, IdempotencyKeyReused
-from application.idempotency import Idempotency
-from application.ports import StoredResponse
+from application.shared.idempotency import Idempotency
+from application.shared.ports import StoredResponse
 
 KEY = "order-CMD-1"
 REQUEST = b'POST /v1/orders {"amount": 5000}'

@@ -26,9 +26,9 @@ from application.errors import (
     ProviderRejected,
     ProviderUnavailable,
 )
-from application.initiate_payment import InitiatePaymentCommand
-from application.orders import CancelOrder
-from application.ports import StartResult
+from application.payments.initiate_payment import InitiatePaymentCommand
+from application.payments.orders import CancelOrder
+from application.payments.ports import StartResult
 from domain.errors import InvalidPhone, OrderNotPayable, PaymentError, PaymentInProgress
 from domain.money import Currency, Money
 from domain.order import Customer, Order, OrderStatus
@@ -212,7 +212,9 @@ async def test_a_refusal_after_a_confirmed_success_is_an_anomaly_that_changes_no
     payment = await initiate(world, await an_order(world))
     stored = stored_payment(world, payment.id)
     assert (stored.status, stored.failure_code) == (PaymentStatus.SUCCEEDED, None)
-    assert [a.what for a in world.log.anomalies] == ["refused_after_start"]
+    [anomaly] = world.log.anomalies  # the one tag of every refused report, with its source
+    assert (anomaly.what, anomaly.detail["source"]) == ("illegal_transition", "api")
+    assert anomaly.detail["code"] == "duplicate"
     assert "payment.failed" not in event_types(world, payment.id)
 
 

@@ -16,17 +16,22 @@ from tests.unit.helpers import (
     stored_payment,
     succeeded,
 )
-from tests.unit.ledger_helpers import account_total, applying, booked, sums_per_movement
+from tests.unit.ledger_helpers import (
+    account_total,
+    applying,
+    applying_to_refund,
+    booked,
+    sums_per_movement,
+)
 
 from application.errors import NotFound
 from application.ledger.adjust import AdjustBalance, AdjustmentCommand, AdjustmentReasonRequired
 from application.ledger.balance import BalanceQueries
 from application.ledger.book import Fees
 from application.ledger.ports import EntryFilter
-from application.ports import PageRequest
-from application.refunds.apply_refund_report import ApplyRefundReport
 from application.refunds.create_refund import CreateRefund, CreateRefundCommand
-from application.store_admin import ChangeFee, StoreChange
+from application.shared.ports import PageRequest
+from application.stores.store_admin import ChangeFee, StoreChange
 from domain.errors import InvalidAmount
 from domain.events import Source
 from domain.ledger import (
@@ -135,8 +140,13 @@ async def test_a_success_seen_twice_is_booked_once() -> None:
 
 
 def refunds(world: World) -> CreateRefund:
-    apply = ApplyRefundReport(world.uow, world.clock)
-    return CreateRefund(world.uow, world.registry, world.ids, world.clock, apply)
+    return CreateRefund(
+        uow=world.uow,
+        providers=world.registry,
+        ids=world.ids,
+        clock=world.clock,
+        settle=world.settle_refund(),
+    )
 
 
 async def test_a_refund_debits_the_store_and_its_failure_gives_it_back_the_fee_stays() -> None:
@@ -145,9 +155,9 @@ async def test_a_refund_debits_the_store_and_its_failure_gives_it_back_the_fee_s
     refund = await refunds(world)(CreateRefundCommand(payment.id, STORE, 4000))
     assert await balance(world) == [("XOF", 5750, 0)]
     failed = ProviderReport(ReportedStatus.FAILED, failure_code="declined")
-    await ApplyRefundReport(world.uow, world.clock)(refund.id, failed, Source.WEBHOOK)
+    await applying_to_refund(world)(refund.id, failed, Source.WEBHOOK)
     assert await balance(world) == [("XOF", 9750, 0)]
-    await ApplyRefundReport(world.uow, world.clock)(refund.id, failed, Source.WEBHOOK)
+    await applying_to_refund(world)(refund.id, failed, Source.WEBHOOK)
     assert await balance(world) == [("XOF", 9750, 0)]  # given back once
     whole = await refunds(world)(CreateRefundCommand(payment.id, STORE))
     assert whole.amount.amount == 10000

@@ -15,9 +15,9 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.builders import make_store
-from tests.payout_fakes import report
+from tests.payout_doubles import report
 from tests.unit.helpers import World, a_payment, an_order, succeeded
-from tests.unit.ledger_helpers import applying, booked, sums_per_movement
+from tests.unit.ledger_helpers import applying, applying_to_refund, booked, sums_per_movement
 from tests.unit.payout_helpers import PayoutWorld, an_active_destination
 
 from application.errors import ProviderRejected
@@ -26,9 +26,8 @@ from application.ledger.balance import BalanceQueries
 from application.ledger.ports import EntryFilter
 from application.payouts.create_payout import CreatePayoutCommand
 from application.payouts.follow import FOLLOW_UP
-from application.refunds.apply_refund_report import ApplyRefundReport
 from application.refunds.create_refund import CreateRefund, CreateRefundCommand
-from application.store_admin import ChangeFee, StoreChange
+from application.stores.store_admin import ChangeFee, StoreChange
 from domain.events import Source
 from domain.ledger import fee_for
 from domain.money import Currency, Money
@@ -111,8 +110,8 @@ async def do_refund(world: World, model: Model, index: int, percent: int, answer
         "refused": ProviderRejected("declined", "no"),
         "succeeded": ProviderReport(ReportedStatus.SUCCEEDED),
     }[answer]
-    create = CreateRefund(world.uow, world.registry, world.ids, world.clock,
-                          ApplyRefundReport(world.uow, world.clock))  # fmt: skip
+    create = CreateRefund(uow=world.uow, providers=world.registry, ids=world.ids,
+                          clock=world.clock, settle=world.settle_refund())  # fmt: skip
     made = await create(CreateRefundCommand(payment_id, store, amount))
     if made.status is RefundStatus.FAILED:
         return
@@ -127,7 +126,7 @@ async def do_fail(world: World, model: Model, index: int) -> None:
         return
     refund_id, store, currency, amount = model.refunds.pop(index % len(model.refunds))
     failed = ProviderReport(ReportedStatus.FAILED, failure_code="declined")
-    await ApplyRefundReport(world.uow, world.clock)(refund_id, failed, Source.WEBHOOK)
+    await applying_to_refund(world)(refund_id, failed, Source.WEBHOOK)
     model.expected[(store, currency)] += amount
     for i, (payment_id, s, c, left) in enumerate(model.paid):  # the refund's payment
         refund = world.db.tables["refunds"][refund_id]
@@ -175,7 +174,7 @@ async def do_settle(world: PayoutWorld, model: Model, index: int, how: str) -> N
     else:
         world.gateways.gateway.answers.clear()
         world.gateways.gateway.queue(report(how))
-        await world.verify(payout_id, Source.VERIFICATION)
+        await world.verify_payout(payout_id, Source.VERIFICATION)
         failed = how == "failed"
     if failed:
         model.expected[(store, "XOF")] += amount

@@ -6,16 +6,24 @@ from datetime import UTC, datetime, timedelta
 
 from tests.fakes import FakeClock
 
-from application.mask_phones import MaskOldPhones
+from application.payments.mask_phones import MaskOldPhones
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 class Archive:
-    """Payments by creation time; masks the oldest first, at most `limit` at a time."""
+    """Payments and orders by creation time; masks the oldest first, at most `limit` at a
+    time; idempotency records by creation time."""
 
-    def __init__(self, created: list[datetime]) -> None:
+    def __init__(
+        self,
+        created: list[datetime],
+        orders: list[datetime] | None = None,
+        keys: list[datetime] | None = None,
+    ) -> None:
         self.unmasked = sorted(created)
+        self.orders = sorted(orders or [])
+        self.keys = list(keys or [])
         self.cutoffs: list[datetime] = []
 
     async def mask_payments_before(self, cutoff: datetime, limit: int) -> int:
@@ -23,6 +31,17 @@ class Archive:
         due = [at for at in self.unmasked if at < cutoff][:limit]
         self.unmasked = [at for at in self.unmasked if at not in due]
         return len(due)
+
+    async def mask_orders_before(self, cutoff: datetime, limit: int) -> int:
+        self.cutoffs.append(cutoff)
+        due = [at for at in self.orders if at < cutoff][:limit]
+        self.orders = [at for at in self.orders if at not in due]
+        return len(due)
+
+    async def purge_idempotency_before(self, cutoff: datetime) -> int:
+        kept = [at for at in self.keys if at >= cutoff]
+        purged, self.keys = len(self.keys) - len(kept), kept
+        return purged
 
 
 async def test_everything_past_the_retention_period_is_masked_in_batches() -> None:
@@ -33,3 +52,13 @@ async def test_everything_past_the_retention_period_is_masked_in_batches() -> No
     assert masked == 5
     assert archive.unmasked == recent
     assert set(archive.cutoffs) == {NOW - timedelta(days=90)}
+
+
+async def test_orders_are_masked_too_and_idempotency_records_go_after_24_hours() -> None:
+    orders = [NOW - timedelta(days=95, minutes=i) for i in range(3)] + [NOW - timedelta(days=1)]
+    keys = [NOW - timedelta(hours=25), NOW - timedelta(hours=23)]
+    archive = Archive([NOW - timedelta(days=91)], orders, keys)
+    masked = await MaskOldPhones(archive, FakeClock(NOW), timedelta(days=90), batch=2)()
+    assert masked == 4  # one payment, three orders
+    assert archive.orders == [NOW - timedelta(days=1)]
+    assert archive.keys == [NOW - timedelta(hours=23)]

@@ -9,20 +9,24 @@ import pytest
 from tests.fakes import FakeClock, FakeCredentials, InMemoryUnitOfWorkFactory, SequentialIds
 from tests.unit.helpers import STORE, World, a_payment, an_order, expire, succeed
 
-from application.desk_refunds import DeskRefunds
 from application.errors import NotFound, OperatorNameRefused, StoreSuspended, Unauthorized
-from application.operators import AuthenticateOperator, CreateOperator, RevokeOperator
-from application.refunds.apply_refund_report import ApplyRefundReport
 from application.refunds.create_refund import CreateRefund
+from application.refunds.desk_refunds import DeskRefunds
 from application.refunds.record_manual_refund import RecordManualRefund
-from application.review_queue import RefundDesk, ResolveCommand, ResolveItem, ReviewQueueQueries
-from application.store_admin import (
+from application.stores.operators import AuthenticateOperator, CreateOperator, RevokeOperator
+from application.stores.review_queue import (
+    RefundDesk,
+    ResolveCommand,
+    ResolveItem,
+    ReviewQueueQueries,
+)
+from application.stores.store_admin import (
     ChangeNotificationUrl,
     RotateWebhookSecret,
     StoreChange,
     SuspendStore,
 )
-from application.stores import AuthenticateStore, CreateStore, CreateStoreCommand
+from application.stores.stores import AuthenticateStore, CreateStore, CreateStoreCommand
 from domain.audit import AuditEntry
 from domain.events import Source
 from domain.money import Money
@@ -205,8 +209,13 @@ async def test_an_item_resolved_meanwhile_is_not_resolved_twice() -> None:
 
 
 def desk_refunds(world: World) -> DeskRefunds:
-    apply = ApplyRefundReport(world.uow, world.clock)
-    create = CreateRefund(world.uow, world.registry, world.ids, world.clock, apply)
+    create = CreateRefund(
+        uow=world.uow,
+        providers=world.registry,
+        ids=world.ids,
+        clock=world.clock,
+        settle=world.settle_refund(),
+    )
     return DeskRefunds(
         world.uow, world.ids, world.clock, create, RecordManualRefund(world.uow, world.clock)
     )

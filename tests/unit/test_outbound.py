@@ -42,7 +42,8 @@ def resolver(*answers: list[str]) -> Any:
         "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
         "169.254.10.1", "100.64.0.1", "100.127.255.254", "0.0.0.0", "224.0.0.1", "::1",
         "fd00:ec2::254", "fe80::1", "fc00::1", "::ffff:127.0.0.1", "::ffff:169.254.169.254", "::",
-        "not-an-address",
+        "not-an-address", "2002:7f00:1::1", "2002:a9fe:a9fe::", "2002:0808:0808::1", "fec0::1",
+        "feff:ffff::1",
     ],
 )  # fmt: skip
 def test_addresses_that_are_not_public_are_blocked(address: str) -> None:
@@ -110,13 +111,13 @@ async def test_delivery_checks_the_address_it_connects_to(
     """DNS rebinding: the host looked public when configured, resolves to 127.0.0.1 now."""
     port, hosts = local_server
     dns = resolver(["41.202.207.1"], ["127.0.0.1"])
-    await NotificationUrlPolicy(True, dns).check(f"https://shop.example.com:{port}/")
+    await NotificationUrlPolicy(True, dns).check("https://shop.example.com/")
     client = httpx.AsyncClient(transport=GuardedTransport(dns), follow_redirects=False)
     async with client:
         attempt = await HttpNotificationSender(client, FixedClock()).send(
             f"http://shop.example.com:{port}/hooks", b"{}", "whsec_x"
         )
-    assert attempt.error == "blocked_address" and attempt.status_code is None
+    assert attempt.error == "connection_failed" and attempt.status_code is None
     assert hosts == []  # nothing reached the local server
 
 
@@ -137,14 +138,14 @@ async def test_delivery_connects_to_the_checked_address_and_follows_no_redirect(
 @pytest.mark.parametrize(
     ("outcome", "category"),
     [
-        (httpx.ConnectTimeout("timed out after 10.0 s to 10.0.0.1"), "timeout"),
+        (httpx.ConnectTimeout("timed out after 10.0 s to 10.0.0.1"), "connection_failed"),
         (httpx.ReadTimeout("read timed out"), "timeout"),
-        (httpx.ConnectError("[Errno 111] refused by 10.0.0.1"), "connection_refused"),
+        (httpx.ConnectError("[Errno 111] refused by 10.0.0.1"), "connection_failed"),
         (
             httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"),
-            "tls_error",
+            "connection_failed",
         ),
-        (httpx.RemoteProtocolError("Server disconnected"), "connection_error"),
+        (httpx.RemoteProtocolError("Server disconnected"), "connection_failed"),
         (httpx.Response(500, text="Traceback: secret stuff"), "http_500"),
         (httpx.Response(404), "http_404"),
     ],
@@ -159,3 +160,70 @@ async def test_the_store_sees_a_coarse_category_never_the_network_text(
                 "https://shop.example.com/hooks", b"{}", "whsec_x"
             )
     assert attempt.error == category
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1/x", "https://8.8.8.8:99999/", "https://shop.example:-1/", "https://[::1",
+        "https://shop.example:4e3/", "https://shop.example:٨٠/", "https://[zz::1]/", "https://:443/",
+        "http://[::1]x/",
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("production", [True, False])
+async def test_a_malformed_url_is_refused_never_raised(url: str, production: bool) -> None:
+    policy = NotificationUrlPolicy(production, resolver(["41.202.207.1"]))
+    with pytest.raises(InvalidNotificationUrl):
+        await policy.check(url)
+
+
+@pytest.mark.parametrize("port", ["8443", "22", "80", "0", "65535"])
+async def test_production_only_calls_port_443(port: str) -> None:
+    policy = NotificationUrlPolicy(True, resolver(["41.202.207.1"]))
+    with pytest.raises(InvalidNotificationUrl, match="443"):
+        await policy.check(f"https://shop.example.com:{port}/hooks")
+    await policy.check("https://shop.example.com:443/hooks")
+
+
+async def test_the_sandbox_calls_ports_80_and_443_on_public_hosts_any_port_on_local_ones() -> None:
+    public = NotificationUrlPolicy(False, resolver(["41.202.207.1"]))
+    await public.check("http://shop.example.com/hooks")
+    await public.check("https://shop.example.com:443/hooks")
+    with pytest.raises(InvalidNotificationUrl, match="80 or 443"):
+        await public.check("http://shop.example.com:22/hooks")
+    local = NotificationUrlPolicy(False, resolver(["127.0.0.1"]))
+    await local.check("http://localhost:8001/hooks")
+    await local.check("http://[::1]:9000/hooks")
+
+
+@pytest.mark.parametrize("address", ["2002:a9fe:a9fe::1", "fec0::5"])
+async def test_production_refuses_6to4_and_site_local_hosts(address: str) -> None:
+    policy = NotificationUrlPolicy(True, resolver([address]))
+    with pytest.raises(InvalidNotificationUrl, match="public address"):
+        await policy.check("https://shop.example.com/hooks")
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_a_closed_port_a_tls_failure_and_a_blocked_address_read_the_same(
+    local_server: tuple[int, list[str]],
+) -> None:
+    """What a store sees of a failed delivery does not tell a closed port from an open one
+    that speaks no TLS, nor from an address the rules refuse (no port-scan oracle)."""
+    port, _ = local_server
+    seen = []
+    async with httpx.AsyncClient() as client:
+        sender = HttpNotificationSender(client, FixedClock())
+        for url in (f"http://127.0.0.1:{closed_port()}/", f"https://127.0.0.1:{port}/"):
+            seen.append((await sender.send(url, b"{}", "whsec_x")).error)
+    guarded = httpx.AsyncClient(transport=GuardedTransport(resolver(["10.0.0.1"])))
+    async with guarded:
+        attempt = await HttpNotificationSender(guarded, FixedClock()).send(
+            "https://shop.example.com/", b"{}", "whsec_x"
+        )
+    seen.append(attempt.error)
+    assert seen == ["connection_failed"] * 3

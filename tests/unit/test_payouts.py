@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.payout_fakes import report
+from tests.payout_doubles import report
 from tests.unit.helpers import STORE
 from tests.unit.ledger_helpers import account_total, booked, sums_per_movement
 from tests.unit.payout_helpers import (
@@ -52,6 +52,8 @@ async def test_a_destination_waits_out_its_hold_unless_an_operator_approves_it()
     world = await funded()
     added = await world.add_destination()(AddDestinationCommand(STORE, "wave", PHONE_CI, "Awa"))
     assert (added.status_at(world.clock.now()), added.country) == (DestinationStatus.PENDING, "CI")
+    told = [n.type for n in world.db.rows("notifications")]
+    assert "payout_destination.created" in told  # the store hears of it, whoever added it
     with pytest.raises(DestinationNotActive):
         await a_payout(world, added, 1000)
     assert world.gateways.gateway.sent == []
@@ -111,6 +113,8 @@ async def test_a_confirmed_payout_leaves_the_provider_account_with_its_fee() -> 
     assert [e.event.type for e in world.db.events_of(payout.id)] == [
         "payout.created", "payout.succeeded",
     ]  # fmt: skip
+    told = [n.type for n in world.db.rows("notifications") if n.subject_id == payout.id]
+    assert told == ["payout.created", "payout.succeeded"]
 
 
 async def test_a_timeout_is_pending_and_a_refusal_gives_the_money_back_once() -> None:
@@ -122,9 +126,9 @@ async def test_a_timeout_is_pending_and_a_refusal_gives_the_money_back_once() ->
     assert (await available(world), account_total(world, Account.IN_FLIGHT)) == (7000, 3000)
     world.gateways.gateway.answers.clear()
     world.gateways.gateway.queue(report("failed", failure_code="payout_rejected"))
-    failed = await world.verify(pending.id, Source.VERIFICATION)
+    failed = await world.verify_payout(pending.id, Source.VERIFICATION)
     assert (failed.status, failed.failure_code) == (PayoutStatus.FAILED, "payout_rejected")
-    again = await world.verify(pending.id, Source.VERIFICATION)
+    again = await world.verify_payout(pending.id, Source.VERIFICATION)
     assert again.status is PayoutStatus.FAILED
     assert (await available(world), account_total(world, Account.IN_FLIGHT)) == (10000, 0)
     reversals = [b for b in booked(world) if b.entry.type is EntryType.PAYOUT_REVERSAL]

@@ -11,11 +11,12 @@ from tests.health_fakes import InMemoryBreakerStore
 from tests.unit.helpers import World, an_order, succeeded
 
 from adapters.providers import catalog
-from application.apply_report import ApplyReport
 from application.errors import ProviderNotAvailable
-from application.initiate_payment import InitiatePaymentCommand
-from application.provider_gate import GatedInitiatePayment, ProviderDown, ProviderGate
-from application.verify_payment import VerifyPayment
+from application.health.provider_gate import GatedInitiatePayment, ProviderDown, ProviderGate
+from application.payments.initiate_payment import InitiatePaymentCommand
+from application.payments.settlement import PaymentSettles
+from application.payments.verify_payment import VerifyPayment
+from application.shared.settlement import Settlement
 from domain.accounts import Account, AccountId, CurrencyNotAccepted, offered
 from domain.events import Source
 from domain.provider_health import BreakerPolicy
@@ -111,7 +112,8 @@ async def test_the_payer_numbers_country_picks_the_account_and_the_payment_recor
     world = World()
     cameroon, ghana, registry = country_registry()
     initiate = GatedInitiatePayment(
-        world.uow, registry, FakePhoneNormalizer(), world.ids, world.clock, world.log,
+        uow=world.uow, providers=registry, phones=FakePhoneNormalizer(), ids=world.ids,
+        clock=world.clock, settle=world.settle(),
         gate=ProviderGate(InMemoryBreakerStore(), world.clock, POLICY),
     )  # fmt: skip
     order = await an_order(world, currency="XAF", country=None)
@@ -126,7 +128,8 @@ async def test_refusals_write_and_send_nothing() -> None:
     world = World()
     cameroon, ghana, registry = country_registry()
     initiate = GatedInitiatePayment(
-        world.uow, registry, FakePhoneNormalizer(), world.ids, world.clock, world.log,
+        uow=world.uow, providers=registry, phones=FakePhoneNormalizer(), ids=world.ids,
+        clock=world.clock, settle=world.settle(),
         gate=ProviderGate(InMemoryBreakerStore(), world.clock, POLICY),
     )  # fmt: skip
     xof = await an_order(world, currency="XOF", country=None)
@@ -144,8 +147,9 @@ async def test_an_account_down_in_ghana_leaves_the_one_in_cameroon_alone() -> No
     cameroon, ghana, registry = country_registry()
     gate = ProviderGate(InMemoryBreakerStore(), world.clock, POLICY)
     initiate = GatedInitiatePayment(
-        world.uow, registry, FakePhoneNormalizer(), world.ids, world.clock, world.log, gate=gate
-    )
+        uow=world.uow, providers=registry, phones=FakePhoneNormalizer(), ids=world.ids,
+        clock=world.clock, settle=world.settle(), gate=gate,
+    )  # fmt: skip
     for _ in range(2):
         await gate.failed(AccountId("mtn_momo", "GH").key)
     ghs = await an_order(world, currency="GHS", country=None)
@@ -163,7 +167,8 @@ async def test_later_calls_use_the_payments_recorded_account() -> None:
     world = World()
     cameroon, ghana, registry = country_registry()
     initiate = GatedInitiatePayment(
-        world.uow, registry, FakePhoneNormalizer(), world.ids, world.clock, world.log,
+        uow=world.uow, providers=registry, phones=FakePhoneNormalizer(), ids=world.ids,
+        clock=world.clock, settle=world.settle(),
         gate=ProviderGate(InMemoryBreakerStore(), world.clock, POLICY),
     )  # fmt: skip
     order = await an_order(world, currency="GHS", country=None)
@@ -171,7 +176,10 @@ async def test_later_calls_use_the_payments_recorded_account() -> None:
         InitiatePaymentCommand(order.store_id, order.id, "mtn_momo", "+233241234567")
     )
     ghana.queue(succeeded(currency="GHS"))
-    verify = VerifyPayment(world.uow, registry, ApplyReport(world.uow, world.clock, world.log))
+    settles = PaymentSettles(registry)
+    verify = VerifyPayment(
+        settle=Settlement(uow=world.uow, settles=settles, clock=world.clock, log=world.log)
+    )
     verified = await verify(payment.id, Source.VERIFICATION)
     assert verified.status.value == "succeeded"
     assert (ghana.fetch_calls, cameroon.fetch_calls) == (1, 0)

@@ -10,14 +10,14 @@ from tests.fakes import FakeClock, FakePhoneNormalizer, FakeProvider, FakeRegist
 from tests.health_fakes import InMemoryBreakerStore, InMemoryHealthLedger, InMemoryHealthRecorder
 from tests.unit.helpers import PHONE, World, a_payment, an_order
 
-from adapters.health_payment_log import settle_tally
 from adapters.providers.guarded import GuardedRegistry
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.health_ports import BreakerStore, HealthLedger, HealthRecorder
-from application.initiate_payment import InitiatePaymentCommand
-from application.provider_gate import GatedInitiatePayment, ProviderDown, ProviderGate
-from application.provider_health import ProviderHealthQuery
-from application.watch_providers import WatchProviders
+from application.health.ports import BreakerStore, HealthLedger, HealthRecorder
+from application.health.provider_gate import GatedInitiatePayment, ProviderDown, ProviderGate
+from application.health.provider_health import ProviderHealthQuery
+from application.health.settlements import settle_tally
+from application.health.watch_providers import WatchProviders
+from application.payments.initiate_payment import InitiatePaymentCommand
 from domain.errors import PaymentInProgress
 from domain.events import DomainEvent, Source
 from domain.provider_health import BreakerPolicy, BreakerState
@@ -83,8 +83,8 @@ async def test_a_down_provider_is_refused_before_any_payment_is_written() -> Non
     for _ in range(2):
         await gate.failed(world.provider.name)
     initiate = GatedInitiatePayment(
-        world.uow, world.registry, FakePhoneNormalizer(), world.ids, world.clock, world.log,
-        gate=gate,
+        uow=world.uow, providers=world.registry, phones=FakePhoneNormalizer(), ids=world.ids,
+        clock=world.clock, settle=world.settle(), gate=gate,
     )  # fmt: skip
     order = await an_order(world)
     command = InitiatePaymentCommand(order.store_id, order.id, world.provider.name, PHONE)
@@ -101,8 +101,9 @@ async def test_a_payment_stuck_on_a_down_provider_does_not_block_another_way() -
     other = FakeProvider("other")
     registry = FakeRegistry(world.provider, other)
     initiate = GatedInitiatePayment(
-        world.uow, registry, FakePhoneNormalizer(), world.ids, world.clock, world.log, gate=gate
-    )
+        uow=world.uow, providers=registry, phones=FakePhoneNormalizer(), ids=world.ids,
+        clock=world.clock, settle=world.settle(), gate=gate,
+    )  # fmt: skip
     order = await an_order(world)
     stuck = await initiate(InitiatePaymentCommand(order.store_id, order.id, "fake", PHONE))
     again = InitiatePaymentCommand(order.store_id, order.id, "other", PHONE)

@@ -12,8 +12,9 @@ from tests.unit.helpers import (
 )
 
 from application.errors import NotFound
-from application.ports import OrderFilter, PageRequest, PaymentFilter
-from application.queries import StoreQueries
+from application.payments.ports import OrderFilter, PaymentFilter
+from application.payments.queries import StoreQueries
+from application.shared.ports import PageRequest
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import PaymentStatus
@@ -29,7 +30,7 @@ async def test_an_order_comes_with_its_payments() -> None:
     world = World()
     order = await an_order(world)
     first = await a_payment(world, order)
-    await world.apply()(first.id, failed(), Source.WEBHOOK)
+    await world.apply(first.id, failed(), Source.WEBHOOK)
     second = await a_payment(world, order)
     found = await queries(world).order(STORE, order.id)
     assert found.order.id == order.id

@@ -23,10 +23,9 @@ from tests.unit.helpers import (
 )
 
 from application.errors import ProviderNotAvailable, ProviderUnavailable
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.reconciliation import ReconcileDue, ReconcilePayment
-from application.stores import CreateStore, CreateStoreCommand
-from application.timeouts import (
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.reconciliation import ReconcileDue, ReconcilePayment
+from application.shared.timeouts import (
     CHECK_EVERY,
     DEFAULT_PAYMENT_TTL,
     LATE_CHECK_EVERY,
@@ -35,6 +34,7 @@ from application.timeouts import (
     next_check,
     retry_delay,
 )
+from application.stores.stores import CreateStore, CreateStoreCommand
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus
@@ -328,13 +328,13 @@ async def test_a_missing_payment_is_reported_missing() -> None:
 async def initiate(world: World, ttl: timedelta = 5 * MIN) -> Payment:
     order = await an_order(world)
     use_case = InitiatePayment(
-        world.uow,
-        world.registry,
-        _Phones(),
-        world.ids,
-        world.clock,
-        world.log,
-        TimeToLive(payments={"fake": ttl}),
+        uow=world.uow,
+        providers=world.registry,
+        phones=_Phones(),
+        ids=world.ids,
+        clock=world.clock,
+        settle=world.settle(),
+        ttl=TimeToLive(payments={"fake": ttl}),
     )
     return await use_case(InitiatePaymentCommand(order.store_id, order.id, "fake", "+22177"))
 
@@ -346,12 +346,11 @@ class _Phones:
 
 def reconciler(world: World, metrics: RecordingMetrics | None = None) -> ReconcilePayment:
     return ReconcilePayment(
-        world.uow,
-        world.registry,
-        world.apply(),
-        world.clock,
-        world.log,
-        metrics or RecordingMetrics(),
+        uow=world.uow,
+        settle=world.settle(),
+        clock=world.clock,
+        log=world.log,
+        metrics=metrics or RecordingMetrics(),
     )
 
 

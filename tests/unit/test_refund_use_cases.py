@@ -7,7 +7,6 @@ import pytest
 from tests.unit.helpers import STORE, World, a_payment, an_order, succeed
 
 from application.errors import NotFound, ProviderRejected, ProviderUnavailable
-from application.refunds.apply_refund_report import ApplyRefundReport
 from application.refunds.create_refund import CreateRefund, CreateRefundCommand
 from application.refunds.queries import AwaitingAction, RefundQueries
 from application.refunds.reconcile_refunds import ReconcileRefunds
@@ -31,12 +30,17 @@ from domain.refund import (
 
 
 def create(world: World) -> CreateRefund:
-    apply = ApplyRefundReport(world.uow, world.clock)
-    return CreateRefund(world.uow, world.registry, world.ids, world.clock, apply)
+    return CreateRefund(
+        uow=world.uow,
+        providers=world.registry,
+        ids=world.ids,
+        clock=world.clock,
+        settle=world.settle_refund(),
+    )
 
 
 def verify(world: World) -> VerifyRefund:
-    return VerifyRefund(world.uow, world.registry, ApplyRefundReport(world.uow, world.clock))
+    return VerifyRefund(settle=world.settle_refund())
 
 
 async def a_paid_payment(world: World) -> Payment:

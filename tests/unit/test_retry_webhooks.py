@@ -19,8 +19,8 @@ from tests.unit.helpers import (
 )
 
 from application.errors import ProviderUnavailable
-from application.handle_webhook import HandleWebhook
-from application.retry_webhooks import RetryWebhooks
+from application.payments.handle_webhook import HandleWebhook
+from application.payments.retry_webhooks import RetryWebhooks
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus
 
@@ -34,7 +34,9 @@ async def a_pending_payment(world: World) -> Payment:
 
 
 def handler(world: World) -> HandleWebhook:
-    return HandleWebhook(world.uow, world.registry, world.apply(), world.clock)
+    return HandleWebhook(
+        uow=world.uow, providers=world.registry, settle=world.settle(), clock=world.clock
+    )
 
 
 def retry(world: World, lease: timedelta | None = None) -> RetryWebhooks:

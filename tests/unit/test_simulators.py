@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import TestClient
 
 from entrypoints.simulators.app import create_simulator_app
-from entrypoints.simulators.config import DEFAULTS, MOOV_PATH, SimulatorConfig
+from entrypoints.simulators.config import ACCOUNT_DEFAULTS, DEFAULTS, MOOV_PATH, SimulatorConfig
 from entrypoints.simulators.moov import expected_token
 from entrypoints.simulators.scenarios import Outcome, outcome_for
 
@@ -288,3 +288,88 @@ def test_moov_soap_contract(sim: TestClient[Any]) -> None:
     fault = sim.post(url, content=soap("PushWithPending", push.format(moov_token(), "5e3")))
     assert fault.status_code == 500
     assert "For input string" in fault.text
+
+
+# -- several accounts at once ----------------------------------------------------------------
+
+
+def test_mtn_serves_each_environment_with_its_own_keys_and_currency(
+    sim: TestClient[Any],
+) -> None:
+    cm = {k.removeprefix("MTN_MOMO_CM_"): v for k, v in ACCOUNT_DEFAULTS.items() if "_CM_" in k}
+    token = sim.post(
+        "/mtn/collection/token/",
+        headers={
+            "Authorization": basic(cm["API_USER"], cm["API_KEY"]),
+            "Ocp-Apim-Subscription-Key": cm["SUBSCRIPTION_KEY"],
+        },
+    ).json()["access_token"]
+    headers = mtn_headers(
+        token, **{"Ocp-Apim-Subscription-Key": cm["SUBSCRIPTION_KEY"]}
+    )  # the default's environment: refused for a Cameroon key
+    body = {"amount": "5000", "currency": "XAF", "externalId": "pay_1",
+            "payer": {"partyIdType": "MSISDN", "partyId": "237671234567"}}  # fmt: skip
+    refused = sim.post("/mtn/collection/v1_0/requesttopay", json=body, headers=headers)
+    assert refused.json()["code"] == "NOT_ALLOWED_TARGET_ENVIRONMENT"
+    headers["X-Target-Environment"] = "mtncameroon"
+    wrong = sim.post(
+        "/mtn/collection/v1_0/requesttopay", json={**body, "currency": "XOF"}, headers=headers
+    )
+    assert (wrong.status_code, wrong.json()["code"]) == (400, "INVALID_CURRENCY")
+    accepted = sim.post("/mtn/collection/v1_0/requesttopay", json=body, headers=headers)
+    assert accepted.status_code == 202
+    reference = headers["X-Reference-Id"]
+    status = sim.get(f"/mtn/collection/v1_0/requesttopay/{reference}", headers=headers)
+    assert status.json()["currency"] == "XAF"
+    elsewhere = sim.get(
+        f"/mtn/collection/v1_0/requesttopay/{reference}", headers=mtn_headers(mtn_token(sim))
+    )
+    assert elsewhere.status_code == 404  # the default environment does not know it
+
+
+def test_wave_wallets_keep_their_sessions_and_refuse_another_countrys_payer(
+    sim: TestClient[Any],
+) -> None:
+    ivorian = {"Authorization": f"Bearer {ACCOUNT_DEFAULTS['WAVE_CI_API_KEY']}"}
+    session = {"amount": "5000", "currency": "XOF", "success_url": "https://s.example/ok",
+               "error_url": "https://s.example/ko"}  # fmt: skip
+    mismatch = sim.post(
+        "/wave/v1/checkout/sessions",
+        json={**session, "restrict_payer_mobile": "+221771234567"},
+        headers=ivorian,
+    )
+    assert (mismatch.status_code, mismatch.json()["code"]) == (400, "country-mismatch")
+    created = sim.post(
+        "/wave/v1/checkout/sessions",
+        json={**session, "restrict_payer_mobile": "+2250700000001"},
+        headers=ivorian,
+    )
+    assert created.status_code == 200, created.text
+    sid = created.json()["id"]
+    assert sim.get(f"/wave/v1/checkout/sessions/{sid}", headers=ivorian).status_code == 200
+    senegalese = {"Authorization": f"Bearer {DEFAULTS['WAVE_API_KEY']}"}
+    assert sim.get(f"/wave/v1/checkout/sessions/{sid}", headers=senegalese).status_code == 404
+
+
+def test_moov_togo_receipt_codes_and_one_pending_request_per_number(
+    sim: TestClient[Any],
+) -> None:
+    def send(code: str, msisdn: str = "22899123456", merchant: str = "SIMULATED-MERCHANT") -> str:
+        envelope = (
+            "<Envelope><Body><SendPayment>"
+            f"<merchantName>{merchant}</merchantName><transactionCode>{code}</transactionCode>"
+            f"<destMobileNumber>{msisdn}</destMobileNumber><amount>5000</amount>"
+            "<extraData>CMD-1</extraData></SendPayment></Body></Envelope>"
+        )
+        answer = sim.post("/moov-tg/OnlinePayment", content=envelope)
+        return answer.text.split("<status>")[1].split("<")[0]
+
+    assert send("pay_1", merchant="SOMEONE") == "1"
+    assert send("pay_1", msisdn="22997000000") == "3"
+    assert send("pay_1") == "0"
+    assert send("pay_1") == "6"
+    assert send("pay_2") == "0"  # the same number: pay_1 expires
+    ledger = sim.app.state.ledger
+    assert ledger.get("moov_tg", "pay_1").state.value == "expired"
+    assert ledger.get("moov_tg", "pay_2").is_open
+    assert any("/payment/webhook/moov/tg/" in d["url"] for d in ledger.deliveries)

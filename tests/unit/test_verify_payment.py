@@ -107,7 +107,7 @@ async def test_a_final_payment_is_returned_without_asking_the_provider(status: s
     world = World()
     _, payment = await a_pending_payment(world)
     report = succeeded() if status == "succeeded" else failed()
-    await world.apply()(payment.id, report, Source.WEBHOOK)
+    await world.apply(payment.id, report, Source.WEBHOOK)
     before = snapshot(world)
     world.provider.queue(failed() if status == "succeeded" else succeeded())
     result = await verify(world, payment)
@@ -187,7 +187,7 @@ async def test_an_illegal_report_is_logged_as_an_anomaly_and_changes_nothing(rep
     order, payment = await a_pending_payment(world)
     await succeed(world, payment)
     before = snapshot(world)
-    result = await world.apply()(payment.id, report, Source.WEBHOOK)
+    result = await world.apply(payment.id, report, Source.WEBHOOK)
     assert result.status is PaymentStatus.SUCCEEDED
     assert [(a.payment_id, a.what) for a in world.log.anomalies] == [
         (payment.id, "illegal_transition")
@@ -211,4 +211,4 @@ async def test_an_unknown_payment_is_not_found() -> None:
     with pytest.raises(NotFound):
         await world.verify()("pay_9999", Source.VERIFICATION)
     with pytest.raises(NotFound):
-        await world.apply()("pay_9999", succeeded(), Source.WEBHOOK)
+        await world.apply("pay_9999", succeeded(), Source.WEBHOOK)

@@ -46,6 +46,8 @@ class Payment(Model, frozen=True, kw_only=True, tag_field="object", tag="payment
     updated_at: datetime
     succeeded_at: datetime | None = None
     expires_at: datetime | None = None
+    #: the country of the provider account used (None: the provider's default account)
+    country: str | None = None
 
 
 class Customer(Model, frozen=True, kw_only=True):

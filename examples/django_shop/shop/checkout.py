@@ -13,6 +13,10 @@ from shop.cart import Cart, Line
 from shop.models import Order, OrderLine
 from shop.payments import client_for, customer_reference
 
+#: The country of the orders in a currency sold in one country only: the service then uses its
+#: providers' accounts there (XOF is shared by several countries: the payer's number decides).
+COUNTRY_OF = {"XAF": "CM"}
+
 
 def _item(line: Line) -> ItemIn:
     return ItemIn(name=line.product.name, quantity=line.quantity, unit_amount=line.product.price)
@@ -37,8 +41,10 @@ def place_order(cart: Cart, customer: AbstractBaseUser) -> Order:
                       quantity=line.quantity, unit_amount=line.product.price)
             for line in cart.lines
         )  # fmt: skip
+    country = COUNTRY_OF.get(order.currency)
     with client_for(store) as payments:
         remote = payments.orders.create(
+            **({"country": country} if country else {}),
             reference=order.reference,
             amount=order.amount,
             currency=order.currency,

@@ -7,9 +7,10 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all
-from application.ports import AuditFilter, Page, PageRequest
+from application.shared.ports import Page, PageRequest
+from application.stores.ports import AuditFilter
 from domain.audit import AuditEntry
 from domain.operator import Actor
 
@@ -49,6 +50,7 @@ class PostgresAuditLog:
         )
 
     async def search(self, filters: AuditFilter, page: PageRequest) -> Page[AuditEntry]:
+        await check_cursor(self._conn, "audit_log", page)
         conditions = []
         if filters.subject_id:
             conditions.append("subject_id = %(subject_id)s")

@@ -9,7 +9,7 @@ from psycopg.types.json import Jsonb
 
 from adapters.phones import mask_phones_in
 from adapters.postgres.rows import write_all
-from application.ports import IdGenerator, RecordedEvent
+from application.shared.ports import Change, IdGenerator, RecordedEvent, Subject
 from domain.events import DomainEvent, Source
 
 INSERT_ORDER_EVENT = """
@@ -34,17 +34,22 @@ VALUES (%(id)s, %(subject_id)s, %(type)s, %(from_status)s, %(to_status)s, %(sour
 
 
 async def append_events(
-    conn: AsyncConnection[Any], query: str, ids: IdGenerator, events: list[DomainEvent]
-) -> list[tuple[str, DomainEvent]]:
-    """Insert `events` in their order (the table's `seq` keeps it), then empty the list.
-    Returns them with their new ids. Phone numbers in their data (providers' payloads) are
-    masked as the API masks them, so `/events` and the history page never show one whole."""
-    if not events:
-        return []
-    recorded = [(ids.new("evt"), event) for event in events]
-    await write_all(conn, query, [_params(event_id, event) for event_id, event in recorded])
-    events.clear()
-    return recorded
+    conn: AsyncConnection[Any],
+    query: str,
+    ids: IdGenerator,
+    subject: Subject,
+    changes: list[Change],
+) -> None:
+    """Insert the subject's new events in their order (the table's `seq` keeps it), empty its
+    list, and add them with their new ids to `changes` (what the unit of work collects for
+    the dispatch). Phone numbers in their data (providers' payloads) are masked as the API
+    masks them, so `/events` and the history page never show one whole."""
+    if not subject.events:
+        return
+    recorded = [Change(ids.new("evt"), event, subject) for event in subject.events]
+    await write_all(conn, query, [_params(change.id, change.event) for change in recorded])
+    subject.events.clear()
+    changes.extend(recorded)
 
 
 def _params(event_id: str, event: DomainEvent) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from adapters.postgres.health_recorder import TALLY_COLUMNS
 from adapters.postgres.notifications import INSERT as INSERT_NOTIFICATION
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.snapshots import maybe_timestamp, timestamp
-from application.health_ports import Incident
-from application.ports import IdGenerator
+from application.health.ports import Incident
+from application.shared.ports import IdGenerator
 from domain.provider_health import Tally
 
 SELECT_TALLIES = f"""

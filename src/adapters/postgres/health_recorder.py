@@ -13,7 +13,7 @@ from typing import Any
 import structlog
 from psycopg_pool import AsyncConnectionPool
 
-from application.ports import Clock
+from application.shared.ports import Clock
 from domain.provider_health import Tally
 
 log = structlog.get_logger(__name__)

@@ -8,7 +8,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
-from application.ports import IdempotencyRecord, StoredResponse
+from application.shared.ports import IdempotencyRecord, StoredResponse
 
 # A new key is inserted; a key older than 24 h is taken over as if new. Either way the
 # statement returns a row. A live key makes it return nothing (the row is then read).

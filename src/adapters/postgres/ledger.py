@@ -9,9 +9,10 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
+from adapters.postgres.paging import check_cursor
 from adapters.postgres.rows import fetch_all, write_all
 from application.ledger.ports import Balance, EntryFilter, StoreEntry
-from application.ports import IdGenerator, Page, PageRequest
+from application.shared.ports import IdGenerator, Page, PageRequest
 from domain.ledger import Entry, EntryType, Movement
 from domain.money import Currency, Money
 
@@ -108,6 +109,7 @@ class PostgresLedger:
     async def entries(
         self, store_id: str, filters: EntryFilter, page: PageRequest
     ) -> Page[StoreEntry]:
+        await check_cursor(self._conn, "ledger_entries", page, store_id)
         query, params = _entries_query(store_id, filters, page.starting_after)
         query += " LIMIT %(limit)s"
         found = await fetch_all(self._conn, query, {**params, "limit": page.limit + 1}, _to_entry)

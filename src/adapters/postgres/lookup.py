@@ -3,7 +3,7 @@ compares what the payment holds, such as Orange's `notif_token`)."""
 
 from __future__ import annotations
 
-from application.ports import UnitOfWorkFactory
+from application.unit_of_work import UnitOfWorkFactory
 from domain.payment import Payment
 
 

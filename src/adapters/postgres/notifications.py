@@ -1,5 +1,5 @@
 """The notification outbox: one row per event announced to a store, written in the same
-transaction as the change (by the repositories), delivered by the worker."""
+transaction as the change (the dispatch decides which events notify), delivered by the worker."""
 
 from __future__ import annotations
 
@@ -10,37 +10,15 @@ import msgspec
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
-from adapters.postgres.paging import page_params, page_query, to_page
-from adapters.postgres.rows import fetch_all, write_all
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
+from adapters.postgres.rows import fetch_all
 from adapters.snapshots import Snapshots, timestamp
-from application.ports import DeliveryAttempt, Notification, Page, PageRequest
-from domain.events import DomainEvent
-from domain.order import Order
+from application.shared.ports import Change, Page, PageRequest, Subject
+from application.stores.ports import DeliveryAttempt, Notification
 from domain.payment import Payment
 from domain.payout import Payout
 from domain.payout_destination import PayoutDestination
 from domain.refund import Refund
-
-#: The event types stores are told about (docs/api.md, Notifications to the store).
-NOTIFIED = frozenset(
-    {
-        "payment.pending",
-        "payment.succeeded",
-        "payment.failed",
-        "payment.expired",
-        "payment.needs_refund",
-        "order.paid",
-        "order.cancelled",
-        "order.expired",
-        "refund.created",
-        "refund.succeeded",
-        "refund.failed",
-        "payout.created",
-        "payout.succeeded",
-        "payout.failed",
-        "payout_destination.created",
-    }
-)
 
 _COLUMNS = """
     id, store_id, type, subject_id, body, created_at, state, attempts, next_attempt_at,
@@ -104,35 +82,22 @@ class PostgresNotificationOutbox:
         self._conn = conn
         self._snapshots = snapshots
 
-    async def announce_payment(
-        self, payment: Payment, events: list[tuple[str, DomainEvent]]
-    ) -> None:
-        await self._announce(payment.store_id, events, lambda: self._snapshots.payment(payment))
+    async def add(self, change: Change) -> None:
+        """One row: the event with its subject as the API shows it (queued in the pipeline
+        of the transaction, sent with its COMMIT)."""
+        subject = change.subject
+        await self._conn.execute(INSERT, _row(subject.store_id, change, self._render(subject)))
 
-    async def announce_refund(self, refund: Refund, events: list[tuple[str, DomainEvent]]) -> None:
-        await self._announce(refund.store_id, events, lambda: self._snapshots.refund(refund))
-
-    async def announce_payout(self, payout: Payout, events: list[tuple[str, DomainEvent]]) -> None:
-        await self._announce(payout.store_id, events, lambda: self._snapshots.payout(payout))
-
-    async def announce_destination(
-        self, destination: PayoutDestination, events: list[tuple[str, DomainEvent]]
-    ) -> None:
-        render = lambda: self._snapshots.destination(destination)  # noqa: E731
-        await self._announce(destination.store_id, events, render)
-
-    async def announce_order(self, order: Order, events: list[tuple[str, DomainEvent]]) -> None:
-        await self._announce(order.store_id, events, lambda: self._snapshots.order(order))
-
-    async def _announce(
-        self, store_id: str, events: list[tuple[str, DomainEvent]], render: Any
-    ) -> None:
-        notified = [(event_id, event) for event_id, event in events if event.type in NOTIFIED]
-        if not notified:
-            return
-        snapshot = render()
-        rows = [_row(store_id, event_id, event, snapshot) for event_id, event in notified]
-        await write_all(self._conn, INSERT, rows)
+    def _render(self, subject: Subject) -> dict[str, Any]:
+        if isinstance(subject, Payment):
+            return self._snapshots.payment(subject)
+        if isinstance(subject, Refund):
+            return self._snapshots.refund(subject)
+        if isinstance(subject, Payout):
+            return self._snapshots.payout(subject)
+        if isinstance(subject, PayoutDestination):
+            return self._snapshots.destination(subject)
+        return self._snapshots.order(subject)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
@@ -173,6 +138,7 @@ class PostgresNotificationOutbox:
         )
 
     async def search(self, store_id: str, page: PageRequest) -> Page[Notification]:
+        await check_cursor(self._conn, "notifications", page, store_id)
         query = page_query(SELECT_ALL, ["store_id = %(store_id)s"], page)
         items = await self._all(query, page_params(page, store_id=store_id))
         return to_page(items, page)
@@ -200,9 +166,8 @@ class PostgresNotificationOutbox:
         return await fetch_all(self._conn, query, params, _to_notification)
 
 
-def _row(
-    store_id: str, event_id: str, event: DomainEvent, snapshot: dict[str, Any]
-) -> dict[str, Any]:
+def _row(store_id: str, change: Change, snapshot: dict[str, Any]) -> dict[str, Any]:
+    event_id, event = change.id, change.event
     body = {
         "id": event_id,
         "type": event.type,

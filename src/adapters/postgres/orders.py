@@ -10,11 +10,11 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from adapters.postgres.events import INSERT_ORDER_EVENT, append_events
-from adapters.postgres.notifications import PostgresNotificationOutbox
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
-from application.ports import IdGenerator, OrderFilter, Page, PageRequest
+from application.payments.ports import OrderFilter
+from application.shared.ports import Change, IdGenerator, Page, PageRequest
 from domain.money import Currency, Money
 from domain.order import Customer, Order, OrderItem, OrderStatus
 
@@ -69,12 +69,10 @@ _FILTERS = {
 
 
 class PostgresOrderRepository:
-    def __init__(
-        self, conn: AsyncConnection[Any], ids: IdGenerator, outbox: PostgresNotificationOutbox
-    ) -> None:
+    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator, changes: list[Change]) -> None:
         self._conn = conn
         self._ids = ids
-        self._outbox = outbox
+        self._changes = changes
 
     async def expired_ids(self, now: datetime, limit: int) -> list[tuple[str, str]]:
         cur = await self._conn.execute(SELECT_EXPIRED, {"now": now, "limit": limit})
@@ -85,8 +83,7 @@ class PostgresOrderRepository:
         await self._append_events(order)
 
     async def _append_events(self, order: Order) -> None:
-        recorded = await append_events(self._conn, INSERT_ORDER_EVENT, self._ids, order.events)
-        await self._outbox.announce_order(order, recorded)
+        await append_events(self._conn, INSERT_ORDER_EVENT, self._ids, order, self._changes)
 
     async def get(self, store_id: str, order_id: str, *, for_update: bool = False) -> Order | None:
         query = SELECT_FOR_UPDATE if for_update else SELECT
@@ -99,6 +96,7 @@ class PostgresOrderRepository:
         await self._append_events(order)
 
     async def search(self, store_id: str, filters: OrderFilter, page: PageRequest) -> Page[Order]:
+        await check_cursor(self._conn, "orders", page, store_id)
         given = {
             "status": filters.status,
             "reference": filters.reference,

@@ -10,13 +10,13 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_recorded_event
-from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.orders import COLUMNS as ORDER_COLUMNS
 from adapters.postgres.orders import to_order
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
-from application.ports import IdGenerator, Page, PageRequest, PaymentFilter, RecordedEvent
+from application.payments.ports import PaymentFilter
+from application.shared.ports import Change, IdGenerator, Page, PageRequest, RecordedEvent
 from domain.money import Currency, Money
 from domain.order import Order
 from domain.payment import NextAction, Payment, PaymentStatus
@@ -112,12 +112,10 @@ _FILTERS = {
 
 
 class PostgresPaymentRepository:
-    def __init__(
-        self, conn: AsyncConnection[Any], ids: IdGenerator, outbox: PostgresNotificationOutbox
-    ) -> None:
+    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator, changes: list[Change]) -> None:
         self._conn = conn
         self._ids = ids
-        self._outbox = outbox
+        self._changes = changes
 
     async def add(self, payment: Payment) -> None:
         await self._conn.execute(INSERT, _to_params(payment))
@@ -142,8 +140,7 @@ class PostgresPaymentRepository:
         await self._append_events(payment)
 
     async def _append_events(self, payment: Payment) -> None:
-        recorded = await append_events(self._conn, INSERT_PAYMENT_EVENT, self._ids, payment.events)
-        await self._outbox.announce_payment(payment, recorded)
+        await append_events(self._conn, INSERT_PAYMENT_EVENT, self._ids, payment, self._changes)
 
     async def for_order(self, order_id: str) -> list[Payment]:
         return await self._all(SELECT_FOR_ORDER, {"order_id": order_id})
@@ -162,6 +159,7 @@ class PostgresPaymentRepository:
             "provider": filters.provider,
             "customer_reference": filters.customer_reference,
         }
+        await check_cursor(self._conn, "payments", page, store_id)
         conditions = ["store_id = %(store_id)s"]
         conditions += [sql for name, sql in _FILTERS.items() if given[name] is not None]
         query = page_query(SELECT_ALL, conditions, page)

@@ -9,13 +9,11 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from adapters.postgres.events import append_events, to_recorded_event
-from adapters.postgres.notifications import PostgresNotificationOutbox
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
 from application.payouts.ports import PayoutSchedule
-from application.ports import IdGenerator, Page, PageRequest, RecordedEvent
-from domain.events import DomainEvent, Source
+from application.shared.ports import Change, IdGenerator, Page, PageRequest, RecordedEvent
 from domain.money import Currency, Money
 from domain.payout import Payout, PayoutStatus
 from domain.payout_destination import PayoutDestination
@@ -67,10 +65,8 @@ FROM payout_events WHERE payout_id = %(payout_id)s ORDER BY seq
 
 
 class PostgresPayoutRepository:
-    def __init__(
-        self, conn: AsyncConnection[Any], ids: IdGenerator, outbox: PostgresNotificationOutbox
-    ) -> None:
-        self._conn, self._ids, self._outbox = conn, ids, outbox
+    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator, changes: list[Change]) -> None:
+        self._conn, self._ids, self._changes = conn, ids, changes
 
     async def add(self, payout: Payout) -> None:
         await self._conn.execute(INSERT, _to_params(payout))
@@ -90,12 +86,12 @@ class PostgresPayoutRepository:
         await self._append_events(payout)
 
     async def _append_events(self, payout: Payout) -> None:
-        recorded = await append_events(self._conn, INSERT_EVENT, self._ids, payout.events)
-        await self._outbox.announce_payout(payout, recorded)
+        await append_events(self._conn, INSERT_EVENT, self._ids, payout, self._changes)
 
     async def search(
         self, store_id: str | None, status: PayoutStatus | None, page: PageRequest
     ) -> Page[Payout]:
+        await check_cursor(self._conn, "payouts", page, store_id)
         conditions = []
         if store_id is not None:
             conditions.append("store_id = %(store_id)s")
@@ -209,17 +205,18 @@ ORDER BY created_at
 
 
 class PostgresPayoutDestinationRepository:
-    def __init__(
-        self, conn: AsyncConnection[Any], ids: IdGenerator, outbox: PostgresNotificationOutbox
-    ) -> None:
-        self._conn, self._ids, self._outbox = conn, ids, outbox
+    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator, changes: list[Change]) -> None:
+        self._conn, self._ids, self._changes = conn, ids, changes
 
     async def add(self, destination: PayoutDestination) -> None:
+        """Insert it; its `payout_destination.created` goes to the dispatch (which tells the
+        store). A destination keeps no history of its own: its row says when it was
+        approved or disabled, and the audit log who approved it."""
         await self._conn.execute(INSERT_DESTINATION, _destination_params(destination))
-        created = DomainEvent(
-            "payout_destination.created", destination.id, destination.created_at, Source.API
+        self._changes.extend(
+            Change(self._ids.new("evt"), e, destination) for e in destination.events
         )
-        await self._outbox.announce_destination(destination, [(self._ids.new("evt"), created)])
+        destination.events.clear()
 
     async def get(
         self, destination_id: str, *, store_id: str | None = None, for_update: bool = False
@@ -256,7 +253,7 @@ def _destination_params(destination: PayoutDestination) -> dict[str, Any]:
 
 
 def _to_destination(row: dict[str, Any]) -> PayoutDestination:
-    return PayoutDestination(**row)
+    return PayoutDestination(**row)  # the columns are its fields, its events aside
 
 
 # -- schedules ---------------------------------------------------------------------------------

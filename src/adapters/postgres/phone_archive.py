@@ -1,14 +1,22 @@
-"""The `PhoneArchive` port on PostgreSQL: replaces full phone numbers by their masked form in
-payments, their events and the provider callbacks stored for them.
+"""The `PhoneArchive` port on PostgreSQL: replaces personal data by its masked form once the
+retention period has passed, and deletes idempotency records past their 24 hours.
+
+- Payments: the full number in the payment (`phone`, `provider_data`), its events, the provider
+  callbacks stored for it, the sandbox operator's record and the notifications about it.
+- Orders: the customer (name, phone, email: `adapters.personal_data`) in the order and in the
+  notifications about it (what `GET /api/v1/events` serves and redelivers). Order events hold
+  no customer (providers' payloads are masked when events are written).
 
 A number is matched in its E.164 form (`+2250700000001`) and, inside JSON strings or raw
 bodies, without its `+` (`2250700000001`, as MTN's `partyId` and Moov's `msisdn` carry it).
-Payments are taken with `FOR UPDATE SKIP LOCKED`, so several workers share the pass, and their
-`version` is bumped, so that a use case holding an older copy cannot write the number back.
+Rows are taken with `FOR UPDATE SKIP LOCKED`, so several workers share the pass, and their
+`version` is bumped, so that a use case holding an older copy cannot write the data back.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +24,11 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from adapters.personal_data import masked_customer, masked_in, replacements
 from adapters.phones import mask_phone
 from adapters.postgres.rows import fetch_all
+
+Pairs = list[tuple[str, str]]
 
 TAKE = """
 SELECT id, phone FROM payments
@@ -28,7 +39,21 @@ FOR UPDATE SKIP LOCKED
 """
 
 MASK_PAYMENT = """
-UPDATE payments SET phone = %(masked)s, phone_masked_at = now(), version = version + 1
+UPDATE payments SET phone = %(masked)s, provider_data = %(provider_data)s,
+       phone_masked_at = now(), version = version + 1
+WHERE id = %(id)s
+"""
+PROVIDER_DATA = "SELECT provider_data FROM payments WHERE id = %(id)s"
+
+TAKE_ORDERS = """
+SELECT id, customer FROM orders
+WHERE customer IS NOT NULL AND customer_masked_at IS NULL AND created_at < %(cutoff)s
+ORDER BY created_at
+LIMIT %(limit)s
+FOR UPDATE SKIP LOCKED
+"""
+MASK_ORDER = """
+UPDATE orders SET customer = %(customer)s, customer_masked_at = now(), version = version + 1
 WHERE id = %(id)s
 """
 
@@ -36,9 +61,14 @@ EVENTS = "SELECT id, data FROM payment_events WHERE payment_id = %(id)s"
 MASK_EVENT = "UPDATE payment_events SET data = %(data)s WHERE id = %(id)s"
 CALLBACKS = "SELECT id, body FROM webhook_deliveries WHERE payment_id = %(id)s"
 MASK_CALLBACK = "UPDATE webhook_deliveries SET body = %(body)s WHERE id = %(id)s"
+NOTIFICATIONS = "SELECT id, body FROM notifications WHERE subject_id = %(id)s"
+MASK_NOTIFICATION = "UPDATE notifications SET body = %(body)s WHERE id = %(id)s"
 SANDBOX = "UPDATE sandbox_transactions SET phone = %(masked)s WHERE payment_id = %(id)s"
-#: The events' append-only trigger lets this transaction change their `data` (migration 0011).
+PURGE_IDEMPOTENCY = "DELETE FROM idempotency_keys WHERE created_at < %(cutoff)s"
+#: The events' append-only trigger lets this transaction mask their `data` (migration 0011).
 ALLOW_MASKING = "SET LOCAL payments.masking_personal_data = 'on'"
+
+Masker = Callable[[AsyncConnection[Any], str, Any], Awaitable[None]]
 
 
 class PostgresPhoneArchive:
@@ -46,12 +76,25 @@ class PostgresPhoneArchive:
         self._pool = pool
 
     async def mask_payments_before(self, cutoff: datetime, limit: int) -> int:
+        return await self._pass(TAKE, cutoff, limit, _mask_payment)
+
+    async def mask_orders_before(self, cutoff: datetime, limit: int) -> int:
+        return await self._pass(TAKE_ORDERS, cutoff, limit, _mask_order)
+
+    async def purge_idempotency_before(self, cutoff: datetime) -> int:
+        async with self._pool.connection() as conn:
+            cur = await conn.execute(PURGE_IDEMPOTENCY, {"cutoff": cutoff})
+            await conn.commit()
+        return int(cur.rowcount)
+
+    async def _pass(self, take: str, cutoff: datetime, limit: int, mask: Masker) -> int:
+        """Take at most `limit` rows with `take` and mask each, in one transaction."""
         async with self._pool.connection() as conn:
             try:
                 await conn.execute(ALLOW_MASKING)
-                taken = await fetch_all(conn, TAKE, {"cutoff": cutoff, "limit": limit}, _pair)
-                for payment_id, phone in taken:
-                    await _mask(conn, payment_id, phone)
+                taken = await fetch_all(conn, take, {"cutoff": cutoff, "limit": limit}, _pair)
+                for row_id, personal in taken:
+                    await mask(conn, row_id, personal)
                 await conn.commit()
             except BaseException:
                 await conn.rollback()
@@ -59,13 +102,16 @@ class PostgresPhoneArchive:
         return len(taken)
 
 
-async def _mask(conn: AsyncConnection[Any], payment_id: str, phone: str) -> None:
+async def _mask_payment(conn: AsyncConnection[Any], payment_id: str, phone: str) -> None:
     masked = mask_phone(phone) or ""
     forms = _forms(phone, masked)
-    await conn.execute(MASK_PAYMENT, {"id": payment_id, "masked": masked})
+    provider_data = await fetch_all(conn, PROVIDER_DATA, {"id": payment_id}, _first)
+    kept = masked_in(provider_data[0], forms, customers=False)
+    params = {"masked": masked, "provider_data": Jsonb(kept)}
+    await conn.execute(MASK_PAYMENT, {"id": payment_id, **params})
     await conn.execute(SANDBOX, {"id": payment_id, "masked": masked})
     for event_id, data in await fetch_all(conn, EVENTS, {"id": payment_id}, _pair):
-        masked_data = _replace_in(data, forms)
+        masked_data = masked_in(data, forms, customers=False)
         if masked_data != data:
             await conn.execute(MASK_EVENT, {"id": event_id, "data": Jsonb(masked_data)})
     for callback_id, raw in await fetch_all(conn, CALLBACKS, {"id": payment_id}, _pair):
@@ -74,6 +120,28 @@ async def _mask(conn: AsyncConnection[Any], payment_id: str, phone: str) -> None
             body = body.replace(full.encode(), hidden.encode())
         if body != bytes(raw):
             await conn.execute(MASK_CALLBACK, {"id": callback_id, "body": body})
+    await _mask_notifications(conn, payment_id, forms)
+
+
+async def _mask_order(conn: AsyncConnection[Any], order_id: str, customer: Any) -> None:
+    if not isinstance(customer, dict):
+        return
+    hidden = Jsonb(masked_customer(customer))
+    await conn.execute(MASK_ORDER, {"id": order_id, "customer": hidden})
+    await _mask_notifications(conn, order_id, replacements(customer))
+
+
+async def _mask_notifications(conn: AsyncConnection[Any], subject_id: str, pairs: Pairs) -> None:
+    """The stored bodies of the notifications about `subject_id`, masked (they are JSON)."""
+    for notification_id, raw in await fetch_all(conn, NOTIFICATIONS, {"id": subject_id}, _pair):
+        try:
+            body = json.loads(bytes(raw))
+        except ValueError:
+            continue
+        masked = masked_in(body, pairs)
+        if masked != body:
+            encoded = json.dumps(masked, ensure_ascii=False, separators=(",", ":")).encode()
+            await conn.execute(MASK_NOTIFICATION, {"id": notification_id, "body": encoded})
 
 
 def _pair(row: dict[str, Any]) -> tuple[Any, Any]:
@@ -81,23 +149,14 @@ def _pair(row: dict[str, Any]) -> tuple[Any, Any]:
     return first, second
 
 
-def _forms(phone: str, masked: str) -> list[tuple[str, str]]:
+def _first(row: dict[str, Any]) -> Any:
+    return next(iter(row.values()))
+
+
+def _forms(phone: str, masked: str) -> Pairs:
     """(full, masked) pairs, the E.164 form first so that its digits are not masked twice."""
     digits = phone.lstrip("+")
     forms = [(phone, masked)]
     if digits != phone and len(digits) >= 8:
         forms.append((digits, masked.lstrip("+").replace(" ", "")))
     return forms
-
-
-def _replace_in(value: Any, forms: list[tuple[str, str]]) -> Any:
-    """`value` (decoded JSON) with every string holding a full number masked."""
-    if isinstance(value, str):
-        for full, hidden in forms:
-            value = value.replace(full, hidden)
-        return value
-    if isinstance(value, list):
-        return [_replace_in(item, forms) for item in value]
-    if isinstance(value, dict):
-        return {key: _replace_in(item, forms) for key, item in value.items()}
-    return value

@@ -9,11 +9,11 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from adapters.postgres.events import INSERT_REFUND_EVENT, append_events, to_recorded_event
-from adapters.postgres.notifications import PostgresNotificationOutbox
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
-from application.ports import IdGenerator, Page, PageRequest, RecordedEvent, RefundFilter
+from application.refunds.ports import RefundFilter
+from application.shared.ports import Change, IdGenerator, Page, PageRequest, RecordedEvent
 from domain.money import Currency, Money
 from domain.refund import Refund, RefundStatus
 
@@ -86,10 +86,8 @@ _FILTERS = {
 
 
 class PostgresRefundRepository:
-    def __init__(
-        self, conn: AsyncConnection[Any], ids: IdGenerator, outbox: PostgresNotificationOutbox
-    ) -> None:
-        self._conn, self._ids, self._outbox = conn, ids, outbox
+    def __init__(self, conn: AsyncConnection[Any], ids: IdGenerator, changes: list[Change]) -> None:
+        self._conn, self._ids, self._changes = conn, ids, changes
 
     async def add(self, refund: Refund) -> None:
         await self._conn.execute(INSERT, _to_params(refund))
@@ -116,6 +114,7 @@ class PostgresRefundRepository:
     async def search(
         self, store_id: str | None, filters: RefundFilter, page: PageRequest
     ) -> Page[Refund]:
+        await check_cursor(self._conn, "refunds", page, store_id)
         given = {"store_id": store_id, "payment_id": filters.payment_id, "status": filters.status}
         conditions = [sql for name, sql in _FILTERS.items() if given[name] is not None]
         query = page_query(SELECT_ALL, conditions, page)
@@ -138,8 +137,7 @@ class PostgresRefundRepository:
         return [(str(row[0]), int(row[1])) for row in await cur.fetchall()]
 
     async def _append_events(self, refund: Refund) -> None:
-        recorded = await append_events(self._conn, INSERT_REFUND_EVENT, self._ids, refund.events)
-        await self._outbox.announce_refund(refund, recorded)
+        await append_events(self._conn, INSERT_REFUND_EVENT, self._ids, refund, self._changes)
 
 
 def _to_params(refund: Refund) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from psycopg import AsyncConnection
 
 from adapters.postgres.rows import fetch_all, fetch_one
-from application.ports import Page
+from application.shared.ports import Page
 from domain.money import Currency, Money
 from domain.review import AlreadyResolved, Resolution, ReviewItem, ReviewKind
 

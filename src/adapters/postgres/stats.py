@@ -6,7 +6,7 @@ from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
-from application.figures import DailyRevenue, Outcomes, Period, Stats
+from application.payments.figures import DailyRevenue, Outcomes, Period, Stats
 from domain.money import Money
 
 REVENUE = """

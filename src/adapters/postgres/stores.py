@@ -7,9 +7,10 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
-from adapters.postgres.paging import page_params, page_query, to_page
+from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_one
-from application.ports import Page, PageRequest, StoreFilter
+from application.shared.ports import Page, PageRequest
+from application.stores.ports import StoreFilter
 from domain.store import Store, StoreStatus
 
 _COLUMNS = """
@@ -94,6 +95,7 @@ class PostgresStoreRepository:
         )
 
     async def search(self, page: PageRequest, filters: StoreFilter | None = None) -> Page[Store]:
+        await check_cursor(self._conn, "stores", page)
         filters = filters or StoreFilter()
         conditions, query = [], (filters.query or "").strip()
         if query:

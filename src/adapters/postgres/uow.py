@@ -1,5 +1,9 @@
 """The unit of work: one pool connection, one transaction, rolled back unless committed.
 
+Repositories are built when first used. Each event a repository stores is collected (`collect`)
+and handed to the dispatch at `commit()`: its in-transaction handlers write (notifications...)
+before COMMIT, its after-commit handlers run after it.
+
 A transaction runs in psycopg's pipeline mode, with BEGIN and COMMIT sent by the unit of work
 itself: BEGIN goes out with the first read (one round trip for both), and every write after
 the last read goes out with COMMIT (one round trip for all). A read still waits for its
@@ -9,9 +13,10 @@ read or at `commit()`, and fail the whole transaction."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import timedelta
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import psycopg
 from psycopg import AsyncConnection, AsyncPipeline
@@ -36,20 +41,29 @@ from adapters.postgres.schedule import PostgresReconciliationSchedule
 from adapters.postgres.stores import PostgresStoreRepository
 from adapters.postgres.webhooks import PostgresWebhookInbox
 from adapters.snapshots import Snapshots
+from application.dispatch import Dispatch
 from application.errors import DatabaseUnavailable
+from application.event_handlers import event_handlers
 from application.ledger.ports import Ledger
-from application.ports import (
-    AuditLog,
-    IdempotencyRepository,
-    IdGenerator,
-    OperatorRepository,
+from application.payments.ports import (
     OrderRepository,
     PaymentRepository,
     ReconciliationSchedule,
-    RefundRepository,
+    WebhookInbox,
+)
+from application.payouts.ports import (
+    PayoutDestinationRepository,
+    PayoutRepository,
+    PayoutScheduleRepository,
+)
+from application.refunds.ports import RefundRepository
+from application.shared.ports import Change, IdempotencyRepository, IdGenerator
+from application.stores.ports import (
+    AuditLog,
+    NotificationOutbox,
+    OperatorRepository,
     ReviewQueue,
     StoreRepository,
-    WebhookInbox,
 )
 
 _UNAVAILABLE = (psycopg.OperationalError, PoolTimeout)
@@ -58,45 +72,35 @@ _UNAVAILABLE = (psycopg.OperationalError, PoolTimeout)
 #: its commit (the Sync that sends the writes and COMMIT) or when it is abandoned.
 Pipeline = contextlib.AbstractAsyncContextManager[AsyncPipeline]
 
+R = TypeVar("R")
+
 
 class PostgresUnitOfWork:
     """`async with uow:` takes a connection and opens a transaction; `commit()` commits it.
     Leaving the block without committing (or with an exception) rolls back. A lost
     connection or an exhausted pool surfaces as `DatabaseUnavailable`."""
 
-    stores: StoreRepository
-    orders: OrderRepository
-    payments: PaymentRepository
-    webhooks: WebhookInbox
-    idempotency: IdempotencyRepository
-    schedule: ReconciliationSchedule
-    notifications: PostgresNotificationOutbox
-    refunds: RefundRepository
-    operators: OperatorRepository
-    audit: AuditLog
-    review: ReviewQueue
-    ledger: Ledger
-    payout_destinations: PostgresPayoutDestinationRepository
-    payouts: PostgresPayoutRepository
-    payout_schedules: PostgresPayoutScheduleRepository
-
     def __init__(
         self,
         pool: AsyncConnectionPool[Any],
         ids: IdGenerator,
-        snapshots: Snapshots | None = None,
-        inline_grace: timedelta | None = None,
         *,
+        dispatch: Dispatch | None = None,
+        snapshots: Snapshots | None = None,
+        inbox_grace: timedelta | None = None,
         read_only: bool = False,
         autocommit: bool = False,
     ) -> None:
         self._pool = pool
         self._ids = ids
+        self._dispatch = dispatch or Dispatch(event_handlers())
         self._snapshots = snapshots or Snapshots()
-        self._inline_grace = inline_grace
+        self._inbox_grace = inbox_grace
         self._autocommit = read_only or autocommit
         self._conn: AsyncConnection[Any] | None = None
         self._pipeline: Pipeline | None = None
+        self._built: dict[str, Any] = {}
+        self._changes: list[Change] = []
 
     async def __aenter__(self) -> Self:
         try:
@@ -104,27 +108,100 @@ class PostgresUnitOfWork:
         except _UNAVAILABLE as error:
             raise DatabaseUnavailable("no database connection") from error
         self._conn = conn
+        self._built.clear()
+        self._changes.clear()
         # psycopg sends no BEGIN of its own (it would wait for it): each statement of an
         # autocommit unit of work stands alone; a transaction sends its BEGIN in its pipeline.
         await conn.set_autocommit(True)
         if not self._autocommit:
             self._pipeline = await _enter(conn)
-        self.notifications = outbox = PostgresNotificationOutbox(conn, self._snapshots)
-        self.stores = PostgresStoreRepository(conn)
-        self.orders = PostgresOrderRepository(conn, self._ids, outbox)
-        self.payments = PostgresPaymentRepository(conn, self._ids, outbox)
-        self.schedule = PostgresReconciliationSchedule(conn)
-        self.webhooks = PostgresWebhookInbox(conn, self._ids, self._inline_grace)
-        self.idempotency = PostgresIdempotencyRepository(conn)
-        self.refunds = PostgresRefundRepository(conn, self._ids, outbox)
-        self.operators = PostgresOperatorRepository(conn)
-        self.audit = PostgresAuditLog(conn)
-        self.review = PostgresReviewQueue(conn)
-        self.ledger = PostgresLedger(conn, self._ids)
-        self.payout_destinations = PostgresPayoutDestinationRepository(conn, self._ids, outbox)
-        self.payouts = PostgresPayoutRepository(conn, self._ids, outbox)
-        self.payout_schedules = PostgresPayoutScheduleRepository(conn)
         return self
+
+    def _repository(self, name: str, build: Callable[[AsyncConnection[Any]], R]) -> R:
+        """The repository `name` of this transaction, built at its first use."""
+        found = self._built.get(name)
+        if found is None:
+            found = self._built[name] = build(self._connection)
+        return found
+
+    @property
+    def stores(self) -> StoreRepository:
+        return self._repository("stores", PostgresStoreRepository)
+
+    @property
+    def orders(self) -> OrderRepository:
+        return self._repository(
+            "orders", lambda c: PostgresOrderRepository(c, self._ids, self._changes)
+        )
+
+    @property
+    def payments(self) -> PaymentRepository:
+        return self._repository(
+            "payments", lambda c: PostgresPaymentRepository(c, self._ids, self._changes)
+        )
+
+    @property
+    def refunds(self) -> RefundRepository:
+        return self._repository(
+            "refunds", lambda c: PostgresRefundRepository(c, self._ids, self._changes)
+        )
+
+    @property
+    def webhooks(self) -> WebhookInbox:
+        return self._repository(
+            "webhooks", lambda c: PostgresWebhookInbox(c, self._ids, self._inbox_grace)
+        )
+
+    @property
+    def notifications(self) -> NotificationOutbox:
+        return self._repository(
+            "notifications", lambda c: PostgresNotificationOutbox(c, self._snapshots)
+        )
+
+    @property
+    def idempotency(self) -> IdempotencyRepository:
+        return self._repository("idempotency", PostgresIdempotencyRepository)
+
+    @property
+    def schedule(self) -> ReconciliationSchedule:
+        return self._repository("schedule", PostgresReconciliationSchedule)
+
+    @property
+    def operators(self) -> OperatorRepository:
+        return self._repository("operators", PostgresOperatorRepository)
+
+    @property
+    def audit(self) -> AuditLog:
+        return self._repository("audit", PostgresAuditLog)
+
+    @property
+    def review(self) -> ReviewQueue:
+        return self._repository("review", PostgresReviewQueue)
+
+    @property
+    def ledger(self) -> Ledger:
+        return self._repository("ledger", lambda c: PostgresLedger(c, self._ids))
+
+    @property
+    def payouts(self) -> PayoutRepository:
+        return self._repository(
+            "payouts", lambda c: PostgresPayoutRepository(c, self._ids, self._changes)
+        )
+
+    @property
+    def payout_destinations(self) -> PayoutDestinationRepository:
+        return self._repository(
+            "payout_destinations",
+            lambda c: PostgresPayoutDestinationRepository(c, self._ids, self._changes),
+        )
+
+    @property
+    def payout_schedules(self) -> PayoutScheduleRepository:
+        return self._repository("payout_schedules", PostgresPayoutScheduleRepository)
+
+    def collect(self) -> list[Change]:
+        collected, self._changes[:] = list(self._changes), []
+        return collected
 
     async def __aexit__(
         self,
@@ -146,6 +223,12 @@ class PostgresUnitOfWork:
         _translate(exc)
 
     async def commit(self) -> None:
+        """The dispatch's in-transaction handlers, then COMMIT, then its after-commit ones."""
+        if self._pipeline is None:
+            raise RuntimeError("a unit of work without a transaction cannot commit")
+        await self._dispatch.commit(self, self._send_commit)
+
+    async def _send_commit(self) -> None:
         """Send COMMIT after the queued writes and wait for them all (one round trip)."""
         if self._pipeline is None:
             raise RuntimeError("a unit of work without a transaction cannot commit")
@@ -187,26 +270,32 @@ def _translate(exc: BaseException | None) -> None:
 
 
 class PostgresUnitOfWorkFactory:
-    """`inline_grace`: see `PostgresWebhookInbox` (None: its default, 30 s)."""
+    """`dispatch`: what follows the changes (default: the store notifications only, the
+    after-commit effects being wired by the container). `inbox_grace`: see
+    `PostgresWebhookInbox` (None: its default, 30 s)."""
 
     def __init__(
         self,
         pool: AsyncConnectionPool[Any],
         ids: IdGenerator,
+        *,
+        dispatch: Dispatch | None = None,
         snapshots: Snapshots | None = None,
-        inline_grace: timedelta | None = None,
+        inbox_grace: timedelta | None = None,
     ) -> None:
         self._pool = pool
         self._ids = ids
-        self._snapshots = snapshots
-        self._inline_grace = inline_grace
+        self._dispatch = dispatch or Dispatch(event_handlers())
+        self._snapshots = snapshots or Snapshots()
+        self._inbox_grace = inbox_grace
 
     def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> PostgresUnitOfWork:
         return PostgresUnitOfWork(
             self._pool,
             self._ids,
-            self._snapshots,
-            self._inline_grace,
+            dispatch=self._dispatch,
+            snapshots=self._snapshots,
+            inbox_grace=self._inbox_grace,
             read_only=read_only,
             autocommit=autocommit,
         )

@@ -9,7 +9,8 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from application.ports import DeliveryOutcome, IdGenerator, StoredDelivery, WebhookDelivery
+from application.payments.ports import DeliveryOutcome, StoredDelivery, WebhookDelivery
+from application.shared.ports import IdGenerator
 from domain.payment import PaymentStatus
 
 INSERT = """

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from adapters.providers import moov_togo
 from adapters.providers.contract import ProviderConfig, ProviderModule
 from domain.accounts import CURRENCY_OF, Account, AccountId
 
@@ -52,6 +53,9 @@ MTN_ENVIRONMENTS = {
     "RW": "mtnrwanda",
     "NG": "mtnnigeria",
 }
+
+#: Countries where a provider speaks another dialect: their accounts use that module.
+DIALECTS: dict[tuple[str, str], ProviderModule] = {("moov_money", "TG"): moov_togo}
 
 _COUNTRY_VAR = re.compile(r"^([A-Z]{2})_([A-Z][A-Z0-9_]*)$")
 
@@ -135,14 +139,15 @@ def _country_account(
     env: Mapping[str, str], module: ProviderModule, country: str
 ) -> tuple[AccountConfig | None, str | None]:
     values = account_env(env, module.NAME, country)
+    module = DIALECTS.get((module.NAME, country), module)
     own = f"{PREFIXES[module.NAME]}{country}_"
     currency = (values.get(f"{PREFIXES[module.NAME]}CURRENCY") or "").strip().upper()
     currency = currency or CURRENCY_OF.get(country, "")
     config = module.configure(values)
     if config is None:
-        missing = [
-            own + f for f in REQUIRED[module.NAME] if not values.get(PREFIXES[module.NAME] + f)
-        ]
+        required = getattr(module, "REQUIRED", REQUIRED[module.NAME])
+        missing = [own + f for f in required if not values.get(PREFIXES[module.NAME] + f)]
+        missing = missing or [f"{own}CALLBACK_IPS as addresses or CIDR networks"]
         return None, f"{own[:-1]}: the account is half-configured: set {', '.join(missing)}"
     if not currency:
         return None, f"{own}CURRENCY must be set: the currency of country {country} is not known"

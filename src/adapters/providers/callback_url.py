@@ -12,6 +12,11 @@ from application.errors import MalformedWebhook, WebhookRejected
 
 INVALID_SIGNATURE = "invalid_callback_signature"
 
+#: The header under which the HTTP layer hands authenticators the caller's address (the
+#: socket's peer, or what `TRUSTED_PROXIES` allow to be read from X-Forwarded-For); a header
+#: of that name sent by the caller is replaced, never believed.
+CLIENT_ADDRESS_HEADER = "x-payments-client-address"
+
 
 def signed_payment_id(urls: ServiceUrls, route: str, query: Mapping[str, str]) -> str:
     """The payment the callback URL was signed for; `WebhookRejected` when `sig` is

@@ -9,12 +9,13 @@ refund (`refunds`: `full`, `partial` or `manual`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
 import httpx
 
 from adapters.providers.deps import ProviderDeps
-from application.ports import PaymentProvider, RefundProvider, WebhookAuthenticator
+from application.payments.ports import PaymentProvider, WebhookAuthenticator
+from application.refunds.ports import RefundProvider
 
 
 class ProviderConfig(Protocol):
@@ -30,6 +31,11 @@ class ProviderConfig(Protocol):
         """What would make it unfit for production (each message names the variable)."""
         ...
 
+    def build(self, deps: ProviderDeps) -> tuple[Provider, WebhookAuthenticator]:
+        """`(<Name>Provider(config, deps), <Name>WebhookAuthenticator(config, deps))`: each
+        module's config builds its own provider, so no caller handles an untyped config."""
+        ...
+
 
 class Provider(PaymentProvider, RefundProvider, Protocol):
     """A real provider takes payments and gives money back (or says a person must)."""
@@ -43,8 +49,4 @@ class ProviderModule(Protocol):
 
     def configure(self, env: Mapping[str, str]) -> ProviderConfig | None:
         """Its settings, or None when its credentials are not all set (not offered)."""
-        ...
-
-    def build(self, config: Any, deps: ProviderDeps) -> tuple[Provider, WebhookAuthenticator]:
-        """`(<Name>Provider(config, deps), <Name>WebhookAuthenticator(config, deps))`."""
         ...

@@ -8,7 +8,8 @@ import httpx
 
 from adapters.providers.http import CallObserver, ProviderHttp
 from adapters.urls import ServiceUrls
-from application.ports import Clock, PaymentLookup
+from application.payments.ports import PaymentLookup
+from application.shared.ports import Clock
 
 __all__ = ["PaymentLookup", "ProviderDeps"]
 

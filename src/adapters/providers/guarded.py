@@ -14,15 +14,16 @@ import structlog
 
 from adapters.providers.http import CREDENTIALS_REJECTED
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.health_ports import HealthRecorder
-from application.ports import (
-    Clock,
+from application.health.ports import HealthRecorder
+from application.health.provider_gate import ProviderGate
+from application.payments.ports import (
+    CallbackReports,
     PaymentProvider,
     ProviderRegistry,
     StartResult,
     WebhookAuthenticator,
 )
-from application.provider_gate import ProviderGate
+from application.shared.ports import Clock
 from domain.accounts import Account, AccountId
 from domain.order import Order
 from domain.payment import Payment
@@ -77,6 +78,12 @@ class GuardedProvider:
             raise
         await self._answered("starts_ok", started)
         return result
+
+    def callback_report(self, body: bytes, payment: Payment) -> ProviderReport | None:
+        """The inner provider's, when its callback is its word (`CallbackReports`)."""
+        if isinstance(self._inner, CallbackReports):
+            return self._inner.callback_report(body, payment)
+        return None
 
     async def fetch_status(self, payment: Payment) -> ProviderReport:
         try:

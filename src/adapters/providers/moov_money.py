@@ -34,7 +34,8 @@ import structlog
 from adapters.providers import moov_money_wire
 from adapters.providers.deps import ProviderDeps
 from application.errors import ProviderRejected, ProviderUnavailable, WebhookRejected
-from application.ports import RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.money import Currency, Money
 from domain.order import Order
 from domain.payment import NextAction, Payment
@@ -104,6 +105,10 @@ class Config:
                 "set the key Moov gave you"
             )
         return problems
+
+    def build(self, deps: ProviderDeps) -> tuple[MoovMoneyProvider, MoovMoneyWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
 
 
 def configure(env: Mapping[str, str]) -> Config | None:
@@ -268,7 +273,7 @@ def status_report(answer: Mapping[str, str], payment_id: str) -> ProviderReport:
 
 
 def _xof(text: str) -> Money | None:
-    if not re.fullmatch(r"\d+(\.0+)?", text):
+    if not re.fullmatch(r"[0-9]{1,15}(\.0+)?", text):
         return None
     return Money(int(text.split(".")[0]), Currency.XOF)
 

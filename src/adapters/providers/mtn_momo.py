@@ -40,7 +40,8 @@ from adapters.providers.http import (
 from adapters.providers.mtn_momo_auth import MtnProduct, ProductKeys
 from adapters.providers.mtn_momo_refunds import MtnRefunds
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.ports import RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus
@@ -97,6 +98,10 @@ class Config:
         if not self.base_url.startswith("https://"):
             problems.append("MTN_MOMO_BASE_URL must be an https URL in production")
         return problems
+
+    def build(self, deps: ProviderDeps) -> tuple[MtnMomoProvider, MtnMomoWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
 
 
 def configure(env: Mapping[str, str]) -> Config | None:

@@ -21,7 +21,7 @@ from adapters.providers import mtn_momo_wire as wire
 from adapters.providers.http import CredentialsRejected, ProviderHttp, error_body, json_body
 from adapters.providers.token_cache import Token, TokenCache, lifetime
 from application.errors import ProviderUnavailable
-from application.ports import Clock
+from application.shared.ports import Clock
 
 log = structlog.get_logger(__name__)
 

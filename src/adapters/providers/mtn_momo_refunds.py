@@ -20,7 +20,7 @@ from adapters.providers import mtn_momo_wire as wire
 from adapters.providers.http import CredentialsRejected, error_body, json_body, refused_credentials
 from adapters.providers.mtn_momo_auth import MtnProduct
 from application.errors import ProviderRejected, ProviderUnavailable
-from application.ports import RefundStarted
+from application.refunds.ports import RefundStarted
 from domain.payment import Payment
 from domain.provider_report import ProviderReport, ReportedStatus
 from domain.refund import Refund

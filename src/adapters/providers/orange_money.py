@@ -41,7 +41,8 @@ from adapters.providers.http import (
 )
 from adapters.providers.token_cache import Token, TokenCache, lifetime
 from application.errors import ProviderRejected, ProviderUnavailable, WebhookRejected
-from application.ports import RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus
@@ -87,6 +88,12 @@ class Config:
         if not self.base_url.startswith("https://"):
             problems.append("ORANGE_MONEY_BASE_URL must be an https URL in production")
         return problems
+
+    def build(
+        self, deps: ProviderDeps
+    ) -> tuple[OrangeMoneyProvider, OrangeMoneyWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
 
 
 def configure(env: Mapping[str, str]) -> Config | None:

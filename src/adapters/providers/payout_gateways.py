@@ -9,7 +9,8 @@ provider account.
 - The sandbox operator, outside production.
 
 An account is chosen by `(provider, country)`; when no account is configured for that
-country, the provider's default account (country None) answers.
+country, the provider's default account (country None) answers. An account configured in
+that country without payouts (Moov Togo's dialect, MTN without Disbursement) answers None.
 """
 
 from __future__ import annotations
@@ -29,23 +30,28 @@ Account = tuple[str, str | None]
 
 
 class PayoutGatewaySet:
-    """Implements `PayoutGateways` over the gateways built for the configured accounts."""
+    """Implements `PayoutGateways` over the gateways built for the configured accounts. An
+    account configured without payouts (Moov Togo, MTN without Disbursement) maps to None:
+    its country never falls back to the default account."""
 
     def __init__(
-        self, payouts: Mapping[Account, PayoutGateway], balances: Sequence[BalanceGateway]
+        self,
+        payouts: Mapping[Account, PayoutGateway | None],
+        balances: Sequence[BalanceGateway],
     ) -> None:
         self._payouts, self._balances = dict(payouts), tuple(balances)
 
     def payout_gateway(self, provider: str, country: str | None) -> PayoutGateway | None:
-        found = self._payouts.get((provider, country))
-        return found if found is not None else self._payouts.get((provider, None))
+        if (provider, country) in self._payouts:
+            return self._payouts[(provider, country)]
+        return self._payouts.get((provider, None))
 
     def balance_gateways(self) -> Sequence[BalanceGateway]:
         return self._balances
 
     def providers(self) -> list[str]:
         """The providers that can pay out, sorted."""
-        return sorted({provider for provider, _ in self._payouts})
+        return sorted({provider for (provider, _), g in self._payouts.items() if g is not None})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +87,27 @@ def gateway_set(
     real: Sequence[RealProvider], sandbox: SandboxPayouts | None = None
 ) -> PayoutGatewaySet:
     """Every account's payout gateway, and the balance gateways of those that tell it."""
-    gateways: list[Gateway | SandboxPayouts] = [
-        g for g in map(payout_gateway_for, real) if g is not None
-    ]
+    built = {(r.http.provider, r.country): payout_gateway_for(r) for r in real}
+    gateways: list[Gateway | SandboxPayouts] = [g for g in built.values() if g is not None]
     if sandbox is not None:
         gateways.append(sandbox)
-    payouts: dict[Account, PayoutGateway] = {(g.provider, g.country): g for g in gateways}
+    payouts: dict[Account, PayoutGateway | None] = {**built}
+    payouts.update({(g.provider, g.country): g for g in gateways})
     balances = [g for g in gateways if not isinstance(g, MoovPayouts) or g.tells_balance]
     return PayoutGatewaySet(payouts, balances)
+
+
+def payout_capability(config: object, prefix: str) -> tuple[str, str]:
+    """What an account can do for payouts, in words, and the variables that would add more
+    (`prefix` is the account's, e.g. `MTN_MOMO_CM_`); for `payments check`."""
+    if isinstance(config, mtn_momo.Config):
+        if config.disbursement is None:
+            return "no payouts: Disbursement credentials missing", f"{prefix}DISBURSEMENT_*"
+        return "payouts by Disbursement transfer; balance asked", ""
+    if isinstance(config, wave.Config):
+        return "payouts by the Payout API; balance asked (the key needs both scopes)", ""
+    if isinstance(config, moov_money.Config):
+        if config.merchant_msisdn is None:
+            return "payouts by transferFlooz; balance not asked", f"{prefix}MERCHANT_MSISDN"
+        return "payouts by transferFlooz; balance asked", ""
+    return "no payout API (destinations refused: payouts_not_supported)", ""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from adapters.providers.contract import Provider
 from application.errors import ProviderNotAvailable
-from application.ports import WebhookAuthenticator
+from application.payments.ports import WebhookAuthenticator
 from domain.accounts import Account, AccountId, country_name
 
 

@@ -34,7 +34,9 @@ from adapters.providers.sandbox_refunds import SandboxRefunds
 from adapters.signing import HmacSignatureScheme
 from adapters.urls import ServiceUrls
 from application.errors import MalformedWebhook, ProviderUnavailable, WebhookRejected
-from application.ports import Clock, RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
+from application.shared.ports import Clock
 from domain.money import Money
 from domain.order import Order
 from domain.payment import NextAction, Payment
@@ -90,6 +92,15 @@ WHERE payment_id = %(payment_id)s AND scenario IN ('manual', 'never_resolves')
 """
 
 
+@dataclass(frozen=True, slots=True)
+class SandboxPage:
+    """What the operator's page shows of one payment (rows never leave this module)."""
+
+    amount: Money
+    decided: str | None  # the final status once decided
+    manual: bool  # waits for a tester's click
+
+
 class SandboxOperator:
     """The simulated operator's own records and its outgoing callbacks."""
 
@@ -130,6 +141,15 @@ class SandboxOperator:
 
     def refunds(self) -> SandboxRefunds:
         return SandboxRefunds(self._pool, self._clock)
+
+    async def page(self, payment_id: str) -> SandboxPage | None:
+        """The payment as the operator's page shows it; None when the operator has no such
+        payment."""
+        record = await self.record(payment_id)
+        if record is None:
+            return None
+        amount = Money.of(record["amount"], record["currency"].strip())
+        return SandboxPage(amount, record["final_status"], record["scenario"] == "manual")
 
     async def record(self, payment_id: str) -> dict[str, Any] | None:
         async with self._autocommit() as conn:
@@ -275,6 +295,11 @@ class SandboxProvider:
             failure_message=_FAILURE_MESSAGES.get(record["failure_code"] or ""),
             raw=raw,
         )
+
+    async def cancel(self, payment: Payment) -> None:
+        """The customer chose another way: an undecided payment ends as declined (one already
+        decided keeps its outcome, which the status query then gives)."""
+        await self._operator.decide(payment.id, approve=False)
 
     def refund_reference_for(self, refund_id: str) -> str | None:
         return refund_id

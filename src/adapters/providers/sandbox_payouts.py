@@ -25,7 +25,7 @@ from psycopg_pool import AsyncConnectionPool
 from adapters.providers.payout_reports import failed, pending, succeeded
 from application.errors import ProviderUnavailable
 from application.payouts.gateway import PayoutOrder, PayoutReport
-from application.ports import Clock
+from application.shared.ports import Clock
 from domain.money import Currency, Money
 
 NAME = "sandbox"

@@ -19,7 +19,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from application.errors import ProviderUnavailable
-from application.ports import Clock, RefundStarted
+from application.refunds.ports import RefundStarted
+from application.shared.ports import Clock
 from domain.provider_report import ProviderReport, ReportedStatus
 from domain.refund import Refund
 

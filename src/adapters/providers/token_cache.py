@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from application.ports import Clock
+from application.shared.ports import Clock
 
 #: Refresh this long before the provider's `expires_in` ends (sparkplug's MoMo SDK: 60 s).
 REFRESH_MARGIN = timedelta(seconds=60)

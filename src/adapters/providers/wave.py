@@ -48,7 +48,8 @@ from application.errors import (
     ProviderUnavailable,
     WebhookRejected,
 )
-from application.ports import RefundStarted, StartResult, WebhookDelivery
+from application.payments.ports import StartResult, WebhookDelivery
+from application.refunds.ports import RefundStarted
 from domain.order import Order
 from domain.payment import NextAction, Payment
 from domain.provider_report import ProviderReport, ReportedStatus
@@ -91,6 +92,10 @@ class Config:
         if not self.base_url.startswith("https://"):
             problems.append("WAVE_BASE_URL must be an https URL in production")
         return problems
+
+    def build(self, deps: ProviderDeps) -> tuple[WaveProvider, WaveWebhookAuthenticator]:
+        """This provider and its callbacks' authenticator, built from this configuration."""
+        return build(self, deps)
 
 
 def configure(env: Mapping[str, str]) -> Config | None:
@@ -184,6 +189,20 @@ class WaveProvider:
         if session is None:
             return ProviderReport(ReportedStatus.UNKNOWN, raw={"error": "session_not_found"})
         return session_report(session, payment.id)
+
+    async def cancel(self, payment: Payment) -> None:
+        """`POST /v1/checkout/sessions/{id}/expire`: the customer chose another way, so the
+        open session ends and cannot be paid any more. A session that is unknown or no longer
+        open (paid meanwhile, already expired) is not an error: the status query says what
+        happened. `ProviderUnavailable` on a timeout or a 5xx."""
+        if not payment.provider_reference:
+            return
+        path = f"{SESSIONS}/{payment.provider_reference}/expire"
+        response = await self._http.request("expire_session", "POST", path, headers=self._auth)
+        if response.status_code >= 500:
+            raise ProviderUnavailable(f"wave expire_session: HTTP {response.status_code}")
+        if response.status_code >= 400:
+            log.info("wave.expire_refused", payment_id=payment.id, body=error_body(response))
 
     # -- refunds ---------------------------------------------------------------------------
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.audit import write_audit
 from application.errors import NotFound
-from application.ports import Clock, IdGenerator, UnitOfWorkFactory
+from application.shared.ports import Clock, IdGenerator
+from application.stores.audit import write_audit
+from application.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidAmount, PaymentError
 from domain.ledger import adjustment
 from domain.money import Money

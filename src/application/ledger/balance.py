@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from application.ledger.ports import Balance, EntryFilter, StoreEntry
-from application.ports import Clock, Page, PageRequest, UnitOfWorkFactory
+from application.shared.ports import Clock, Page, PageRequest
+from application.unit_of_work import UnitOfWorkFactory
 
 
 class BalanceQueries:

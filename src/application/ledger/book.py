@@ -1,5 +1,6 @@
 """Booking into the ledger: what each change of a payment or a refund writes, in the unit of
-work of the change itself (never after its commit, never by a job that might not run).
+work of the change itself (in-transaction handlers of the dispatch, registered in
+`application/event_handlers.py`: never after its commit, never by a job that might not run).
 
 Rules:
 - a payment that succeeds books its sale and its fee, the fee fixed now at the store's rate
@@ -15,12 +16,12 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.ports import UnitOfWork
-from domain.events import DomainEvent
+from application.shared.ports import Change
+from application.unit_of_work import UnitOfWork
 from domain.ledger import (
     Movement,
     check_bps,
@@ -56,16 +57,19 @@ async def fee_of(uow: UnitOfWork, payment: Payment, fees: Fees) -> Money:
     return fee_for(payment.amount, fees.rate(store.fee_bps if store else None))
 
 
-async def book_payment(
-    uow: UnitOfWork, payment: Payment, events: Iterable[DomainEvent], fees: Fees
-) -> None:
-    """In the caller's unit of work: a `payment.succeeded` among `events` books the sale,
-    and sets the payment's `fee`."""
-    for event in events:
-        if event.type == "payment.succeeded":
-            fee = await fee_of(uow, payment, fees)
-            await uow.ledger.record(sale(payment, fee, event.at))
-            payment.fee = fee.amount
+async def fix_fee(uow: UnitOfWork, payment: Payment, fees: Fees) -> None:
+    """A payment that just succeeded: its fee, fixed now at its store's rate (the settlement
+    sets it before the change is written, so its notification shows it)."""
+    payment.fee = (await fee_of(uow, payment, fees)).amount
+
+
+async def book_sale(uow: UnitOfWork, change: Change) -> None:
+    """In-transaction handler of `payment.succeeded`: the sale and its fee."""
+    payment = change.subject
+    if not isinstance(payment, Payment):
+        return
+    fee = Money(payment.fee or 0, payment.amount.currency)
+    await uow.ledger.record(sale(payment, fee, change.event.at))
 
 
 RefundBooking = Callable[[Refund, datetime, str | None], Movement]
@@ -77,16 +81,15 @@ REFUND_BOOKINGS: dict[str, RefundBooking] = {
 }
 
 
-async def book_refund(uow: UnitOfWork, refund: Refund, events: Iterable[DomainEvent]) -> None:
-    """In the caller's unit of work: what `events` (the refund's new ones) book, on the
-    clearing account of the provider account the payment came through."""
-    bookings = [(REFUND_BOOKINGS[e.type], e.at) for e in events if e.type in REFUND_BOOKINGS]
-    if not bookings:
+async def book_refund(uow: UnitOfWork, change: Change) -> None:
+    """In-transaction handler of `refund.created` and `refund.failed`: what the change books,
+    on the clearing account of the provider account the payment came through."""
+    refund, booking = change.subject, REFUND_BOOKINGS.get(change.event.type)
+    if not isinstance(refund, Refund) or booking is None:
         return
     payment = await uow.payments.get(refund.payment_id)
     country = payment.country if payment else None
-    for booking, at in bookings:
-        await uow.ledger.record(booking(refund, at, country))
+    await uow.ledger.record(booking(refund, change.event.at, country))
 
 
 PayoutBooking = Callable[[Payout, datetime], Movement]
@@ -99,9 +102,8 @@ PAYOUT_BOOKINGS: dict[str, PayoutBooking] = {
 }
 
 
-async def book_payout(uow: UnitOfWork, payout: Payout, events: Iterable[DomainEvent]) -> None:
-    """In the caller's unit of work: what `events` (the payout's new ones) book."""
-    for event in events:
-        booking = PAYOUT_BOOKINGS.get(event.type)
-        if booking is not None:
-            await uow.ledger.record(booking(payout, event.at))
+async def book_payout(uow: UnitOfWork, change: Change) -> None:
+    """In-transaction handler of `payout.created`, `payout.succeeded` and `payout.failed`."""
+    payout, booking = change.subject, PAYOUT_BOOKINGS.get(change.event.type)
+    if isinstance(payout, Payout) and booking is not None:
+        await uow.ledger.record(booking(payout, change.event.at))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from application.ports import Page, PageRequest
+from application.shared.ports import Page, PageRequest
 from domain.ledger import EntryType, Movement
 from domain.money import Currency, Money
 

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from application.errors import NotFound, ProviderRejected, ProviderUnavailable
 from application.payouts.gateway import PayoutGateway, PayoutGateways, PayoutReport
-from application.payouts.saving import add_payout
 from application.payouts.settle import SettlePayout, order_of, outcome_of
-from application.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from application.shared.ports import Clock, IdGenerator
+from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.accounts import CURRENCY_OF
 from domain.errors import UnsupportedCurrency
 from domain.events import Source
@@ -80,7 +80,7 @@ class CreatePayout:
                 raise AlreadyScheduled(command.schedule_key)
             await self._ensure_covered(uow, command)
             payout = self._new(command, destination)
-            await add_payout(uow, payout)
+            await uow.payouts.add(payout)
             await uow.commit()
         return payout, gateway
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from application.audit import write_audit
 from application.errors import NotFound
+from application.payments.ports import PhoneNormalizer
 from application.payouts.gateway import PayoutGateways
-from application.ports import Clock, IdGenerator, PhoneNormalizer, UnitOfWork, UnitOfWorkFactory
+from application.shared.ports import Clock, IdGenerator
+from application.stores.audit import write_audit
+from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.operator import Actor
 from domain.payout_destination import PAYOUT_PROVIDERS, PayoutDestination, PayoutsNotSupported
 
@@ -54,10 +56,9 @@ class AddDestination:
         if not supported or self._gateways.payout_gateway(command.provider, country) is None:
             raise PayoutsNotSupported(f"{command.provider} cannot pay out here")
         now = self._clock.now()
-        destination = PayoutDestination(
-            id=self._ids.new("pdst"), store_id=command.store_id, provider=command.provider,
-            phone=phone, name=command.name, country=country, created_at=now,
-            active_from=now + self._hold,
+        destination = PayoutDestination.add(
+            at=now, hold=self._hold, id=self._ids.new("pdst"), store_id=command.store_id,
+            provider=command.provider, phone=phone, name=command.name, country=country,
         )  # fmt: skip
         async with self._uow() as uow:
             await uow.payout_destinations.add(destination)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import contextlib
 from datetime import timedelta
 
-from application.audit import write_audit
 from application.errors import NotFound, ProviderRejected, ProviderUnavailable
 from application.payouts.gateway import PayoutGateways
-from application.payouts.saving import save_payout
 from application.payouts.settle import SettlePayout, locked_payout, order_of, outcome_of
-from application.ports import Clock, IdGenerator, UnitOfWorkFactory
+from application.shared.ports import Clock, IdGenerator
+from application.stores.audit import write_audit
+from application.unit_of_work import UnitOfWorkFactory
 from domain.events import Source
 from domain.operator import Actor
 from domain.payout import Payout, PayoutStatus
@@ -71,7 +71,7 @@ class ReconcilePayouts:
             payout = await locked_payout(uow, payout_id)
             now = self._clock.now()
             if now >= payout.created_at + FOLLOW_UP and payout.require_action(now, "unconfirmed"):
-                await save_payout(uow, payout)
+                await uow.payouts.save(payout)
                 await uow.commit()
         return payout
 
@@ -92,7 +92,7 @@ class RecordPayout:
             payout = await locked_payout(uow, payout_id)
             payout.record_manual(now, paid=paid, reference=reference, operator=actor.name,
                                  note=note)  # fmt: skip
-            await save_payout(uow, payout)
+            await uow.payouts.save(payout)
             await write_audit(
                 uow, self._ids, actor=actor, action="payout.recorded",
                 subject=("payout", payout.id), at=now,

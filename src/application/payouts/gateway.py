@@ -100,3 +100,8 @@ class ClearingBalances(Protocol):
         """What the ledger says each provider account holds for the marketplace (its
         clearing account), keyed by (provider, country), one amount per currency."""
         ...
+
+    async def provider_fees(self) -> Mapping[ClearingKey, list[Money]]:
+        """The operators' fees the ledger booked on each provider account (Wave's payout
+        fee), keyed and counted like `clearing_balances` (already inside them)."""
+        ...

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from application.ports import Page, PageRequest, RecordedEvent
+from application.shared.ports import Page, PageRequest, RecordedEvent
 from domain.payout import Payout, PayoutStatus
 from domain.payout_destination import PayoutDestination
 

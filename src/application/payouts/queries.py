@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from application.errors import NotFound
-from application.ports import Page, PageRequest, RecordedEvent, UnitOfWorkFactory
+from application.shared.ports import Page, PageRequest, RecordedEvent
+from application.unit_of_work import UnitOfWorkFactory
 from domain.payout import Payout, PayoutStatus
 
 

@@ -9,7 +9,8 @@ from datetime import timedelta
 from application.errors import NotFound
 from application.payouts.create_payout import AlreadyScheduled, CreatePayout, CreatePayoutCommand
 from application.payouts.ports import PayoutSchedule
-from application.ports import Clock, UnitOfWorkFactory
+from application.shared.ports import Clock
+from application.unit_of_work import UnitOfWorkFactory
 from domain.accounts import CURRENCY_OF
 from domain.errors import PaymentError
 from domain.events import Source

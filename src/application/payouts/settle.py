@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from application.errors import NotFound
 from application.payouts.gateway import PayoutOrder, PayoutReport
-from application.payouts.saving import save_payout
-from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.shared.ports import Clock
+from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.events import Source
 from domain.payout import Outcome, Payout
 
@@ -49,6 +49,6 @@ class SettlePayout:
             before = (payout.provider_reference, payout.provider_fee)
             payout.apply(outcome, self._clock.now(), source)
             if payout.events or before != (payout.provider_reference, payout.provider_fee):
-                await save_payout(uow, payout)
+                await uow.payouts.save(payout)
                 await uow.commit()
         return payout

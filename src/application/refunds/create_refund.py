@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from application.changes import add_refund, save_refund
 from application.errors import NotFound, ProviderRejected, ProviderUnavailable
-from application.ports import (
-    Clock,
-    IdGenerator,
-    RefundProvider,
-    RefundProviders,
-    RefundStarted,
-    UnitOfWorkFactory,
-)
-from application.refunds.apply_refund_report import ApplyRefundReport, locked_refund
+from application.refunds.ports import RefundProvider, RefundProviders, RefundStarted
 from application.refunds.schedule import next_refund_check
+from application.refunds.settlement import RefundSettlement
+from application.shared.ports import Clock, IdGenerator
+from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.events import Source
 from domain.payment import Payment
 from domain.provider_report import ProviderReport, ReportedStatus
@@ -51,14 +46,15 @@ class CreateRefund:
 
     def __init__(
         self,
+        *,
         uow: UnitOfWorkFactory,
         providers: RefundProviders,
         ids: IdGenerator,
         clock: Clock,
-        apply: ApplyRefundReport,
+        settle: RefundSettlement,
     ) -> None:
         self._uow, self._providers, self._ids = uow, providers, ids
-        self._clock, self._apply = clock, apply
+        self._clock, self._settle = clock, settle
 
     async def __call__(self, command: CreateRefundCommand) -> Refund:
         refund, provider, payment = await self._create(command)
@@ -72,9 +68,10 @@ class CreateRefund:
             started = RefundStarted(
                 None, ProviderReport(ReportedStatus.PENDING, raw={"error": str(error)})
             )
-        return await self._apply(
-            refund.id, started.report, command.source, reference=started.reference
+        applied = await self._settle.apply(
+            refund.id, started.report, command.source, _learn(started.reference)
         )
+        return applied.subject
 
     async def _create(self, command: CreateRefundCommand) -> tuple[Refund, RefundProvider, Payment]:
         async with self._uow() as uow:
@@ -95,25 +92,31 @@ class CreateRefund:
                 reference=provider.refund_reference_for(refund_id),
                 source=command.source,
             )
-            await add_refund(uow, refund)
+            await uow.refunds.add(refund)
             if refund.status is RefundStatus.PENDING:
                 await uow.refunds.plan(refund.id, next_refund_check(0, now), 0)
             await uow.commit()
         return refund, provider, payment
 
     async def _refused(self, refund_id: str, refusal: ProviderRejected) -> Refund:
-        async with self._uow() as uow:
-            refund = await locked_refund(uow, refund_id)
-            if refund.status is not RefundStatus.PENDING:
-                return refund  # settled meanwhile (a person, or a quicker answer)
-            refund.mark_failed(
-                self._clock.now(),
-                Source.API,
-                code=refusal.code,
-                message=refusal.message,
-                data={"provider": dict(refusal.raw)} if refusal.raw else {},
-            )
-            await save_refund(uow, refund)
-            await uow.refunds.plan(refund.id, None, 0)
-            await uow.commit()
-        return refund
+        """The provider's refusal is its report: applied by the settlement template (a
+        refund settled meanwhile, by a person or a quicker answer, is left alone)."""
+        report = ProviderReport(
+            ReportedStatus.FAILED,
+            failure_code=refusal.code,
+            failure_message=refusal.message,
+            raw=dict(refusal.raw),
+        )
+        return (await self._settle.apply(refund_id, report, Source.API)).subject
+
+
+def _learn(reference: str | None) -> Callable[[UnitOfWork, Refund], Awaitable[bool]]:
+    """The provider's id for the refund, learnt from its answer, kept when none was known."""
+
+    async def learn(uow: UnitOfWork, refund: Refund) -> bool:
+        if not reference or refund.provider_reference:
+            return False
+        refund.provider_reference = reference
+        return True
+
+    return learn

@@ -4,13 +4,9 @@ awaiting a person, for the operators."""
 from __future__ import annotations
 
 from application.errors import NotFound
-from application.ports import (
-    Page,
-    PageRequest,
-    RecordedEvent,
-    RefundFilter,
-    UnitOfWorkFactory,
-)
+from application.refunds.ports import RefundFilter
+from application.shared.ports import Page, PageRequest, RecordedEvent
+from application.unit_of_work import UnitOfWorkFactory
 from domain.refund import Refund, RefundStatus
 
 

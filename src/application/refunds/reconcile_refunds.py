@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from application.changes import save_refund
-from application.concurrency import gather_all
 from application.errors import ProviderNotAvailable, ProviderUnavailable
-from application.ports import Clock, UnitOfWorkFactory
-from application.refunds.apply_refund_report import locked_refund
 from application.refunds.schedule import FOLLOW_UP, next_refund_check
+from application.refunds.settlement import locked_refund
 from application.refunds.verify_refund import VerifyRefund
+from application.shared.concurrency import gather_all
+from application.shared.ports import Clock
+from application.unit_of_work import UnitOfWorkFactory
 from domain.events import Source
 from domain.refund import RefundStatus
 
@@ -64,7 +64,7 @@ class ReconcileRefunds:
             now = self._clock.now()
             if locked.status is RefundStatus.PENDING and now >= locked.created_at + FOLLOW_UP:
                 locked.require_action(now, Source.RECONCILIATION, why="unconfirmed")
-                await save_refund(uow, locked)
+                await uow.refunds.save(locked)
             pending = locked.status is RefundStatus.PENDING
             await uow.refunds.plan(
                 refund_id, next_refund_check(attempts + 1, now) if pending else None, attempts + 1

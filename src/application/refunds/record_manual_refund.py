@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.changes import save_refund
-from application.ports import Clock, UnitOfWorkFactory
-from application.refunds.apply_refund_report import locked_refund
+from application.refunds.settlement import locked_refund
+from application.shared.ports import Clock
+from application.unit_of_work import UnitOfWorkFactory
 from domain.refund import Refund
 
 
@@ -43,6 +43,6 @@ class RecordManualRefund:
                 operator=command.operator,
                 note=command.note,
             )
-            await save_refund(uow, refund)
+            await uow.refunds.save(refund)
             await uow.commit()
         return refund

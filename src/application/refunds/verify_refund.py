@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 from application.errors import NotFound
-from application.ports import RefundProviders, UnitOfWorkFactory
-from application.refunds.apply_refund_report import ApplyRefundReport
+from application.refunds.settlement import RefundSettlement
 from domain.events import Source
-from domain.refund import Refund, RefundStatus
+from domain.refund import Refund
 
 
 class VerifyRefund:
     """Rules: only a pending refund is asked about (any other is returned as it is, with no
     provider call); the provider is never called inside a transaction; what it confirms is
-    applied; `ProviderUnavailable` propagates and nothing changes (unknown, never failed)."""
+    applied through the settlement template; `ProviderUnavailable` propagates and nothing
+    changes (unknown, never failed)."""
 
-    def __init__(
-        self, uow: UnitOfWorkFactory, providers: RefundProviders, apply: ApplyRefundReport
-    ) -> None:
-        self._uow, self._providers, self._apply = uow, providers, apply
+    def __init__(self, *, settle: RefundSettlement) -> None:
+        self._settle = settle
 
     async def __call__(self, refund_id: str, source: Source, store_id: str | None = None) -> Refund:
-        async with self._uow(read_only=True) as uow:
-            refund = await uow.refunds.get(refund_id)
-            payment = await uow.payments.get(refund.payment_id) if refund else None
-        if refund is None or payment is None or store_id not in (None, refund.store_id):
+        settled = await self._settle(refund_id, source, store_id=store_id)
+        if settled.subject is None:
             raise NotFound(f"refund {refund_id} not found")
-        if refund.status is not RefundStatus.PENDING:
-            return refund
-        provider = self._providers.refunder(refund.provider, payment.country)
-        report = await provider.fetch_refund(refund, payment)
-        return await self._apply(refund.id, report, source)
+        return settled.subject

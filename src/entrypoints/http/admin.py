@@ -8,9 +8,10 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
 
-from application.audit import AuditQueries
-from application.ports import AuditFilter, PageRequest
-from application.review_queue import ResolveCommand, ResolveItem, ReviewQueueQueries
+from application.shared.ports import PageRequest
+from application.stores.audit import AuditQueries
+from application.stores.ports import AuditFilter
+from application.stores.review_queue import ResolveCommand, ResolveItem, ReviewQueueQueries
 from domain.operator import Actor
 from domain.review import ReviewAction, ReviewKind
 from entrypoints.http import admin_wire, wire

@@ -9,8 +9,8 @@ import msgspec
 from msgspec import Meta
 
 from adapters.snapshots import timestamp
-from application.ports import Page
-from application.store_admin import RotatedSecret
+from application.shared.ports import Page
+from application.stores.store_admin import RotatedSecret
 from domain.audit import AuditEntry
 from domain.operator import Actor
 from domain.review import Resolution, ReviewAction, ReviewItem

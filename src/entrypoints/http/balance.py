@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, Parameter
 from application.ledger.adjust import AdjustBalance, AdjustmentCommand
 from application.ledger.balance import BalanceQueries
 from application.ledger.ports import EntryFilter
-from application.ports import PageRequest
+from application.shared.ports import PageRequest
 from domain.ledger import EntryType
 from domain.money import Currency, Money
 from domain.operator import Actor

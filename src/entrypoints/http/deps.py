@@ -50,6 +50,7 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "idempotency": use(container.idempotency),
         "initiate_payment": use(container.initiate_payment),
         "verify_payment": use(container.verify_payment),
+        "abandon_payment": use(container.abandon_payment),
         "handle_webhook": use(container.handle_webhook),
         "after_answer": use(container.after_answer),
         "store_events": use(container.store_events),
@@ -91,6 +92,8 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "record_payout": use(container.record_payout),
         "payout_queries": use(container.payout_queries),
         "set_schedule": use(container.set_schedule),
+        # payouts: where is the money (the desk's comparison)
+        "where_is_the_money": use(container.where_is_the_money),
     }
 
 

@@ -10,8 +10,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from adapters.snapshots import maybe_timestamp, timestamp
-from application.notifications import StoreEvents
-from application.ports import Notification, PageRequest
+from application.shared.ports import PageRequest
+from application.stores.notifications import StoreEvents
+from application.stores.ports import Notification
 from domain.store import Store
 from entrypoints.http.listing import Cursor, Limit, list_parameters
 

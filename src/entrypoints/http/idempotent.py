@@ -9,8 +9,8 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 
-from application.idempotency import Idempotency
-from application.ports import StoredResponse
+from application.shared.idempotency import Idempotency
+from application.shared.ports import StoredResponse
 from entrypoints.http.problems import error_response, error_status, lookup
 
 HEADER = "Idempotency-Key"

@@ -11,7 +11,7 @@ from msgspec import Meta
 from adapters.snapshots import timestamp
 from application.ledger.adjust import Adjustment
 from application.ledger.ports import Balance, StoreEntry
-from application.ports import Page
+from application.shared.ports import Page
 from entrypoints.http.wire import CurrencyCode, LongText, Out, Request
 
 #: A signed amount in minor units, never zero.

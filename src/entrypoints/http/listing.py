@@ -6,8 +6,9 @@ read (so Litestar's lenient number parsing never sees them):
 - `limit` is written in plain decimal digits and is 1 to 100: `1e2`, `10.0`, `+5`, `05`, `0`
   and `101` are refused with 422 `validation_failed` naming `limit`;
 - `starting_after` has the shape of an id of the listed kind (`ord_...` for orders), else 422;
-  a well-formed id that is unknown, or another store's, continues the list from its place in
-  time: both get the same answer, so a cursor tells nothing about other stores;
+  a well-formed id that is unknown, or another store's, is 400 `invalid_cursor` (the
+  repository's `check_cursor`): both get the same answer, so a cursor tells nothing about
+  other stores, and a client with a stale cursor is told instead of looping;
 - each may be given once.
 """
 

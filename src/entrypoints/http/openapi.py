@@ -13,19 +13,24 @@ from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, Operation, RequestB
 from entrypoints.http import admin_wire, wire
 
 _REF = "#/components/schemas/{name}"
-_BODIES = (wire.CreateOrderIn, wire.CreatePaymentIn, wire.CreateStoreIn, *admin_wire.BODIES)
-_, _SCHEMAS = msgspec.json.schema_components(_BODIES, ref_template=_REF)
+#: Every body a route names with `json_body` is added here, so its `$ref` always resolves.
+_BODIES: dict[str, type[msgspec.Struct]] = {
+    kind.__name__: kind
+    for kind in (wire.CreateOrderIn, wire.CreatePaymentIn, wire.CreateStoreIn, *admin_wire.BODIES)
+}
 
 
 def add_request_bodies(document: OpenAPI) -> None:
     """Add the request bodies' schemas to the app's document (Litestar replaces the
     components it is given with the ones it generates, so this runs after it has)."""
-    schemas: dict[str, Any] = dict(_SCHEMAS)
-    document.components.schemas.update(schemas)
+    _, schemas = msgspec.json.schema_components(tuple(_BODIES.values()), ref_template=_REF)
+    document.components.schemas.update(dict[str, Any](schemas))
 
 
 def json_body(kind: type[msgspec.Struct]) -> type[Operation]:
-    """An `Operation` whose request body is `kind`, as JSON."""
+    """An `Operation` whose request body is `kind`, as JSON; `kind`'s schema joins the
+    document's components (`add_request_bodies`)."""
+    _BODIES[kind.__name__] = kind
     schema: Any = {"$ref": _REF.format(name=kind.__name__)}
 
     @dataclass

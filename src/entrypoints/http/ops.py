@@ -9,8 +9,10 @@ from litestar.params import SkipValidation
 from adapters.health_metrics import health_gauges
 from adapters.metrics import CONTENT_TYPE, exposition
 from application.errors import DatabaseUnavailable
-from application.ports import Clock, DatabaseProbe, PendingAges, ProviderRegistry
-from application.provider_health import ProviderHealthQuery
+from application.health.ports import DatabaseProbe
+from application.health.provider_health import ProviderHealthQuery
+from application.payments.ports import PendingAges, ProviderRegistry
+from application.shared.ports import Clock
 
 
 @get("/health", tags=["Operations"], summary="The process is up")

@@ -9,10 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from adapters.urls import ServiceUrls
-from application.idempotency import Idempotency
-from application.orders import CancelOrder, CreateOrder, CreateOrderCommand
-from application.ports import OrderFilter, PageRequest
-from application.queries import StoreQueries
+from application.payments.orders import CancelOrder, CreateOrder, CreateOrderCommand
+from application.payments.ports import OrderFilter
+from application.payments.queries import StoreQueries
+from application.shared.idempotency import Idempotency
+from application.shared.ports import PageRequest
 from domain.order import Customer, OrderItem, OrderStatus
 from domain.store import Store
 from entrypoints.http import presenters, wire
@@ -73,7 +74,9 @@ class OrderController(Controller):
 
         async def run() -> Response[bytes]:
             order = await create_order(command(store.id, data))
-            return created(presenters.order_out(order, [], urls.checkout(order.id)))
+            return created(
+                presenters.order_out(order, [], urls.checkout(order.id, order.expires_at))
+            )
 
         return await idempotent(request, idempotency, store.id, body, run)  # type: ignore[return-value]
 
@@ -86,7 +89,9 @@ class OrderController(Controller):
         urls: NamedDependency[ServiceUrls],
     ) -> wire.OrderOut:
         found = await queries.order(store.id, order_id)
-        return presenters.order_out(found.order, found.payments, urls.checkout(order_id))
+        return presenters.order_out(
+            found.order, found.payments, urls.checkout(order_id, found.order.expires_at)
+        )
 
     @get("/", summary="List orders, newest first", guards=[list_parameters("ord")])
     async def search(
@@ -118,4 +123,6 @@ class OrderController(Controller):
     ) -> wire.OrderOut:
         await cancel_order(store.id, order_id)
         found = await queries.order(store.id, order_id)
-        return presenters.order_out(found.order, found.payments, urls.checkout(order_id))
+        return presenters.order_out(
+            found.order, found.payments, urls.checkout(order_id, found.order.expires_at)
+        )

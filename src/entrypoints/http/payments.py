@@ -8,11 +8,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
-from application.idempotency import Idempotency
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.ports import PageRequest, PaymentFilter
-from application.queries import StoreQueries
-from application.verify_payment import VerifyPayment
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.ports import PaymentFilter
+from application.payments.queries import StoreQueries
+from application.payments.verify_payment import VerifyPayment
+from application.shared.idempotency import Idempotency
+from application.shared.ports import PageRequest
 from domain.events import Source
 from domain.payment import PaymentStatus
 from domain.store import Store

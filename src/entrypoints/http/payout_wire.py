@@ -10,7 +10,7 @@ from msgspec import Meta
 
 from adapters.snapshots import destination_object, payout_object, timestamp
 from application.payouts.ports import PayoutSchedule
-from application.ports import Page
+from application.shared.ports import Page
 from domain.payout import Payout
 from domain.payout_destination import PayoutDestination
 from entrypoints.http.wire import Amount, CurrencyCode, LongText, Out, Phone, Request, Text

@@ -9,7 +9,6 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from application.idempotency import Idempotency
 from application.payouts.create_payout import CreatePayout, CreatePayoutCommand
 from application.payouts.destinations import (
     AddDestination,
@@ -21,7 +20,8 @@ from application.payouts.destinations import (
 from application.payouts.follow import RecordPayout, VerifyPayout
 from application.payouts.queries import PayoutQueries
 from application.payouts.schedule import ScheduleCommand, SetSchedule
-from application.ports import PageRequest
+from application.shared.idempotency import Idempotency
+from application.shared.ports import PageRequest
 from domain.events import Source
 from domain.money import Money
 from domain.operator import Actor

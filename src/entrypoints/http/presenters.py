@@ -7,9 +7,9 @@ from collections.abc import Callable
 import msgspec
 
 from adapters.snapshots import maybe_timestamp, order_object, payment_object, timestamp
-from application.ports import Page, RecordedEvent
-from application.queries import OrderWithPayments
-from application.stores import NewStore
+from application.payments.queries import OrderWithPayments
+from application.shared.ports import Page, RecordedEvent
+from application.stores.stores import NewStore
 from domain.order import Order
 from domain.payment import Payment
 from domain.store import Store

@@ -17,10 +17,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from application import errors as app
-from application.desk_refunds import RefundNotMade
+from application.health.provider_gate import ProviderDown
 from application.ledger.adjust import AdjustmentReasonRequired
 from application.payouts.schedule import ScheduleDestinationRequired
-from application.provider_gate import ProviderDown
+from application.refunds.desk_refunds import RefundNotMade
 from domain import accounts, ledger, payout, payout_destination, refund, review
 from domain import errors as domain
 from entrypoints.http.accepted_input import RefusedInput
@@ -50,6 +50,7 @@ TABLE: dict[type[Exception], Problem] = {
     app.PhoneRequired: Problem(422, "phone_required", "A phone number is required"),
     app.NotFound: Problem(404, "not_found", "Not found"),
     app.Unauthorized: Problem(401, "unauthorized", "Unauthorized"),
+    app.InvalidCursor: Problem(400, "invalid_cursor", "The cursor names no item of this list"),
     app.ProviderNotAvailable: Problem(422, "provider_not_available", "Provider not available"),
     accounts.CurrencyNotAccepted: Problem(
         422, "currency_not_accepted", "The provider takes another currency here"

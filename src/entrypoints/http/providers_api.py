@@ -8,8 +8,8 @@ from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
 from adapters.snapshots import maybe_timestamp
-from application.ports import ProviderRegistry
-from application.provider_health import ProviderHealth, ProviderHealthQuery
+from application.health.provider_health import ProviderHealth, ProviderHealthQuery
+from application.payments.ports import ProviderRegistry
 from domain.accounts import Account
 from domain.store import Store
 

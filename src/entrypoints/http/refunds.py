@@ -10,11 +10,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from adapters.snapshots import refund_object
-from application.idempotency import Idempotency
-from application.ports import PageRequest, RefundFilter
 from application.refunds.create_refund import CreateRefund, CreateRefundCommand
+from application.refunds.ports import RefundFilter
 from application.refunds.queries import RefundQueries
 from application.refunds.verify_refund import VerifyRefund
+from application.shared.idempotency import Idempotency
+from application.shared.ports import PageRequest
 from domain.events import Source
 from domain.refund import Refund, RefundStatus
 from domain.store import Store

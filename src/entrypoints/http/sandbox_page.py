@@ -13,10 +13,9 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from msgspec import Struct
 
-from adapters.providers.sandbox import SandboxOperator
+from adapters.providers.sandbox import SandboxOperator, SandboxPage
 from adapters.urls import SANDBOX_PAGE, ServiceUrls
 from application.errors import NotFound
-from domain.money import Money
 from entrypoints.http.accepted_input import check_fields
 
 
@@ -37,14 +36,13 @@ class SandboxPageController(Controller):
         urls: NamedDependency[ServiceUrls],
         token: FromQuery[str] = "",
     ) -> Template:
-        record = await _record(payment_id, token, sandbox_operator, urls)
-        amount = Money.of(record["amount"], record["currency"].strip())
+        page = await _page(payment_id, token, sandbox_operator, urls)
         context = {
             "payment_id": payment_id,
             "token": token,
-            "amount": amount.format(),
-            "decided": record["final_status"],
-            "manual": record["scenario"] == "manual",
+            "amount": page.amount.format(),
+            "decided": page.decided,
+            "manual": page.manual,
             "return_url": urls.status(payment_id),
         }
         return Template(template_name="sandbox_pay.html", context=context)
@@ -59,21 +57,19 @@ class SandboxPageController(Controller):
         urls: NamedDependency[ServiceUrls],
     ) -> Redirect:
         check_fields(data)
-        await _record(payment_id, data.token, sandbox_operator, urls)
+        await _page(payment_id, data.token, sandbox_operator, urls)
         await sandbox_operator.decide(payment_id, approve=data.decision == "approve")
         return Redirect(f"/sandbox/pay/{payment_id}?token={data.token}", status_code=303)
 
 
-async def _record(
+async def _page(
     payment_id: FromPath[str],
     token: str,
     operator: SandboxOperator,
     urls: NamedDependency[ServiceUrls],
-) -> dict[str, Any]:
-    """The operator's record, or 404 when the token does not sign this payment."""
-    record = (
-        await operator.record(payment_id) if urls.verify(SANDBOX_PAGE, payment_id, token) else None
-    )
-    if record is None:
+) -> SandboxPage:
+    """The operator's page of the payment, or 404 when the token does not sign it."""
+    page = await operator.page(payment_id) if urls.verify(SANDBOX_PAGE, payment_id, token) else None
+    if page is None:
         raise NotFound("unknown sandbox payment")
-    return record
+    return page

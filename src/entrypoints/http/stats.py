@@ -10,7 +10,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from application.stats import Outcomes, Stats, StoreStats
+from application.payments.stats import Outcomes, Stats, StoreStats
 from domain.store import Store
 
 From = Annotated[

@@ -9,8 +9,9 @@ from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, Parameter
 
-from application.ports import PageRequest, StoreFilter
-from application.store_admin import (
+from application.shared.ports import PageRequest
+from application.stores.ports import StoreFilter
+from application.stores.store_admin import (
     ChangeFee,
     ChangeNotificationUrl,
     ReactivateStore,
@@ -18,7 +19,7 @@ from application.store_admin import (
     StoreChange,
     SuspendStore,
 )
-from application.stores import CreateStore, CreateStoreCommand, ListStores, RotateApiKey
+from application.stores.stores import CreateStore, CreateStoreCommand, ListStores, RotateApiKey
 from domain.operator import Actor
 from domain.store import StoreStatus
 from entrypoints.http import admin_wire, presenters, wire

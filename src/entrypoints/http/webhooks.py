@@ -6,16 +6,19 @@ delivery is counted by outcome on `/metrics`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from litestar import Request, route
+from litestar import Request, Response, route
 from litestar.di import NamedDependency
 from litestar.exceptions import MethodNotAllowedException
 from litestar.params import FromPath
 
 from adapters.metrics import PrometheusMetrics
+from adapters.providers import moov_togo_wire
+from adapters.providers.callback_url import CLIENT_ADDRESS_HEADER
 from application.errors import MalformedWebhook, ProviderNotAvailable, WebhookRejected
-from application.handle_webhook import HandleWebhook
+from application.payments.handle_webhook import HandleWebhook
 from entrypoints.http import throttle, wire
 from entrypoints.http.after_answer import AfterAnswer
 
@@ -23,6 +26,29 @@ MAX_WEBHOOK_BODY = 64 * 1024
 
 #: The only provider that calls back with PUT (MTN MoMo); every other route answers 405.
 PUT_ROUTE = "/payment/webhook/mtn/"
+
+#: Callbacks that want another answer than `{"received": true}`, by route.
+XML_ANSWERS = {"moov/tg": moov_togo_wire.METHOD_RESPONSE_OK}
+
+
+class CallbackHeaders(Mapping[str, str]):
+    """The request's headers (read without regard to case) and the caller's address under
+    `CLIENT_ADDRESS_HEADER`: a header of that name the caller sent is replaced."""
+
+    def __init__(self, headers: Mapping[str, str], client: str) -> None:
+        self._headers, self._client = headers, client
+
+    def __getitem__(self, name: str) -> str:
+        if name.lower() == CLIENT_ADDRESS_HEADER:
+            return self._client
+        return self._headers[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (k for k in self._headers if k.lower() != CLIENT_ADDRESS_HEADER)
+        yield CLIENT_ADDRESS_HEADER
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @route(
@@ -79,13 +105,17 @@ async def receive_account_webhook(
     handle_webhook: NamedDependency[HandleWebhook],
     after_answer: NamedDependency[AfterAnswer],
     metrics: NamedDependency[PrometheusMetrics],
-) -> wire.Received:
+) -> Response[Any]:
     """As `receive_webhook`, for the account of `country` (lower-case ISO code): it is
-    authenticated with that account's own secret or signed URL. PUT only for MTN MoMo."""
+    authenticated with that account's own secret or signed URL. PUT only for MTN MoMo. Moov
+    Togo's callback is answered with the XML-RPC `methodResponse` it expects."""
     if request.method == "PUT" and provider != "mtn":
         raise MethodNotAllowedException()
     route_name = f"{provider}/{country}"
-    return await _receive(route_name, request, handle_webhook, after_answer, metrics)
+    received = await _receive(route_name, request, handle_webhook, after_answer, metrics)
+    if route_name in XML_ANSWERS:
+        return Response(XML_ANSWERS[route_name], media_type="text/xml", status_code=200)
+    return Response(received, status_code=200)
 
 
 async def _receive(
@@ -101,9 +131,8 @@ async def _receive(
     throttle.refuse_while_blocked(limits.bad_webhooks, client, what, client)
     body = await request.body()
     try:
-        received = await handle_webhook.receive(
-            provider, body, request.headers, request.query_params
-        )
+        headers = CallbackHeaders(request.headers, client)
+        received = await handle_webhook.receive(provider, body, headers, request.query_params)
     except WebhookRejected as error:
         metrics.webhook_delivery(provider, "rejected", error.reason)
         limits.bad_webhooks.take(client)

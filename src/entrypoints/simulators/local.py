@@ -29,7 +29,8 @@ def _free_port() -> int:
 
 class LocalSimulators:
     """The four operators' simulators on `port` (a free one when None), calling the service
-    back at `service_url`."""
+    back at `service_url`; with `countries`, `service_env` configures the country accounts
+    too (MTN in Cameroon, Wave in Côte d'Ivoire, Orange in Senegal, Moov in Togo)."""
 
     def __init__(
         self,
@@ -37,12 +38,14 @@ class LocalSimulators:
         port: int | None = None,
         log_file: Path | None = None,
         approve_delay: float = 2.0,
+        countries: bool = False,
     ) -> None:
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.service_url = service_url
         self.service_env: dict[str, str] = {}
         self._approve_delay = approve_delay
+        self._countries = countries
         self._log_file = log_file
         self._log: IO[bytes] | None = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -62,6 +65,7 @@ class LocalSimulators:
                 str(self._approve_delay),
                 "--write-env",
                 str(env_file),
+                *(["--countries"] if self._countries else []),
             ],
             cwd=SRC,
             env={**os.environ, "PUBLIC_BASE_URL": self.service_url},

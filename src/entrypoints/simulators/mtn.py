@@ -13,6 +13,11 @@ subscription key and API user, behind Azure APIM.
 - Status: 200 for PENDING, SUCCESSFUL and FAILED (`reason` a bare string), 404
   `RESOURCE_NOT_FOUND`; the callback is POSTed to `X-Callback-Url` with the same body (PUT
   for the duplicate of the 05 scenario).
+- Several environments at once, one per country account (`MTN_MOMO_<CC>_*`, e.g. Cameroon's
+  `mtncameroon`): a request is served by the environment whose subscription key it carries,
+  with that environment's token and `X-Target-Environment` only, and in its currency (400
+  `INVALID_CURRENCY` otherwise, as MTN answers); a reference of one environment is not found
+  in another.
 - MTN's own sandbox test numbers also decide: 46733123450 fails, ...451 is rejected,
   ...452 never resolves, ...453 succeeds, ...454 stays pending."""
 
@@ -124,6 +129,35 @@ class Product:
         return None
 
 
+#: The currency of each target environment (payouts-and-countries.md 1.1).
+CURRENCIES = {
+    "mtnivorycoast": "XOF",
+    "mtnbenin": "XOF",
+    "mtncameroon": "XAF",
+    "mtncongo": "XAF",
+    "mtnghana": "GHS",
+    "mtnuganda": "UGX",
+    "mtnzambia": "ZMW",
+    "mtnguineaconakry": "GNF",
+    "mtnrwanda": "RWF",
+}
+
+
+class Environment:
+    """One target environment (a country's account): its products and its currency."""
+
+    def __init__(self, config: SimulatorConfig, prefix: str) -> None:
+        self.name = config.get(f"MTN_MOMO_{prefix}TARGET_ENVIRONMENT")
+        self.collection = Product(config, prefix)
+        self.currency = CURRENCIES.get(self.name)
+
+
+def environments(config: SimulatorConfig) -> list[Environment]:
+    """The default environment first, then each country account's."""
+    countries = config.country_accounts("MTN_MOMO_")
+    return [Environment(config, ""), *(Environment(config, f"{c}_") for c in countries)]
+
+
 def status_body(t: Transaction) -> dict[str, Any]:
     body: dict[str, Any] = {
         "amount": str(t.amount),
@@ -164,9 +198,17 @@ def payment_problem(body: Any, sandbox: bool) -> str | None:
 
 
 def build(config: SimulatorConfig, ledger: Ledger) -> Router:
-    environment = config.get("MTN_MOMO_TARGET_ENVIRONMENT")
-    collection, disbursement = Product(config, ""), Product(config, "DISBURSEMENT_")
+    served = environments(config)
+    environment = served[0].name
+    disbursement = Product(config, "DISBURSEMENT_")
     callback_host = urlsplit(config.service_url).hostname
+
+    def environment_of(request: Request[Any, Any, Any]) -> Environment:
+        """The environment whose subscription key the request carries (else the default's,
+        which then refuses the key)."""
+        key = request.headers.get("ocp-apim-subscription-key", "")
+        found = (e for e in served if hmac.compare_digest(key, e.collection.key))
+        return next(found, served[0])
 
     async def notify(t: Transaction) -> None:
         url = t.data.get("callback_url")
@@ -181,7 +223,7 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
 
     @post("/collection/token/")
     async def collection_token(request: Request[Any, Any, Any]) -> Response[Any]:
-        return collection.token(request)
+        return environment_of(request).collection.token(request)
 
     @post("/disbursement/token/")
     async def disbursement_token(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -189,7 +231,8 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
 
     @post("/collection/v1_0/requesttopay")
     async def request_to_pay(request: Request[Any, Any, Any]) -> Response[Any]:
-        if (refusal := collection.refused(request, environment)) is not None:
+        account = environment_of(request)
+        if (refusal := account.collection.refused(request, account.name)) is not None:
             return refusal
         reference = request.headers.get("x-reference-id")
         if not is_uuid4(reference):
@@ -200,8 +243,11 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
         if callback and callback_host and urlsplit(callback).hostname != callback_host:
             return failure("INVALID_CALLBACK_URL_HOST", "Callback URL host is not registered", 500)
         body = await json_body(request)
-        if problem := payment_problem(body, environment == "sandbox"):
+        if problem := payment_problem(body, account.name == "sandbox"):
             return failure("BAD_REQUEST", problem, 400)
+        if account.currency and body.get("currency") != account.currency:
+            message = "Invalid currency - needs to match the target environment currency"
+            return failure("INVALID_CURRENCY", message, 400)
         assert reference is not None
         if ledger.get(OPERATOR, reference):
             return failure("RESOURCE_ALREADY_EXIST", "Duplicated reference id", 409)
@@ -223,6 +269,7 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
             payeeNote=body.get("payeeNote"),
             callback_url=callback,
             reason=reason,
+            environment=account.name,
         )
         ledger.add(t)
         await start_delay(outcome, config.hang_seconds)
@@ -230,9 +277,11 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
 
     @get("/collection/v1_0/requesttopay/{reference:str}")
     async def payment_status(request: Request[Any, Any, Any], reference: str) -> Response[Any]:
-        if (refusal := collection.refused(request, environment)) is not None:
+        account = environment_of(request)
+        if (refusal := account.collection.refused(request, account.name)) is not None:
             return refusal
-        if (t := ledger.get(OPERATOR, reference)) is None:
+        t = ledger.get(OPERATOR, reference)
+        if t is None or t.data.get("environment", environment) != account.name:
             return failure("RESOURCE_NOT_FOUND", "Requested resource was not found.", 404)
         return json_answer(status_body(t))
 

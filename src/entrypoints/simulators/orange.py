@@ -6,7 +6,11 @@ currency elsewhere, integer amount, `order_id` unique per attempt or 403) answer
 pay_token all required, else 400 code 23) with INITIATED, PENDING, SUCCESS, FAILED, EXPIRED.
 Errors use Orange's `{code, message, description}` envelope (401 code 41 for bad credentials,
 42 for an expired token). The notification is a POST of `{status, notif_token, txnid}` to
-`notif_url`."""
+`notif_url`.
+
+One WebPay path per country account (`ORANGE_MONEY_<CC>_*`: `/orange-money-webpay/sn/v1`
+with Senegal's merchant key), beside the default account's; a transaction is found only on the
+path it was made on."""
 
 from __future__ import annotations
 
@@ -72,13 +76,23 @@ def payment_problem(body: Any, country: str, merchant_key: str) -> str | None:
     return None
 
 
+def _basic(config: SimulatorConfig, prefix: str) -> str:
+    client = f"{config.get(prefix + 'CLIENT_ID')}:{config.get(prefix + 'CLIENT_SECRET')}"
+    return "Basic " + base64.b64encode(client.encode()).decode()
+
+
 def build(config: SimulatorConfig, ledger: Ledger) -> Router:
-    country = config.get("ORANGE_MONEY_COUNTRY")
-    merchant_key = config.get("ORANGE_MONEY_MERCHANT_KEY")
-    client = f"{config.get('ORANGE_MONEY_CLIENT_ID')}:{config.get('ORANGE_MONEY_CLIENT_SECRET')}"
-    basic = "Basic " + base64.b64encode(client.encode()).decode()
+    accounts = [""] + [f"{cc}_" for cc in config.country_accounts("ORANGE_MONEY_")]
+    #: each account's path country (`ci`; `sn` for ORANGE_MONEY_SN_*) and its merchant key
+    merchant_keys = {
+        (config.credentials.get(f"ORANGE_MONEY_{a}COUNTRY") or a[:2].lower()): config.get(
+            f"ORANGE_MONEY_{a}MERCHANT_KEY"
+        )
+        for a in accounts
+    }
+    basics = {_basic(config, f"ORANGE_MONEY_{a}") for a in accounts}
     tokens = Tokens(config.token_seconds)
-    webpay = f"/orange-money-webpay/{country}/v1"
+    webpay = "/orange-money-webpay/{country:str}/v1"
 
     def refused(request: Request[Any, Any, Any]) -> Response[Any] | None:
         header = request.headers.get("authorization", "")
@@ -100,7 +114,8 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
     async def token(request: Request[Any, Any, Any]) -> Response[Any]:
         if "application/json" not in request.headers.get("accept", ""):
             return error(406, 406, "Not Acceptable", "Accept: application/json is required")
-        if not hmac.compare_digest(request.headers.get("authorization", ""), basic):
+        given = request.headers.get("authorization", "")
+        if not any(hmac.compare_digest(given, basic) for basic in basics):
             return error(401, 41, "Invalid credentials", "Invalid client id or secret")
         form = await request.form()
         if form.get("grant_type") != "client_credentials":
@@ -115,11 +130,13 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
         )
 
     @post(f"{webpay}/webpayment")
-    async def webpayment(request: Request[Any, Any, Any]) -> Response[Any]:
+    async def webpayment(request: Request[Any, Any, Any], country: str) -> Response[Any]:
         if (refusal := refused(request)) is not None:
             return refusal
+        if country not in merchant_keys:
+            return error(404, 404, "Not found", f"No WebPay product for {country}")
         body = await json_body(request)
-        if problem := payment_problem(body, country, merchant_key):
+        if problem := payment_problem(body, country, merchant_keys[country]):
             return error(400, 22, "Invalid body field", f"The field {problem} is invalid")
         if ledger.find(OPERATOR, order_id=body["order_id"]):
             return error(403, 60, "Forbidden", "This order_id has already been used")
@@ -134,6 +151,7 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
             return_url=body["return_url"],
             cancel_url=body["cancel_url"],
             notif_url=body["notif_url"],
+            country=country,
         )
         ledger.add(t)
         await start_delay(outcome, config.hang_seconds)
@@ -149,7 +167,7 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
         )
 
     @post(f"{webpay}/transactionstatus")
-    async def transaction_status(request: Request[Any, Any, Any]) -> Response[Any]:
+    async def transaction_status(request: Request[Any, Any, Any], country: str) -> Response[Any]:
         if (refusal := refused(request)) is not None:
             return refusal
         body = await json_body(request)
@@ -163,7 +181,12 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
                 400, 23, "Missing body field", f"Key: '{missing[0]}' Error:Field validation"
             )
         t = ledger.get(OPERATOR, str(body["pay_token"]))
-        if t is None or t.data["order_id"] != body["order_id"] or t.amount != body["amount"]:
+        if (
+            t is None
+            or t.data["order_id"] != body["order_id"]
+            or t.amount != body["amount"]
+            or t.data["country"] != country
+        ):
             return error(404, 24, "Transaction not found", "No transaction matches these fields")
         answer = {"status": status_word(t), "order_id": t.data["order_id"]}
         if t.transaction_id:
@@ -178,8 +201,11 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
         if t.is_open:
             body += "<p class='muted'>Saisissez le code reçu par USSD, puis confirmez.</p>"
             body += pages.decision_buttons(f"/orange/payment/pay_token/{pay_token}")
-        else:
+            body += pages.back_link(t.data["cancel_url"], "Annuler et revenir au marchand")
+        else:  # paid, refused or expired: back to the merchant, as Orange's page does
             body += pages.settled(t)
+            succeeded = t.state is State.SUCCEEDED
+            body += pages.back_link(t.data["return_url" if succeeded else "cancel_url"])
         return pages.html("Orange Money", body)
 
     @post("/payment/pay_token/{pay_token:str}/{choice:str}", status_code=303)

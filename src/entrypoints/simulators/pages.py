@@ -13,13 +13,16 @@ body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0
 header{padding:1rem;border-radius:.5rem;color:#fff;margin-bottom:1rem}
 .amount{font-size:2rem;font-weight:700}
 form{display:inline}
+a{color:#1d4ed8}
 button{font-size:1rem;padding:.6rem 1rem;margin:.3rem .3rem .3rem 0;border-radius:.4rem;
 border:1px solid #888;background:#fff;cursor:pointer}
 button.ok{background:#1a7f37;color:#fff;border-color:#1a7f37}
 .muted{color:#666;font-size:.9rem} ul{list-style:none;padding:0} li{margin:.5rem 0 1.5rem}
 """
 COLOURS = {"wave": "#1dc8ff", "orange": "#ff7900", "mtn": "#ffcb05", "moov": "#0057a8"}
+COLOURS["moov_tg"] = COLOURS["moov"]
 NAMES = {"wave": "Wave", "orange": "Orange Money", "mtn": "MTN MoMo", "moov": "Moov Money"}
+NAMES["moov_tg"] = "Moov Money Togo"
 
 
 def html(title: str, body: str, status: int = 200) -> Response[str]:
@@ -67,6 +70,12 @@ def decision_buttons(base: str) -> str:
 def settled(transaction: Transaction) -> str:
     words = {"succeeded": "Paiement confirmé", "failed": "Paiement refusé", "expired": "Expiré"}
     return f"<p><strong>{words.get(transaction.state.value, 'En attente')}</strong></p>"
+
+
+def back_link(url: str, label: str = "Retour au marchand") -> str:
+    """The way back to the merchant's page (its success, error or cancel URL), as the
+    operators' own pages end a payment."""
+    return f'<p><a id="back-to-merchant" href="{escape(url)}">{escape(label)}</a></p>'
 
 
 def phone(operator: str, waiting: list[Transaction], prefix: str) -> Response[str]:

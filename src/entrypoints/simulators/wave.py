@@ -4,6 +4,12 @@ Bearer API key, the `{code, message}` error
 envelope, and `checkout.session.*` events signed with `Wave-Signature: t=<ts>,v1=<hex>`
 (HMAC-SHA256 of the timestamp followed by the raw body) sent to the registered webhook URL.
 
+Several wallets at once, one per country account (`WAVE_<CC>_API_KEY` and
+`WAVE_<CC>_WEBHOOK_SECRET`, e.g. Côte d'Ivoire's): a session belongs to the wallet whose key
+created it, is seen only with that key, and its events are signed with that wallet's secret
+and sent to that account's webhook (`/payment/webhook/wave/<cc>/`). A country wallet refuses a
+payer's number of another country (400 `country-mismatch`).
+
 A failed attempt does not end a session: it stays `open` (payment_status `cancelled`, with a
 `last_payment_error`) until it expires; the 02 scenario fails the attempt and expires it."""
 
@@ -15,6 +21,7 @@ import json
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -86,16 +93,55 @@ def validation_problems(body: Any) -> list[str]:
     return problems
 
 
+#: The calling code of each country a wallet may be in.
+CALLING_CODES = {"SN": "+221", "CI": "+225", "ML": "+223", "BF": "+226", "UG": "+256"}
+
+
+@dataclass(frozen=True, slots=True)
+class Wallet:
+    """A business wallet: its key, its signing secret, where its events go, and its country
+    (None: the default account's wallet, which takes any number)."""
+
+    key: str
+    secret: str
+    webhook_url: str
+    country: str | None = None
+
+
+def wallets(config: SimulatorConfig) -> list[Wallet]:
+    default = Wallet(
+        config.get("WAVE_API_KEY"), config.get("WAVE_WEBHOOK_SECRET"), config.wave_webhook_url
+    )
+    countries = [
+        Wallet(
+            config.get(f"WAVE_{cc}_API_KEY"),
+            config.get(f"WAVE_{cc}_WEBHOOK_SECRET"),
+            f"{config.service_url}/payment/webhook/wave/{cc.lower()}/",
+            cc,
+        )
+        for cc in config.country_accounts("WAVE_")
+    ]
+    return [default, *countries]
+
+
 def build(config: SimulatorConfig, ledger: Ledger) -> Router:
-    api_key, secret = config.get("WAVE_API_KEY"), config.get("WAVE_WEBHOOK_SECRET")
+    served = wallets(config)
+
+    def wallet_of(request: Request[Any, Any, Any]) -> Wallet | None:
+        header = request.headers.get("authorization") or ""
+        return next((w for w in served if hmac.compare_digest(header, f"Bearer {w.key}")), None)
 
     def refused(request: Request[Any, Any, Any]) -> Response[Any] | None:
         header = request.headers.get("authorization")
         if not header:
             return error(401, "missing-auth-header", "Authorization header is missing")
-        if not hmac.compare_digest(header, f"Bearer {api_key}"):
+        if wallet_of(request) is None:
             return error(401, "no-matching-api-key", "No API key matches")
         return None
+
+    def mine(request: Request[Any, Any, Any], t: Transaction) -> bool:
+        wallet = wallet_of(request)
+        return wallet is not None and t.data.get("wallet", served[0].key) == wallet.key
 
     async def send_event(t: Transaction) -> None:
         kind = (
@@ -106,9 +152,11 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
         event = {"id": "AE_sim_" + secrets.token_hex(8), "type": kind, "data": session(t)}
         raw = json.dumps(event).encode()
         stamp = str(int(time.time()))
-        digest = hmac.new(secret.encode(), stamp.encode() + raw, hashlib.sha256).hexdigest()
-        headers = {"Wave-Signature": f"t={stamp},v1={digest}", "Content-Type": "application/json"}
-        await ledger.deliver("POST", config.wave_webhook_url, content=raw, headers=headers)
+        wallet = next((w for w in served if w.key == t.data.get("wallet")), served[0])
+        digest = hmac.new(wallet.secret.encode(), stamp.encode() + raw, hashlib.sha256)
+        signature = f"t={stamp},v1={digest.hexdigest()}"
+        headers = {"Wave-Signature": signature, "Content-Type": "application/json"}
+        await ledger.deliver("POST", wallet.webhook_url, content=raw, headers=headers)
 
     async def notify(t: Transaction) -> None:
         if t.state is State.FAILED:
@@ -135,6 +183,13 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
             return error(400, "request-not-json", "The body is not JSON")
         if problems := validation_problems(body):
             return error(422, "request-validation-error", f"Invalid fields: {', '.join(problems)}")
+        wallet = wallet_of(request)
+        assert wallet is not None
+        payer = str(body.get("restrict_payer_mobile") or "")
+        code = CALLING_CODES.get(wallet.country or "")
+        if payer and code and not payer.startswith(code):
+            message = "the payer must be in the same country as your business"
+            return error(400, "country-mismatch", message)
         outcome = outcome_for(int(body["amount"]))
         if outcome is Outcome.START_UNAVAILABLE:
             return error(503, "service-unavailable", "Service temporarily unavailable")
@@ -152,6 +207,7 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
             success_url=body["success_url"],
             error_url=body["error_url"],
             launch_url=f"{config.public_url}/wave/pay/{session_id}",
+            wallet=wallet.key,
         )
         ledger.add(t)
         await start_delay(outcome, config.hang_seconds)
@@ -163,7 +219,7 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
             return refusal
         reference = request.query_params.get("client_reference")
         found = ledger.find(OPERATOR, client_reference=reference)
-        return json_answer({"result": [session(t) for t in found]})
+        return json_answer({"result": [session(t) for t in found if mine(request, t)]})
 
     @get("/v1/checkout/sessions")
     async def by_transaction(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -184,7 +240,7 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
     async def read(request: Request[Any, Any, Any], session_id: str) -> Response[Any]:
         if (refusal := refused(request)) is not None:
             return refusal
-        if (t := lookup(session_id)) is None:
+        if (t := lookup(session_id)) is None or not mine(request, t):
             return error(404, "checkout-session-not-found", "Checkout session not found")
         return json_answer(session(t))
 
@@ -215,9 +271,14 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
             return pages.html("Wave", pages.banner(OPERATOR, "Session inconnue"), 404)
         body = pages.banner(OPERATOR, "Payer avec Wave") + pages.amount(t)
         if t.is_open:
+            if t.data.get("attempt_failed"):
+                body += "<p id='attempt-failed'>Le dernier essai n'a pas abouti.</p>"
             body += pages.decision_buttons(f"/wave/pay/{session_id}")
-        else:
+            body += pages.back_link(t.data["error_url"], "Annuler et revenir au marchand")
+        else:  # paid, refused or expired: back to the merchant, as Wave's page does
             body += pages.settled(t)
+            succeeded = t.state is State.SUCCEEDED
+            body += pages.back_link(t.data["success_url" if succeeded else "error_url"])
         return pages.html("Payer avec Wave", body)
 
     @post("/pay/{session_id:str}/{choice:str}", status_code=303)

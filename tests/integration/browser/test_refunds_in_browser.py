@@ -27,6 +27,9 @@ async def test_a_vendor_refunds_partly_then_fully_from_the_payment_page(
     await expect(refunds).to_contain_text("Aucun remboursement pour ce paiement.")
     await page.get_by_label("Montant à rembourser").fill("2500")
     await page.get_by_label("Motif (facultatif)").fill("Taille trop petite")
+    form_height = await page.locator("#refund-amount").evaluate("e => e.offsetHeight")
+    assert form_height >= 40  # styled as the other fields, not a bare browser input
+    await shoot(page, "payment-refund-form")
     await page.get_by_role("button", name="Rembourser").click()
     await expect(page.locator("#refund-created")).to_have_text("Remboursement demandé.")
     first = page.locator("#refund-list li").first

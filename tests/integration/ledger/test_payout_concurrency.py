@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from tests.builders import SequentialIds, make_store
 from tests.fakes import FakeClock
-from tests.payout_fakes import FakePayoutGateways
+from tests.payout_doubles import FakePayoutGateways
 
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from application.payouts.create_payout import CreatePayout, CreatePayoutCommand

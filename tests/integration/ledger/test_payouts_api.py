@@ -90,6 +90,8 @@ async def test_a_vendor_is_paid_out_after_an_operator_approves_the_destination(
     assert [(e["type"], e["amount"]) for e in entries.json()["data"]] == [("payout", -4000)]
     listed = await client.get("/api/v1/payouts?status=succeeded", headers=store.headers)
     assert [p["id"] for p in listed.json()["data"]] == [paid["id"]]
+    foreign = await client.get("/api/v1/payouts?starting_after=po_NOPE", headers=store.headers)
+    problem(foreign, 400, "invalid_cursor")
     types = [
         e["type"]
         for e in (await client.get("/api/v1/events", headers=store.headers)).json()["data"]

@@ -33,18 +33,21 @@ async def gateways(
     clock: FakeClock | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[tuple[PayoutGatewaySet, dict[str, Any]]]:
-    """The gateway set, and the payment providers by name (refunds share MTN's token);
+    """The gateway set, and the payment providers by account (`mtn_momo`, `moov_money:TG`:
+    refunds share MTN's token);
     `transport` carries their calls (an in-process simulator), else respx or the network."""
     async with AsyncExitStack() as stack:
         real, built = [], {}
-        for module, config in catalog.configured(env).items():
+        for account in catalog.accounts(env):
+            config = account.config
             client = await stack.enter_async_context(
                 httpx.AsyncClient(
                     base_url=config.base_url, timeout=config.timeout, transport=transport
                 )
             )
             deps = ProviderDeps(client, URLS, clock or FakeClock(), LogObserver(), no_payment)
-            provider, _ = module.build(config, deps)
-            built[module.NAME] = provider
-            real.append(RealProvider(config, provider, deps.http(module.NAME)))
+            provider, _ = config.build(deps)
+            built[account.id.key] = provider
+            http = deps.http(account.module.NAME)
+            real.append(RealProvider(config, provider, http, account.country))
         yield gateway_set(real), built

@@ -102,3 +102,17 @@ async def test_without_the_merchant_number_moov_pays_out_but_tells_no_balance(
     async with gateways(env) as (found, _):
         assert found.payout_gateway("moov_money", None) is not None
         assert found.balance_gateways() == ()
+
+
+async def test_a_country_whose_account_cannot_pay_out_never_falls_back_to_the_default(
+    fake: FakeMoovPayouts,
+) -> None:
+    togo = {
+        "MOOV_MONEY_TG_MERCHANT_NAME": "BOUTIQUE-AWA",
+        "MOOV_MONEY_TG_URL": "https://flooz.test/togo",
+        "MOOV_MONEY_TG_CALLBACK_IPS": "203.0.113.0/24",
+    }
+    async with gateways({**ENV, **togo}) as (found, built):
+        assert "moov_money:TG" in built  # Togo's dialect takes payments, has no payout API
+        assert found.payout_gateway("moov_money", "TG") is None
+        assert isinstance(found.payout_gateway("moov_money", "BJ"), MoovPayouts)  # default

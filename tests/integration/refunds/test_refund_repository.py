@@ -12,7 +12,8 @@ from psycopg_pool import AsyncConnectionPool
 from tests.builders import NOW, make_order, make_payment, make_store
 
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
-from application.ports import PageRequest, RefundFilter
+from application.refunds.ports import RefundFilter
+from application.shared.ports import PageRequest
 from domain.events import Source
 from domain.money import Money
 from domain.payment import Payment

@@ -222,7 +222,8 @@ def _ready(url: str) -> bool:
         return False
 
 
-def _wait(check: Callable[[], bool], process: Process, what: str, seconds: float = 30) -> None:
+def _wait(check: Callable[[], bool], process: Process, what: str, seconds: float = 120) -> None:
+    """Up to two minutes: a busy 2-core machine may take one to start a server."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.popen.poll() is not None:

@@ -14,8 +14,9 @@ import psycopg
 from tests.integration.reliability.conftest import Cluster, Vendor, rows, store_api
 from tests.integration.reliability.test_storm import SIGNER, sandbox_event
 
-#: Leases of 4 s so that what a killed worker held comes back within seconds.
-SHORT_LEASE = {"LEASE_SECONDS": "4"}
+#: Leases of 4 s so that what a killed worker held comes back within seconds (and a stored
+#: callback is left 4 s to the server that stored it).
+SHORT_LEASE = {"LEASE_SECONDS": "4", "INBOX_GRACE_SECONDS": "4"}
 
 
 def wait_until(check: Callable[[], bool], seconds: float = 30, what: str = "") -> None:

@@ -16,7 +16,7 @@ from tests.integration.conftest import ADMIN, BASE_URL, StoreKeys
 from tests.integration.helpers import ORDER, problem
 from tests.integration.reliability.conftest import Vendor, rows
 
-from application.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
+from application.shared.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
 from entrypoints.container import Container, resolve
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings

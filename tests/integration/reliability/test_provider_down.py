@@ -18,11 +18,12 @@ from adapters.metrics import PrometheusMetrics
 from adapters.payment_log import FILE_NAME, StructlogPaymentLog
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from application.errors import ProviderUnavailable
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.orders import CreateOrder, CreateOrderCommand
-from application.reconciliation import ReconcileDue, ReconcilePayment
-from application.stores import CreateStore, CreateStoreCommand
-from application.verify_payment import ApplyReport
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.orders import CreateOrder, CreateOrderCommand
+from application.payments.reconciliation import ReconcileDue, ReconcilePayment
+from application.payments.settlement import PaymentSettles
+from application.shared.settlement import Settlement
+from application.stores.stores import CreateStore, CreateStoreCommand
 
 
 def reconciliation_errors() -> float:
@@ -42,12 +43,21 @@ async def test_a_provider_down_leaves_the_payment_pending_retried_until_it_answe
     order = await CreateOrder(uow_factory, ids, clock)(
         CreateOrderCommand(store_id=store.store.id, reference="CMD-1", amount=5000, currency="XOF")
     )
-    initiate = InitiatePayment(uow_factory, registry, FakePhoneNormalizer(), ids, clock, log)
+    settle = Settlement(uow=uow_factory, settles=PaymentSettles(registry), clock=clock, log=log)
+    initiate = InitiatePayment(
+        uow=uow_factory,
+        providers=registry,
+        phones=FakePhoneNormalizer(),
+        ids=ids,
+        clock=clock,
+        settle=settle,
+    )
     payment = await initiate(
         InitiatePaymentCommand(store.store.id, order.id, "fake", "+221771234567")
     )
-    apply = ApplyReport(uow_factory, clock, log)
-    reconcile = ReconcilePayment(uow_factory, registry, apply, clock, log, PrometheusMetrics())
+    reconcile = ReconcilePayment(
+        uow=uow_factory, settle=settle, clock=clock, log=log, metrics=PrometheusMetrics()
+    )
     due = ReconcileDue(uow_factory, reconcile, clock)
 
     down = ProviderUnavailable("connect timeout")

@@ -89,7 +89,7 @@ def simulators_and_service(
 
 
 def _wait_ready(url: str, process: Any) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a busy 2-core machine may take a minute to start it
     while time.monotonic() < deadline:
         if process.popen.poll() is not None:
             raise RuntimeError(process.output())

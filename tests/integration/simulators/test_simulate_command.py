@@ -42,6 +42,7 @@ def test_simulate_serves_and_writes_the_services_variables(tmp_path: Path) -> No
                 time.sleep(0.1)
         assert home.status_code == 200
         assert "Opérateurs simulés" in home.text
+        assert env_file.stat().st_mode & 0o077 == 0  # readable by its owner only
         variables = dict(line.split("=", 1) for line in env_file.read_text().splitlines())
         assert variables["WAVE_BASE_URL"] == f"http://127.0.0.1:{port}/wave"
         assert variables["MOOV_MONEY_URL"].endswith("/com.tlc.merchant.api/UssdPush")

@@ -28,6 +28,14 @@ class CheckoutTests(ServiceTestCase):
             (remote.amount, remote.currency, remote.reference), (7500, "XOF", order.reference)
         )
         self.assertEqual(remote.customer_reference, f"customer-{self.customer.pk}")
+
+    def test_an_order_in_xaf_is_a_cameroonian_order_on_the_service(self) -> None:
+        self.product.currency = "XAF"
+        self.product.save(update_fields=["currency"])
+        order = self.buy()
+        with self.api() as api:
+            remote = api.orders.get(order.payment_order_id)
+        self.assertEqual((remote.currency, remote.country), ("XAF", "CM"))
         self.assertEqual(remote.return_url, self.live_server_url + f"/commandes/{order.pk}/")
         self.assertEqual([(i.name, i.quantity, i.unit_amount) for i in remote.items],
                          [("Boubou brodé", 1, 7500)])  # fmt: skip

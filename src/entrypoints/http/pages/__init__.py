@@ -22,7 +22,14 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp
 
 from entrypoints.http import stats
-from entrypoints.http.pages import checkout, desk, desk_stores, vendor, vendor_refunds
+from entrypoints.http.pages import (
+    checkout,
+    desk,
+    desk_money,
+    desk_stores,
+    vendor,
+    vendor_refunds,
+)
 from entrypoints.http.pages.web import EXCEPTION_HANDLERS
 from entrypoints.settings import Settings
 
@@ -52,6 +59,7 @@ def handlers(settings: Settings) -> list[Any]:
             desk.QueuePageController,
             desk_stores.StorePagesController,
             desk_stores.AuditPageController,
+            desk_money.MoneyPageController,
         ],
         middleware=page_middleware(settings, cookie="operator_session"),
         exception_handlers={**EXCEPTION_HANDLERS, **desk.EXCEPTION_HANDLERS},

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from application.stats import Stats
+from application.payments.stats import Stats
 from domain.money import Money
 
 WIDTH, HEIGHT, GAP = 300, 120, 2

@@ -6,6 +6,7 @@ page says the shop is unavailable and starts nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -16,8 +17,8 @@ from litestar.response import Redirect
 from msgspec import Struct
 
 from adapters.phones import dialling_prefix
+from adapters.providers.reasons import customer_reason
 from adapters.urls import CHECKOUT, STATUS, ServiceUrls
-from application.checkout import CheckoutQueries, CheckoutView
 from application.errors import (
     NotFound,
     PhoneRequired,
@@ -25,9 +26,12 @@ from application.errors import (
     ProviderUnavailable,
     RateLimited,
 )
-from application.initiate_payment import InitiatePayment, InitiatePaymentCommand
-from application.ports import ProviderRegistry
-from application.provider_health import ProviderHealthQuery
+from application.health.provider_health import ProviderHealthQuery
+from application.payments.abandon_payment import AbandonPayment
+from application.payments.checkout import CheckoutQueries, CheckoutView
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
+from application.payments.ports import ProviderRegistry
+from application.shared.ports import Clock
 from domain import accounts
 from domain.accounts import AccountId
 from domain.errors import InvalidPhone, OrderNotPayable, PaymentInProgress
@@ -35,8 +39,13 @@ from domain.money import Money
 from domain.order import OrderStatus
 from domain.payment import Payment, PaymentStatus
 from entrypoints.http.accepted_input import check_fields
+from entrypoints.http.pages.customer_phone import (
+    phone_fields,
+    written_for,
+    wrong_country,
+)
 from entrypoints.http.pages.i18n import translator
-from entrypoints.http.pages.providers import brand, phone_example
+from entrypoints.http.pages.providers import PhoneField, brand, phone_example, phone_field
 from entrypoints.http.pages.web import lang_of, render
 
 
@@ -47,6 +56,17 @@ class PaymentForm(Struct, frozen=True):
 
 
 Form = Annotated[PaymentForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class AnotherWayForm(Struct, frozen=True):
+    token: str = ""
+
+
+TokenForm = Annotated[AnotherWayForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+#: A pending payment offers its ways out ("Payer autrement", back to the shop) this long
+#: after it started.
+WAYS_OUT_AFTER = timedelta(seconds=20)
 
 
 class CheckoutController(Controller):
@@ -89,13 +109,21 @@ class CheckoutController(Controller):
             form, health = PaymentForm(token=data.token), dict[str, str]()  # no form shown
             args = (request, view, provider_registry, health, urls, data.token, form)
             return _page(*args, status_code=403)
-        t = translator(lang_of(request))
+        lang = lang_of(request)
+        t = translator(lang)
         name = brand(data.provider).name
         retry_after: int | None = None
+        field = _phone_field(provider_registry, view, data.provider)
+        refusal = wrong_country(field, data.provider, data.phone, t, lang)
         try:
+            if refusal:  # a number of another country: refused here, nothing is sent
+                raise _WrongCountry(refusal)
+            phone = written_for(field, data.phone)
             payment = await initiate_payment(
-                InitiatePaymentCommand(view.store.id, order_id, data.provider, data.phone or None)
+                InitiatePaymentCommand(view.store.id, order_id, data.provider, phone)
             )
+        except _WrongCountry as wrong:
+            error = str(wrong)
         except ProviderNotAvailable:
             error = t("error_provider")
         except InvalidPhone:
@@ -133,23 +161,48 @@ class StatusController(Controller):
         checkout: NamedDependency[CheckoutQueries],
         provider_health: NamedDependency[ProviderHealthQuery],
         urls: NamedDependency[ServiceUrls],
+        clock: NamedDependency[SkipValidation[Clock]],
         token: FromQuery[str] = "",
+        stuck: FromQuery[str] = "",
     ) -> Response[Any]:
         _require(urls, STATUS, payment_id, token)
         view, payment = await checkout.payment(payment_id)
         waiting = _state(payment) == "waiting"
         key = AccountId(payment.provider, payment.country).key
         health = await _health(provider_health, [key]) if waiting else {}
+        age = clock.now() - payment.created_at
         context = {
+            "ways_out_in": max(0, int((WAYS_OUT_AFTER - age).total_seconds())),
+            "cannot_cancel": bool(stuck) and waiting,
+            "another_way_url": f"/payment/{payment_id}/status/another-way",
+            "token": token,
             "provider_status": health.get(key, "operational"),
             "view": view,
             "payment": payment,
             "reason": _reason(payment, translator(lang_of(request))),
             "state": _state(payment),
             "live_url": f"/payment/{payment_id}/status/live?token={token}",
-            "retry_url": urls.checkout(view.order.id),
+            "retry_url": urls.checkout(view.order.id, view.order.expires_at),
         }
         return render(request, "status.html", context)
+
+    @post("/another-way", status_code=303, name="status_another_way")
+    async def another_way(
+        self,
+        payment_id: FromPath[str],
+        data: TokenForm,
+        abandon_payment: NamedDependency[AbandonPayment],
+        urls: NamedDependency[ServiceUrls],
+    ) -> Response[Any]:
+        """ "Payer autrement": the provider ends the payment when it can (Wave expires its
+        session), then the order's payment page; otherwise back to the status page, which
+        says what the customer can do."""
+        check_fields(data)
+        _require(urls, STATUS, payment_id, data.token)
+        payment = await abandon_payment(payment_id)
+        if payment.is_final:
+            return Redirect(urls.checkout(payment.order_id), status_code=303)
+        return Redirect(urls.status(payment_id) + "&stuck=1", status_code=303)
 
     @get("/live", name="status_live")
     async def live(
@@ -167,6 +220,10 @@ class StatusController(Controller):
         return Response(body, headers={"Cache-Control": "no-store"})
 
 
+class _WrongCountry(Exception):
+    """The phone number is not one of the countries the chosen provider takes."""
+
+
 def _require(urls: ServiceUrls, purpose: str, value: str, token: str) -> None:
     if not urls.verify(purpose, value, token):
         raise NotFound("unknown page")
@@ -176,8 +233,8 @@ def _next_url(payment: Payment, urls: ServiceUrls) -> str:
     """The provider's page for redirect flows, else our own status page."""
     action = payment.next_action
     if payment.status is PaymentStatus.PENDING and action and action.type == "redirect":
-        return action.url or urls.status(payment.id)
-    return urls.status(payment.id)
+        return action.url or urls.status(payment.id, payment.expires_at)
+    return urls.status(payment.id, payment.expires_at)
 
 
 def _state(payment: Payment) -> str:
@@ -189,12 +246,10 @@ def _state(payment: Payment) -> str:
 
 
 def _reason(payment: Payment, t: Callable[..., str]) -> str | None:
-    """Why the payment failed, in the customer's words when we have them."""
-    code = payment.failure_code
-    if not code:
-        return None
-    text = t(f"reason_{code}")
-    return text if text != f"reason_{code}" else payment.failure_message or code
+    """Why the payment failed, in the customer's words and language: the provider's code
+    becomes one of our reasons (`adapters.providers.reasons`); its own text is never shown."""
+    reason = customer_reason(payment.provider, payment.failure_code)
+    return t(f"reason_{reason}", provider=brand(payment.provider).name) if reason else None
 
 
 async def _health(query: ProviderHealthQuery, keys: Sequence[str]) -> dict[str, str]:
@@ -238,7 +293,9 @@ def _page(
         "closed": order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED),
         "suspended": view.store.is_suspended,
         "open_payment": open_payment,
-        "open_status_url": urls.status(open_payment.id) if open_payment else None,
+        "open_status_url": urls.status(open_payment.id, open_payment.expires_at)
+        if open_payment
+        else None,
         "paid_status_url": _paid_status_url(view, urls),
         "providers": available,
         "requires_phone": {
@@ -250,10 +307,22 @@ def _page(
         "phone": form.phone,
         "phone_example": phone_example(order.country),
         "dialling_prefix": dialling_prefix(order.country),
+        "phone_fields": phone_fields(
+            {a.id.provider: a.id.country for a in taking}, order.country, lang_of(request)
+        ),
+        "sandbox_hints": "sandbox" in available,
         "token": token,
         "error": error,
     }
     return render(request, "checkout.html", context, status_code)
+
+
+def _phone_field(registry: ProviderRegistry, view: CheckoutView, provider: str) -> PhoneField:
+    """The phone field of `provider` for this order: its account's country when it has one."""
+    order = view.order
+    taking = accounts.offered(registry.accounts(), order.country, order.amount.currency.value)
+    country = next((a.id.country for a in taking if a.id.provider == provider), None)
+    return phone_field(provider, order.country, country)
 
 
 def _paid_status_url(view: CheckoutView, urls: ServiceUrls) -> str | None:

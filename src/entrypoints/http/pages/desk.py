@@ -18,8 +18,8 @@ from litestar.response import Redirect
 from msgspec import Struct
 
 from application.errors import NotFound, ProviderUnavailable, Unauthorized
-from application.operators import AuthenticateOperator, SignedIn
-from application.review_queue import ResolveCommand, ResolveItem, ReviewQueueQueries
+from application.stores.operators import AuthenticateOperator, SignedIn
+from application.stores.review_queue import ResolveCommand, ResolveItem, ReviewQueueQueries
 from domain.errors import PaymentError
 from domain.operator import Actor
 from domain.review import (
@@ -30,6 +30,7 @@ from domain.review import (
     ReviewKind,
 )
 from entrypoints.http import throttle
+from entrypoints.http.pages.form_amount import BadAmount, checked_form, form_amount
 from entrypoints.http.pages.i18n import translator
 from entrypoints.http.pages.web import lang_of, render
 
@@ -145,7 +146,7 @@ class QueuePageController(Controller):
         resolve_item: NamedDependency[ResolveItem],
     ) -> Response[Any]:
         try:
-            await resolve_item(_command(subject_id, data, operator))
+            await resolve_item(_command(subject_id, checked_form(data), operator))
         except PaymentError as error:
             failure = {"subject_id": subject_id, "message": _failure(request, error)}
             args = (request, operator, review_queue, resolve_item)
@@ -195,12 +196,10 @@ def _command(subject_id: str, data: ResolveForm, operator: Actor) -> ResolveComm
 def _amount(text: str) -> int | None:
     """The form's amount in minor units ("2 000" reads 2000); empty: None (all that is left).
     Anything else is refused rather than read as "everything"."""
-    digits = "".join(text.split())
-    if not digits:
-        return None
-    if not digits.isdigit() or int(digits) <= 0:
-        raise ResolutionIncomplete("amount", "the amount must be a positive whole number")
-    return int(digits)
+    try:
+        return form_amount(text)
+    except BadAmount as error:
+        raise ResolutionIncomplete("amount", str(error)) from None
 
 
 def _failure(request: Request[Any, Any, Any], error: PaymentError) -> str:

@@ -16,21 +16,23 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 from msgspec import Struct
 
-from application.audit import AuditQueries
 from application.errors import InvalidNotificationUrl
-from application.ports import AuditFilter, PageRequest, StoreFilter
-from application.store_admin import (
+from application.shared.ports import PageRequest
+from application.stores.audit import AuditQueries
+from application.stores.ports import AuditFilter, StoreFilter
+from application.stores.store_admin import (
     ChangeNotificationUrl,
     ReactivateStore,
     RotateWebhookSecret,
     StoreChange,
     SuspendStore,
 )
-from application.stores import ListStores
+from application.stores.stores import ListStores
 from domain.audit import AuditEntry
 from domain.operator import Actor
 from domain.store import StoreStatus
 from entrypoints.http.pages.desk import provide_desk_operator
+from entrypoints.http.pages.form_amount import checked_form
 from entrypoints.http.pages.i18n import translator
 from entrypoints.http.pages.web import lang_of, render
 
@@ -109,7 +111,8 @@ class StorePagesController(Controller):
         operator: NamedDependency[Actor],
         suspend_store: NamedDependency[SuspendStore],
     ) -> Redirect:
-        await suspend_store(StoreChange(store_id, operator, data.reason.strip() or None))
+        reason = checked_form(data).reason.strip() or None
+        await suspend_store(StoreChange(store_id, operator, reason))
         return _changed(store_id)
 
     @post("/{store_id:str}/reactivate", status_code=303)
@@ -120,7 +123,8 @@ class StorePagesController(Controller):
         operator: NamedDependency[Actor],
         reactivate_store: NamedDependency[ReactivateStore],
     ) -> Redirect:
-        await reactivate_store(StoreChange(store_id, operator, data.reason.strip() or None))
+        reason = checked_form(data).reason.strip() or None
+        await reactivate_store(StoreChange(store_id, operator, reason))
         return _changed(store_id)
 
     @post("/{store_id:str}/notification-url", status_code=303)
@@ -134,7 +138,7 @@ class StorePagesController(Controller):
         list_stores: NamedDependency[ListStores],
         audit_log: NamedDependency[AuditQueries],
     ) -> Response[Any]:
-        url = data.notification_url.strip()
+        url = checked_form(data).notification_url.strip()
         try:
             if url and (len(url) > 2000 or not URL.match(url)):
                 raise InvalidNotificationUrl("notification_url must be an http(s) URL")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from entrypoints.http.pages.desk_i18n import DESK_MESSAGES
 from entrypoints.http.pages.health_words import HEALTH_MESSAGES
+from entrypoints.http.pages.money_words import MONEY_WORDS
 
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
@@ -21,7 +22,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "phone_hint": "Exemple : {example}",
         "phone_optional": "facultatif",
         "pay_button": "Payer {amount}",
-        "redirect_note": "Vous serez redirigé vers la page de {provider}.",
+        "redirect_note": "Vous serez redirigé vers la page {of_provider}.",
         "approve_note": "Vous confirmerez le paiement sur votre téléphone.",
         "order_paid": "Cette commande est déjà payée. Merci !",
         "order_closed": "Cette commande ne peut plus être payée ({status}).",
@@ -53,8 +54,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "status_cancelled": "Le paiement a été annulé",
         "status_cancelled_detail": "Aucun montant n'a été débité.",
-        "reason_insufficient_funds": "Solde insuffisant.",
-        "reason_declined_by_customer": "Le paiement a été refusé.",
         "try_again": "Essayer un autre moyen",
         "continue_provider": "Continuer sur la page de {provider}",
         "checking": "Mise à jour automatique…",
@@ -168,8 +167,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status_expired_detail": "It was not confirmed in time. No money was taken.",
         "status_cancelled": "The payment was cancelled",
         "status_cancelled_detail": "No money was taken.",
-        "reason_insufficient_funds": "Insufficient balance.",
-        "reason_declined_by_customer": "The payment was declined.",
         "try_again": "Try another way",
         "continue_provider": "Continue on the {provider} page",
         "checking": "Updating automatically…",
@@ -251,6 +248,10 @@ for _lang, _words in DESK_MESSAGES.items():
     MESSAGES[_lang].update(_words)
 
 
+# where is the money (pages/money_words.py)
+for _lang, _words in MONEY_WORDS.items():
+    MESSAGES[_lang].update(_words)
+
 # provider health (pages/health_words.py)
 for _lang, _words in HEALTH_MESSAGES.items():
     MESSAGES[_lang].update(_words)
@@ -284,3 +285,14 @@ def _add_refund_words() -> None:
 
 
 _add_refund_words()
+
+
+# -- the customer's pages: failure reasons, ways out, phone per provider (customer_words.py) ---
+def _add_customer_words() -> None:
+    from entrypoints.http.pages.customer_words import CUSTOMER_WORDS
+
+    for lang, words in CUSTOMER_WORDS.items():
+        MESSAGES[lang].update(words)
+
+
+_add_customer_words()

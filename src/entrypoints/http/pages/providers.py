@@ -1,5 +1,5 @@
 """How the payment page shows each provider: its name, brand colours and flow, and the
-phone number format of the order's country as a hint."""
+phone number it takes (country, dialling prefix, example) for the phone field."""
 
 from __future__ import annotations
 
@@ -29,6 +29,74 @@ BRANDS = {
 
 def brand(name: str) -> Brand:
     return BRANDS.get(name) or Brand(name.replace("_", " ").title(), "#444", "#fff", "?", False)
+
+
+def of_provider(name: str) -> str:
+    """French "de"/"d'" before the provider's name: "d'Orange Money", "de Wave"."""
+    return f"d'{name}" if name[:1].lower() in "aeiouyh" else f"de {name}"
+
+
+#: The countries whose numbers each provider takes here, its home country first (Moov Money
+#: is Benin's API). A provider missing from the table takes the order's country's numbers.
+#: Per-account countries extend this table.
+PROVIDER_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "moov_money": ("BJ",),
+    "mtn_momo": ("CI", "BJ", "CM", "GH", "UG"),
+    "orange_money": ("CI", "SN", "CM", "ML", "BF", "GN"),
+    "wave": ("CI", "SN"),
+}
+
+#: French and English names of the countries the pages may name.
+COUNTRY_NAMES = {
+    "BJ": ("du Bénin", "Benin"),
+    "BF": ("du Burkina Faso", "Burkina Faso"),
+    "CI": ("de Côte d'Ivoire", "Côte d'Ivoire"),
+    "CM": ("du Cameroun", "Cameroon"),
+    "GH": ("du Ghana", "Ghana"),
+    "GN": ("de Guinée", "Guinea"),
+    "ML": ("du Mali", "Mali"),
+    "SN": ("du Sénégal", "Senegal"),
+    "UG": ("d'Ouganda", "Uganda"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneField:
+    """The phone field for one provider: the country whose numbers it takes, its dialling
+    prefix (`+229`) and an example number as its people write it."""
+
+    country: str
+    prefix: str
+    example: str
+
+    def country_name(self, lang: str) -> str:
+        french, english = COUNTRY_NAMES.get(self.country, (self.country, self.country))
+        return french if lang == "fr" else english
+
+
+def phone_field(
+    provider: str, order_country: str | None, account_country: str | None = None
+) -> PhoneField:
+    """The country of the provider's account that takes the payment when it has one; else the
+    order's country when the provider takes its numbers, else the provider's home country
+    (Côte d'Ivoire when none is known)."""
+    served = PROVIDER_COUNTRIES.get(provider) or (order_country or "CI",)
+    wanted = (order_country or "").upper()
+    country = account_country or (wanted if wanted in served else served[0].upper())
+    code = phonenumbers.country_code_for_region(country) or 225
+    return PhoneField(country, f"+{code}", phone_example(country))
+
+
+def phone_country(phone: str) -> str | None:
+    """The country of an international number (`+229...` -> `BJ`), None when it is not one."""
+    text = phone.strip()
+    if not text.startswith("+"):
+        return None
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.region_code_for_number(number)
 
 
 def phone_example(country: str | None) -> str:

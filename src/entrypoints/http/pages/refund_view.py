@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.ports import RefundProviders
+from application.refunds.ports import RefundProviders
 from domain.errors import PaymentError
 from domain.money import Money
 from domain.payment import Payment

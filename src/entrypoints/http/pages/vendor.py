@@ -21,21 +21,17 @@ from msgspec import Struct
 
 from adapters.phones import mask_phone
 from adapters.urls import ServiceUrls
-from application.checkout import CheckoutQueries
 from application.errors import NotFound, ProviderUnavailable, StoreSuspended, Unauthorized
-from application.ports import (
-    OrderFilter,
-    PageRequest,
-    PaymentFilter,
-    ProviderRegistry,
-    RefundProviders,
-)
-from application.provider_health import ProviderHealthQuery
-from application.queries import StoreQueries
+from application.health.provider_health import ProviderHealthQuery
+from application.payments.checkout import CheckoutQueries
+from application.payments.ports import OrderFilter, PaymentFilter, ProviderRegistry
+from application.payments.queries import StoreQueries
+from application.payments.stats import StoreStats
+from application.payments.verify_payment import VerifyPayment
+from application.refunds.ports import RefundProviders
 from application.refunds.queries import RefundQueries
-from application.stats import StoreStats
-from application.stores import AuthenticateStore
-from application.verify_payment import VerifyPayment
+from application.shared.ports import PageRequest
+from application.stores.stores import AuthenticateStore
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import PaymentStatus

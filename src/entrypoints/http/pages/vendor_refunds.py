@@ -17,10 +17,9 @@ from application.errors import NotFound
 from application.refunds.create_refund import CreateRefund, CreateRefundCommand
 from domain.errors import PaymentError
 from domain.store import Store
+from entrypoints.http.pages.form_amount import BadAmount, checked_form, form_amount
 from entrypoints.http.pages.vendor import provide_vendor
 from entrypoints.http.problems import lookup
-
-MAX_AMOUNT_DIGITS = 15
 
 
 class RefundForm(Struct, frozen=True):
@@ -42,11 +41,12 @@ class VendorRefundController(Controller):
         create_refund: NamedDependency[CreateRefund],
     ) -> Redirect:
         page = f"/payments/{payment_id}/"
-        text = data.amount.strip().replace(" ", "")
-        if text and not (text.isdigit() and len(text) <= MAX_AMOUNT_DIGITS and int(text) > 0):
+        try:
+            amount = form_amount(checked_form(data).amount)
+        except BadAmount:
             return Redirect(f"{page}?refund_error=validation_failed#refunds", status_code=303)
         command = CreateRefundCommand(
-            payment_id, vendor.id, int(text) if text else None, data.reason.strip()[:500] or None
+            payment_id, vendor.id, amount, data.reason.strip()[:500] or None
         )
         try:
             await create_refund(command)

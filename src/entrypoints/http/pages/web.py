@@ -13,11 +13,11 @@ from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
-from application.errors import NotFound
+from application.errors import InvalidCursor, NotFound
 from domain.money import Money
 from entrypoints.http.accepted_input import RefusedInput
 from entrypoints.http.pages import i18n
-from entrypoints.http.pages.providers import brand
+from entrypoints.http.pages.providers import brand, of_provider
 
 log = structlog.get_logger(__name__)
 
@@ -51,6 +51,7 @@ def render(
         "when": lambda at: _when(at, lang),
         "percent": lambda rate: _percent(rate, lang),
         "brand": brand,
+        "of_provider": of_provider,
     }
     return Template(
         template_name=f"pages/{template}",
@@ -97,6 +98,11 @@ def refused_input_page(request: Request[Any, Any, Any], _: RefusedInput) -> Resp
     return _error_page(request, 422, "error_title", "error_generic")
 
 
+def stale_cursor_page(request: Request[Any, Any, Any], _: InvalidCursor) -> Response[Any]:
+    """A list page asked past an item that is not the caller's: 400, as the API answers."""
+    return _error_page(request, 400, "error_title", "error_generic")
+
+
 def http_error_page(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     if error.status_code >= 500:
         log.error("page.failed", path=request.url.path, error=repr(error.__cause__ or error))
@@ -117,5 +123,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     SignInRequired: sign_in_redirect,
     NotFound: not_found_page,
     RefusedInput: refused_input_page,
+    InvalidCursor: stale_cursor_page,
     HTTPException: http_error_page,
 }

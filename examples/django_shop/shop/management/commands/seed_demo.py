@@ -1,5 +1,6 @@
-"""`python manage.py seed_demo`: two vendors' stores with products, registered on the payment
-service (admin token), and a customer account. Safe to run again: what exists is kept, and a
+"""`python manage.py seed_demo`: vendors' stores with products in two countries (Côte
+d'Ivoire in XOF, Cameroon in XAF), registered on the payment service (admin token), and a
+customer account. Safe to run again: what exists is kept, and a
 store the service no longer knows (or knows with another notification URL) is registered
 anew."""
 
@@ -27,7 +28,14 @@ CATALOGUE = {
         ("Attiéké", "Sachet de 1 kg", 1000),
         ("Beurre de karité", "Pot de 200 g", 2000),
     ],
+    ("marche-douala", "Marché de Douala", "mbarga"): [
+        ("Poivre de Penja", "Sachet de 100 g, Cameroun", 3000),
+        ("Café de l'Ouest", "Arabica, 250 g", 4500),
+        ("Tissu ndop", "Coton teint, 2 m", 12000),
+    ],
 }
+#: The currency of each store's products (the others sell in XOF).
+CURRENCIES = {"marche-douala": "XAF"}
 VENDOR_PASSWORD = "demo-vendeur"  # noqa: S105 - the demo's published accounts
 CUSTOMER = ("fatou", "demo-client")
 
@@ -53,10 +61,12 @@ class Command(BaseCommand):
                     store.service_store_id = created.id
                     store.api_key, store.webhook_secret = created.api_key, created.webhook_secret
                 store.save()
+                currency = CURRENCIES.get(slug, "XOF")
                 for title, description, price in products:
                     Product.objects.get_or_create(
                         store=store, name=title,
-                        defaults={"description": description, "price": price},
+                        defaults={"description": description, "price": price,
+                                  "currency": currency},
                     )  # fmt: skip
         _user(*CUSTOMER)
         self.stdout.write("demo data loaded")

@@ -1,0 +1,58 @@
+"""What a payment's change tells of its provider's health: settled within its time-to-live
+(how long it took, and how long its callback took) or expired. An after-commit handler of the
+dispatch, so it sees every change of every payment and the use cases need not know of it."""
+
+from __future__ import annotations
+
+from application.health.ports import HealthRecorder
+from application.shared.ports import Change
+from domain.events import DomainEvent, Source
+from domain.payment import Payment
+from domain.provider_health import SETTLE_BOUNDS_S, Tally, bucket_of, minute_of
+
+_SETTLED = frozenset({"succeeded", "failed"})
+
+
+class RecordSettlement:
+    """Tally how each payment that leaves `created` or `pending` ended."""
+
+    def __init__(self, recorder: HealthRecorder) -> None:
+        self._recorder = recorder
+
+    def __call__(self, change: Change) -> None:
+        if isinstance(change.subject, Payment):
+            tally = settle_tally(change.subject, change.event)
+            if tally is not None:
+                self._recorder.record(tally)
+
+
+def settle_tally(payment: Payment, event: DomainEvent) -> Tally | None:
+    """What a change says of the provider: an open payment that settled (within its
+    time-to-live or not) or expired. Late successes of expired payments are not counted
+    again."""
+    if event.from_status not in ("created", "pending") or event.from_status == event.to_status:
+        return None
+    minute = minute_of(event.at)
+    if event.to_status == "expired":
+        return Tally(payment.provider, minute, expired=1)
+    if event.to_status not in _SETTLED:
+        return None
+    if payment.expires_at is not None and event.at > payment.expires_at:
+        return Tally(payment.provider, minute, expired=1)
+    seconds = (event.at - payment.created_at).total_seconds()
+    settle = _one(seconds)
+    callback = _one(seconds) if event.source is Source.WEBHOOK else _one(None)
+    return Tally(
+        payment.provider,
+        minute,
+        settled_in_ttl=1,
+        settle_seconds=settle,
+        callback_seconds=callback,
+    )
+
+
+def _one(seconds: float | None) -> tuple[int, ...]:
+    counts = [0] * (len(SETTLE_BOUNDS_S) + 1)
+    if seconds is not None:
+        counts[bucket_of(seconds, SETTLE_BOUNDS_S)] = 1
+    return tuple(counts)

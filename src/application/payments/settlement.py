@@ -1,0 +1,79 @@
+"""A payment in the settlement template (`application/shared/settlement.py`): how it is
+read, asked about, decided on and written."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from application.errors import NotFound
+from application.ledger.book import Fees, fix_fee
+from application.payments.ports import ProviderRegistry
+from application.shared.settlement import Applied, Settlement
+from application.unit_of_work import UnitOfWork
+from domain.events import Source
+from domain.order import Order
+from domain.payment import Outcome, Payment, PaymentStatus
+from domain.provider_report import ProviderReport, ReportedStatus
+from domain.settlement import settle
+
+#: The template bound to payments (what the use cases are given).
+PaymentSettlement = Settlement[Payment]
+
+
+class PaymentSettles:
+    """Rules:
+    - the payment is read again under its row lock (with its order's when the report may pay
+      it), so concurrent reports for one payment serialise and converge: exactly one
+      transition and one event per change;
+    - the decision is the aggregate's (`Payment.apply`): an illegal move is refused and
+      changes nothing; a report that changes nothing writes nothing;
+    - a payment that succeeds pays its order once, or is flagged `needs_refund` when the order
+      was already settled (`settle`), and has its fee fixed at its store's rate (`fees`), which
+      the ledger books with the sale (an in-transaction handler of `payment.succeeded`).
+    """
+
+    def __init__(self, providers: ProviderRegistry, fees: Fees | None = None) -> None:
+        self._providers, self._fees = providers, fees or Fees()
+
+    def open(self, subject: Payment) -> bool:
+        return not subject.is_final
+
+    async def read(self, uow: UnitOfWork, subject_id: str, store_id: str | None) -> Payment | None:
+        if store_id is None:
+            return await uow.payments.get(subject_id)
+        return await uow.payments.get_for_store(store_id, subject_id)
+
+    async def ask(self, subject: Payment) -> ProviderReport:
+        provider = self._providers.get(subject.provider, subject.country)
+        return await provider.fetch_status(subject)
+
+    async def decide(
+        self, uow: UnitOfWork, subject_id: str, report: ProviderReport, source: Source, at: datetime
+    ) -> Applied[Payment]:
+        payment, order = await _locked(uow, subject_id, report)
+        outcome = payment.apply(report, at, source)
+        if outcome is Outcome.CHANGED and payment.status is PaymentStatus.SUCCEEDED:
+            await fix_fee(uow, payment, self._fees)
+            if order:
+                settle(order, payment, at, source)
+                if order.events:  # an order already settled is not rewritten
+                    await uow.orders.save(order)
+        return Applied(payment, report, refused=outcome is Outcome.REFUSED)
+
+    async def save(self, uow: UnitOfWork, subject: Payment, touched: bool) -> None:
+        if subject.events or touched:
+            await uow.payments.save(subject)
+
+
+async def _locked(
+    uow: UnitOfWork, payment_id: str, report: ProviderReport
+) -> tuple[Payment, Order | None]:
+    if report.status is ReportedStatus.SUCCEEDED:
+        found = await uow.payments.lock_with_order(payment_id)
+        if found is not None:
+            return found
+        raise NotFound(f"payment {payment_id} not found")
+    payment = await uow.payments.get(payment_id, for_update=True)
+    if payment is None:
+        raise NotFound(f"payment {payment_id} not found")
+    return payment, None

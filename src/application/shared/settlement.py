@@ -1,0 +1,137 @@
+"""Ask the provider, then apply what it says: the one template by which a provider's answer
+settles an aggregate (a payment, a refund; payouts next). Callback, verification,
+reconciliation and a refused start all go through it.
+
+The walk: read the subject outside any transaction; a final one is left as it is; ask the
+provider's API, still outside any transaction (`ProviderUnavailable` propagates: the outcome
+is unknown and nothing changes); then, in one unit of work, lock the subject, let the
+aggregate decide, let the caller add its own step (`then`: mark the inbox row, plan the next
+check, expire), write the subject once, and commit. The dispatch follows the changes up
+(notifications in the transaction; log, metrics, health after it). A report the state machine
+refuses changes nothing and is logged as an anomaly, whatever the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from application.shared.ports import Clock
+from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from domain.events import Source
+from domain.provider_report import ProviderReport
+
+
+class Settleable(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+A = TypeVar("A", bound=Settleable)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied(Generic[A]):
+    """The subject once the report was applied; `refused`: the report did not fit the state
+    machine and changed nothing."""
+
+    subject: A
+    report: ProviderReport
+    refused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Settled(Generic[A]):
+    """What a settlement came to: `subject` None when there is no such subject; `applied`
+    None when the provider was not asked (the subject was final, or not worth asking)."""
+
+    subject: A | None
+    applied: Applied[A] | None = None
+
+
+class Settles(Protocol[A]):
+    """What the template needs to know of one kind of aggregate."""
+
+    def open(self, subject: A) -> bool:
+        """Whether the provider may still settle `subject` (else it is not asked)."""
+        ...
+
+    async def read(self, uow: UnitOfWork, subject_id: str, store_id: str | None) -> A | None:
+        """The subject as committed (no lock); `store_id`: only if it is that store's."""
+        ...
+
+    async def ask(self, subject: A) -> ProviderReport:
+        """The provider's own API. Raises `ProviderUnavailable` when it cannot answer."""
+        ...
+
+    async def decide(
+        self, uow: UnitOfWork, subject_id: str, report: ProviderReport, source: Source, at: datetime
+    ) -> Applied[A]:
+        """Lock the subject, apply the report (and what it implies for other aggregates)."""
+        ...
+
+    async def save(self, uow: UnitOfWork, subject: A, touched: bool) -> None:
+        """Write the subject when it changed (`touched`: changed without an event)."""
+        ...
+
+
+class Anomalies(Protocol):
+    def anomaly(self, subject: Any, what: str, detail: dict[str, Any]) -> None: ...
+
+
+#: The caller's own step in the settlement's transaction, after the aggregate decided.
+#: Returns whether it changed the subject without recording an event.
+Then = Callable[[UnitOfWork, A], Awaitable[bool]]
+
+
+class Settlement(Generic[A]):
+    """The template, bound to one kind of aggregate (`Settles`)."""
+
+    def __init__(
+        self, *, uow: UnitOfWorkFactory, settles: Settles[A], clock: Clock, log: Anomalies
+    ) -> None:
+        self._uow, self._settles, self._clock, self._log = uow, settles, clock, log
+
+    async def __call__(
+        self,
+        subject_id: str,
+        source: Source,
+        *,
+        store_id: str | None = None,
+        then: Then[A] | None = None,
+    ) -> Settled[A]:
+        """Read, ask and apply; a missing subject, or one the provider can no longer settle,
+        is returned without a call."""
+        subject = await self.read(subject_id, store_id)
+        if subject is None or not self._settles.open(subject):
+            return Settled(subject)
+        applied = await self.ask_and_apply(subject, source, then)
+        return Settled(applied.subject, applied)
+
+    async def read(self, subject_id: str, store_id: str | None = None) -> A | None:
+        async with self._uow(read_only=True) as uow:
+            return await self._settles.read(uow, subject_id, store_id)
+
+    async def ask_and_apply(
+        self, subject: A, source: Source, then: Then[A] | None = None
+    ) -> Applied[A]:
+        """Ask the provider about `subject` (outside any transaction), then apply."""
+        report = await self._settles.ask(subject)
+        return await self.apply(subject.id, report, source, then)
+
+    async def apply(
+        self, subject_id: str, report: ProviderReport, source: Source, then: Then[A] | None = None
+    ) -> Applied[A]:
+        """Apply a confirmed report in a transaction of its own."""
+        async with self._uow() as uow:
+            applied = await self._settles.decide(uow, subject_id, report, source, self._clock.now())
+            touched = await then(uow, applied.subject) if then is not None else False
+            await self._settles.save(uow, applied.subject, touched)
+            await uow.commit()
+        if applied.refused:
+            detail = {"reported": str(report.status), "source": str(source)}
+            if report.failure_code:
+                detail["code"] = report.failure_code
+            self._log.anomaly(applied.subject, "illegal_transition", detail)
+        return applied

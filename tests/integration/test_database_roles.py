@@ -1,0 +1,185 @@
+"""The service's database role owns nothing: as that role, the event histories and the audit
+log cannot be truncated, altered, updated, deleted, nor rewritten through the masking session
+setting; the service still works as that role (orders, payments, their events, the masking
+pass). The owner runs the migrations and grants the role (`payments migrate`)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+import pytest
+from litestar.testing import AsyncTestClient
+from psycopg import errors, sql
+from tests.integration.conftest import BASE_URL, create_store
+from tests.integration.helpers import ORDER
+
+from adapters.postgres.phone_archive import PostgresPhoneArchive
+from adapters.postgres.pool import close_pool, open_pool
+from adapters.postgres.roles import with_role
+from entrypoints.container import Container
+from entrypoints.database import MigrationsPending, migrate, prepare
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("clean_db")
+
+APPEND_ONLY = [
+    "payment_events",
+    "order_events",
+    "refund_events",
+    "audit_log",
+    "ledger_entries",
+    "ledger_transactions",
+]
+REFUSED = (errors.InsufficientPrivilege, errors.RestrictViolation)
+
+
+@pytest.fixture(scope="module")
+def service_url(database_url: str) -> Iterator[str]:
+    """A role that owns nothing, granted by `payments migrate` run as the owner."""
+    role = f"svc_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+    url = with_role(database_url, role)
+    migrate(Settings(database_url=url, migration_database_url=database_url))
+    yield url
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+@pytest.fixture
+async def as_service(settings: Settings, service_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
+    """The app connected as the service's role."""
+    app = create_app(Container(settings=replace(settings, database_url=service_url)))
+    async with AsyncTestClient(app, base_url=BASE_URL) as client:
+        yield client
+
+
+async def _a_payment(client: AsyncTestClient[Any]) -> str:
+    store = await create_store(client)
+    order = await client.post("/api/v1/orders", json=ORDER, headers=store.headers)
+    assert order.status_code == 201, order.text
+    payment = await client.post(
+        f"/api/v1/orders/{order.json()['id']}/payments",
+        json={"provider": "sandbox", "phone": "+2250700000099"},
+        headers=store.headers,
+    )
+    assert payment.status_code == 201, payment.text
+    events = await client.get(
+        f"/api/v1/payments/{payment.json()['id']}/events", headers=store.headers
+    )
+    assert events.status_code == 200 and events.json()["data"], events.text
+    return str(payment.json()["id"])
+
+
+def _refused(url: str, *statements: str) -> None:
+    """Each statement, in its own transaction, is refused."""
+    for statement in statements:
+        with psycopg.connect(url) as conn, pytest.raises(REFUSED):
+            conn.execute(statement)  # type: ignore[arg-type]
+
+
+async def test_the_service_works_as_its_own_role(as_service: AsyncTestClient[Any]) -> None:
+    await _a_payment(as_service)
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+async def test_as_the_service_history_cannot_be_erased_or_rewritten(
+    as_service: AsyncTestClient[Any], service_url: str, table: str
+) -> None:
+    await _a_payment(as_service)
+    _refused(
+        service_url,
+        f"TRUNCATE {table}",
+        f"TRUNCATE {table} CASCADE",
+        f"DELETE FROM {table}",
+        f"UPDATE {table} SET created_at = now()",
+        f"ALTER TABLE {table} DISABLE TRIGGER ALL",
+        f"ALTER TABLE {table} DISABLE TRIGGER USER",
+        f"DROP TABLE {table}",
+        "SET session_replication_role = replica",
+    )
+
+
+async def test_the_masking_setting_cannot_rewrite_an_event(
+    as_service: AsyncTestClient[Any], service_url: str
+) -> None:
+    payment_id = await _a_payment(as_service)
+    where = f"WHERE payment_id = '{payment_id}'"
+    masking = "SET LOCAL payments.masking_personal_data = 'on'"
+    for rewrite in (
+        """'{"status": "succeeded"}'""",
+        "data || '{\"forged\": true}'",
+        "'{}'",
+        "jsonb_set(data, '{amount}', '1')",
+    ):
+        with psycopg.connect(service_url) as conn, pytest.raises(REFUSED):
+            conn.execute(masking)
+            conn.execute(f"UPDATE payment_events SET data = {rewrite} {where}")  # type: ignore[arg-type]
+    with psycopg.connect(service_url) as conn, pytest.raises(REFUSED):
+        conn.execute(masking)
+        conn.execute(f"UPDATE payment_events SET type = 'forged' {where}")  # type: ignore[arg-type]
+
+
+async def test_the_masking_pass_still_masks_as_the_service(
+    as_service: AsyncTestClient[Any], service_url: str
+) -> None:
+    payment_id = await _a_payment(as_service)
+    pool = await open_pool(service_url, min_size=1, max_size=1)
+    try:
+        masked = await PostgresPhoneArchive(pool).mask_payments_before(
+            datetime.now(UTC) + timedelta(days=1), limit=10
+        )
+    finally:
+        await close_pool(pool)
+    assert masked >= 1
+    with psycopg.connect(service_url) as conn:
+        rows = conn.execute(
+            "SELECT data::text FROM payment_events WHERE payment_id = %s", [payment_id]
+        ).fetchall()
+    assert rows and not any("0700000099" in text for (text,) in rows)
+
+
+def test_the_owner_cannot_truncate_the_history_either(database_url: str) -> None:
+    _refused(database_url, *(f"TRUNCATE {table} CASCADE" for table in APPEND_ONLY))
+
+
+def test_the_grants_follow_the_append_only_triggers(service_url: str) -> None:
+    """A table added later with its own `refuse_..._change()` trigger is append-only too."""
+    with psycopg.connect(service_url) as conn:
+        for table in APPEND_ONLY:
+            may = conn.execute(
+                "SELECT has_table_privilege(%(t)s, 'INSERT'), has_table_privilege(%(t)s, 'UPDATE'),"
+                " has_table_privilege(%(t)s, 'DELETE'), has_table_privilege(%(t)s, 'TRUNCATE')",
+                {"t": table},
+            ).fetchone()
+            assert may == (True, False, False, False), table
+
+
+def test_a_service_role_with_migrations_pending_is_told_to_run_migrate(
+    database_url: str, service_url: str
+) -> None:
+    forget = "DELETE FROM _yoyo_migration WHERE migration_id = %s"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        last = conn.execute(
+            "SELECT migration_hash, migration_id, applied_at_utc FROM _yoyo_migration"
+            " ORDER BY applied_at_utc DESC LIMIT 1"
+        ).fetchone()
+        assert last is not None
+        conn.execute(forget, [last[1]])  # as if the newest migration were pending
+    try:
+        with pytest.raises(MigrationsPending, match="MIGRATION_DATABASE_URL"):
+            prepare(Settings(database_url=service_url))
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(
+                "INSERT INTO _yoyo_migration (migration_hash, migration_id, applied_at_utc)"
+                " VALUES (%s, %s, %s)",
+                last,
+            )
