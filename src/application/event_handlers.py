@@ -75,7 +75,9 @@ class CountOutcome:
                 self._metrics.double_payment(subject.provider)
             return
         if isinstance(subject, Payment):
-            self._metrics.payment_final(subject.provider, event.to_status, subject.failure_code)
+            self._metrics.payment_final(
+                subject.provider, event.to_status, subject.failure_code, subject.country
+            )
         elif isinstance(subject, Refund):
             self._metrics.refund_final(subject.provider, event.to_status)
 

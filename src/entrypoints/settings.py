@@ -182,7 +182,7 @@ def _limits(read: EnvReader) -> LimitSettings:
         raw = read.get(name)
         if raw is None:
             continue
-        if not raw.isdigit() or int(raw) < 1:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # "²".isdigit() is True
             read.problems.append(f"{name} must be a whole number of requests, at least 1")
             continue
         values[attribute] = int(raw)

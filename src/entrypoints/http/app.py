@@ -19,6 +19,7 @@ from entrypoints.http import (
     balance,
     events,
     openapi,
+    openapi_security,
     ops,
     orders,
     pages,
@@ -123,4 +124,5 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
     )
     app.state.container = container
     openapi.add_request_bodies(app.openapi_schema)
+    openapi_security.document_security(app, app.openapi_schema)
     return app

@@ -123,7 +123,7 @@ HTTP_CODES = {
 }
 
 INTERNAL = Problem(500, "internal_error", "Internal error")
-_UNKNOWN = re.compile(r"unknown field `([^`]*)`")
+_UNKNOWN = re.compile(r"(?:unknown|missing required) field `([^`]*)`")
 _PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 
 
@@ -228,10 +228,20 @@ def _split(text: str) -> tuple[str, str]:
 def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
     if isinstance(error, HTTPException):
         return _http_problem(error, request)
+    if isinstance(error, app.Unauthorized) and (hint := _bearer_hint(request)):
+        error = app.Unauthorized(hint)
     response = error_response(error)
     if response.status_code == 500:
         log.exception("request.failed", path=request.url.path, error=type(error).__name__)
     return response
+
+
+def _bearer_hint(request: Request[Any, Any, Any]) -> str | None:
+    """How to send a credential that came without its `Bearer` scheme (a bare key, `Token`)."""
+    header = request.headers.get("authorization", "").strip()
+    if not header or header.lower().startswith("bearer "):
+        return None
+    return "Send the key as `Authorization: Bearer <key>`: the header has no `Bearer` scheme"
 
 
 def _public_name(request: Request[Any, Any, Any], key: str) -> str:

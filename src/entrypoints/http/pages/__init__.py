@@ -27,6 +27,7 @@ from entrypoints.http.pages import (
     desk,
     desk_money,
     desk_stores,
+    home,
     vendor,
     vendor_refunds,
 )
@@ -42,6 +43,7 @@ def handlers(settings: Settings) -> list[Any]:
     pages = Router(
         path="/",
         route_handlers=[
+            home.home,
             checkout.CheckoutController,
             checkout.StatusController,
             vendor.SignInController,
