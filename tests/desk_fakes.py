@@ -4,13 +4,14 @@ and refunds, like the Postgres view of it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from application.errors import OperatorNameRefused
 from application.shared.ports import Page, PageRequest
 from application.stores.ports import AuditFilter, Notification, StoreFilter
 from domain.audit import AuditEntry
-from domain.operator import Operator
+from domain.operator import Actor, Operator
 from domain.payment import ACCOUNT_MISSING, AMOUNT_MISMATCH, OPEN_STATUSES, Payment
 from domain.refund import HOLDING, Refund, RefundStatus
 from domain.review import AlreadyResolved, Resolution, ReviewItem, ReviewKind
@@ -19,7 +20,7 @@ from domain.store import Store
 if TYPE_CHECKING:
     from tests.fakes import InMemoryUnitOfWork
 
-DESK_TABLES = ("operators", "audit", "resolutions")
+DESK_TABLES = ("operators", "audit", "resolutions", "claims")
 
 
 class InMemoryOperatorRepository:
@@ -91,6 +92,20 @@ class InMemoryReviewQueue:
         if self._uow.tx.latest("resolutions", key) is not None:
             raise AlreadyResolved(f"{key[0]} was resolved by someone else")
         self._uow.tx.put("resolutions", key, resolution)
+        await self.release(resolution.item)
+
+    async def claim(
+        self, item: ReviewItem, by: Actor, at: datetime, stale_before: datetime
+    ) -> bool:
+        key = (item.subject_id, item.kind)
+        held = self._uow.tx.latest("claims", key)
+        if held is not None and held[1] >= stale_before:
+            return False
+        self._uow.tx.put("claims", key, (by.id, at))
+        return True
+
+    async def release(self, item: ReviewItem) -> None:
+        self._uow.tx.delete("claims", (item.subject_id, item.kind))
 
     def _open(self) -> list[ReviewItem]:
         tx = self._uow.tx

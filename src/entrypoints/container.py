@@ -26,6 +26,7 @@ from adapters.postgres.lookup import PostgresPaymentLookup
 from adapters.postgres.pending import PostgresPendingAges
 from adapters.postgres.phone_archive import PostgresPhoneArchive
 from adapters.postgres.probe import PostgresProbe
+from adapters.postgres.sessions import PostgresSessionStore
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers.guarded import GuardedRegistry
@@ -75,6 +76,7 @@ from application.stores.operators import (
     RevokeOperator,
 )
 from application.stores.review_queue import ResolveItem, ReviewQueueQueries
+from application.stores.sign_in_sessions import SignInSessions
 from application.stores.store_admin import (
     ChangeFee,
     ChangeNotificationUrl,
@@ -103,6 +105,11 @@ async def resolve(provider: providers.Provider[Any]) -> Any:
     """The provider's object; providers that depend on async resources answer awaitables."""
     value = provider()
     return await value if inspect.isawaitable(value) else value
+
+
+def bootstrap_token(settings: Settings) -> str:
+    """`PAYMENTS_ADMIN_TOKEN`, or none at all when `ADMIN_TOKEN_DISABLED` is set."""
+    return "" if settings.admin_token_disabled else settings.admin_token
 
 
 class Container(containers.DeclarativeContainer):
@@ -221,8 +228,20 @@ class Container(containers.DeclarativeContainer):
     create_store = providers.Singleton(
         CreateStore, uow=uow, ids=ids, clock=clock, credentials=credentials, urls=notification_urls
     )
+    # the hosted pages' sign-in sessions (server-side, revocable)
+    sign_in_sessions = providers.Singleton(
+        SignInSessions,
+        store=providers.Singleton(PostgresSessionStore, pool=pool),
+        clock=clock,
+        policies=settings.provided.sessions,
+    )
     rotate_api_key = providers.Singleton(
-        RotateApiKey, uow=uow, credentials=credentials, ids=ids, clock=clock
+        RotateApiKey,
+        uow=uow,
+        credentials=credentials,
+        ids=ids,
+        clock=clock,
+        sessions=sign_in_sessions,
     )
     authenticate_store = providers.Singleton(AuthenticateStore, uow=uow, credentials=credentials)
     list_stores = providers.Singleton(ListStores, uow=uow)
@@ -343,13 +362,15 @@ class Container(containers.DeclarativeContainer):
     create_operator = providers.Singleton(
         CreateOperator, uow=uow, ids=ids, clock=clock, credentials=credentials
     )
-    revoke_operator = providers.Singleton(RevokeOperator, uow=uow, ids=ids, clock=clock)
+    revoke_operator = providers.Singleton(
+        RevokeOperator, uow=uow, ids=ids, clock=clock, sessions=sign_in_sessions
+    )
     list_operators = providers.Singleton(ListOperators, uow=uow)
     authenticate_operator = providers.Singleton(
         AuthenticateOperator,
         uow=uow,
         credentials=credentials,
-        bootstrap_token=settings.provided.admin_token,
+        bootstrap_token=providers.Callable(bootstrap_token, settings=settings),
     )
     suspend_store = providers.Singleton(SuspendStore, uow=uow, ids=ids, clock=clock)
     reactivate_store = providers.Singleton(ReactivateStore, uow=uow, ids=ids, clock=clock)

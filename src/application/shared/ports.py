@@ -67,7 +67,7 @@ class IdGenerator(Protocol):
 
 
 class Throttle(Protocol):
-    def take(self, key: str) -> int | None:
+    async def take(self, key: str) -> int | None:
         """None when a request for `key` may go on now (it is counted); else the whole
         seconds to wait before the next one may."""
         ...

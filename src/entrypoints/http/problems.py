@@ -66,6 +66,10 @@ TABLE: dict[type[Exception], Problem] = {
         422, "invalid_notification_url", "The notification URL is refused"
     ),
     app.DatabaseUnavailable: Problem(503, "database_unavailable", "Service unavailable"),
+    app.ConcurrentChange: Problem(409, "concurrent_change", "Changed meanwhile; try again"),
+    domain.CurrencyMismatch: Problem(422, "currency_mismatch", "Currencies do not match"),
+    # a bookkeeping invariant broken by our own code, never by a request: a 500, logged
+    ledger.UnbalancedMovement: Problem(500, "internal_error", "Internal error"),
     # the operator's desk
     app.StoreSuspended: Problem(403, "store_suspended", "The store is suspended"),
     app.OperatorNameRefused: Problem(422, "operator_name_refused", "Operator name refused"),
