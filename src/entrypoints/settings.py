@@ -35,6 +35,8 @@ class MoneySettings:
 
     platform_fee_bps: int = 0
     balance_hold: timedelta = timedelta(0)
+    #: how long a new payout destination waits before it can be paid (unless approved)
+    destination_hold: timedelta = timedelta(hours=24)
 
 
 class SettingsError(Exception):
@@ -218,13 +220,15 @@ def _breaker(read: EnvReader) -> BreakerPolicy:
 
 
 def _money(read: EnvReader) -> MoneySettings:
-    """`PLATFORM_FEE_BPS` (0 to 10,000, default 0), `BALANCE_HOLD_HOURS` (default 0)."""
+    """`PLATFORM_FEE_BPS` (0 to 10,000, default 0), `BALANCE_HOLD_HOURS` (default 0),
+    `PAYOUT_DESTINATION_HOLD_HOURS` (default 24)."""
     fee = read.integer("PLATFORM_FEE_BPS", 0)
     if fee > MAX_BPS:
         read.problems.append(f"PLATFORM_FEE_BPS must be at most {MAX_BPS} (got {fee})")
         fee = 0
     hold = timedelta(hours=read.integer("BALANCE_HOLD_HOURS", 0))
-    return MoneySettings(platform_fee_bps=fee, balance_hold=hold)
+    destination = timedelta(hours=read.integer("PAYOUT_DESTINATION_HOLD_HOURS", 24))
+    return MoneySettings(platform_fee_bps=fee, balance_hold=hold, destination_hold=destination)
 
 
 def _networks(read: EnvReader, name: str) -> tuple[str, ...]:
