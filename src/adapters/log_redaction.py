@@ -13,8 +13,12 @@ Rules:
   is treated as a mapping.
 - Any string left, at any depth (exception messages, tracebacks, URLs), is scrubbed of what
   looks like our secrets: API keys (`sk_...`), signing secrets (`whsec_...`), the credentials
-  of an `Authorization` value (`Bearer ...`, `Basic ...`), and `name=value` pairs whose name
-  looks secret (`token=`, `sig=`, `vendor_session=`...).
+  of an `Authorization` value (`Bearer ...`, `Basic ...`), operator tokens (`op_...`), and
+  `name=value` pairs whose name looks secret (`token=`, `sig=`, `vendor_session=`...).
+- Phone numbers are masked as everywhere else (`+225 07 •• •• •• 01`, `adapters.phones`): the
+  value of a key that names a phone (`phone`, `msisdn`, `partyId`, `mobile`, `subscriber`), a
+  `+` number in any text (an exception's message, a provider's error body), and the digits
+  that follow such a name in text (`msisdn=2250700000001`, `"partyId": "22507..."`).
 - The line keeps its shape: keys stay, only values change, so it still says what happened.
 """
 
@@ -27,6 +31,8 @@ from typing import Any
 import structlog
 from structlog.tracebacks import ExceptionDictTransformer
 from structlog.typing import EventDict, Processor, WrappedLogger
+
+from adapters.phones import mask_phone, mask_phones_in
 
 REDACTED = "[REDACTED]"
 
@@ -46,6 +52,7 @@ _SECRET_TEXT = (
         rf"\1\2{REDACTED}",
     ),
     (re.compile(r"\b(sk|whsec)_[A-Za-z0-9_\-]{4,}"), rf"\1_{REDACTED}"),
+    (re.compile(r"\bop_[A-Za-z0-9_\-]{16,}"), f"op_{REDACTED}"),
     (re.compile(r"\b(Bearer|bearer|BEARER)\s+[A-Za-z0-9._~+/=\-]{4,}"), rf"\1 {REDACTED}"),
     (
         re.compile(r"\b(Basic)\s+(?=[A-Za-z0-9+/]*(?:[0-9+/=]|[a-z][A-Z]))[A-Za-z0-9+/]{8,}={0,2}"),
@@ -56,7 +63,15 @@ _MAX_DEPTH = 20
 #: A word every pattern above needs: text without any of them is returned as it is (one search
 #: instead of four substitutions, for the ids, statuses and times most log values are).
 _TRIGGER = re.compile(
-    r"secret|token|passw|api[-_]?key|session|sig|cookie|sk_|whsec_|bearer|basic", re.IGNORECASE
+    r"secret|token|passw|api[-_]?key|session|sig|cookie|sk_|whsec_|op_|bearer|basic",
+    re.IGNORECASE,
+)
+_PHONE_NAME = r"phone|msisdn|mobile|party_?id|subscriber"
+_PHONE_KEY = re.compile(_PHONE_NAME, re.IGNORECASE)
+_PHONE_TRIGGER = re.compile(rf"\+\d|{_PHONE_NAME}", re.IGNORECASE)
+_PHONE_IN_TEXT = re.compile(r"\+\d[\d ]{6,18}\d")
+_PHONE_NAMED = re.compile(
+    rf"((?:{_PHONE_NAME})[\w\-]*[\"']?\s*[=:]?\s*[\"']?)(\+?\d{{6,15}})\b", re.IGNORECASE
 )
 
 
@@ -76,19 +91,28 @@ def scrub_text(text: str) -> str:
     return text
 
 
+def mask_phones_text(text: str) -> str:
+    """`text` with the phone numbers it holds masked (see the module's rules)."""
+    if not _PHONE_TRIGGER.search(text):
+        return text
+    text = _PHONE_NAMED.sub(lambda m: m.group(1) + _masked(m.group(2)), text)
+    return _PHONE_IN_TEXT.sub(lambda m: _masked(m.group().replace(" ", "")), text)
+
+
+def _masked(number: str) -> str:
+    return mask_phone(number if number.startswith("+") else f"+{number}") or ""
+
+
 def redact(value: Any, depth: int = 0) -> Any:
     """`value` with secret keys' values replaced and every string scrubbed (see the rules)."""
     if depth > _MAX_DEPTH:
         return REDACTED
     if isinstance(value, str):
-        return scrub_text(value)
+        return mask_phones_text(scrub_text(value))
     if isinstance(value, bytes | bytearray):
-        return scrub_text(bytes(value).decode("utf-8", "replace"))
+        return redact(bytes(value).decode("utf-8", "replace"), depth)
     if isinstance(value, Mapping):
-        return {
-            key: REDACTED if is_secret_key(key) else redact(item, depth + 1)
-            for key, item in value.items()
-        }
+        return {key: _entry(key, item, depth) for key, item in value.items()}
     if isinstance(value, list | tuple):
         if _is_pair(value) and is_secret_key(value[0]):
             return (redact(value[0], depth + 1), REDACTED)
@@ -96,6 +120,14 @@ def redact(value: Any, depth: int = 0) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     return scrub_text(str(value))
+
+
+def _entry(key: Any, item: Any, depth: int) -> Any:
+    if is_secret_key(key):
+        return REDACTED
+    if isinstance(key, str) and _PHONE_KEY.search(key):
+        item = mask_phones_in({key: item})[key]
+    return redact(item, depth + 1)
 
 
 def _is_pair(value: list[Any] | tuple[Any, ...]) -> bool:
@@ -106,8 +138,7 @@ def redact_secrets(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDic
     """The structlog processor: the event's values redacted (see the module's rules).
     Processor bookkeeping keys (`_record`, `_from_structlog`) are kept as they are."""
     return {
-        key: value if key in _KEEP else REDACTED if is_secret_key(key) else redact(value)
-        for key, value in event_dict.items()
+        key: value if key in _KEEP else _entry(key, value, -1) for key, value in event_dict.items()
     }
 
 

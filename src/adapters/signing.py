@@ -116,6 +116,20 @@ class UrlSigner:
         """True when `signature` is the one `sign` gives; constant time."""
         return bool(signature) and _same(self.sign(purpose, value), str(signature).lower())
 
+    def sign_until(self, purpose: str, value: str, until: int) -> str:
+        """A token for `value` that expires: `<until>.<hex HMAC(purpose:value:until)>`, with
+        `until` in unix seconds (the expiry is signed, so it cannot be moved)."""
+        return f"{until}.{self.sign(purpose, f'{value}:{until}')}"
+
+    def verify_until(self, purpose: str, value: str, token: str | None, now: float) -> bool:
+        """True when `token` is one `sign_until` gave for `value` and has not expired at
+        `now`; anything malformed (no expiry, not digits, too long) is False."""
+        until, dot, signature = str(token or "").partition(".")
+        if not dot or not _TIMESTAMP.fullmatch(until):
+            return False
+        signed = self.verify(purpose, f"{value}:{until}", signature)
+        return signed and now <= int(until)
+
 
 def hash_api_key(key: str) -> str:
     """SHA-256 hex of an API key, the only form in which keys are stored."""

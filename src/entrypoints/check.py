@@ -21,6 +21,10 @@ from entrypoints.resources import database_url
 from entrypoints.settings import Settings
 
 CONNECT_TIMEOUT_SECONDS = 5
+TABLES_OWNED = """
+SELECT count(*) FROM pg_tables
+WHERE schemaname = current_schema() AND tableowner = current_user
+"""
 
 
 #: A row of the table: the checks of this module make them the way the provider probes do.
@@ -63,7 +67,7 @@ def _configuration(settings: Settings) -> list[Row]:
 
 
 def _database(settings: Settings) -> list[Row]:
-    fix = "DATABASE_URL"
+    fix = "DATABASE_URL" if settings.database_url else "run `payments migrate` (makes its role)"
     try:
         url = database_url(settings)
         with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
@@ -80,7 +84,19 @@ def _database(settings: Settings) -> list[Row]:
     else:
         rows.append(Row("migrations", True, "none pending"))
         rows.append(_ledger(url))
+    rows.append(_role(url))
     return rows
+
+
+def _role(url: str) -> Row:
+    """Whether the service connects as a role that owns no table (docs/production.md, two
+    roles). Said, not failed: a one-role installation served payments before this check."""
+    with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
+        owned = conn.execute(TABLES_OWNED).fetchone()
+    if owned and owned[0]:
+        detail = f"the service's role owns {owned[0]} tables: it could rewrite the history"
+        return Row("database role", True, detail, "two roles: docs/production.md, section 2")
+    return Row("database role", True, "the service's role owns no table")
 
 
 def _ledger(url: str) -> Row:

@@ -3,8 +3,12 @@ configuration names all of its faulty variables at once instead of one per resta
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import timedelta
+
+#: Longer than any time-to-live or lease means anything (ten years); `inf` and `nan` are refused.
+MAX_SECONDS = 10 * 365 * 86400
 
 
 class EnvReader:
@@ -43,7 +47,7 @@ class EnvReader:
         except ValueError:
             self.problems.append(f"{name} must be a number of seconds (got {raw!r})")
             return None
-        if value <= 0:
+        if not math.isfinite(value) or value <= 0 or value > MAX_SECONDS:
             self.problems.append(f"{name} must be positive (got {raw})")
             return None
         return timedelta(seconds=value)
@@ -54,3 +58,8 @@ class EnvReader:
             self.problems.append(f"{name} must be one of {', '.join(allowed)} (got {value!r})")
             return default
         return value
+
+    def flag(self, name: str) -> bool:
+        """`true`/`1`/`yes` or `false`/`0`/`no` (default false); anything else is a problem."""
+        value = self.choice(name, "false", ("true", "1", "yes", "false", "0", "no"))
+        return value in ("true", "1", "yes")

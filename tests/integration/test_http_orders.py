@@ -82,7 +82,7 @@ async def test_orders_are_paginated_newest_first(client: Any, store: StoreKeys) 
             "validation_failed",
             "x",
         ),
-        (b'{"reference": "A", "amount": 5}', 422, "validation_failed", "body"),
+        (b'{"reference": "A", "amount": 5}', 422, "validation_failed", "currency"),
         (b"[]", 400, "invalid_json", None),
         (b'{"reference": "A", "amount": 5, "currency": "EUR"}', 422, "unsupported_currency", None),
         (

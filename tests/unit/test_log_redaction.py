@@ -135,3 +135,53 @@ def test_the_payment_log_is_redacted(tmp_path: Path) -> None:
         log.close()
     text = (tmp_path / "payments.log").read_text()
     assert "payment.anomaly" in text and API_KEY not in text
+
+
+OPERATOR_TOKEN = "op_Q2hhbmdlTWUhIFRoaXMgaXMgYW4gb3BlcmF0b3I"
+
+
+def _refuse_operator(token: str, phone: str) -> None:
+    raise PermissionError(f"operator token {token} refused while paying {phone}")
+
+
+def test_operator_tokens_and_phone_numbers_in_exception_text_are_masked(
+    stream: io.StringIO,
+) -> None:
+    try:
+        _refuse_operator(OPERATOR_TOKEN, "+2250700000001")
+    except PermissionError as error:
+        structlog.get_logger("t").exception("desk.failed", detail=str(error))
+    text = stream.getvalue()
+    assert OPERATOR_TOKEN not in text and "0700000001" not in text
+    line = json.loads(text.splitlines()[-1])
+    assert line["detail"] == "operator token op_[REDACTED] refused while paying +225 07 •• •• •• 01"
+    assert OPERATOR_TOKEN not in json.dumps(line["exception"])
+
+
+def test_a_providers_error_body_loses_its_phone_numbers(stream: io.StringIO) -> None:
+    body = {"status": 400, "body": {"payer": {"partyId": "2250700000001"}, "msisdn": 22507000002}}
+    structlog.get_logger("t").warning(
+        "mtn.refused",
+        raw=body,
+        text='{"reason": "PAYER_NOT_FOUND", "partyId": "2250700000003", "to": "+225 0700000004"}',
+        message="msisdn=2250700000005 unknown; subscriber 2250700000006 blocked",
+        phone="+2250700000007",
+    )
+    text = stream.getvalue()
+    for number in ("0700000001", "07000002", "0700000003", "0700000004", "0700000005"):
+        assert number not in text, number
+    assert "0700000006" not in text and "0700000007" not in text
+    line = json.loads(text.splitlines()[-1])
+    assert line["phone"] == "+225 07 •• •• •• 07" and "PAYER_NOT_FOUND" in line["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order ord_01J2 paid at 2026-12-07T00:05:53.728973+00:00 for 5000 XOF",
+        "stop_the_op_worker after 1733535953123 ms",
+        "payment_id=pay_01M96X4FE0HEEQE1STXV80AQXT amount=1500000",
+    ],
+)
+def test_text_without_a_phone_or_token_stays(text: str) -> None:
+    assert redact(text) == text

@@ -4,6 +4,8 @@ failure categories a store sees."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -14,6 +16,9 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from adapters import outbound
 from adapters.notification_sender import HttpNotificationSender
@@ -227,3 +232,24 @@ async def test_a_closed_port_a_tls_failure_and_a_blocked_address_read_the_same(
         )
     seen.append(attempt.error)
     assert seen == ["connection_failed"] * 3
+
+
+@hyp_settings(max_examples=300, deadline=None)
+@given(
+    st.text()
+    | st.builds(
+        lambda scheme, host, port, path: f"{scheme}://{host}{port}{path}",
+        st.sampled_from(["http", "https", "HTTPS", "ftp", ""]),
+        st.sampled_from(["[::1", "[::1]", "8.8.8.8", "shop.example", "[2002::1]", "", "h%00"])
+        | st.text(max_size=12),
+        st.sampled_from(["", ":", ":443", ":99999", ":-1", ":x", ":٨٠"]) | st.text(max_size=6),
+        st.text(max_size=10),
+    )
+)
+def test_no_url_makes_the_policy_raise_anything_but_a_refusal(url: str) -> None:
+    async def check(production: bool) -> None:
+        with contextlib.suppress(InvalidNotificationUrl):
+            await NotificationUrlPolicy(production, resolver(["41.202.207.1"])).check(url)
+
+    for production in (True, False):
+        asyncio.run(check(production))

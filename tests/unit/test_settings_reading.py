@@ -78,3 +78,12 @@ def test_log_and_retention_settings() -> None:
     assert current.phone_retention == timedelta(days=30)
     assert settings().log_format is None  # auto: console on a terminal
     assert settings().phone_retention == timedelta(days=90)
+
+
+def test_numbers_python_reads_oddly_are_named_not_raised() -> None:
+    """`"²".isdigit()` is True and `int("²")` raises; `float("inf")` makes no timedelta."""
+    with pytest.raises(SettingsError) as refused:
+        settings(RATE_LIMIT_API_PER_SECOND="²", ORDER_TTL_SECONDS="inf", LEASE_SECONDS="nan")
+    message = str(refused.value)
+    for name in ("RATE_LIMIT_API_PER_SECOND", "ORDER_TTL_SECONDS", "LEASE_SECONDS"):
+        assert name in message

@@ -19,10 +19,12 @@ from entrypoints.http import (
     balance,
     events,
     openapi,
+    openapi_security,
     ops,
     orders,
     pages,
     payments,
+    payouts,
     providers_api,
     refunds,
     sandbox_page,
@@ -65,6 +67,10 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         admin.AuditController,
         balance.BalanceController,
         balance.AdjustmentController,
+        payouts.DestinationController,
+        payouts.PayoutController,
+        payouts.ScheduleController,
+        payouts.PayoutAdminController,
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)
@@ -118,4 +124,5 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
     )
     app.state.container = container
     openapi.add_request_bodies(app.openapi_schema)
+    openapi_security.document_security(app, app.openapi_schema)
     return app

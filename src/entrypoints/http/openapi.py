@@ -11,6 +11,7 @@ import msgspec
 from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, Operation, RequestBody
 
 from entrypoints.http import admin_wire, wire
+from entrypoints.http.openapi_examples import EXAMPLES, add_free_form_examples
 
 _REF = "#/components/schemas/{name}"
 #: Every body a route names with `json_body` is added here, so its `$ref` always resolves.
@@ -25,6 +26,7 @@ def add_request_bodies(document: OpenAPI) -> None:
     components it is given with the ones it generates, so this runs after it has)."""
     _, schemas = msgspec.json.schema_components(tuple(_BODIES.values()), ref_template=_REF)
     document.components.schemas.update(dict[str, Any](schemas))
+    add_free_form_examples(document.components.schemas)
 
 
 def json_body(kind: type[msgspec.Struct]) -> type[Operation]:
@@ -36,7 +38,7 @@ def json_body(kind: type[msgspec.Struct]) -> type[Operation]:
     @dataclass
     class WithJsonBody(Operation):
         def __post_init__(self) -> None:
-            media = OpenAPIMediaType(schema=schema)
+            media = OpenAPIMediaType(schema=schema, example=EXAMPLES.get(kind.__name__))
             self.request_body = RequestBody(content={"application/json": media}, required=True)
 
     return WithJsonBody

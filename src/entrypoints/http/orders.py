@@ -74,7 +74,9 @@ class OrderController(Controller):
 
         async def run() -> Response[bytes]:
             order = await create_order(command(store.id, data))
-            return created(presenters.order_out(order, [], urls.checkout(order.id)))
+            return created(
+                presenters.order_out(order, [], urls.checkout(order.id, order.expires_at))
+            )
 
         return await idempotent(request, idempotency, store.id, body, run)  # type: ignore[return-value]
 
@@ -87,7 +89,9 @@ class OrderController(Controller):
         urls: NamedDependency[ServiceUrls],
     ) -> wire.OrderOut:
         found = await queries.order(store.id, order_id)
-        return presenters.order_out(found.order, found.payments, urls.checkout(order_id))
+        return presenters.order_out(
+            found.order, found.payments, urls.checkout(order_id, found.order.expires_at)
+        )
 
     @get("/", summary="List orders, newest first", guards=[list_parameters("ord")])
     async def search(
@@ -119,4 +123,6 @@ class OrderController(Controller):
     ) -> wire.OrderOut:
         await cancel_order(store.id, order_id)
         found = await queries.order(store.id, order_id)
-        return presenters.order_out(found.order, found.payments, urls.checkout(order_id))
+        return presenters.order_out(
+            found.order, found.payments, urls.checkout(order_id, found.order.expires_at)
+        )

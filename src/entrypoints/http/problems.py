@@ -19,8 +19,9 @@ from litestar.exceptions import HTTPException, ValidationException
 from application import errors as app
 from application.health.provider_gate import ProviderDown
 from application.ledger.adjust import AdjustmentReasonRequired
+from application.payouts.schedule import ScheduleDestinationRequired
 from application.refunds.desk_refunds import RefundNotMade
-from domain import accounts, ledger, refund, review
+from domain import accounts, ledger, payout, payout_destination, refund, review
 from domain import errors as domain
 from entrypoints.http.accepted_input import RefusedInput
 
@@ -66,6 +67,10 @@ TABLE: dict[type[Exception], Problem] = {
         422, "invalid_notification_url", "The notification URL is refused"
     ),
     app.DatabaseUnavailable: Problem(503, "database_unavailable", "Service unavailable"),
+    app.ConcurrentChange: Problem(409, "concurrent_change", "Changed meanwhile; try again"),
+    domain.CurrencyMismatch: Problem(422, "currency_mismatch", "Currencies do not match"),
+    # a bookkeeping invariant broken by our own code, never by a request: a 500, logged
+    ledger.UnbalancedMovement: Problem(500, "internal_error", "Internal error"),
     # the operator's desk
     app.StoreSuspended: Problem(403, "store_suspended", "The store is suspended"),
     app.OperatorNameRefused: Problem(422, "operator_name_refused", "Operator name refused"),
@@ -84,6 +89,22 @@ TABLE: dict[type[Exception], Problem] = {
         422, "manual_reference_required", "The transfer's reference is required"
     ),
     # the marketplace's money
+    payout.InsufficientBalance: Problem(422, "insufficient_balance", "Not enough balance"),
+    payout.PayoutNotAwaitingAction: Problem(
+        409, "payout_not_awaiting_action", "Not awaiting a person"
+    ),
+    payout.PayoutReferenceRequired: Problem(
+        422, "manual_reference_required", "The operator's reference is required"
+    ),
+    payout_destination.DestinationNotActive: Problem(
+        409, "destination_not_active", "The destination is not active"
+    ),
+    payout_destination.PayoutsNotSupported: Problem(
+        422, "payouts_not_supported", "This provider cannot pay out"
+    ),
+    ScheduleDestinationRequired: Problem(
+        422, "destination_required", "A daily schedule needs an active destination"
+    ),
     ledger.InvalidFee: Problem(422, "validation_failed", "The fee rate is not valid"),
     AdjustmentReasonRequired: Problem(422, "reason_required", "A reason is required"),
     psycopg.OperationalError: Problem(503, "database_unavailable", "Service unavailable"),
@@ -106,7 +127,7 @@ HTTP_CODES = {
 }
 
 INTERNAL = Problem(500, "internal_error", "Internal error")
-_UNKNOWN = re.compile(r"unknown field `([^`]*)`")
+_UNKNOWN = re.compile(r"(?:unknown|missing required) field `([^`]*)`")
 _PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 
 
@@ -211,10 +232,20 @@ def _split(text: str) -> tuple[str, str]:
 def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
     if isinstance(error, HTTPException):
         return _http_problem(error, request)
+    if isinstance(error, app.Unauthorized) and (hint := _bearer_hint(request)):
+        error = app.Unauthorized(hint)
     response = error_response(error)
     if response.status_code == 500:
         log.exception("request.failed", path=request.url.path, error=type(error).__name__)
     return response
+
+
+def _bearer_hint(request: Request[Any, Any, Any]) -> str | None:
+    """How to send a credential that came without its `Bearer` scheme (a bare key, `Token`)."""
+    header = request.headers.get("authorization", "").strip()
+    if not header or header.lower().startswith("bearer "):
+        return None
+    return "Send the key as `Authorization: Bearer <key>`: the header has no `Bearer` scheme"
 
 
 def _public_name(request: Request[Any, Any, Any], key: str) -> str:

@@ -12,6 +12,9 @@ Rules:
   allowed too because the checkout form's answer redirects to the provider's page (Orange,
   Wave), and browsers check that redirect against `form-action`. Outside production the local
   `http:` origins of the operators' simulators (`payments simulate`) are allowed as well.
+- Every answer of the JSON API (`/api/`): `Cache-Control: no-store` unless the route set its
+  own; its answers carry orders' customers, masked phone numbers, stores' keys and secrets, and
+  no shared or browser cache may keep them. (The pages set it themselves.)
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ SANDBOX_CSP = CSP.replace(
 SCHEMA_CSP = "frame-ancestors 'none'"
 HSTS = "max-age=31536000; includeSubDomains"
 SCHEMA_PREFIX = "/schema"
+API_PREFIX = "/api/"
+NO_STORE = (b"cache-control", b"no-store")
 
 
 def security_headers(production: bool) -> list[tuple[bytes, bytes]]:
@@ -63,9 +68,13 @@ def security_headers_middleware(production: bool) -> Callable[[ASGIApp], ASGIApp
                 (b"content-security-policy", (SCHEMA_CSP if schema else page_csp).encode()),
             ]
 
+            api = scope["path"].startswith(API_PREFIX)
+
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     kept = [h for h in message.get("headers", ()) if h[0].lower() not in names]
+                    if api and all(h[0].lower() != NO_STORE[0] for h in kept):
+                        kept.append(NO_STORE)
                     message["headers"] = [*kept, *added]
                 await send(message)
 

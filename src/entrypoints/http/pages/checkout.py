@@ -16,7 +16,6 @@ from litestar.params import Body, FromPath, FromQuery, SkipValidation
 from litestar.response import Redirect
 from msgspec import Struct
 
-from adapters.phones import dialling_prefix
 from adapters.providers.reasons import customer_reason
 from adapters.urls import CHECKOUT, STATUS, ServiceUrls
 from application.errors import (
@@ -182,7 +181,7 @@ class StatusController(Controller):
             "reason": _reason(payment, translator(lang_of(request))),
             "state": _state(payment),
             "live_url": f"/payment/{payment_id}/status/live?token={token}",
-            "retry_url": urls.checkout(view.order.id),
+            "retry_url": urls.checkout(view.order.id, view.order.expires_at),
         }
         return render(request, "status.html", context)
 
@@ -233,8 +232,8 @@ def _next_url(payment: Payment, urls: ServiceUrls) -> str:
     """The provider's page for redirect flows, else our own status page."""
     action = payment.next_action
     if payment.status is PaymentStatus.PENDING and action and action.type == "redirect":
-        return action.url or urls.status(payment.id)
-    return urls.status(payment.id)
+        return action.url or urls.status(payment.id, payment.expires_at)
+    return urls.status(payment.id, payment.expires_at)
 
 
 def _state(payment: Payment) -> str:
@@ -293,7 +292,9 @@ def _page(
         "closed": order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED),
         "suspended": view.store.is_suspended,
         "open_payment": open_payment,
-        "open_status_url": urls.status(open_payment.id) if open_payment else None,
+        "open_status_url": urls.status(open_payment.id, open_payment.expires_at)
+        if open_payment
+        else None,
         "paid_status_url": _paid_status_url(view, urls),
         "providers": available,
         "requires_phone": {
@@ -304,7 +305,6 @@ def _page(
         "stuck": stuck,
         "phone": form.phone,
         "phone_example": phone_example(order.country),
-        "dialling_prefix": dialling_prefix(order.country),
         "phone_fields": phone_fields(
             {a.id.provider: a.id.country for a in taking}, order.country, lang_of(request)
         ),

@@ -8,6 +8,25 @@ from __future__ import annotations
 
 CUSTOMER_WORDS: dict[str, dict[str, str]] = {
     "fr": {
+        "home_title": "Paiements mobile money",
+        "home_sandbox": (
+            "Ce service tourne en mode sandbox : les paiements sont simulés, aucun argent réel "
+            "ne circule."
+        ),
+        "home_production_badge": "PRODUCTION",
+        "home_production": "Ce service tourne en production : les paiements sont réels.",
+        "home_docs": "Documentation de l'API",
+        "home_docs_note": "Tous les appels, à essayer avec la clé de votre boutique (Authorize).",
+        "home_vendor": "Espace vendeur",
+        "home_vendor_note": "Commandes, paiements et remboursements de votre boutique.",
+        "home_desk": "Bureau des opérateurs",
+        "home_desk_note": "Ce qui attend une personne, les boutiques, le journal d'audit.",
+        "home_try_title": "Pour commencer",
+        "home_try": (
+            "Créez une boutique avec le jeton opérateur du sandbox (sandbox-admin-token) : "
+            "POST /api/v1/admin/stores, puis une commande avec sa clé API ; son checkout_url "
+            "ouvre la page de paiement."
+        ),
         "reason_insufficient_funds": "Solde insuffisant.",
         "reason_declined": "Le paiement a été refusé.",
         "reason_not_confirmed": "Le paiement n'a pas été confirmé à temps sur le téléphone.",
@@ -49,6 +68,24 @@ CUSTOMER_WORDS: dict[str, dict[str, str]] = {
         ),
     },
     "en": {
+        "home_title": "Mobile-money payments",
+        "home_sandbox": (
+            "This service runs in sandbox mode: payments are simulated, no real money moves."
+        ),
+        "home_production_badge": "PRODUCTION",
+        "home_production": "This service runs in production: payments are real.",
+        "home_docs": "API documentation",
+        "home_docs_note": "Every call, to try with your store's key (Authorize).",
+        "home_vendor": "Vendor area",
+        "home_vendor_note": "Your store's orders, payments and refunds.",
+        "home_desk": "Operators' desk",
+        "home_desk_note": "What needs a person, the stores, the audit log.",
+        "home_try_title": "Getting started",
+        "home_try": (
+            "Create a store with the sandbox's operator token (sandbox-admin-token): "
+            "POST /api/v1/admin/stores, then an order with its API key; its checkout_url opens "
+            "the payment page."
+        ),
         "reason_insufficient_funds": "Insufficient balance.",
         "reason_declined": "The payment was declined.",
         "reason_not_confirmed": "The payment was not confirmed on the phone in time.",
