@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run migrate test unit integration lint format clean bench demo shop-test audit
+.PHONY: install browser run migrate test unit integration lint format clean bench demo shop-test audit proxies
 
 install: $(VENV)/.installed
 
@@ -50,9 +50,14 @@ demo: install
 browser:
 	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
-test: lint browser audit
+test: lint browser proxies audit
 	$(BIN)/pytest
 	$(MAKE) shop-test
+
+# The shipped nginx and Caddy configurations run for real in tests/integration/test_proxy_configs.py
+# (Debian's packages; the tests skip where they are missing).
+proxies:
+	command -v nginx >/dev/null && command -v caddy >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y nginx-light caddy)
 
 # Known vulnerabilities in the locked dependencies (pip-audit, PyPI's advisory data); one line
 # and success where that data cannot be reached (scripts/audit-dependencies.sh).
