@@ -19,6 +19,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from application import errors as app
 from application.health.provider_gate import ProviderDown
 from application.ledger.adjust import AdjustmentReasonRequired
+from application.payouts.create_payout import AlreadyScheduled
 from application.payouts.schedule import ScheduleDestinationRequired
 from application.refunds.desk_refunds import RefundNotMade
 from domain import accounts, ledger, payout, payout_destination, refund, review
@@ -102,6 +103,7 @@ TABLE: dict[type[Exception], Problem] = {
     payout_destination.PayoutsNotSupported: Problem(
         422, "payouts_not_supported", "This provider cannot pay out"
     ),
+    AlreadyScheduled: Problem(409, "payout_already_scheduled", "Already paid out today"),
     ScheduleDestinationRequired: Problem(
         422, "destination_required", "A daily schedule needs an active destination"
     ),
