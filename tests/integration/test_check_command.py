@@ -158,7 +158,7 @@ def test_each_account_has_its_line_naming_its_own_variables(
     def by_key(request: httpx.Request) -> httpx.Response:
         return refused if request.headers["Ocp-Apim-Subscription-Key"] == "sub-cm" else token
 
-    with respx.mock() as mock:
+    with respx.mock(using="stream") as mock:
         mock.post("https://mtn.test/collection/token/").mock(side_effect=by_key)
         code, rows = check(database_url, tmp_path, **MTN, **cameroon, **togo)
     assert code == 1
