@@ -56,6 +56,17 @@ from application.payments.retry_webhooks import RetryWebhooks
 from application.payments.settlement import PaymentSettles
 from application.payments.stats import StoreStats
 from application.payments.verify_payment import VerifyPayment
+from application.payouts.create_payout import CreatePayout
+from application.payouts.destinations import (
+    AddDestination,
+    ApproveDestination,
+    DestinationQueries,
+    DisableDestination,
+)
+from application.payouts.follow import ReconcilePayouts, RecordPayout, VerifyPayout
+from application.payouts.queries import PayoutQueries
+from application.payouts.schedule import RunDailyPayouts, SetSchedule
+from application.payouts.settle import SettlePayout
 from application.payouts.where_is_the_money import WhereIsTheMoney
 from application.refunds.create_refund import CreateRefund
 from application.refunds.desk_refunds import DeskRefunds
@@ -419,3 +430,42 @@ class Container(containers.DeclarativeContainer):
     )
     adjust_balance = providers.Singleton(AdjustBalance, uow=uow, ids=ids, clock=clock)
     change_fee = providers.Singleton(ChangeFee, uow=uow, ids=ids, clock=clock)
+    # payouts: destinations, payouts and their follow-up, the daily schedule
+    add_destination = providers.Singleton(
+        AddDestination,
+        uow=uow,
+        gateways=payout_gateways,
+        phones=phones,
+        ids=ids,
+        clock=clock,
+        hold=settings.provided.money.provided.destination_hold,
+    )
+    destination_queries = providers.Singleton(DestinationQueries, uow=uow, clock=clock)
+    disable_destination = providers.Singleton(DisableDestination, uow=uow, clock=clock)
+    approve_destination = providers.Singleton(ApproveDestination, uow=uow, ids=ids, clock=clock)
+    settle_payout = providers.Singleton(SettlePayout, uow=uow, clock=clock)
+    create_payout = providers.Singleton(
+        CreatePayout,
+        uow=uow,
+        gateways=payout_gateways,
+        ids=ids,
+        clock=clock,
+        settle=settle_payout,
+        hold=settings.provided.money.provided.balance_hold,
+    )
+    verify_payout = providers.Singleton(
+        VerifyPayout, uow=uow, gateways=payout_gateways, settle=settle_payout
+    )
+    reconcile_payouts = providers.Singleton(
+        ReconcilePayouts, uow=uow, verify=verify_payout, clock=clock
+    )
+    record_payout = providers.Singleton(RecordPayout, uow=uow, ids=ids, clock=clock)
+    payout_queries = providers.Singleton(PayoutQueries, uow=uow)
+    set_schedule = providers.Singleton(SetSchedule, uow=uow, clock=clock)
+    daily_payouts = providers.Singleton(
+        RunDailyPayouts,
+        uow=uow,
+        create=create_payout,
+        clock=clock,
+        hold=settings.provided.money.provided.balance_hold,
+    )

@@ -35,6 +35,8 @@ class MoneySettings:
 
     platform_fee_bps: int = 0
     balance_hold: timedelta = timedelta(0)
+    #: how long a new payout destination waits before it can be paid (unless approved)
+    destination_hold: timedelta = timedelta(hours=24)
 
 
 class SettingsError(Exception):
@@ -67,6 +69,9 @@ class Settings:
     #: How long the process that stored a provider callback has to process it before the
     #: inbox's retry pass takes it over (`INBOX_GRACE_SECONDS`); None: the inbox's own (30 s).
     inbox_grace: timedelta | None = None
+    #: The providers' HTTP transport (`PROVIDER_TRANSPORT`): `stream`, the service's own
+    #: (default), or `httpx`, httpx's (for comparison, or should a provider need it).
+    provider_transport: str = "stream"
     #: A provider's callback is processed before its answer, not right after it.
     settle_webhooks_inline: bool = False
     # -- limits on use and hardening ------------------------------------------------------------
@@ -133,6 +138,7 @@ class Settings:
             notification_first_retry=read.seconds("NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=read.seconds("LEASE_SECONDS"),
             inbox_grace=read.seconds("INBOX_GRACE_SECONDS"),
+            provider_transport=read.choice("PROVIDER_TRANSPORT", "stream", ("stream", "httpx")),
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),
@@ -228,13 +234,15 @@ def _breaker(read: EnvReader) -> BreakerPolicy:
 
 
 def _money(read: EnvReader) -> MoneySettings:
-    """`PLATFORM_FEE_BPS` (0 to 10,000, default 0), `BALANCE_HOLD_HOURS` (default 0)."""
+    """`PLATFORM_FEE_BPS` (0 to 10,000, default 0), `BALANCE_HOLD_HOURS` (default 0),
+    `PAYOUT_DESTINATION_HOLD_HOURS` (default 24)."""
     fee = read.integer("PLATFORM_FEE_BPS", 0)
     if fee > MAX_BPS:
         read.problems.append(f"PLATFORM_FEE_BPS must be at most {MAX_BPS} (got {fee})")
         fee = 0
     hold = timedelta(hours=read.integer("BALANCE_HOLD_HOURS", 0))
-    return MoneySettings(platform_fee_bps=fee, balance_hold=hold)
+    destination = timedelta(hours=read.integer("PAYOUT_DESTINATION_HOLD_HOURS", 24))
+    return MoneySettings(platform_fee_bps=fee, balance_hold=hold, destination_hold=destination)
 
 
 def _networks(read: EnvReader, name: str) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from tests.integration.provider_app import (
     payment_state,
     provider_app,
 )
+from tests.integration.test_pages import sign_in
 
 from entrypoints.container import resolve
 from entrypoints.settings import Settings
@@ -212,13 +213,13 @@ async def store(client: Any) -> StoreKeys:
 
 @pytest.fixture
 def mtn() -> Iterator[FakeMtn]:
-    with respx.mock(base_url=MTN, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=MTN, assert_all_called=False) as router:
         yield FakeMtn(router)
 
 
 @pytest.fixture
 def wave() -> Iterator[FakeWaveWallets]:
-    with respx.mock(base_url=WAVE, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=WAVE, assert_all_called=False) as router:
         yield FakeWaveWallets(router)
 
 
@@ -425,3 +426,34 @@ async def test_health_and_the_breaker_are_each_accounts_own(
     assert [row[0] for row in rows] == [store.id]  # it used MTN's Cameroon account
     body = json.loads(bytes(rows[0][1]))["data"]["object"]
     assert (body["provider"], body["country"], body["status"]) == ("mtn_momo", "CM", "down")
+
+
+async def test_stats_and_the_dashboard_split_a_store_selling_in_two_countries(
+    client: Any, store: StoreKeys, mtn: FakeMtn
+) -> None:
+    for phone, currency in (("+237671234567", "XAF"), ("+2250700000001", "XOF")):
+        _, answer = await order_and_payment(
+            client, store, "mtn_momo", phone=phone, currency=currency
+        )
+        verified = await client.post(
+            f"/api/v1/payments/{answer.json()['id']}/verify", headers=store.headers
+        )
+        assert verified.json()["status"] == "succeeded"
+    stats = (await client.get("/api/v1/stats", headers=store.headers)).json()
+    assert stats["by_country"] == {
+        "CI": {
+            "payments": 1,
+            "success_rate": 1.0,
+            "revenue": [{"currency": "XOF", "amount": 5000}],
+        },
+        "CM": {
+            "payments": 1,
+            "success_rate": 1.0,
+            "revenue": [{"currency": "XAF", "amount": 5000}],
+        },
+    }
+    await sign_in(client, store)
+    dashboard = await client.get("/store/dashboard/?lang=en")
+    assert dashboard.status_code == 200
+    assert 'id="by-country"' in dashboard.text
+    assert "Cameroon" in dashboard.text and "Côte d&#39;Ivoire" in dashboard.text

@@ -44,6 +44,16 @@ SELECT r.id, 'refund_requires_action', r.store_id, r.payment_id, r.amount, r.cur
        r.updated_at, r.provider
 FROM refunds r
 WHERE r.status = 'requires_action'
+UNION ALL
+SELECT po.id, 'payout_requires_action', po.store_id, NULL, po.amount, po.currency,
+       po.updated_at, po.provider
+FROM payouts po
+WHERE po.status = 'requires_action'
+UNION ALL
+SELECT d.id, 'payout_destination_pending', d.store_id, NULL, NULL, NULL, d.created_at,
+       d.provider
+FROM payout_destinations d
+WHERE d.approved_at IS NULL AND d.disabled_at IS NULL AND d.active_from > now()
 """
 
 OPEN_ITEMS = f"""

@@ -11,6 +11,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from domain.events import DomainEvent
 from domain.order import Order
 from domain.payment import Payment
+from domain.payout import Payout
+from domain.payout_destination import PayoutDestination
 from domain.refund import Refund
 
 T = TypeVar("T")
@@ -116,7 +118,7 @@ class Metrics(Protocol):
 
 
 #: The aggregates whose changes are recorded as events.
-Subject = Order | Payment | Refund
+Subject = Order | Payment | Refund | Payout | PayoutDestination
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,15 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "balance_queries": use(container.balance_queries),
         "adjust_balance": use(container.adjust_balance),
         "change_fee": use(container.change_fee),
+        "add_destination": use(container.add_destination),
+        "destination_queries": use(container.destination_queries),
+        "disable_destination": use(container.disable_destination),
+        "approve_destination": use(container.approve_destination),
+        "create_payout": use(container.create_payout),
+        "verify_payout": use(container.verify_payout),
+        "record_payout": use(container.record_payout),
+        "payout_queries": use(container.payout_queries),
+        "set_schedule": use(container.set_schedule),
         # payouts: where is the money (the desk's comparison)
         "where_is_the_money": use(container.where_is_the_money),
     }

@@ -34,6 +34,19 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "StoreActionIn": {"reason": "Fraude signalée par l'opérateur"},
     "ResolveIn": {"action": "dismiss", "reason": "Vérifié avec le vendeur"},
     "AdjustmentIn": {"amount": 500, "currency": "XOF", "reason": "Geste commercial"},
+    "DestinationIn": {"provider": "wave", "phone": "+2250700000001", "name": "Awa Koné"},
+    "PayoutIn": {
+        "amount": 5000,
+        "currency": "XOF",
+        "destination_id": "pdst_01JH0Y7M8Q2W3E4R5T6Y7U8I9O",
+        "description": "Ventes de la semaine",
+    },
+    "ScheduleIn": {
+        "interval": "daily",
+        "destination_id": "pdst_01JH0Y7M8Q2W3E4R5T6Y7U8I9O",
+        "minimum": 1000,
+    },
+    "RecordPayoutIn": {"outcome": "succeeded", "reference": "MP250301.1512.C00042"},
 }
 
 #: Examples of the free-form objects of the answers (Swagger UI would show `additionalProp1`).
