@@ -69,6 +69,9 @@ class Settings:
     #: How long the process that stored a provider callback has to process it before the
     #: inbox's retry pass takes it over (`INBOX_GRACE_SECONDS`); None: the inbox's own (30 s).
     inbox_grace: timedelta | None = None
+    #: The providers' HTTP transport (`PROVIDER_TRANSPORT`): `stream`, the service's own
+    #: (default), or `httpx`, httpx's (for comparison, or should a provider need it).
+    provider_transport: str = "stream"
     #: A provider's callback is processed before its answer, not right after it.
     settle_webhooks_inline: bool = False
     # -- limits on use and hardening ------------------------------------------------------------
@@ -131,6 +134,7 @@ class Settings:
             notification_first_retry=read.seconds("NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=read.seconds("LEASE_SECONDS"),
             inbox_grace=read.seconds("INBOX_GRACE_SECONDS"),
+            provider_transport=read.choice("PROVIDER_TRANSPORT", "stream", ("stream", "httpx")),
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),

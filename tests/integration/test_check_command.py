@@ -74,7 +74,7 @@ def fake_providers(mock: respx.MockRouter, refuse: str = "") -> None:
 
 @pytest.mark.usefixtures("clean_db")
 def test_every_provider_answers(database_url: str, tmp_path: Path) -> None:
-    with respx.mock(assert_all_called=True) as mock:
+    with respx.mock(using="stream", assert_all_called=True) as mock:
         fake_providers(mock)
         code, rows = check(database_url, tmp_path, **ORANGE, **MTN, **WAVE, **MOOV)
         sent = {call.request.url.host: call.request for call in mock.calls}
@@ -99,7 +99,7 @@ def test_every_provider_answers(database_url: str, tmp_path: Path) -> None:
 def test_a_refused_credential_fails_the_check_and_names_the_variable(
     database_url: str, tmp_path: Path, refuse: str, row: str, variable: str
 ) -> None:
-    with respx.mock(assert_all_called=False) as mock:
+    with respx.mock(using="stream", assert_all_called=False) as mock:
         fake_providers(mock, refuse=refuse)
         code, rows = check(database_url, tmp_path, **ORANGE, **MTN, **WAVE, **MOOV)
     assert code == 1
@@ -110,7 +110,7 @@ def test_a_refused_credential_fails_the_check_and_names_the_variable(
 
 @pytest.mark.usefixtures("clean_db")
 def test_mtn_subscription_key_refused_names_it(database_url: str, tmp_path: Path) -> None:
-    with respx.mock() as mock:
+    with respx.mock(using="stream") as mock:
         mock.post("https://mtn.test/collection/token/").mock(
             httpx.Response(401, json={"statusCode": 401, "message": "invalid subscription key"})
         )
@@ -120,7 +120,7 @@ def test_mtn_subscription_key_refused_names_it(database_url: str, tmp_path: Path
 
 @pytest.mark.usefixtures("clean_db")
 def test_a_provider_that_does_not_answer_names_its_url(database_url: str, tmp_path: Path) -> None:
-    with respx.mock() as mock:
+    with respx.mock(using="stream") as mock:
         mock.get("https://wave.test/v1/checkout/sessions/search").mock(
             side_effect=httpx.ConnectTimeout("no answer")
         )
@@ -158,7 +158,7 @@ def test_each_account_has_its_line_naming_its_own_variables(
     def by_key(request: httpx.Request) -> httpx.Response:
         return refused if request.headers["Ocp-Apim-Subscription-Key"] == "sub-cm" else token
 
-    with respx.mock() as mock:
+    with respx.mock(using="stream") as mock:
         mock.post("https://mtn.test/collection/token/").mock(side_effect=by_key)
         code, rows = check(database_url, tmp_path, **MTN, **cameroon, **togo)
     assert code == 1

@@ -213,13 +213,13 @@ async def store(client: Any) -> StoreKeys:
 
 @pytest.fixture
 def mtn() -> Iterator[FakeMtn]:
-    with respx.mock(base_url=MTN, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=MTN, assert_all_called=False) as router:
         yield FakeMtn(router)
 
 
 @pytest.fixture
 def wave() -> Iterator[FakeWaveWallets]:
-    with respx.mock(base_url=WAVE, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=WAVE, assert_all_called=False) as router:
         yield FakeWaveWallets(router)
 
 
