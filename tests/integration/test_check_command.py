@@ -142,3 +142,24 @@ def test_a_refused_configuration_lists_each_faulty_variable(
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "PORT" in out and "LEASE_SECONDS" in out and "FAILED" in out
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_the_table_stands_alone_and_its_fix_says_what_to_do(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No JSON log line beside the table (the provider calls log at info level, the service's
+    logging is configured by `main`), and the fix column is advice, not a bare variable."""
+    for name, value in {**WAVE, "DATABASE_URL": database_url, "LOG_DIR": str(tmp_path)}.items():
+        monkeypatch.setenv(name, value)
+    with respx.mock(assert_all_called=False) as mock:
+        fake_providers(mock, refuse="wave")
+        assert main(["check"]) == 1
+    said = capsys.readouterr()
+    everything = said.out + said.err
+    assert not [line for line in everything.splitlines() if line.lstrip().startswith("{")]
+    [wave] = [line for line in said.out.splitlines() if line.startswith("wave ")]
+    assert "check WAVE_API_KEY (in .env or the environment)" in wave
