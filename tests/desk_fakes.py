@@ -4,14 +4,17 @@ and refunds, like the Postgres view of it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from application.errors import OperatorNameRefused
 from application.shared.ports import Page, PageRequest
 from application.stores.ports import AuditFilter, Notification, StoreFilter
 from domain.audit import AuditEntry
-from domain.operator import Operator
+from domain.operator import Actor, Operator
 from domain.payment import ACCOUNT_MISSING, AMOUNT_MISMATCH, OPEN_STATUSES, Payment
+from domain.payout import Payout, PayoutStatus
+from domain.payout_destination import PayoutDestination
 from domain.refund import HOLDING, Refund, RefundStatus
 from domain.review import AlreadyResolved, Resolution, ReviewItem, ReviewKind
 from domain.store import Store
@@ -19,7 +22,7 @@ from domain.store import Store
 if TYPE_CHECKING:
     from tests.fakes import InMemoryUnitOfWork
 
-DESK_TABLES = ("operators", "audit", "resolutions")
+DESK_TABLES = ("operators", "audit", "resolutions", "claims")
 
 
 class InMemoryOperatorRepository:
@@ -91,6 +94,20 @@ class InMemoryReviewQueue:
         if self._uow.tx.latest("resolutions", key) is not None:
             raise AlreadyResolved(f"{key[0]} was resolved by someone else")
         self._uow.tx.put("resolutions", key, resolution)
+        await self.release(resolution.item)
+
+    async def claim(
+        self, item: ReviewItem, by: Actor, at: datetime, stale_before: datetime
+    ) -> bool:
+        key = (item.subject_id, item.kind)
+        held = self._uow.tx.latest("claims", key)
+        if held is not None and held[1] >= stale_before:
+            return False
+        self._uow.tx.put("claims", key, (by.id, at))
+        return True
+
+    async def release(self, item: ReviewItem) -> None:
+        self._uow.tx.delete("claims", (item.subject_id, item.kind))
 
     def _open(self) -> list[ReviewItem]:
         tx = self._uow.tx
@@ -104,6 +121,8 @@ class InMemoryReviewQueue:
         items = [_payment_item(p, stores) for p in payments]
         items += [_notification_item(n, stores) for n in tx.all("notifications")]
         items += [_refund_item(r, stores) for r in refunds]
+        items += [_payout_item(p, stores) for p in tx.all("payouts")]
+        items += [_destination_item(d, stores) for d in tx.all("payout_destinations")]
         open_items = [
             i for i in items if i and tx.get("resolutions", (i.subject_id, i.kind)) is None
         ]
@@ -164,3 +183,27 @@ def search_stores(stores: list[Store], page: PageRequest, filters: StoreFilter) 
     if page.starting_after:
         newest = [s for s in newest if s.id < page.starting_after]
     return Page(newest[: page.limit], has_more=len(newest) > page.limit)
+
+
+def _payout_item(payout: Payout, stores: dict[str, Store]) -> ReviewItem | None:
+    if payout.status is not PayoutStatus.REQUIRES_ACTION:
+        return None
+    store = stores[payout.store_id]
+    return ReviewItem(
+        subject_id=payout.id, kind=ReviewKind.PAYOUT_REQUIRES_ACTION, store_id=store.id,
+        store_name=store.name, flagged_at=payout.updated_at, amount=payout.amount,
+        detail=payout.provider,
+    )  # fmt: skip
+
+
+def _destination_item(
+    destination: PayoutDestination, stores: dict[str, Store]
+) -> ReviewItem | None:
+    """Waiting out its hold (the fake has no clock: until approved or disabled)."""
+    if destination.approved_at is not None or destination.disabled_at is not None:
+        return None
+    store = stores[destination.store_id]
+    return ReviewItem(
+        subject_id=destination.id, kind=ReviewKind.DESTINATION_PENDING, store_id=store.id,
+        store_name=store.name, flagged_at=destination.created_at, detail=destination.provider,
+    )  # fmt: skip

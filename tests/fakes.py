@@ -32,6 +32,12 @@ from tests.desk_fakes import (
     search_stores,
 )
 from tests.ledger_fakes import LEDGER_TABLES, InMemoryLedger
+from tests.payout_doubles import (
+    PAYOUT_TABLES,
+    InMemoryPayoutDestinationRepository,
+    InMemoryPayoutRepository,
+    InMemoryPayoutScheduleRepository,
+)
 
 from application.dispatch import Dispatch, EventHandlers
 from application.errors import (
@@ -198,6 +204,7 @@ TABLES = (
     "refund_checks",
     *DESK_TABLES,
     *LEDGER_TABLES,
+    *PAYOUT_TABLES,
 )
 IDEMPOTENCY_TTL = timedelta(hours=24)
 
@@ -302,6 +309,9 @@ class InMemoryUnitOfWork:
         self.audit: AuditLog = InMemoryAuditLog(self)
         self.review: ReviewQueue = InMemoryReviewQueue(self)
         self.ledger: Ledger = InMemoryLedger(self)
+        self.payouts = InMemoryPayoutRepository(self)
+        self.payout_destinations = InMemoryPayoutDestinationRepository(self)
+        self.payout_schedules = InMemoryPayoutScheduleRepository(self)
 
     @property
     def tx(self) -> _Transaction:
@@ -484,10 +494,12 @@ class InMemoryPaymentRepository:
         found: Payment | None = self._uow.tx.get("payments", payment_id)
         return found
 
-    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order] | None:
+    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
         payment = await self.get(payment_id, for_update=True)
         order = self._uow.tx.get("orders", payment.order_id) if payment else None
-        return (payment, order) if payment and order else None
+        store = self._uow.tx.get("stores", payment.store_id) if payment else None
+        fee_bps = store.fee_bps if store else None
+        return (payment, order, fee_bps) if payment and order else None
 
     async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None:
         payment = await self.get(payment_id)
@@ -602,7 +614,8 @@ class InMemoryNotificationOutbox:
         self._uow = uow
 
     async def add(self, change: Change) -> None:
-        subject, event, status = change.subject, change.event, str(change.subject.status)
+        subject, event = change.subject, change.event
+        status = str(getattr(subject, "status", None) or subject.status_at(event.at))  # type: ignore[union-attr]
         body = {
             "id": change.id,
             "type": event.type,

@@ -42,10 +42,12 @@ NOTIFICATION_DELIVERIES = Counter(
     "Attempts to deliver notifications to stores, by outcome",
     ["outcome"],
 )
+#: `country`: the country of the provider account a payment went through ("" for a
+#: provider's default account), so that a marketplace in several countries sees each.
 FINAL_PAYMENTS = Counter(
     "payments_final_total",
     "Payments that reached a final status",
-    ["provider", "status"],
+    ["provider", "status", "country"],
 )
 FINAL_REFUNDS = Counter(
     "payments_refunds_final_total",
@@ -54,8 +56,8 @@ FINAL_REFUNDS = Counter(
 )
 FAILED_PAYMENTS = Counter(
     "payments_failed_total",
-    "Failed payments by provider and failure code",
-    ["provider", "failure_code"],
+    "Failed payments by provider, failure code and country",
+    ["provider", "failure_code", "country"],
 )
 PROVIDER_CALL_SECONDS = Histogram(
     "payments_provider_call_seconds",
@@ -102,7 +104,7 @@ class PrometheusMetrics:
             DOUBLE_PAYMENTS.labels(provider)
             RECONCILIATION_ERRORS.labels(provider)
             for status in sorted(_FINAL):
-                FINAL_PAYMENTS.labels(provider, status)
+                FINAL_PAYMENTS.labels(provider, status, "")
             for outcome in ("accepted", "duplicate"):
                 WEBHOOK_DELIVERIES.labels(provider, outcome, "")
         for outcome in _NOTIFICATION_OUTCOMES:
@@ -117,10 +119,12 @@ class PrometheusMetrics:
     def notification_delivery(self, outcome: str) -> None:
         NOTIFICATION_DELIVERIES.labels(outcome).inc()
 
-    def payment_final(self, provider: str, status: str, failure_code: str | None) -> None:
-        FINAL_PAYMENTS.labels(provider, status).inc()
+    def payment_final(
+        self, provider: str, status: str, failure_code: str | None, country: str | None = None
+    ) -> None:
+        FINAL_PAYMENTS.labels(provider, status, country or "").inc()
         if status == "failed":
-            FAILED_PAYMENTS.labels(provider, failure_code or "unknown").inc()
+            FAILED_PAYMENTS.labels(provider, failure_code or "unknown", country or "").inc()
 
     def refund_final(self, provider: str, status: str) -> None:
         FINAL_REFUNDS.labels(provider, status).inc()

@@ -71,15 +71,6 @@ class PhonenumbersNormalizer:
         return region if region and region != "ZZ" else None
 
 
-def dialling_prefix(country: str | None) -> str | None:
-    """`+237` for `CM`: what the phone field of a country's payment page starts with (None
-    when the country is not known)."""
-    if not country:
-        return None
-    code = phonenumbers.country_code_for_region(country.upper())
-    return f"+{code}" if code else None
-
-
 def _example(region: str | None) -> str:
     """An example mobile number of the region, in international form (+225 by default)."""
     example = phonenumbers.example_number_for_type(

@@ -57,6 +57,11 @@ class TokenBuckets:
         bucket = self._refilled(key)
         return None if bucket.tokens >= 1 else self._wait(bucket)
 
+    def give_back(self, key: str) -> None:
+        """Return a token `take` took for `key` (never above capacity)."""
+        bucket = self._refilled(key)
+        bucket.tokens = min(float(self.capacity), bucket.tokens + 1)
+
     def _wait(self, bucket: _Bucket) -> int:
         return max(1, math.ceil((1 - bucket.tokens) / self._rate))
 

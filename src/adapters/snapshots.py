@@ -11,6 +11,8 @@ from adapters.phones import mask_phone
 from adapters.urls import ServiceUrls
 from domain.order import Order
 from domain.payment import Payment
+from domain.payout import Payout
+from domain.payout_destination import PayoutDestination
 from domain.refund import Refund
 
 
@@ -75,6 +77,45 @@ def refund_object(refund: Refund) -> dict[str, Any]:
     }
 
 
+def payout_object(payout: Payout) -> dict[str, Any]:
+    return {
+        "id": payout.id,
+        "object": "payout",
+        "store_id": payout.store_id,
+        "amount": payout.amount.amount,
+        "currency": payout.amount.currency.value,
+        "destination_id": payout.destination_id,
+        "provider": payout.provider,
+        "status": payout.status.value,
+        "description": payout.description,
+        "failure_code": payout.failure_code,
+        "failure_message": payout.failure_message,
+        "provider_reference": payout.provider_reference,
+        "provider_fee": payout.provider_fee,
+        "created_at": timestamp(payout.created_at),
+        "updated_at": timestamp(payout.updated_at),
+        "succeeded_at": maybe_timestamp(payout.succeeded_at),
+    }
+
+
+def destination_object(destination: PayoutDestination, now: datetime) -> dict[str, Any]:
+    """`status` as of `now` (a destination becomes active when its hold is over)."""
+    return {
+        "id": destination.id,
+        "object": "payout_destination",
+        "store_id": destination.store_id,
+        "provider": destination.provider,
+        "phone": mask_phone(destination.phone),
+        "name": destination.name,
+        "country": destination.country,
+        "status": destination.status_at(now).value,
+        "active_from": timestamp(destination.active_from),
+        "approved_at": maybe_timestamp(destination.approved_at),
+        "disabled_at": maybe_timestamp(destination.disabled_at),
+        "created_at": timestamp(destination.created_at),
+    }
+
+
 def order_object(order: Order, payments: list[Payment], checkout_url: str | None) -> dict[str, Any]:
     customer = order.customer
     return {
@@ -112,6 +153,12 @@ class Snapshots:
 
     def refund(self, refund: Refund) -> dict[str, Any]:
         return refund_object(refund)
+
+    def payout(self, payout: Payout) -> dict[str, Any]:
+        return payout_object(payout)
+
+    def destination(self, destination: PayoutDestination) -> dict[str, Any]:
+        return destination_object(destination, destination.created_at)
 
     def order(self, order: Order, payments: list[Payment] | None = None) -> dict[str, Any]:
         url = self._urls.checkout(order.id, order.expires_at) if self._urls else None

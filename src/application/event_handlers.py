@@ -2,7 +2,8 @@
 
 In the transaction: the store is told of the changes in `NOTIFIED` (an outbox row each,
 docs/api.md "Notifications to the store"); the ledger books a succeeded payment's sale and fee,
-a refund's debit when it is created and its reversal when it fails. After the commit: one log
+a refund's debit when it is created and its reversal when it fails, a payout's debit, its
+sending and its reversal. After the commit: one log
 line per change of a payment or a refund, the counters of final statuses and double payments,
 and the provider health tallies. A new effect is one more line in `event_handlers`."""
 
@@ -11,7 +12,13 @@ from __future__ import annotations
 from application.dispatch import EventHandlers
 from application.health.ports import HealthRecorder
 from application.health.settlements import RecordSettlement
-from application.ledger.book import REFUND_BOOKINGS, book_refund, book_sale
+from application.ledger.book import (
+    PAYOUT_BOOKINGS,
+    REFUND_BOOKINGS,
+    book_payout,
+    book_refund,
+    book_sale,
+)
 from application.shared.ports import Change, Metrics, PaymentLog
 from application.unit_of_work import UnitOfWork
 from domain.payment import Payment
@@ -31,6 +38,10 @@ NOTIFIED = frozenset(
         "refund.created",
         "refund.succeeded",
         "refund.failed",
+        "payout.created",
+        "payout.succeeded",
+        "payout.failed",
+        "payout_destination.created",
     }
 )
 
@@ -64,7 +75,9 @@ class CountOutcome:
                 self._metrics.double_payment(subject.provider)
             return
         if isinstance(subject, Payment):
-            self._metrics.payment_final(subject.provider, event.to_status, subject.failure_code)
+            self._metrics.payment_final(
+                subject.provider, event.to_status, subject.failure_code, subject.country
+            )
         elif isinstance(subject, Refund):
             self._metrics.refund_final(subject.provider, event.to_status)
 
@@ -82,6 +95,8 @@ def event_handlers(
     table.within("payment.succeeded", book_sale)
     for event_type in sorted(REFUND_BOOKINGS):
         table.within(event_type, book_refund)
+    for event_type in sorted(PAYOUT_BOOKINGS):
+        table.within(event_type, book_payout)
     if log is not None:
         table.after("payment", LogChange(log)).after("refund", LogChange(log))
     if metrics is not None:

@@ -13,6 +13,11 @@ from application.payments.ports import (
     ReconciliationSchedule,
     WebhookInbox,
 )
+from application.payouts.ports import (
+    PayoutDestinationRepository,
+    PayoutRepository,
+    PayoutScheduleRepository,
+)
 from application.refunds.ports import RefundRepository
 from application.shared.ports import Change, IdempotencyRepository
 from application.stores.ports import (
@@ -56,6 +61,12 @@ class UnitOfWork(Protocol):
     def review(self) -> ReviewQueue: ...
     @property
     def ledger(self) -> Ledger: ...
+    @property
+    def payouts(self) -> PayoutRepository: ...
+    @property
+    def payout_destinations(self) -> PayoutDestinationRepository: ...
+    @property
+    def payout_schedules(self) -> PayoutScheduleRepository: ...
 
     def collect(self) -> list[Change]:
         """The changes stored since the last call, taken out (oldest first)."""

@@ -20,6 +20,7 @@ from enum import StrEnum
 from domain.errors import PaymentError
 from domain.money import Currency, Money
 from domain.payment import Payment
+from domain.payout import Payout
 from domain.refund import Refund
 
 MAX_BPS = 10_000
@@ -182,3 +183,38 @@ def adjustment(adjustment_id: str, store_id: str, amount: Money, at: datetime) -
     refs = Refs(store_id=store_id, adjustment_id=adjustment_id)
     entries = transfer(Account.PLATFORM, Account.STORE, EntryType.ADJUSTMENT, amount, refs)
     return Movement(f"adjustment:{adjustment_id}", at, entries)
+
+
+def _payout_refs(payout: Payout) -> Refs:
+    return Refs(
+        store_id=payout.store_id, provider=payout.provider, country=payout.country,
+        payout_id=payout.id,
+    )  # fmt: skip
+
+
+def payout_booked(payout: Payout, at: datetime) -> Movement:
+    """A payout was created: the store `-amount` (`payout`), in flight `+amount`."""
+    kind = EntryType.PAYOUT
+    entries = transfer(Account.STORE, Account.IN_FLIGHT, kind, payout.amount, _payout_refs(payout))
+    return Movement(f"payout:{payout.id}", at, entries)
+
+
+def payout_sent(payout: Payout, at: datetime) -> Movement:
+    """A payout succeeded: the money leaves the provider account (in flight to clearing,
+    `payout_sent`); the operator's fee, when it charged one, is the platform's expense
+    (`provider_fee`): the vendor receives the amount asked."""
+    refs = _payout_refs(payout)
+    entries: tuple[Entry, ...] = transfer(
+        Account.IN_FLIGHT, Account.CLEARING, EntryType.PAYOUT_SENT, payout.amount, refs
+    )
+    if payout.provider_fee:
+        fee = Money(payout.provider_fee, payout.amount.currency)
+        entries += transfer(Account.PLATFORM, Account.CLEARING, EntryType.PROVIDER_FEE, fee, refs)
+    return Movement(f"payout_sent:{payout.id}", at, entries)
+
+
+def payout_reversed(payout: Payout, at: datetime) -> Movement:
+    """A payout failed: the store gets its amount back (`payout_reversal`), once."""
+    kind = EntryType.PAYOUT_REVERSAL
+    entries = transfer(Account.IN_FLIGHT, Account.STORE, kind, payout.amount, _payout_refs(payout))
+    return Movement(f"payout_reversal:{payout.id}", at, entries)

@@ -23,6 +23,8 @@ class ReviewKind(StrEnum):
     REFUND_REQUIRES_ACTION = "refund_requires_action"
     NOTIFICATION_FAILED = "notification_failed"
     ACCOUNT_MISSING = "account_missing"  # an open payment whose provider account was removed
+    PAYOUT_REQUIRES_ACTION = "payout_requires_action"  # nobody could confirm it in time
+    DESTINATION_PENDING = "payout_destination_pending"  # new, in its hold: a person may look
 
 
 class ReviewAction(StrEnum):
@@ -40,6 +42,10 @@ ALLOWED: dict[ReviewKind, frozenset[ReviewAction]] = {
     K.REFUND_REQUIRES_ACTION: frozenset({A.MANUAL_REFUND, A.DISMISS}),
     K.NOTIFICATION_FAILED: frozenset({A.REDELIVER, A.DISMISS}),
     K.ACCOUNT_MISSING: frozenset({A.DISMISS}),
+    # settled on their own routes (record the payout, approve the destination); they leave
+    # the queue by themselves once settled
+    K.PAYOUT_REQUIRES_ACTION: frozenset({A.DISMISS}),
+    K.DESTINATION_PENDING: frozenset({A.DISMISS}),
 }
 
 

@@ -24,6 +24,10 @@ from entrypoints.settings import Settings
 
 CONNECT_TIMEOUT_SECONDS = 5
 _VARIABLES = re.compile(r"[A-Z][A-Z0-9_]*(, [A-Z][A-Z0-9_]*)*")
+TABLES_OWNED = """
+SELECT count(*) FROM pg_tables
+WHERE schemaname = current_schema() AND tableowner = current_user
+"""
 
 
 #: A row of the table: the checks of this module make them the way the provider probes do.
@@ -69,9 +73,7 @@ def advice(fix: str) -> str:
     "check ... (in .env or the environment)"; a sentence stays as it is."""
     if not _VARIABLES.fullmatch(fix):
         return fix
-    names = fix.split(", ")
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"check {listed} (in .env or the environment)"
+    return f"check {fix} (in .env or the environment)"
 
 
 def _configuration(settings: Settings) -> list[Row]:
@@ -84,7 +86,7 @@ def _database(settings: Settings) -> list[Row]:
     fix = (
         "check DATABASE_URL (host, port, user, password) and that its PostgreSQL runs"
         if settings.database_url
-        else "run `payments migrate` (it starts the embedded PostgreSQL and creates its roles),"
+        else "run `payments migrate` (it starts the embedded PostgreSQL and makes its role),"
         " or `payments reset --yes` to start afresh"
     )
     try:
@@ -103,7 +105,19 @@ def _database(settings: Settings) -> list[Row]:
     else:
         rows.append(Row("migrations", True, "none pending"))
         rows.append(_ledger(url))
+    rows.append(_role(url))
     return rows
+
+
+def _role(url: str) -> Row:
+    """Whether the service connects as a role that owns no table (docs/production.md, two
+    roles). Said, not failed: a one-role installation served payments before this check."""
+    with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
+        owned = conn.execute(TABLES_OWNED).fetchone()
+    if owned and owned[0]:
+        detail = f"the service's role owns {owned[0]} tables: it could rewrite the history"
+        return Row("database role", True, detail, "two roles: docs/production.md, section 2")
+    return Row("database role", True, "the service's role owns no table")
 
 
 def _ledger(url: str) -> Row:

@@ -26,6 +26,7 @@ from adapters.postgres.lookup import PostgresPaymentLookup
 from adapters.postgres.pending import PostgresPendingAges
 from adapters.postgres.phone_archive import PostgresPhoneArchive
 from adapters.postgres.probe import PostgresProbe
+from adapters.postgres.sessions import PostgresSessionStore
 from adapters.postgres.stats import PostgresStatsReader
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from adapters.providers.guarded import GuardedRegistry
@@ -56,6 +57,17 @@ from application.payments.retry_webhooks import RetryWebhooks
 from application.payments.settlement import PaymentSettles
 from application.payments.stats import StoreStats
 from application.payments.verify_payment import VerifyPayment
+from application.payouts.create_payout import CreatePayout
+from application.payouts.destinations import (
+    AddDestination,
+    ApproveDestination,
+    DestinationQueries,
+    DisableDestination,
+)
+from application.payouts.follow import ReconcilePayouts, RecordPayout, VerifyPayout
+from application.payouts.queries import PayoutQueries
+from application.payouts.schedule import RunDailyPayouts, SetSchedule
+from application.payouts.settle import SettlePayout
 from application.payouts.where_is_the_money import WhereIsTheMoney
 from application.refunds.create_refund import CreateRefund
 from application.refunds.desk_refunds import DeskRefunds
@@ -75,6 +87,7 @@ from application.stores.operators import (
     RevokeOperator,
 )
 from application.stores.review_queue import ResolveItem, ReviewQueueQueries
+from application.stores.sign_in_sessions import SignInSessions
 from application.stores.store_admin import (
     ChangeFee,
     ChangeNotificationUrl,
@@ -103,6 +116,11 @@ async def resolve(provider: providers.Provider[Any]) -> Any:
     """The provider's object; providers that depend on async resources answer awaitables."""
     value = provider()
     return await value if inspect.isawaitable(value) else value
+
+
+def bootstrap_token(settings: Settings) -> str:
+    """`PAYMENTS_ADMIN_TOKEN`, or none at all when `ADMIN_TOKEN_DISABLED` is set."""
+    return "" if settings.admin_token_disabled else settings.admin_token
 
 
 class Container(containers.DeclarativeContainer):
@@ -221,8 +239,20 @@ class Container(containers.DeclarativeContainer):
     create_store = providers.Singleton(
         CreateStore, uow=uow, ids=ids, clock=clock, credentials=credentials, urls=notification_urls
     )
+    # the hosted pages' sign-in sessions (server-side, revocable)
+    sign_in_sessions = providers.Singleton(
+        SignInSessions,
+        store=providers.Singleton(PostgresSessionStore, pool=pool),
+        clock=clock,
+        policies=settings.provided.sessions,
+    )
     rotate_api_key = providers.Singleton(
-        RotateApiKey, uow=uow, credentials=credentials, ids=ids, clock=clock
+        RotateApiKey,
+        uow=uow,
+        credentials=credentials,
+        ids=ids,
+        clock=clock,
+        sessions=sign_in_sessions,
     )
     authenticate_store = providers.Singleton(AuthenticateStore, uow=uow, credentials=credentials)
     list_stores = providers.Singleton(ListStores, uow=uow)
@@ -343,13 +373,15 @@ class Container(containers.DeclarativeContainer):
     create_operator = providers.Singleton(
         CreateOperator, uow=uow, ids=ids, clock=clock, credentials=credentials
     )
-    revoke_operator = providers.Singleton(RevokeOperator, uow=uow, ids=ids, clock=clock)
+    revoke_operator = providers.Singleton(
+        RevokeOperator, uow=uow, ids=ids, clock=clock, sessions=sign_in_sessions
+    )
     list_operators = providers.Singleton(ListOperators, uow=uow)
     authenticate_operator = providers.Singleton(
         AuthenticateOperator,
         uow=uow,
         credentials=credentials,
-        bootstrap_token=settings.provided.admin_token,
+        bootstrap_token=providers.Callable(bootstrap_token, settings=settings),
     )
     suspend_store = providers.Singleton(SuspendStore, uow=uow, ids=ids, clock=clock)
     reactivate_store = providers.Singleton(ReactivateStore, uow=uow, ids=ids, clock=clock)
@@ -397,3 +429,42 @@ class Container(containers.DeclarativeContainer):
     )
     adjust_balance = providers.Singleton(AdjustBalance, uow=uow, ids=ids, clock=clock)
     change_fee = providers.Singleton(ChangeFee, uow=uow, ids=ids, clock=clock)
+    # payouts: destinations, payouts and their follow-up, the daily schedule
+    add_destination = providers.Singleton(
+        AddDestination,
+        uow=uow,
+        gateways=payout_gateways,
+        phones=phones,
+        ids=ids,
+        clock=clock,
+        hold=settings.provided.money.provided.destination_hold,
+    )
+    destination_queries = providers.Singleton(DestinationQueries, uow=uow, clock=clock)
+    disable_destination = providers.Singleton(DisableDestination, uow=uow, clock=clock)
+    approve_destination = providers.Singleton(ApproveDestination, uow=uow, ids=ids, clock=clock)
+    settle_payout = providers.Singleton(SettlePayout, uow=uow, clock=clock)
+    create_payout = providers.Singleton(
+        CreatePayout,
+        uow=uow,
+        gateways=payout_gateways,
+        ids=ids,
+        clock=clock,
+        settle=settle_payout,
+        hold=settings.provided.money.provided.balance_hold,
+    )
+    verify_payout = providers.Singleton(
+        VerifyPayout, uow=uow, gateways=payout_gateways, settle=settle_payout
+    )
+    reconcile_payouts = providers.Singleton(
+        ReconcilePayouts, uow=uow, verify=verify_payout, clock=clock
+    )
+    record_payout = providers.Singleton(RecordPayout, uow=uow, ids=ids, clock=clock)
+    payout_queries = providers.Singleton(PayoutQueries, uow=uow)
+    set_schedule = providers.Singleton(SetSchedule, uow=uow, clock=clock)
+    daily_payouts = providers.Singleton(
+        RunDailyPayouts,
+        uow=uow,
+        create=create_payout,
+        clock=clock,
+        hold=settings.provided.money.provided.balance_hold,
+    )

@@ -58,3 +58,8 @@ class EnvReader:
             self.problems.append(f"{name} must be one of {', '.join(allowed)} (got {value!r})")
             return default
         return value
+
+    def flag(self, name: str) -> bool:
+        """`true`/`1`/`yes` or `false`/`0`/`no` (default false); anything else is a problem."""
+        value = self.choice(name, "false", ("true", "1", "yes", "false", "0", "no"))
+        return value in ("true", "1", "yes")

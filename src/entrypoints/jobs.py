@@ -36,6 +36,7 @@ EVERY_5_SECONDS = "* * * * * */5"
 EVERY_10_SECONDS = "* * * * * */10"
 EVERY_MINUTE = "* * * * *"
 HOURLY_AT_7 = "7 * * * *"
+DAILY_AT_6 = "0 6 * * *"
 
 
 def periodic_passes(container: Container) -> dict[str, tuple[str, Provider[Any]]]:
@@ -51,6 +52,10 @@ def periodic_passes(container: Container) -> dict[str, tuple[str, Provider[Any]]
         "watch_providers": (EVERY_5_SECONDS, container.watch_providers),
         # pending refunds followed until their provider confirms them
         "reconcile_refunds": (EVERY_5_SECONDS, container.reconcile_refunds),
+        # pending payouts followed until their provider confirms them (24 h, then a person)
+        "reconcile_payouts": (EVERY_10_SECONDS, container.reconcile_payouts),
+        # automatic payouts: once a day, each store on a daily schedule (idempotent per day)
+        "daily_payouts": (DAILY_AT_6, container.daily_payouts),
     }
 
 

@@ -15,6 +15,7 @@ from adapters.providers import catalog
 from adapters.rate_limits import LimitSettings
 from application.shared.timeouts import DEFAULT_PAYMENT_TTL, TimeToLive
 from application.stores.notifications import FIRST_RETRY
+from application.stores.sign_in_sessions import SessionPolicies, SessionPolicy
 from domain.ledger import MAX_BPS
 from domain.provider_health import BreakerPolicy
 from entrypoints import legacy_env
@@ -34,6 +35,8 @@ class MoneySettings:
 
     platform_fee_bps: int = 0
     balance_hold: timedelta = timedelta(0)
+    #: how long a new payout destination waits before it can be paid (unless approved)
+    destination_hold: timedelta = timedelta(hours=24)
 
 
 class SettingsError(Exception):
@@ -66,6 +69,9 @@ class Settings:
     #: How long the process that stored a provider callback has to process it before the
     #: inbox's retry pass takes it over (`INBOX_GRACE_SECONDS`); None: the inbox's own (30 s).
     inbox_grace: timedelta | None = None
+    #: The providers' HTTP transport (`PROVIDER_TRANSPORT`): `stream`, the service's own
+    #: (default), or `httpx`, httpx's (for comparison, or should a provider need it).
+    provider_transport: str = "stream"
     #: A provider's callback is processed before its answer, not right after it.
     settle_webhooks_inline: bool = False
     # -- limits on use and hardening ------------------------------------------------------------
@@ -75,6 +81,11 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     #: when set, /metrics and /schema want it as a bearer token (`METRICS_TOKEN`)
     metrics_token: str | None = None
+    #: the hosted pages' sessions: lifetimes, and the operators' idle time (`*_SESSION_*`)
+    sessions: SessionPolicies = field(default_factory=SessionPolicies)
+    #: the bootstrap `PAYMENTS_ADMIN_TOKEN` is refused (`ADMIN_TOKEN_DISABLED`): named
+    #: operators only
+    admin_token_disabled: bool = False
     #: production serves /metrics and /schema without a token only when this says so
     #: (`METRICS_PUBLIC=true`)
     metrics_public: bool = False
@@ -123,9 +134,12 @@ class Settings:
             notification_first_retry=read.seconds("NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=read.seconds("LEASE_SECONDS"),
             inbox_grace=read.seconds("INBOX_GRACE_SECONDS"),
+            provider_transport=read.choice("PROVIDER_TRANSPORT", "stream", ("stream", "httpx")),
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),
+            sessions=_sessions(read),
+            admin_token_disabled=read.flag("ADMIN_TOKEN_DISABLED"),
             metrics_public=(get("METRICS_PUBLIC") or "").lower() in ("1", "true", "yes"),
             log_format=read.choice("LOG_FORMAT", "auto", ("auto", "console", "json")),
             log_level=read.choice("LOG_LEVEL", "info", ("debug", "info", "warning")).upper(),
@@ -187,6 +201,20 @@ def _limits(read: EnvReader) -> LimitSettings:
     return LimitSettings(**values)
 
 
+def _sessions(read: EnvReader) -> SessionPolicies:
+    """`VENDOR_SESSION_HOURS` (12), `OPERATOR_SESSION_HOURS` (4) and
+    `OPERATOR_SESSION_IDLE_MINUTES` (30)."""
+    default = SessionPolicies()
+    vendor = read.integer("VENDOR_SESSION_HOURS", 12, minimum=1)
+    operator = read.integer("OPERATOR_SESSION_HOURS", 4, minimum=1)
+    idle = read.integer("OPERATOR_SESSION_IDLE_MINUTES", 30, minimum=1)
+    return replace(
+        default,
+        vendor=SessionPolicy(timedelta(hours=vendor)),
+        operator=SessionPolicy(timedelta(hours=operator), timedelta(minutes=idle)),
+    )
+
+
 def _breaker(read: EnvReader) -> BreakerPolicy:
     """`PROVIDER_BREAKER_FAILURES` (default 5), `PROVIDER_BREAKER_OPEN_SECONDS` (default 30)."""
     default = BreakerPolicy()
@@ -196,13 +224,15 @@ def _breaker(read: EnvReader) -> BreakerPolicy:
 
 
 def _money(read: EnvReader) -> MoneySettings:
-    """`PLATFORM_FEE_BPS` (0 to 10,000, default 0), `BALANCE_HOLD_HOURS` (default 0)."""
+    """`PLATFORM_FEE_BPS` (0 to 10,000, default 0), `BALANCE_HOLD_HOURS` (default 0),
+    `PAYOUT_DESTINATION_HOLD_HOURS` (default 24)."""
     fee = read.integer("PLATFORM_FEE_BPS", 0)
     if fee > MAX_BPS:
         read.problems.append(f"PLATFORM_FEE_BPS must be at most {MAX_BPS} (got {fee})")
         fee = 0
     hold = timedelta(hours=read.integer("BALANCE_HOLD_HOURS", 0))
-    return MoneySettings(platform_fee_bps=fee, balance_hold=hold)
+    destination = timedelta(hours=read.integer("PAYOUT_DESTINATION_HOLD_HOURS", 24))
+    return MoneySettings(platform_fee_bps=fee, balance_hold=hold, destination_hold=destination)
 
 
 def _networks(read: EnvReader, name: str) -> tuple[str, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import Executor
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
@@ -27,3 +29,15 @@ def problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert body["status"] == status
     assert {"type", "title", "detail"} <= body.keys()
     return body
+
+
+async def at_once(
+    client: Any, method: str, url: str, threads: Executor | None = None, **kwargs: Any
+) -> Any:
+    """One request of `client` (a Litestar test client) that really runs beside the others.
+    The test client answers each request before it returns to the event loop, so
+    `asyncio.gather` of its requests runs them one after the other: this one is sent from a
+    thread of its own (of `threads`, else the loop's default executor), and the app (on the
+    client's own event loop) serves them together."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(threads, asyncio.run, client.request(method, url, **kwargs))

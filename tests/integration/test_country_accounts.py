@@ -27,6 +27,7 @@ from tests.integration.provider_app import (
     payment_state,
     provider_app,
 )
+from tests.integration.test_pages import sign_in
 
 from entrypoints.container import resolve
 from entrypoints.settings import Settings
@@ -212,13 +213,13 @@ async def store(client: Any) -> StoreKeys:
 
 @pytest.fixture
 def mtn() -> Iterator[FakeMtn]:
-    with respx.mock(base_url=MTN, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=MTN, assert_all_called=False) as router:
         yield FakeMtn(router)
 
 
 @pytest.fixture
 def wave() -> Iterator[FakeWaveWallets]:
-    with respx.mock(base_url=WAVE, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=WAVE, assert_all_called=False) as router:
         yield FakeWaveWallets(router)
 
 
@@ -247,6 +248,8 @@ async def test_a_cameroonian_number_in_xaf_goes_to_the_cameroon_account(
     assert (await callback(client, callback_url)).status_code == 200
     assert (await payment_state(client, store, payment["id"]))["status"] == "succeeded"
     assert await order_status(client, store, order["id"]) == "paid"
+    scrape = (await client.get("/metrics")).text  # counted under its account's country
+    assert 'payments_final_total{country="CM",provider="mtn_momo",status="succeeded"}' in scrape
 
 
 async def test_an_ivorian_number_in_xof_goes_to_the_ivorian_account(
@@ -385,3 +388,72 @@ async def test_a_payment_whose_account_was_removed_is_on_the_operators_queue(
     state = await payment_state(client, store, payment_id)
     assert state["status"] == "pending" and state["flagged_reason"] == "account_missing"
     assert "payment.account_missing" in state["events"]
+
+
+async def test_health_and_the_breaker_are_each_accounts_own(
+    client: Any, store: StoreKeys, mtn: FakeMtn, pool: Any
+) -> None:
+    _, cameroon = await order_and_payment(
+        client, store, "mtn_momo", phone="+237671234567", currency="XAF"
+    )
+    assert cameroon.status_code == 201, cameroon.text
+    container = client.app.state.container
+    gate = await resolve(container.provider_gate)
+    for _ in range(gate.policy.failures):  # MTN's Cameroon account fails its starts
+        await gate.failed("mtn_momo:CM")
+
+    _, refused = await order_and_payment(
+        client, store, "mtn_momo", phone="+237671234567", currency="XAF"
+    )
+    problem(refused, 503, "provider_unavailable")
+    _, ivorian = await order_and_payment(client, store, "mtn_momo", phone="+2250700000001")
+    assert ivorian.status_code == 201, ivorian.text  # MTN in Côte d'Ivoire is not greyed out
+
+    listed = await client.get("/api/v1/providers", headers=store.headers)
+    mtn_health = {p["provider"]: p for p in listed.json()["data"]}["mtn_momo"]
+    assert mtn_health["status"] == "down"  # the worst of its accounts
+    assert {a["country"]: a["status"] for a in mtn_health["accounts"]} == {
+        "CI": "operational",
+        "CM": "down",
+    }
+    watch = await resolve(container.watch_providers)
+    assert await watch() == 1
+    async with pool.connection() as conn:
+        cursor = await conn.execute(
+            "SELECT store_id, body FROM notifications WHERE type = 'provider.degraded'"
+        )
+        rows = await cursor.fetchall()
+    assert [row[0] for row in rows] == [store.id]  # it used MTN's Cameroon account
+    body = json.loads(bytes(rows[0][1]))["data"]["object"]
+    assert (body["provider"], body["country"], body["status"]) == ("mtn_momo", "CM", "down")
+
+
+async def test_stats_and_the_dashboard_split_a_store_selling_in_two_countries(
+    client: Any, store: StoreKeys, mtn: FakeMtn
+) -> None:
+    for phone, currency in (("+237671234567", "XAF"), ("+2250700000001", "XOF")):
+        _, answer = await order_and_payment(
+            client, store, "mtn_momo", phone=phone, currency=currency
+        )
+        verified = await client.post(
+            f"/api/v1/payments/{answer.json()['id']}/verify", headers=store.headers
+        )
+        assert verified.json()["status"] == "succeeded"
+    stats = (await client.get("/api/v1/stats", headers=store.headers)).json()
+    assert stats["by_country"] == {
+        "CI": {
+            "payments": 1,
+            "success_rate": 1.0,
+            "revenue": [{"currency": "XOF", "amount": 5000}],
+        },
+        "CM": {
+            "payments": 1,
+            "success_rate": 1.0,
+            "revenue": [{"currency": "XAF", "amount": 5000}],
+        },
+    }
+    await sign_in(client, store)
+    dashboard = await client.get("/store/dashboard/?lang=en")
+    assert dashboard.status_code == 200
+    assert 'id="by-country"' in dashboard.text
+    assert "Cameroon" in dashboard.text and "Côte d&#39;Ivoire" in dashboard.text

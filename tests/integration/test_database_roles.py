@@ -5,10 +5,12 @@ pass). The owner runs the migrations and grants the role (`payments migrate`).""
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -20,7 +22,8 @@ from tests.integration.helpers import ORDER
 
 from adapters.postgres.phone_archive import PostgresPhoneArchive
 from adapters.postgres.pool import close_pool, open_pool
-from adapters.postgres.roles import with_role
+from adapters.postgres.roles import create_role, with_role
+from entrypoints.check import run_check
 from entrypoints.container import Container
 from entrypoints.database import MigrationsPending, migrate, prepare
 from entrypoints.http.app import create_app
@@ -183,3 +186,35 @@ def test_a_service_role_with_migrations_pending_is_told_to_run_migrate(
                 " VALUES (%s, %s, %s)",
                 last,
             )
+
+
+def test_payments_check_says_which_role_the_service_uses(
+    database_url: str, service_url: str, tmp_path: Path
+) -> None:
+    def role_line(url: str) -> str:
+        out = io.StringIO()
+        run_check(Settings(database_url=url, log_dir=tmp_path), out)
+        return next(line for line in out.getvalue().splitlines() if "database role" in line)
+
+    assert "owns no table" in role_line(service_url)
+    as_owner = role_line(database_url)
+    assert "could rewrite the history" in as_owner and "docs/production.md" in as_owner
+
+
+def test_the_embedded_service_role_is_made_once_and_owns_nothing(database_url: str) -> None:
+    role = f"svc_{uuid.uuid4().hex[:10]}"
+    try:
+        create_role(database_url, role)
+        create_role(database_url, role)  # a second start finds it
+        with psycopg.connect(with_role(database_url, role)) as conn:
+            row = conn.execute(
+                "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles"
+                " WHERE rolname = current_user"
+            ).fetchone()
+            owned = conn.execute(
+                "SELECT count(*) FROM pg_tables WHERE tableowner = current_user"
+            ).fetchone()
+        assert row == (False, False, False) and owned == (0,)
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

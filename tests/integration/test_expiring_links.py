@@ -24,6 +24,8 @@ async def test_a_payment_page_link_ends_a_day_after_its_order(
     expected = datetime.fromisoformat(order["expires_at"]) + TOKEN_MARGIN
     assert until == int(expected.timestamp())
     assert (await client.get(path)).status_code == 200
+    listed = (await client.get("/api/v1/orders", headers=store.headers)).json()["data"][0]
+    assert listed["checkout_url"].split("token=")[1].split(".")[0] == str(until)
 
     signer = (await resolve(container.urls)).signer
     page = f"/order/{order['id']}/payment/?token="

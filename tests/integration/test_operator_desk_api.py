@@ -4,6 +4,7 @@ notification URL, webhook secret), the queue and its resolutions, the append-onl
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import psycopg
@@ -16,7 +17,7 @@ from tests.integration.desk_helpers import (
     open_payment,
     refund_awaiting_a_person,
 )
-from tests.integration.helpers import problem
+from tests.integration.helpers import at_once, problem
 
 from entrypoints.container import Container, resolve
 
@@ -345,3 +346,53 @@ async def test_a_notification_that_gave_up_is_sent_once_more_and_leaves_the_queu
     await give_up_a_notification(pool, store.id)  # it gave up again: back in the queue
     [again] = (await client.get("/api/v1/admin/queue", headers=ADMIN)).json()["data"]
     assert again["subject_id"] == notification
+
+
+async def test_two_operators_refunding_one_item_at_once_send_one_refund(
+    client: Any,
+    store: StoreKeys,
+    pool: AsyncConnectionPool[Any],
+    container: Container,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second operator comes while the provider is asked for the first one's refund.
+    Partial refunds both fit in the payment: only the claim taken before the provider is
+    asked keeps the second operator from sending money too."""
+    payment_id = await open_payment(client, store.headers, "CMD-60")
+    await flag(pool, payment_id, "needs_refund")
+    other = await operator_headers(container, "Moussa")
+    sandbox = (await resolve(container.configured_providers)).refunder("sandbox")
+    asked, go = threading.Event(), threading.Event()  # the app runs on another event loop
+    send = sandbox.refund
+
+    async def held_refund(*args: Any) -> Any:
+        if not asked.is_set():  # the first call waits for the second operator
+            asked.set()
+            await asyncio.to_thread(go.wait, 30)
+        return await send(*args)
+
+    monkeypatch.setattr(sandbox, "refund", held_refund)
+
+    def refund(headers: dict[str, str], amount: int) -> Any:
+        body = {"action": "refund", "amount": amount, "reason": "Payé deux fois"}
+        url = f"/api/v1/admin/queue/{payment_id}/resolve"
+        return at_once(client, "POST", url, json=body, headers=headers)
+
+    first = asyncio.ensure_future(refund(ADMIN, 2000))
+    await asyncio.to_thread(asked.wait, 30)
+    second = await refund(other, 3000)
+    go.set()
+    assert (await first).status_code == 200
+    problem(second, 409, "already_resolved")
+    async with pool.connection() as conn:
+        asked_of_provider = await conn.execute(
+            "SELECT count(*) FROM sandbox_refunds WHERE payment_id = %s", (payment_id,)
+        )
+        assert await asked_of_provider.fetchone() == (1,)
+        made = await conn.execute(
+            "SELECT count(*) FROM refunds WHERE payment_id = %s", (payment_id,)
+        )
+        assert await made.fetchone() == (1,)
+        claims = await conn.execute("SELECT count(*) FROM review_claims")
+        assert await claims.fetchone() == (0,)
+    assert len(await audit(client, subject_id=payment_id)) == 1

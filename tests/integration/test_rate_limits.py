@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from dependency_injector import providers
 from structlog.testing import capture_logs
-from tests.integration.conftest import StoreKeys
+from tests.integration.conftest import ADMIN, StoreKeys
 from tests.integration.helpers import count, problem
+from tests.integration.refunds.helpers import refund, succeeded_payment
 from tests.integration.test_http_payments import new_order, pay
 from tests.integration.test_pages import csrf_of, path_of, sign_in
 
@@ -81,19 +82,28 @@ async def _burst(
     limited(await client.get("/api/v1/orders", headers=store.headers), 1)
 
 
-async def test_guessing_api_keys_is_slowed_to_a_crawl(
+async def test_guessing_api_keys_is_slowed_to_a_crawl_but_a_right_key_is_served(
     client: Any, store: StoreKeys, clock: FakeMonotonic
 ) -> None:
+    admin = await client.get("/api/v1/admin/stores", headers=ADMIN)
+    assert admin.status_code == 200  # right keys never use the room up
     with capture_logs() as logs:
         for n in range(3):
             bad = {"Authorization": f"Bearer sk_test_guess{n}"}
             problem(await client.get("/api/v1/orders", headers=bad), 401, "unauthorized")
-        # the address is now refused whatever it sends, even a right key
-        limited(await client.get("/api/v1/orders", headers=store.headers), 20)
-    assert sum(log["event"] == "api.unauthorized" for log in logs) == 3
-    assert any(log["event"] == "rate_limited" for log in logs)
+        # the address's room for wrong keys is used up: wrong ones wait...
+        wrong = {"Authorization": "Bearer sk_test_guess9"}
+        limited(await client.get("/api/v1/orders", headers=wrong), 20)
+        limited(await client.get("/api/v1/admin/stores", headers=wrong), 20)
+        # ...a right key, a store's or an operator's, from the same address is served
+        assert (await client.get("/api/v1/orders", headers=store.headers)).status_code == 200
+        assert (await client.get("/api/v1/admin/stores", headers=ADMIN)).status_code == 200
+    assert sum(log["event"] == "api.unauthorized" for log in logs) == 4
+    assert sum(log["event"] == "admin.unauthorized" for log in logs) == 1
+    assert sum(log["event"] == "rate_limited" for log in logs) == 2
     clock.now += 20
-    assert (await client.get("/api/v1/orders", headers=store.headers)).status_code == 200
+    bad = {"Authorization": "Bearer sk_test_guess10"}
+    problem(await client.get("/api/v1/orders", headers=bad), 401, "unauthorized")
 
 
 async def test_a_burst_on_the_sign_in_page_is_limited_and_logged(
@@ -191,6 +201,17 @@ async def test_verify_is_limited_per_payment(
         200,
     ]
     limited(await client.post(verify, headers=store.headers), 30)
+
+
+async def test_verify_is_limited_per_refund(
+    client: Any, store: StoreKeys, pool: Any, clock: FakeMonotonic
+) -> None:
+    payment = await succeeded_payment(client, store, pool)
+    created = (await refund(client, store, payment["id"])).json()
+    verify = f"/api/v1/refunds/{created['id']}/verify"
+    answers = [(await client.post(verify, headers=store.headers)) for _ in range(3)]
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    limited(answers[2], 30)
 
 
 async def test_callbacks_failing_authentication_are_limited_per_address(

@@ -28,7 +28,9 @@ class RecordingMetrics:
     def notification_delivery(self, outcome: str) -> None:
         self.counts["notification_delivery", outcome] += 1
 
-    def payment_final(self, provider: str, status: str, failure_code: str | None) -> None:
+    def payment_final(
+        self, provider: str, status: str, failure_code: str | None, country: str | None = None
+    ) -> None:
         self.counts["payment_final", status] += 1
 
     def refund_final(self, provider: str, status: str) -> None:

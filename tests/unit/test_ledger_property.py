@@ -1,30 +1,38 @@
-"""Random sequences of sales, fee changes, refunds (confirmed, refused, failed later) and
-adjustments, on two stores and two currencies: afterwards every movement sums to zero, the
-whole ledger sums to zero per currency, and every store's balance is what its sales, fees,
-refunds and adjustments add up to, as its last running balance says too."""
+"""Random sequences of sales, fee changes, refunds (confirmed, refused, failed later),
+payouts (confirmed, refused, failed or confirmed later, unconfirmed then settled by a person)
+and adjustments, on two stores and two currencies: afterwards every movement sums to zero,
+the whole ledger sums to zero per currency, and every store's balance is what its sales,
+fees, refunds, payouts and adjustments add up to, as its last running balance says too. A
+payout never takes a store below zero."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.builders import make_store
+from tests.payout_doubles import report
 from tests.unit.helpers import World, a_payment, an_order, succeeded
 from tests.unit.ledger_helpers import applying, applying_to_refund, booked, sums_per_movement
+from tests.unit.payout_helpers import PayoutWorld, an_active_destination
 
 from application.errors import ProviderRejected
 from application.ledger.adjust import AdjustBalance, AdjustmentCommand
 from application.ledger.balance import BalanceQueries
 from application.ledger.ports import EntryFilter
+from application.payouts.create_payout import CreatePayoutCommand
+from application.payouts.follow import FOLLOW_UP
 from application.refunds.create_refund import CreateRefund, CreateRefundCommand
 from application.stores.store_admin import ChangeFee, StoreChange
 from domain.events import Source
 from domain.ledger import fee_for
 from domain.money import Currency, Money
 from domain.operator import Actor
+from domain.payout import InsufficientBalance, PayoutStatus
 from domain.provider_report import ProviderReport, ReportedStatus
 from domain.refund import RefundStatus
 
@@ -41,7 +49,13 @@ refund = st.tuples(st.just("refund"), st.integers(0, 50), st.integers(1, 100),
 fail = st.tuples(st.just("fail_refund"), st.integers(0, 50))
 adjust = st.tuples(st.just("adjust"), st.sampled_from(STORES), st.sampled_from(CURRENCIES),
                    st.integers(-50_000, 50_000).filter(bool))  # fmt: skip
-operations = st.lists(st.one_of(sale, sale, fee, refund, fail, adjust), max_size=25)
+payout = st.tuples(st.just("payout"), st.sampled_from(STORES), st.integers(1, 120),
+                   st.sampled_from(["pending", "succeeded", "failed"]))  # fmt: skip
+settled_as = st.sampled_from(["succeeded", "failed", "person_paid", "person_failed"])
+settle = st.tuples(st.just("settle_payout"), st.integers(0, 50), settled_as)
+operations = st.lists(
+    st.one_of(sale, sale, fee, refund, fail, adjust, payout, payout, settle), max_size=30
+)
 
 
 @dataclass
@@ -52,14 +66,18 @@ class Model:
     expected: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     paid: list[tuple[str, str, str, int]] = field(default_factory=list)  # payment, store, cur, left
     refunds: list[tuple[str, str, str, int]] = field(default_factory=list)  # pending ones
+    destinations: dict[str, str] = field(default_factory=dict)
+    payouts: list[tuple[str, str, int]] = field(default_factory=list)  # pending: id, store, amount
 
 
-async def run(ops: list[tuple[object, ...]]) -> tuple[World, Model]:
-    world, model = World(), Model()
+async def run(ops: list[tuple[object, ...]]) -> tuple[PayoutWorld, Model]:
+    world, model = PayoutWorld(), Model()
     async with world.uow() as uow:
         for store in STORES:
             await uow.stores.add(make_store(id=store))
         await uow.commit()
+    for store in STORES:
+        model.destinations[store] = (await an_active_destination(world, store_id=store)).id
     for op in ops:
         await STEPS[str(op[0])](world, model, *op[1:])
     return world, model
@@ -122,12 +140,54 @@ async def do_adjust(world: World, model: Model, store: str, currency: str, amoun
     model.expected[(store, currency)] += amount
 
 
+async def do_payout(
+    world: PayoutWorld, model: Model, store: str, percent: int, answer: str
+) -> None:
+    held = model.expected[(store, "XOF")]
+    amount = max(1, held * percent // 100)
+    world.gateways.gateway.answers.clear()
+    world.gateways.gateway.queue(report(answer))
+    command = CreatePayoutCommand(store, Money.of(amount, "XOF"), model.destinations[store])
+    try:
+        made = await world.create(command)
+    except InsufficientBalance:
+        assert amount > held
+        return
+    assert amount <= held
+    if made.status is not PayoutStatus.FAILED:
+        model.expected[(store, "XOF")] -= amount
+    if made.status is PayoutStatus.PENDING:
+        model.payouts.append((made.id, store, amount))
+
+
+async def do_settle(world: PayoutWorld, model: Model, index: int, how: str) -> None:
+    if not model.payouts:
+        return
+    payout_id, store, amount = model.payouts.pop(index % len(model.payouts))
+    if how.startswith("person"):
+        world.clock.advance(FOLLOW_UP + timedelta(seconds=1))
+        world.gateways.gateway.answers.clear()
+        await world.reconcile.check(payout_id)
+        paid = how == "person_paid"
+        await world.record(payout_id, paid=paid, reference="OP-1", actor=OPERATOR, note=None)
+        failed = not paid
+    else:
+        world.gateways.gateway.answers.clear()
+        world.gateways.gateway.queue(report(how))
+        await world.verify_payout(payout_id, Source.VERIFICATION)
+        failed = how == "failed"
+    if failed:
+        model.expected[(store, "XOF")] += amount
+
+
 STEPS = {
     "sale": do_sale,
     "fee": do_fee,
     "refund": do_refund,
     "fail_refund": do_fail,
     "adjust": do_adjust,
+    "payout": do_payout,
+    "settle_payout": do_settle,
 }
 
 

@@ -3,13 +3,20 @@ and its resolutions, each action with its audit entry."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import pytest
 from tests.fakes import FakeClock, FakeCredentials, InMemoryUnitOfWorkFactory, SequentialIds
 from tests.unit.helpers import STORE, World, a_payment, an_order, expire, succeed
 
-from application.errors import NotFound, OperatorNameRefused, StoreSuspended, Unauthorized
+from application.errors import (
+    NotFound,
+    OperatorNameRefused,
+    ProviderUnavailable,
+    StoreSuspended,
+    Unauthorized,
+)
 from application.refunds.create_refund import CreateRefund
 from application.refunds.desk_refunds import DeskRefunds
 from application.refunds.record_manual_refund import RecordManualRefund
@@ -206,6 +213,52 @@ async def test_an_item_resolved_meanwhile_is_not_resolved_twice() -> None:
     with pytest.raises(AlreadyResolved):
         async with world.uow() as uow:
             await uow.review.record(second)
+
+
+class BlockingRefundDesk(FakeRefundDesk):
+    """Holds the first refund until `go` is set, so a second operator arrives while it is
+    asked (a later one goes through at once)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked, self.go = asyncio.Event(), asyncio.Event()
+
+    async def refund(self, item: ReviewItem, amount: int | None, reason: str | None) -> str:
+        if not self.asked.is_set():
+            self.asked.set()
+            await self.go.wait()
+        return await super().refund(item, amount, reason)
+
+
+async def test_the_second_operator_asks_for_no_refund_while_the_first_holds_the_item() -> None:
+    world, _, double = await a_flagged_world()
+    refunds = BlockingRefundDesk()
+    resolve = resolver(world, refunds)
+    first = asyncio.create_task(
+        resolve(ResolveCommand(double, ReviewAction.REFUND, AMINATA, amount=2000))
+    )
+    await refunds.asked.wait()
+    with pytest.raises(AlreadyResolved):
+        await resolve(ResolveCommand(double, ReviewAction.REFUND, BOOTSTRAP, amount=3000))
+    refunds.go.set()
+    assert (await first).by == AMINATA
+    assert refunds.made == [("refund", double, 2000)]
+    assert world.db.rows("claims") == []  # the resolution dropped the claim
+
+
+async def test_a_refund_that_fails_leaves_the_item_free_for_another_try() -> None:
+    world, _, double = await a_flagged_world()
+
+    class Refusing(FakeRefundDesk):
+        async def refund(self, item: ReviewItem, amount: int | None, reason: str | None) -> str:
+            raise ProviderUnavailable("timeout")
+
+    with pytest.raises(ProviderUnavailable):
+        await resolver(world, Refusing())(ResolveCommand(double, ReviewAction.REFUND, AMINATA))
+    assert world.db.rows("claims") == []
+    refunds = FakeRefundDesk()
+    await resolver(world, refunds)(ResolveCommand(double, ReviewAction.REFUND, BOOTSTRAP))
+    assert refunds.made == [("refund", double, None)]
 
 
 def desk_refunds(world: World) -> DeskRefunds:

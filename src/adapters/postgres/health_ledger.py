@@ -17,6 +17,7 @@ from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.snapshots import maybe_timestamp, timestamp
 from application.health.ports import Incident
 from application.shared.ports import IdGenerator
+from domain.accounts import AccountId
 from domain.provider_health import Tally
 
 SELECT_TALLIES = f"""
@@ -48,11 +49,13 @@ WHERE provider = %(provider)s AND ended_at IS NULL
 RETURNING id, provider, status, started_at, ended_at
 """
 
-#: The stores told about a provider's incidents: those with a payment on it in 24 hours.
+#: The stores told about an account's incidents: those with a payment through it in 24 hours
+#: (an incident's `provider` is the account's key: `mtn_momo`, or `mtn_momo:CM`).
 STORES_USING = """
 SELECT s.id FROM stores s
 WHERE EXISTS (SELECT 1 FROM payments p
-              WHERE p.store_id = s.id AND p.provider = %(provider)s AND p.created_at >= %(since)s)
+              WHERE p.store_id = s.id AND p.provider = %(provider)s
+                AND p.country IS NOT DISTINCT FROM %(country)s AND p.created_at >= %(since)s)
 ORDER BY s.id
 """
 
@@ -99,7 +102,12 @@ class PostgresHealthLedger:
         health: Mapping[str, Any],
         at: datetime,
     ) -> None:
-        params = {"provider": incident.provider, "since": at - USED_WITHIN}
+        account = AccountId.parse(incident.provider)
+        params = {
+            "provider": account.provider,
+            "country": account.country,
+            "since": at - USED_WITHIN,
+        }
         stores = await fetch_all(conn, STORES_USING, params, lambda row: str(row["id"]))
         obj = {
             "object": "provider_incident",

@@ -16,6 +16,8 @@ from adapters.snapshots import Snapshots, timestamp
 from application.shared.ports import Change, Page, PageRequest, Subject
 from application.stores.ports import DeliveryAttempt, Notification
 from domain.payment import Payment
+from domain.payout import Payout
+from domain.payout_destination import PayoutDestination
 from domain.refund import Refund
 
 _COLUMNS = """
@@ -91,6 +93,10 @@ class PostgresNotificationOutbox:
             return self._snapshots.payment(subject)
         if isinstance(subject, Refund):
             return self._snapshots.refund(subject)
+        if isinstance(subject, Payout):
+            return self._snapshots.payout(subject)
+        if isinstance(subject, PayoutDestination):
+            return self._snapshots.destination(subject)
         return self._snapshots.order(subject)
 
     async def claim_due(

@@ -4,6 +4,7 @@ gave up and refunds awaiting a person, less the ones with a recorded resolution
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -11,6 +12,7 @@ from psycopg import AsyncConnection
 from adapters.postgres.rows import fetch_all, fetch_one
 from application.shared.ports import Page
 from domain.money import Currency, Money
+from domain.operator import Actor
 from domain.review import AlreadyResolved, Resolution, ReviewItem, ReviewKind
 
 #: Every kind of item, one SELECT each, with the same columns. A payment is one item, of its
@@ -42,6 +44,16 @@ SELECT r.id, 'refund_requires_action', r.store_id, r.payment_id, r.amount, r.cur
        r.updated_at, r.provider
 FROM refunds r
 WHERE r.status = 'requires_action'
+UNION ALL
+SELECT po.id, 'payout_requires_action', po.store_id, NULL, po.amount, po.currency,
+       po.updated_at, po.provider
+FROM payouts po
+WHERE po.status = 'requires_action'
+UNION ALL
+SELECT d.id, 'payout_destination_pending', d.store_id, NULL, NULL, NULL, d.created_at,
+       d.provider
+FROM payout_destinations d
+WHERE d.approved_at IS NULL AND d.disabled_at IS NULL AND d.active_from > now()
 """
 
 OPEN_ITEMS = f"""
@@ -65,6 +77,19 @@ VALUES (%(id)s, %(subject_id)s, %(kind)s, %(store_id)s, %(action)s, %(reason)s, 
 ON CONFLICT (subject_id, kind) DO NOTHING
 RETURNING id
 """
+
+
+#: One claim per item: a new one, or one taking over a claim older than `stale_before`.
+CLAIM = """
+INSERT INTO review_claims (subject_id, kind, actor_id, claimed_at)
+VALUES (%(subject_id)s, %(kind)s, %(actor_id)s, %(at)s)
+ON CONFLICT (subject_id, kind) DO UPDATE
+    SET actor_id = EXCLUDED.actor_id, claimed_at = EXCLUDED.claimed_at
+    WHERE review_claims.claimed_at < %(stale_before)s
+RETURNING subject_id
+"""
+
+RELEASE = "DELETE FROM review_claims WHERE subject_id = %(subject_id)s AND kind = %(kind)s"
 
 
 class PostgresReviewQueue:
@@ -100,6 +125,23 @@ class PostgresReviewQueue:
         )
         if await cursor.fetchone() is None:  # a read: it waits for the answer, even in a pipeline
             raise AlreadyResolved(f"{item.subject_id} was resolved by someone else")
+        await self.release(item)
+
+    async def claim(
+        self, item: ReviewItem, by: Actor, at: datetime, stale_before: datetime
+    ) -> bool:
+        params = {
+            "subject_id": item.subject_id,
+            "kind": str(item.kind),
+            "actor_id": by.id,
+            "at": at,
+            "stale_before": stale_before,
+        }
+        cursor = await self._conn.execute(CLAIM, params)
+        return await cursor.fetchone() is not None
+
+    async def release(self, item: ReviewItem) -> None:
+        await self._conn.execute(RELEASE, {"subject_id": item.subject_id, "kind": str(item.kind)})
 
 
 def _to_item(row: dict[str, Any]) -> ReviewItem:

@@ -30,6 +30,11 @@ from adapters.postgres.notifications import PostgresNotificationOutbox
 from adapters.postgres.operators import PostgresOperatorRepository
 from adapters.postgres.orders import PostgresOrderRepository
 from adapters.postgres.payments import PostgresPaymentRepository
+from adapters.postgres.payouts import (
+    PostgresPayoutDestinationRepository,
+    PostgresPayoutRepository,
+    PostgresPayoutScheduleRepository,
+)
 from adapters.postgres.refunds import PostgresRefundRepository
 from adapters.postgres.review import PostgresReviewQueue
 from adapters.postgres.schedule import PostgresReconciliationSchedule
@@ -45,6 +50,11 @@ from application.payments.ports import (
     PaymentRepository,
     ReconciliationSchedule,
     WebhookInbox,
+)
+from application.payouts.ports import (
+    PayoutDestinationRepository,
+    PayoutRepository,
+    PayoutScheduleRepository,
 )
 from application.refunds.ports import RefundRepository
 from application.shared.ports import Change, IdempotencyRepository, IdGenerator
@@ -171,6 +181,23 @@ class PostgresUnitOfWork:
     @property
     def ledger(self) -> Ledger:
         return self._repository("ledger", lambda c: PostgresLedger(c, self._ids))
+
+    @property
+    def payouts(self) -> PayoutRepository:
+        return self._repository(
+            "payouts", lambda c: PostgresPayoutRepository(c, self._ids, self._changes)
+        )
+
+    @property
+    def payout_destinations(self) -> PayoutDestinationRepository:
+        return self._repository(
+            "payout_destinations",
+            lambda c: PostgresPayoutDestinationRepository(c, self._ids, self._changes),
+        )
+
+    @property
+    def payout_schedules(self) -> PayoutScheduleRepository:
+        return self._repository("payout_schedules", PostgresPayoutScheduleRepository)
 
     def collect(self) -> list[Change]:
         collected, self._changes[:] = list(self._changes), []

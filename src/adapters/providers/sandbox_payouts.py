@@ -6,7 +6,8 @@ digits, in minor units), like test card numbers:
 - anything else: succeeds `PAYOUT_DELAY` (2 s) after it was sent: a look-up before then
   answers pending, after it succeeded.
 
-Sending the same reference twice records it once (the first send decides). Its balance is
+Sending the same reference twice records it once (the first send decides); a look-up of a
+payout the operator never received sends it, as MTN's rule does. Its balance is
 what its own records say the marketplace holds there: settled successful payments, less
 settled refunds and payouts, per currency. Records live in Postgres, so any server or worker
 process answers the same; time comes from the clock, so tests move it.
@@ -103,8 +104,8 @@ class SandboxPayouts:
             record = await self._fetch(_SELECT, {"reference": order.reference})
         except ProviderUnavailable as error:
             return pending({"error": str(error)}, order.reference)
-        if not record:
-            return pending({"error": "not_found"}, order.reference)
+        if not record:  # never received (the send's answer was lost): sent now, once
+            return await self.send(order)
         return _report(record[0], self._clock.now())
 
     async def balance(self) -> list[Money]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from application.health.ports import HealthRecorder
 from application.shared.ports import Change
+from domain.accounts import AccountId
 from domain.events import DomainEvent, Source
 from domain.payment import Payment
 from domain.provider_health import SETTLE_BOUNDS_S, Tally, bucket_of, minute_of
@@ -33,17 +34,18 @@ def settle_tally(payment: Payment, event: DomainEvent) -> Tally | None:
     if event.from_status not in ("created", "pending") or event.from_status == event.to_status:
         return None
     minute = minute_of(event.at)
+    account = AccountId(payment.provider, payment.country).key  # each account's own health
     if event.to_status == "expired":
-        return Tally(payment.provider, minute, expired=1)
+        return Tally(account, minute, expired=1)
     if event.to_status not in _SETTLED:
         return None
     if payment.expires_at is not None and event.at > payment.expires_at:
-        return Tally(payment.provider, minute, expired=1)
+        return Tally(account, minute, expired=1)
     seconds = (event.at - payment.created_at).total_seconds()
     settle = _one(seconds)
     callback = _one(seconds) if event.source is Source.WEBHOOK else _one(None)
     return Tally(
-        payment.provider,
+        account,
         minute,
         settled_in_ttl=1,
         settle_seconds=settle,

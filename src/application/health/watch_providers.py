@@ -9,7 +9,9 @@ Rules:
 - opening and closing are claimed in the database, so a store hears of each incident once
   however many workers watch;
 - the stores told are those with a payment on that provider in the last 24 hours: a store
-  that does not use a provider is not bothered with its outages.
+  that does not use a provider is not bothered with its outages;
+- each account (a provider in a country) is watched on its own: MTN down in Ghana is an
+  incident of MTN's Ghana account, told to the stores that used that account.
 Notifications are signed and retried like every other (the outbox).
 """
 
@@ -21,6 +23,7 @@ from application.health.ports import HealthLedger, HealthRecorder
 from application.health.provider_health import ProviderHealth, ProviderHealthQuery
 from application.payments.ports import ProviderRegistry
 from application.shared.ports import Clock
+from domain.accounts import AccountId
 
 
 class WatchProviders:
@@ -39,7 +42,8 @@ class WatchProviders:
         """One pass; returns the number of incidents opened or closed."""
         await self._recorder.flush()
         changed = 0
-        for health in await self._query.current(list(self._providers.available())):
+        keys = [account.id.key for account in self._providers.accounts()]
+        for health in await self._query.current(keys):
             at = self._clock.now()
             if health.status == "operational":
                 changed += await self._ledger.end_incident(health.provider, at, _body(health))
@@ -52,8 +56,10 @@ class WatchProviders:
 
 
 def _body(health: ProviderHealth) -> dict[str, Any]:
+    account = AccountId.parse(health.provider)
     return {
-        "provider": health.provider,
+        "provider": account.provider,
+        "country": account.country,
         "status": health.status,
         "reason": health.reason,
         "success_rate": health.success_rate,

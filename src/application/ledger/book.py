@@ -7,6 +7,9 @@ Rules:
   (its own `fee_bps`, else the platform's) and never recomputed;
 - a refund books the store's debit when it is created, and gives it back when it fails; the
   platform keeps its fee on a refunded payment;
+- a payout moves its amount from the store to in flight when it is created; its success
+  sends it from the provider account (with the operator's fee, the platform's expense); its
+  failure gives it back to the store;
 - each cause is booked once (the ledger refuses a second movement with the same key), so a
   change seen twice moves no money twice.
 """
@@ -19,9 +22,20 @@ from datetime import datetime
 
 from application.shared.ports import Change
 from application.unit_of_work import UnitOfWork
-from domain.ledger import Movement, check_bps, fee_for, refund_booked, refund_reversed, sale
+from domain.ledger import (
+    Movement,
+    check_bps,
+    fee_for,
+    payout_booked,
+    payout_reversed,
+    payout_sent,
+    refund_booked,
+    refund_reversed,
+    sale,
+)
 from domain.money import Money
 from domain.payment import Payment
+from domain.payout import Payout
 from domain.refund import Refund
 
 
@@ -43,19 +57,13 @@ async def fee_of(uow: UnitOfWork, payment: Payment, fees: Fees) -> Money:
     return fee_for(payment.amount, fees.rate(store.fee_bps if store else None))
 
 
-async def fix_fee(uow: UnitOfWork, payment: Payment, fees: Fees) -> None:
-    """A payment that just succeeded: its fee, fixed now at its store's rate (the settlement
-    sets it before the change is written, so its notification shows it)."""
-    payment.fee = (await fee_of(uow, payment, fees)).amount
-
-
 async def book_sale(uow: UnitOfWork, change: Change) -> None:
     """In-transaction handler of `payment.succeeded`: the sale and its fee."""
     payment = change.subject
     if not isinstance(payment, Payment):
         return
     fee = Money(payment.fee or 0, payment.amount.currency)
-    await uow.ledger.record(sale(payment, fee, change.event.at))
+    await uow.ledger.book(sale(payment, fee, change.event.at))
 
 
 RefundBooking = Callable[[Refund, datetime, str | None], Movement]
@@ -75,4 +83,21 @@ async def book_refund(uow: UnitOfWork, change: Change) -> None:
         return
     payment = await uow.payments.get(refund.payment_id)
     country = payment.country if payment else None
-    await uow.ledger.record(booking(refund, change.event.at, country))
+    await uow.ledger.book(booking(refund, change.event.at, country))
+
+
+PayoutBooking = Callable[[Payout, datetime], Movement]
+
+#: What a payout's change books.
+PAYOUT_BOOKINGS: dict[str, PayoutBooking] = {
+    "payout.created": payout_booked,
+    "payout.succeeded": payout_sent,
+    "payout.failed": payout_reversed,
+}
+
+
+async def book_payout(uow: UnitOfWork, change: Change) -> None:
+    """In-transaction handler of `payout.created`, `payout.succeeded` and `payout.failed`."""
+    payout, booking = change.subject, PAYOUT_BOOKINGS.get(change.event.type)
+    if isinstance(payout, Payout) and booking is not None:
+        await uow.ledger.book(booking(payout, change.event.at))

@@ -40,6 +40,21 @@ class Outcomes:
 
 
 @dataclass(frozen=True, slots=True)
+class CountryFigures:
+    """One country's share of a store's figures: its payments created in the period, their
+    outcomes, and the money received in the period, per currency. A payment's country is its
+    provider account's, else its order's."""
+
+    payments: int = 0
+    outcomes: Outcomes = field(default_factory=Outcomes)
+    revenue: list[Money] = field(default_factory=list)
+
+
+#: The key of the payments whose country is not known (default account, order without one).
+UNKNOWN_COUNTRY = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     period: Period
     revenue: list[Money] = field(default_factory=list)
@@ -51,6 +66,9 @@ class Stats:
     daily: list[DailyRevenue] = field(default_factory=list)
     #: money given back: refunds that succeeded in the period, per currency
     refunded: list[Money] = field(default_factory=list)
+    #: the same figures per country (`UNKNOWN_COUNTRY` when not known), for stores that sell
+    #: in several
+    by_country: dict[str, CountryFigures] = field(default_factory=dict)
 
     @property
     def success_rate(self) -> float | None:

@@ -105,7 +105,7 @@ class InitiatePayment:
             await self._admit(account)
             if any(self._in_flight(p) for p in await uow.payments.for_order(order.id)):
                 raise PaymentInProgress(f"order {order.id} already has a payment in progress")
-            self._throttle(order.id, phone)
+            await self._throttle(order.id, phone)
             payment_id, now = self._ids.new("pay"), self._clock.now()
             payment = Payment.create(
                 id=payment_id,
@@ -140,10 +140,10 @@ class InitiatePayment:
         """Whether `payment` is an attempt still in flight that blocks a new one."""
         return payment.status in OPEN_STATUSES
 
-    def _throttle(self, order_id: str, phone: str | None) -> None:
+    async def _throttle(self, order_id: str, phone: str | None) -> None:
         checks = (("order", self._per_order, order_id), ("phone", self._per_phone, phone))
         for what, throttle, key in checks:
-            wait = throttle.take(key) if throttle is not None and key else None
+            wait = await throttle.take(key) if throttle is not None and key else None
             if wait is not None:
                 raise RateLimited(f"payments per {what}", wait)
 

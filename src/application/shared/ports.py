@@ -11,6 +11,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from domain.events import DomainEvent
 from domain.order import Order
 from domain.payment import Payment
+from domain.payout import Payout
+from domain.payout_destination import PayoutDestination
 from domain.refund import Refund
 
 T = TypeVar("T")
@@ -67,7 +69,7 @@ class IdGenerator(Protocol):
 
 
 class Throttle(Protocol):
-    def take(self, key: str) -> int | None:
+    async def take(self, key: str) -> int | None:
         """None when a request for `key` may go on now (it is counted); else the whole
         seconds to wait before the next one may."""
         ...
@@ -106,12 +108,17 @@ class Metrics(Protocol):
     def double_payment(self, provider: str) -> None: ...
     def reconciliation_error(self, provider: str) -> None: ...
     def notification_delivery(self, outcome: str) -> None: ...
-    def payment_final(self, provider: str, status: str, failure_code: str | None) -> None: ...
+    def payment_final(
+        self, provider: str, status: str, failure_code: str | None, country: str | None = None
+    ) -> None:
+        """`country`: the country of the account the payment went through (None: default)."""
+        ...
+
     def refund_final(self, provider: str, status: str) -> None: ...
 
 
 #: The aggregates whose changes are recorded as events.
-Subject = Order | Payment | Refund
+Subject = Order | Payment | Refund | Payout | PayoutDestination
 
 
 @dataclass(frozen=True, slots=True)

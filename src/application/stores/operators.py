@@ -11,6 +11,7 @@ from application.errors import NotFound, OperatorNameRefused, Unauthorized
 from application.shared.ports import Clock, IdGenerator
 from application.stores.audit import write_audit
 from application.stores.ports import Credentials
+from application.stores.sign_in_sessions import SessionKind, SignInSessions
 from application.unit_of_work import UnitOfWorkFactory
 from domain.operator import BOOTSTRAP, COMMAND_LINE, Actor, Operator
 
@@ -69,11 +70,17 @@ class CreateOperator:
 
 
 class RevokeOperator:
-    """An operator (by id or name) loses its token at once; revoking twice changes nothing
-    (and writes no second entry)."""
+    """An operator (by id or name) loses its token at once, and its desk sessions end;
+    revoking twice changes nothing (and writes no second entry)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
-        self._uow, self._ids, self._clock = uow, ids, clock
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        ids: IdGenerator,
+        clock: Clock,
+        sessions: SignInSessions | None = None,
+    ) -> None:
+        self._uow, self._ids, self._clock, self._sessions = uow, ids, clock, sessions
 
     async def __call__(self, id_or_name: str, actor: Actor = COMMAND_LINE) -> Operator:
         now = self._clock.now()
@@ -92,6 +99,8 @@ class RevokeOperator:
                     after={"name": operator.name, "active": False},
                 )  # fmt: skip
                 await uow.commit()
+        if self._sessions is not None:
+            await self._sessions.end_all(SessionKind.OPERATOR, operator.id)
         return operator
 
 

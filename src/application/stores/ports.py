@@ -9,7 +9,7 @@ from typing import Protocol
 
 from application.shared.ports import Change, Page, PageRequest
 from domain.audit import AuditEntry
-from domain.operator import Operator
+from domain.operator import Actor, Operator
 from domain.review import Resolution, ReviewItem, ReviewKind
 from domain.store import Store, StoreStatus
 
@@ -127,7 +127,19 @@ class ReviewQueue(Protocol):
         ...
 
     async def record(self, resolution: Resolution) -> None:
-        """Take the item out of the queue. Raises `AlreadyResolved` when it has left it."""
+        """Take the item out of the queue (and drop its claim). Raises `AlreadyResolved` when
+        it has left it."""
+        ...
+
+    async def claim(
+        self, item: ReviewItem, by: Actor, at: datetime, stale_before: datetime
+    ) -> bool:
+        """Hold `item` for `by`'s resolution: False when someone else holds it with a claim
+        made at or after `stale_before` (an older one, left by a crash, is taken over)."""
+        ...
+
+    async def release(self, item: ReviewItem) -> None:
+        """Drop the claim on `item` (what was to be done was not done)."""
         ...
 
 

@@ -2,15 +2,20 @@
 action (refund it, record a manual refund, dismiss with a reason).
 
 Rules: only an item still in the queue can be resolved (else `NotFound`); the action must be
-allowed for its kind and carry what it needs (checked before anything is done); a refund is
-asked of the refunds use cases first, and only once it exists is the resolution recorded, with
-its audit entry, in one transaction. Two operators resolving one item at once: the second gets
-`AlreadyResolved` and nothing of theirs is recorded. A notification that gave up may be sent
-once more (`redeliver`) instead of being dismissed."""
+allowed for its kind and carry what it needs (checked before anything is done). The item is
+then claimed in the database (its own transaction) before anything is done about it: two
+operators resolving one item at once, the second gets `AlreadyResolved` at once and nothing of
+theirs is done (no refund asked of the provider, nothing recorded). With the claim held, a
+refund is asked of the refunds use cases, and only once it exists is the resolution recorded,
+with its audit entry, in one transaction that also drops the claim. When the refund step
+fails, the claim is dropped and the item stays in the queue; a claim left by a crash is taken
+over after `CLAIM_TTL`. A notification that gave up may be sent once more (`redeliver`)
+instead of being dismissed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Protocol
 
 from application.errors import NotFound
@@ -19,6 +24,7 @@ from application.stores.audit import write_audit
 from application.unit_of_work import UnitOfWorkFactory
 from domain.operator import Actor
 from domain.review import (
+    AlreadyResolved,
     Resolution,
     ResolutionNotAllowed,
     ReviewAction,
@@ -27,6 +33,8 @@ from domain.review import (
 )
 
 REFUND_ACTIONS = frozenset({ReviewAction.REFUND, ReviewAction.MANUAL_REFUND})
+#: A claim older than this was left by a crash (a provider call lasts well under a minute).
+CLAIM_TTL = timedelta(minutes=5)
 
 
 class RefundDesk(Protocol):
@@ -93,8 +101,29 @@ class ResolveItem:
             reason=command.reason,
             reference=command.reference,
         )
-        refund_id = await self._refund(resolution, command)
+        await self._claim(resolution)
+        try:
+            refund_id = await self._refund(resolution, command)
+        except BaseException:
+            await self._release(resolution.item)
+            raise
         return await self._record(replace(resolution, refund_id=refund_id))
+
+    async def _claim(self, resolution: Resolution) -> None:
+        """The item is this operator's to resolve, and still open; else `AlreadyResolved`."""
+        item = resolution.item
+        async with self._uow() as uow:
+            claimed = await uow.review.claim(
+                item, resolution.by, resolution.at, resolution.at - CLAIM_TTL
+            )
+            if not claimed or await uow.review.open_item(item.subject_id) is None:
+                raise AlreadyResolved(f"{item.subject_id} is being resolved by someone else")
+            await uow.commit()
+
+    async def _release(self, item: ReviewItem) -> None:
+        async with self._uow() as uow:
+            await uow.review.release(item)
+            await uow.commit()
 
     async def _refund(self, resolution: Resolution, command: ResolveCommand) -> str | None:
         if self._refunds is None or resolution.action not in REFUND_ACTIONS:

@@ -9,6 +9,7 @@ from application.errors import NotFound, StoreSuspended, Unauthorized
 from application.shared.ports import Clock, IdGenerator, Page, PageRequest
 from application.stores.audit import write_audit
 from application.stores.ports import Credentials, NotificationUrls, StoreFilter
+from application.stores.sign_in_sessions import SessionKind, SignInSessions
 from application.unit_of_work import UnitOfWorkFactory
 from domain.operator import COMMAND_LINE, Actor
 from domain.store import Store
@@ -70,12 +71,19 @@ class CreateStore:
 
 
 class RotateApiKey:
-    """A new API key replaces the old one, which stops working at once (audited)."""
+    """A new API key replaces the old one, which stops working at once (audited); the
+    vendors signed in with the old one are signed out."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, credentials: Credentials, ids: IdGenerator, clock: Clock
+        self,
+        uow: UnitOfWorkFactory,
+        credentials: Credentials,
+        ids: IdGenerator,
+        clock: Clock,
+        sessions: SignInSessions | None = None,
     ) -> None:
         self._uow, self._credentials, self._ids, self._clock = uow, credentials, ids, clock
+        self._sessions = sessions
 
     async def __call__(self, store_id: str, actor: Actor = COMMAND_LINE) -> NewStore:
         api_key = self._credentials.new_api_key()
@@ -92,6 +100,8 @@ class RotateApiKey:
                 before=before.audit_view(), after=store.audit_view(),
             )  # fmt: skip
             await uow.commit()
+        if self._sessions is not None:
+            await self._sessions.end_all(SessionKind.VENDOR, store_id)
         return NewStore(store, api_key)
 
 

@@ -15,7 +15,7 @@ from application.stores.review_queue import ResolveCommand, ResolveItem, ReviewQ
 from domain.operator import Actor
 from domain.review import ReviewAction, ReviewKind
 from entrypoints.http import admin_wire, wire
-from entrypoints.http.deps import admin_guard
+from entrypoints.http.authentication import admin_guard
 from entrypoints.http.listing import Cursor, Limit, list_parameters
 from entrypoints.http.openapi import json_body
 

@@ -24,6 +24,7 @@ from entrypoints.http import (
     orders,
     pages,
     payments,
+    payouts,
     providers_api,
     refunds,
     sandbox_page,
@@ -66,6 +67,10 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         admin.AuditController,
         balance.BalanceController,
         balance.AdjustmentController,
+        payouts.DestinationController,
+        payouts.PayoutController,
+        payouts.ScheduleController,
+        payouts.PayoutAdminController,
     ]
     if settings.is_sandbox:
         handlers.append(sandbox_page.SandboxPageController)

@@ -18,7 +18,7 @@ from domain.money import Currency, Money
 from domain.operator import Actor
 from domain.store import Store
 from entrypoints.http import ledger_wire, wire
-from entrypoints.http.deps import admin_guard
+from entrypoints.http.authentication import admin_guard
 from entrypoints.http.listing import Cursor, Limit, list_parameters
 from entrypoints.http.openapi import json_body
 

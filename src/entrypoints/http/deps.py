@@ -7,20 +7,14 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-import structlog
 from dependency_injector import providers
-from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
-from litestar.handlers import BaseRouteHandler
 
-from application.errors import Unauthorized
-from domain.operator import Actor
-from domain.store import Store
 from entrypoints.container import Container, resolve
-from entrypoints.http import throttle
+from entrypoints.http.authentication import admin_guard, provide_operator, provide_store
 
-log = structlog.get_logger(__name__)
+__all__ = ["admin_guard", "container_of", "dependencies", "use"]  # admin_guard: where it was
 
 
 def container_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Container:
@@ -83,52 +77,15 @@ def dependencies(container: Container) -> dict[str, Provide]:
         "balance_queries": use(container.balance_queries),
         "adjust_balance": use(container.adjust_balance),
         "change_fee": use(container.change_fee),
+        "add_destination": use(container.add_destination),
+        "destination_queries": use(container.destination_queries),
+        "disable_destination": use(container.disable_destination),
+        "approve_destination": use(container.approve_destination),
+        "create_payout": use(container.create_payout),
+        "verify_payout": use(container.verify_payout),
+        "record_payout": use(container.record_payout),
+        "payout_queries": use(container.payout_queries),
+        "set_schedule": use(container.set_schedule),
         # payouts: where is the money (the desk's comparison)
         "where_is_the_money": use(container.where_is_the_money),
     }
-
-
-def bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
-    header = connection.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
-
-
-async def provide_store(request: Request[Any, Any, Any]) -> Store:
-    """The store whose API key signs this request (401 otherwise). Rate limited per API key,
-    and per client address for wrong keys: an address that guessed too many is refused (429)
-    whatever key it sends, until its room is back."""
-    limits, client = throttle.limits_of(request), throttle.address_of(request)
-    throttle.refuse_while_blocked(limits.login, client, "key guesses per address", client)
-    authenticate = await resolve(container_of(request).authenticate_store)
-    try:
-        store: Store = await authenticate(bearer(request))
-    except Unauthorized:
-        log.warning("api.unauthorized", client=client)
-        limits.login.take(client)
-        raise
-    throttle.take(limits.api, store.id, "API requests per key")
-    return store
-
-
-async def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Operator routes carry `Authorization: Bearer <token>`: an operator's named token, or
-    the bootstrap `PAYMENTS_ADMIN_TOKEN` (401 otherwise; wrong tokens count as key guesses of
-    the client's address, like wrong API keys). The operator is kept for the route
-    (`operator`), so that its actions are audited under its name."""
-    limits, client = throttle.limits_of(connection), throttle.address_of(connection)
-    throttle.refuse_while_blocked(limits.login, client, "key guesses per address", client)
-    authenticate = await resolve(container_of(connection).authenticate_operator)
-    try:
-        signed_in = await authenticate(bearer(connection))
-    except Unauthorized:
-        log.warning("admin.unauthorized", client=client)
-        limits.login.take(client)
-        raise
-    connection.state.operator = signed_in.actor
-
-
-async def provide_operator(request: Request[Any, Any, Any]) -> Actor:
-    """The operator `admin_guard` signed in."""
-    actor: Actor = request.state.operator
-    return actor

@@ -34,6 +34,19 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "StoreActionIn": {"reason": "Fraude signalée par l'opérateur"},
     "ResolveIn": {"action": "dismiss", "reason": "Vérifié avec le vendeur"},
     "AdjustmentIn": {"amount": 500, "currency": "XOF", "reason": "Geste commercial"},
+    "DestinationIn": {"provider": "wave", "phone": "+2250700000001", "name": "Awa Koné"},
+    "PayoutIn": {
+        "amount": 5000,
+        "currency": "XOF",
+        "destination_id": "pdst_01JH0Y7M8Q2W3E4R5T6Y7U8I9O",
+        "description": "Ventes de la semaine",
+    },
+    "ScheduleIn": {
+        "interval": "daily",
+        "destination_id": "pdst_01JH0Y7M8Q2W3E4R5T6Y7U8I9O",
+        "minimum": 1000,
+    },
+    "RecordPayoutIn": {"outcome": "succeeded", "reference": "MP250301.1512.C00042"},
 }
 
 #: Examples of the free-form objects of the answers (Swagger UI would show `additionalProp1`).
@@ -46,6 +59,13 @@ FREE_FORM: dict[tuple[str, str], Any] = {
     ("PaymentsOut", "by_status"): {"succeeded": 12, "failed": 2},
     ("PaymentsOut", "by_provider"): {"wave": 9, "mtn_momo": 5},
     ("StatsOut", "success_rate_by_provider"): {"wave": 0.94, "mtn_momo": 0.81},
+    ("StatsOut", "by_country"): {
+        "CI": {
+            "payments": 14,
+            "success_rate": 0.93,
+            "revenue": [{"amount": 75000, "currency": "XOF"}],
+        },
+    },
     ("StoreEventOut", "data"): {"object": {"id": "pay_01J...", "status": "succeeded"}},
     ("CreateOrderIn", "metadata"): {"cart_id": "c_81"},
 }

@@ -15,7 +15,7 @@ from litestar import Litestar
 from litestar.openapi.spec import OpenAPI, SecurityScheme
 from litestar.routes import HTTPRoute
 
-from entrypoints.http.deps import admin_guard
+from entrypoints.http.authentication import admin_guard
 
 STORE_KEY = "storeKey"
 OPERATOR_TOKEN = "operatorToken"  # noqa: S105 (the scheme's name, not a secret)

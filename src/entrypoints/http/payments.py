@@ -98,7 +98,7 @@ class PaymentController(Controller):
     ) -> wire.PaymentOut:
         """Rate limited per payment (`RATE_LIMIT_VERIFY_PER_MINUTE`)."""
         limits = throttle.limits_of(request)
-        throttle.take(limits.verify, f"{store.id}:{payment_id}", "verify per payment")
+        await throttle.take(limits.verify, f"{store.id}:{payment_id}", "verify per payment")
         payment = await verify_payment(payment_id, Source.VERIFICATION, store_id=store.id)
         return presenters.payment_out(payment)
 

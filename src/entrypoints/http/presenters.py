@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import msgspec
 
@@ -66,9 +67,15 @@ def new_store_out(new: NewStore) -> wire.NewStoreOut:
     return msgspec.convert({**store_fields(new.store), **secrets}, wire.NewStoreOut)
 
 
-def order_list(page: Page[OrderWithPayments], checkout_url: Callable[[str], str]) -> wire.OrderList:
+def order_list(
+    page: Page[OrderWithPayments], checkout_url: Callable[[str, datetime | None], str]
+) -> wire.OrderList:
+    """`checkout_url(order_id, expires_at)`: the order's payment page (its link ends with it)."""
     return wire.OrderList(
-        data=[order_out(o.order, o.payments, checkout_url(o.id)) for o in page.data],
+        data=[
+            order_out(o.order, o.payments, checkout_url(o.id, o.order.expires_at))
+            for o in page.data
+        ],
         has_more=page.has_more,
         next_cursor=page.next_cursor,
     )

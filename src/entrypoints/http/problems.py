@@ -19,8 +19,10 @@ from litestar.exceptions import HTTPException, ValidationException
 from application import errors as app
 from application.health.provider_gate import ProviderDown
 from application.ledger.adjust import AdjustmentReasonRequired
+from application.payouts.create_payout import AlreadyScheduled
+from application.payouts.schedule import ScheduleDestinationRequired
 from application.refunds.desk_refunds import RefundNotMade
-from domain import accounts, ledger, refund, review
+from domain import accounts, ledger, payout, payout_destination, refund, review
 from domain import errors as domain
 from entrypoints.http.accepted_input import RefusedInput
 
@@ -66,6 +68,10 @@ TABLE: dict[type[Exception], Problem] = {
         422, "invalid_notification_url", "The notification URL is refused"
     ),
     app.DatabaseUnavailable: Problem(503, "database_unavailable", "Service unavailable"),
+    app.ConcurrentChange: Problem(409, "concurrent_change", "Changed meanwhile; try again"),
+    domain.CurrencyMismatch: Problem(422, "currency_mismatch", "Currencies do not match"),
+    # a bookkeeping invariant broken by our own code, never by a request: a 500, logged
+    ledger.UnbalancedMovement: Problem(500, "internal_error", "Internal error"),
     # the operator's desk
     app.StoreSuspended: Problem(403, "store_suspended", "The store is suspended"),
     app.OperatorNameRefused: Problem(422, "operator_name_refused", "Operator name refused"),
@@ -84,6 +90,23 @@ TABLE: dict[type[Exception], Problem] = {
         422, "manual_reference_required", "The transfer's reference is required"
     ),
     # the marketplace's money
+    payout.InsufficientBalance: Problem(422, "insufficient_balance", "Not enough balance"),
+    payout.PayoutNotAwaitingAction: Problem(
+        409, "payout_not_awaiting_action", "Not awaiting a person"
+    ),
+    payout.PayoutReferenceRequired: Problem(
+        422, "manual_reference_required", "The operator's reference is required"
+    ),
+    payout_destination.DestinationNotActive: Problem(
+        409, "destination_not_active", "The destination is not active"
+    ),
+    payout_destination.PayoutsNotSupported: Problem(
+        422, "payouts_not_supported", "This provider cannot pay out"
+    ),
+    AlreadyScheduled: Problem(409, "payout_already_scheduled", "Already paid out today"),
+    ScheduleDestinationRequired: Problem(
+        422, "destination_required", "A daily schedule needs an active destination"
+    ),
     ledger.InvalidFee: Problem(422, "validation_failed", "The fee rate is not valid"),
     AdjustmentReasonRequired: Problem(422, "reason_required", "A reason is required"),
     psycopg.OperationalError: Problem(503, "database_unavailable", "Service unavailable"),

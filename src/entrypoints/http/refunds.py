@@ -19,7 +19,7 @@ from application.shared.ports import PageRequest
 from domain.events import Source
 from domain.refund import Refund, RefundStatus
 from domain.store import Store
-from entrypoints.http import presenters, wire
+from entrypoints.http import presenters, throttle, wire
 from entrypoints.http.idempotent import created, idempotent
 from entrypoints.http.openapi import json_body
 from entrypoints.http.orders import Cursor, Limit
@@ -105,7 +105,11 @@ class RefundController(Controller):
         refund_id: FromPath[str],
         store: NamedDependency[Store],
         verify_refund: NamedDependency[VerifyRefund],
+        request: Request[Any, Any, Any],
     ) -> RefundOut:
+        """Rate limited per refund, like a payment's (`RATE_LIMIT_VERIFY_PER_MINUTE`)."""
+        limits = throttle.limits_of(request)
+        await throttle.take(limits.verify, f"{store.id}:{refund_id}", "verify per refund")
         return refund_out(await verify_refund(refund_id, Source.VERIFICATION, store_id=store.id))
 
     @get("/{refund_id:str}/events", summary="The refund's history, oldest first")

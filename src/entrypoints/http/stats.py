@@ -43,6 +43,12 @@ class DailyOut(msgspec.Struct, frozen=True, kw_only=True):
     count: int
 
 
+class CountryOut(msgspec.Struct, frozen=True, kw_only=True):
+    payments: int
+    success_rate: float | None
+    revenue: list[AmountOut]
+
+
 class StatsOut(msgspec.Struct, frozen=True, kw_only=True):
     from_: str = msgspec.field(name="from")
     to: str
@@ -53,6 +59,7 @@ class StatsOut(msgspec.Struct, frozen=True, kw_only=True):
     success_rate_by_provider: dict[str, float | None]
     daily: list[DailyOut]
     refunded: list[AmountOut] = []
+    by_country: dict[str, CountryOut] = {}
 
 
 class StatsController(Controller):
@@ -102,4 +109,14 @@ def stats_out(stats: Stats) -> StatsOut:
             for d in stats.daily
         ],
         refunded=[AmountOut(currency=m.currency.value, amount=m.amount) for m in stats.refunded],
+        by_country={
+            country: CountryOut(
+                payments=figures.payments,
+                success_rate=_rate(figures.outcomes),
+                revenue=[
+                    AmountOut(currency=m.currency.value, amount=m.amount) for m in figures.revenue
+                ],
+            )
+            for country, figures in stats.by_country.items()
+        },
     )

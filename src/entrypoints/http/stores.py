@@ -23,7 +23,7 @@ from application.stores.stores import CreateStore, CreateStoreCommand, ListStore
 from domain.operator import Actor
 from domain.store import StoreStatus
 from entrypoints.http import admin_wire, presenters, wire
-from entrypoints.http.deps import admin_guard
+from entrypoints.http.authentication import admin_guard
 from entrypoints.http.listing import Cursor, Limit, list_parameters
 from entrypoints.http.openapi import json_body
 

@@ -9,8 +9,7 @@ from typing import Any
 import structlog
 from litestar.connection import ASGIConnection
 
-from adapters.rate_limiter import TokenBuckets
-from adapters.rate_limits import RateLimits
+from adapters.rate_limits import Limit, RateLimits
 from application.errors import RateLimited
 from entrypoints.http.client_address import client_address
 
@@ -27,16 +26,16 @@ def address_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return client_address(connection, settings.trusted_proxies)
 
 
-def take(buckets: TokenBuckets, key: str, what: str, client: str | None = None) -> None:
+async def take(limit: Limit, key: str, what: str, client: str | None = None) -> None:
     """Count one request for `key`; `RateLimited` when there is no room left."""
-    _refuse(buckets.take(key), what, client)
+    _refuse(await limit.take(key), what, client)
 
 
-def refuse_while_blocked(
-    buckets: TokenBuckets, key: str, what: str, client: str | None = None
+async def refuse_while_blocked(
+    limit: Limit, key: str, what: str, client: str | None = None
 ) -> None:
     """`RateLimited` while `key` has used up its room (nothing is counted)."""
-    _refuse(buckets.wait(key), what, client)
+    _refuse(await limit.wait(key), what, client)
 
 
 def _refuse(wait: int | None, what: str, client: str | None) -> None:

@@ -128,14 +128,14 @@ async def _receive(
     """Store the delivery and answer; it is settled right after (`AfterAnswer`)."""
     limits, client = throttle.limits_of(request), throttle.address_of(request)
     what = "callbacks failing authentication per address"
-    throttle.refuse_while_blocked(limits.bad_webhooks, client, what, client)
+    await throttle.refuse_while_blocked(limits.bad_webhooks, client, what, client)
     body = await request.body()
     try:
         headers = CallbackHeaders(request.headers, client)
         received = await handle_webhook.receive(provider, body, headers, request.query_params)
     except WebhookRejected as error:
         metrics.webhook_delivery(provider, "rejected", error.reason)
-        limits.bad_webhooks.take(client)
+        await limits.bad_webhooks.take(client)
         raise
     except MalformedWebhook:
         metrics.webhook_delivery(provider, "rejected", "malformed")

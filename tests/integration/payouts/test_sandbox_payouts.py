@@ -106,3 +106,15 @@ async def test_the_container_offers_the_sandbox_operator_outside_production(
     assert isinstance(found.payout_gateway("sandbox", None), SandboxPayouts)
     assert found.payout_gateway("orange_money", None) is None
     assert [g.provider for g in found.balance_gateways()] == ["sandbox"]
+
+
+async def test_a_look_up_of_a_payout_never_received_sends_it(
+    pool: AsyncConnectionPool[Any], clean_db: None
+) -> None:
+    clock = FakeClock()
+    sandbox = SandboxPayouts(pool, clock)
+    po = order(amount=6000)  # its send was lost before the operator recorded it
+    assert (await sandbox.look_up(po)).status == "pending"
+    clock.advance(seconds=2)
+    assert (await sandbox.look_up(po)).status == "succeeded"
+    assert await sandbox.balance() == [Money.of(-6000, "XOF")]

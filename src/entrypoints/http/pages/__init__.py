@@ -9,6 +9,7 @@ and the sandbox page (its form carries a signed token) never see either."""
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,6 @@ from entrypoints.http.pages.web import EXCEPTION_HANDLERS
 from entrypoints.settings import Settings
 
 STATIC = Path(__file__).parent.parent / "static"
-SESSION_MAX_AGE = 12 * 3600
 
 
 def handlers(settings: Settings) -> list[Any]:
@@ -85,7 +85,7 @@ def page_middleware(settings: Settings, cookie: str = "vendor_session") -> list[
     sessions = CookieBackendConfig(
         secret=_derive(settings.secret_key, "session" if cookie == "vendor_session" else cookie),
         key=cookie,
-        max_age=SESSION_MAX_AGE,
+        max_age=int(_lifetime(settings, cookie).total_seconds()),
         httponly=True,
         samesite="lax",
         secure=secure,
@@ -101,6 +101,12 @@ def page_middleware(settings: Settings, cookie: str = "vendor_session") -> list[
         DefineMiddleware(_sessions, config=sessions),
         DefineMiddleware(CSRFMiddleware, config=csrf),
     ]
+
+
+def _lifetime(settings: Settings, cookie: str) -> timedelta:
+    """The cookie lasts as long as its server-side session may (`SignInSessions`)."""
+    policies = settings.sessions
+    return policies.vendor.lifetime if cookie == "vendor_session" else policies.operator.lifetime
 
 
 def _sessions(app: ASGIApp, config: CookieBackendConfig) -> SessionMiddleware[Any]:

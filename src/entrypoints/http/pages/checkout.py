@@ -16,7 +16,6 @@ from litestar.params import Body, FromPath, FromQuery, SkipValidation
 from litestar.response import Redirect
 from msgspec import Struct
 
-from adapters.phones import dialling_prefix
 from adapters.providers.reasons import customer_reason
 from adapters.urls import CHECKOUT, STATUS, ServiceUrls
 from application.errors import (
@@ -306,7 +305,6 @@ def _page(
         "stuck": stuck,
         "phone": form.phone,
         "phone_example": phone_example(order.country),
-        "dialling_prefix": dialling_prefix(order.country),
         "phone_fields": phone_fields(
             {a.id.provider: a.id.country for a in taking}, order.country, lang_of(request)
         ),

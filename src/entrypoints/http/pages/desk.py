@@ -17,9 +17,10 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 from msgspec import Struct
 
-from application.errors import NotFound, ProviderUnavailable, Unauthorized
+from application.errors import NotFound, ProviderUnavailable, RateLimited, Unauthorized
 from application.stores.operators import AuthenticateOperator, SignedIn
 from application.stores.review_queue import ResolveCommand, ResolveItem, ReviewQueueQueries
+from application.stores.sign_in_sessions import SessionKind
 from domain.errors import PaymentError
 from domain.operator import Actor
 from domain.review import (
@@ -29,7 +30,7 @@ from domain.review import (
     ReviewAction,
     ReviewKind,
 )
-from entrypoints.http import throttle
+from entrypoints.http import authentication
 from entrypoints.http.pages.form_amount import BadAmount, checked_form, form_amount
 from entrypoints.http.pages.i18n import translator
 from entrypoints.http.pages.web import lang_of, render
@@ -61,10 +62,11 @@ def session_key(signed_in: SignedIn) -> str:
 async def provide_desk_operator(
     request: Request[Any, Any, Any], authenticate_operator: NamedDependency[AuthenticateOperator]
 ) -> Actor:
-    """The signed-in operator, or `OperatorSignInRequired` (a redirect to the sign-in)."""
+    """The signed-in operator, or `OperatorSignInRequired` (a redirect to the sign-in): the
+    cookie's server-side session must still be good (it idles out), and its operator too."""
     session = request.session or {}
-    operator_id = session.get("operator_id")
-    signed_in = await authenticate_operator.by_id(str(operator_id)) if operator_id else None
+    operator_id = await authentication.session_subject(request, SessionKind.OPERATOR)
+    signed_in = await authenticate_operator.by_id(operator_id) if operator_id else None
     key = str(session.get("key"))
     if signed_in is None or not hmac.compare_digest(session_key(signed_in), key):
         request.clear_session()
@@ -95,26 +97,33 @@ class DeskSignInController(Controller):
         data: Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
         authenticate_operator: NamedDependency[AuthenticateOperator],
     ) -> Response[Any]:
-        """Every attempt counts against the client's address, like the vendors' sign-in."""
-        t, client = translator(lang_of(request)), throttle.address_of(request)
-        wait = throttle.limits_of(request).login.take(client)
-        if wait is not None:
-            log.warning("desk.login_rate_limited", client=client, retry_after=wait)
-            error = t("login_rate_limited", seconds=str(wait))
-            page = render(request, "desk_login.html", {"error": error}, status_code=429)
-            page.headers["Retry-After"] = str(wait)
-            return page
+        """Attempts count against the client's address, like the vendors' sign-in."""
+        t = translator(lang_of(request))
         try:
-            signed_in = await authenticate_operator(data.token.strip())
+            signed_in = await authentication.checked(
+                request,
+                authentication.DESK_SIGN_IN,
+                lambda: authenticate_operator(data.token.strip()),
+            )
+        except RateLimited as limited:
+            error = t("login_rate_limited", seconds=str(limited.retry_after))
+            page = render(request, "desk_login.html", {"error": error}, status_code=429)
+            page.headers["Retry-After"] = str(limited.retry_after)
+            return page
         except Unauthorized:
-            log.warning("desk.login_failed", client=client)
             return render(request, "desk_login.html", {"error": t("desk_login_failed")}, 401)
-        request.set_session({"operator_id": signed_in.actor.id, "key": session_key(signed_in)})
+        await authentication.sign_in(
+            request,
+            SessionKind.OPERATOR,
+            signed_in.actor.id,
+            operator_id=signed_in.actor.id,
+            key=session_key(signed_in),
+        )
         return Redirect("/admin/queue/", status_code=303)
 
     @post("/logout", status_code=303)
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
-        request.clear_session()
+        await authentication.sign_out(request)
         return Redirect("/admin/login/", status_code=303)
 
 

@@ -21,7 +21,13 @@ from msgspec import Struct
 
 from adapters.phones import mask_phone
 from adapters.urls import ServiceUrls
-from application.errors import NotFound, ProviderUnavailable, StoreSuspended, Unauthorized
+from application.errors import (
+    NotFound,
+    ProviderUnavailable,
+    RateLimited,
+    StoreSuspended,
+    Unauthorized,
+)
 from application.health.provider_health import ProviderHealthQuery
 from application.payments.checkout import CheckoutQueries
 from application.payments.ports import OrderFilter, PaymentFilter, ProviderRegistry
@@ -31,12 +37,13 @@ from application.payments.verify_payment import VerifyPayment
 from application.refunds.ports import RefundProviders
 from application.refunds.queries import RefundQueries
 from application.shared.ports import PageRequest
+from application.stores.sign_in_sessions import SessionKind
 from application.stores.stores import AuthenticateStore
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import PaymentStatus
 from domain.store import Store
-from entrypoints.http import throttle
+from entrypoints.http import authentication, throttle
 from entrypoints.http.accepted_input import check_fields
 from entrypoints.http.listing import list_parameters
 from entrypoints.http.pages.chart import revenue_charts
@@ -61,11 +68,12 @@ def session_key(store: Store) -> str:
 async def provide_vendor(
     request: Request[Any, Any, Any], checkout: NamedDependency[CheckoutQueries]
 ) -> Store:
-    """The signed-in store, or `SignInRequired` (a redirect to the sign-in page)."""
+    """The signed-in store, or `SignInRequired` (a redirect to the sign-in page): the
+    cookie's server-side session must still be good (`authentication.session_subject`)."""
     session = request.session or {}
-    store_id = session.get("store_id")
+    store_id = await authentication.session_subject(request, SessionKind.VENDOR)
     try:
-        store = await checkout.store(str(store_id)) if store_id else None
+        store = await checkout.store(store_id) if store_id else None
     except NotFound:
         store = None
     signed = store is not None and hmac.compare_digest(session_key(store), str(session.get("key")))
@@ -94,29 +102,33 @@ class SignInController(Controller):
         data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
         authenticate_store: NamedDependency[AuthenticateStore],
     ) -> Response[Any]:
-        """Every attempt counts against the client's address (`RATE_LIMIT_LOGIN_PER_MINUTE`):
-        guessing keys is slowed to that pace, and each refusal is logged."""
-        t, client = translator(lang_of(request)), throttle.address_of(request)
-        wait = throttle.limits_of(request).login.take(client)
-        if wait is not None:
-            log.warning("login.rate_limited", client=client, retry_after=wait)
-            error = t("login_rate_limited", seconds=str(wait))
-            page = render(request, "login.html", {"error": error}, status_code=429)
-            page.headers["Retry-After"] = str(wait)
-            return page
+        """Attempts count against the client's address (`RATE_LIMIT_LOGIN_PER_MINUTE`, the
+        policy of `authentication.checked`): guessing keys is slowed to that pace, and each
+        refusal is logged."""
+        t = translator(lang_of(request))
         check_fields(data)
         try:
-            store = await authenticate_store(data.api_key.strip())
+            store = await authentication.checked(
+                request,
+                authentication.VENDOR_SIGN_IN,
+                lambda: authenticate_store(data.api_key.strip()),
+            )
+        except RateLimited as limited:
+            error = t("login_rate_limited", seconds=str(limited.retry_after))
+            page = render(request, "login.html", {"error": error}, status_code=429)
+            page.headers["Retry-After"] = str(limited.retry_after)
+            return page
         except (Unauthorized, StoreSuspended) as refused:
-            log.warning("login.failed", client=client)
             key = "login_suspended" if isinstance(refused, StoreSuspended) else "login_failed"
             return render(request, "login.html", {"error": t(key)}, status_code=401)
-        request.set_session({"store_id": store.id, "key": session_key(store)})
+        await authentication.sign_in(
+            request, SessionKind.VENDOR, store.id, store_id=store.id, key=session_key(store)
+        )
         return Redirect("/store/dashboard/", status_code=303)
 
     @post("/logout", status_code=303)
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
-        request.clear_session()
+        await authentication.sign_out(request)
         return Redirect("/store/login/", status_code=303)
 
 
@@ -256,7 +268,7 @@ class VendorController(Controller):
     ) -> Redirect:
         """Rate limited per payment, like the API's `verify`."""
         limits = throttle.limits_of(request)
-        if limits.verify.take(f"{vendor.id}:{payment_id}") is not None:
+        if await limits.verify.take(f"{vendor.id}:{payment_id}") is not None:
             return Redirect(f"/payments/{payment_id}/?verified=limited", status_code=303)
         try:
             await verify_payment(payment_id, Source.VERIFICATION, store_id=vendor.id)

@@ -14,6 +14,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
 from application.errors import InvalidCursor, NotFound
+from domain.accounts import country_name
 from domain.money import Money
 from entrypoints.http.accepted_input import RefusedInput
 from entrypoints.http.pages import i18n
@@ -52,6 +53,7 @@ def render(
         "percent": lambda rate: _percent(rate, lang),
         "brand": brand,
         "of_provider": of_provider,
+        "country_name": country_name,
     }
     return Template(
         template_name=f"pages/{template}",

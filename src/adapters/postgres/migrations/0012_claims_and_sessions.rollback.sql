@@ -1,0 +1,2 @@
+DROP TABLE sign_in_sessions;
+DROP TABLE review_claims;
