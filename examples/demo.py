@@ -126,7 +126,7 @@ def _ready_banner(seconds: float, shop_url: str, service_url: str, simulators_ur
         f"{stores}"
         f"  Operators' desk:     {service_url}/admin/login/   token: {token}\n"
         f"  Simulated operators: {simulators_url}/   (phones: {simulators_url}/mtn/phone,"
-        f" {simulators_url}/moov/phone)\n"
+        f" {simulators_url}/moov/phone, {simulators_url}/moov-tg/phone)\n"
         f"  Logs: {LOGS}/demo-*.log. Ctrl-C stops everything.\n"
     )
 
