@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run migrate test unit integration lint format clean bench bench-service demo shop-test audit proxies
+.PHONY: install browser redis run migrate test unit integration lint format clean bench bench-service demo shop-test audit proxies
 
 install: $(VENV)/.installed
 
@@ -50,7 +50,11 @@ demo: install
 browser:
 	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
-test: lint browser proxies audit
+# The shared rate limits' tests start a real Redis: Debian's redis-server (never a download).
+redis:
+	command -v redis-server >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y redis-server)
+
+test: lint browser redis proxies audit
 	$(BIN)/pytest
 	$(MAKE) shop-test
 

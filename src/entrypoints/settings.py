@@ -81,6 +81,10 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     #: when set, /metrics and /schema want it as a bearer token (`METRICS_TOKEN`)
     metrics_token: str | None = None
+    #: rate limits shared by every server in this Redis (`REDIS_URL`), else...
+    redis_url: str | None = None
+    #: ...by the processes of one server, in this file (`RATE_LIMIT_FILE`, set by `serve`)
+    rate_limit_file: Path | None = None
     #: the hosted pages' sessions: lifetimes, and the operators' idle time (`*_SESSION_*`)
     sessions: SessionPolicies = field(default_factory=SessionPolicies)
     #: the bootstrap `PAYMENTS_ADMIN_TOKEN` is refused (`ADMIN_TOKEN_DISABLED`): named
@@ -138,6 +142,8 @@ class Settings:
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),
+            redis_url=get("REDIS_URL"),
+            rate_limit_file=_path(get("RATE_LIMIT_FILE")),
             sessions=_sessions(read),
             admin_token_disabled=read.flag("ADMIN_TOKEN_DISABLED"),
             metrics_public=(get("METRICS_PUBLIC") or "").lower() in ("1", "true", "yes"),
@@ -199,6 +205,10 @@ def _limits(read: EnvReader) -> LimitSettings:
             continue
         values[attribute] = int(raw)
     return LimitSettings(**values)
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def _sessions(read: EnvReader) -> SessionPolicies:

@@ -22,17 +22,19 @@ from application.errors import ProviderUnavailable
 from application.health.ports import BreakerStore
 from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
 from application.shared.ports import Clock
-from domain.accounts import Account, AccountId
+from domain.accounts import Account, AccountId, country_name
 from domain.payment import Payment
 from domain.provider_health import Breaker, BreakerPolicy, BreakerState
 
 
 class ProviderDown(ProviderUnavailable):
-    """The provider's breaker is open: new payments with it are refused for `retry_after`
-    seconds."""
+    """The provider account's breaker is open: new payments with it are refused for
+    `retry_after` seconds. `provider` is the account's key (`mtn_momo`, `mtn_momo:CM`)."""
 
     def __init__(self, provider: str, retry_after: int) -> None:
-        super().__init__(f"{provider} is unavailable; try again in {retry_after} s")
+        account = AccountId.parse(provider)
+        where = f" in {country_name(account.country)}" if account.country else ""
+        super().__init__(f"{account.provider}{where} is unavailable; try again in {retry_after} s")
         self.provider = provider
         self.retry_after = retry_after
 
