@@ -34,8 +34,9 @@ async def app(settings: Settings) -> AsyncIterator[AsyncTestClient[Any]]:
 
 @pytest.fixture
 def fakes() -> Iterator[dict[str, Any]]:
-    """The three providers' fakes on one router (the app's clients use their own hosts)."""
-    with respx.mock(assert_all_called=False) as router:
+    """The three providers' fakes on one router (the app's clients use their own hosts),
+    answering at the provider clients' own transport."""
+    with respx.mock(using="stream", assert_all_called=False) as router:
         yield {
             "mtn_momo": fake_mtn_disbursement.FakeMtnDisbursement(router, "mtn.test"),
             "wave": fake_wave_payouts.FakeWavePayouts(router, "wave.test"),
