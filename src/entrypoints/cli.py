@@ -25,6 +25,7 @@ from entrypoints.banner import SHOW_BANNER, banner, offered_providers
 from entrypoints.check import refused_configuration, run_check
 from entrypoints.container import Container, resolve
 from entrypoints.database import MigrationsPending, migrate, prepare
+from entrypoints.developer.commands import add_commands as add_developer_commands
 from entrypoints.http.accepted_input import refusal
 from entrypoints.jobs import run_worker
 from entrypoints.resources import IN_PROCESS_WORKER, database_url
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     _operator_commands(commands)
     add_simulate_command(commands)
     add_balances_command(commands)
+    add_developer_commands(commands)
     return parser
 
 
