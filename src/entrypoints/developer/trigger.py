@@ -8,7 +8,8 @@ on the sandbox page), and a refund's amount chooses the refund's (`02` at the en
 Rules: a development tool, it refuses to run in production (`PAYMENT_ENVIRONMENT=production`
 here, or a live key `sk_live_...`), and the service refuses the `sandbox` provider in
 production anyway; it waits for the outcome it announced (at most 30 s), so that when it
-exits 0 the event exists and its notification is on its way."""
+exits 0 the event is in the store's events (`GET /api/v1/events`, which `payments listen`
+reads) and on its way to the store's `notification_url` if it has one."""
 
 from __future__ import annotations
 
@@ -129,6 +130,7 @@ def run(settings: Any, args: argparse.Namespace, out: IO[str] = sys.stdout) -> i
             print(f"error: cannot reach {url}: {error}", file=sys.stderr)
             return 1
     when = "will be" if scenario.later else "is"
-    done = f"Done: {args.event} {when} sent to the store's notification URL"
-    print(f"{done} and to `payments listen`.", file=out)
+    print(
+        f"Done: {args.event} {when} in the store's events (payments listen forwards it).", file=out
+    )
     return 0
