@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run migrate test unit integration lint format clean bench demo shop-test audit proxies
+.PHONY: install browser redis run migrate test unit integration lint format clean bench bench-service demo shop-test audit proxies
 
 install: $(VENV)/.installed
 
@@ -50,7 +50,11 @@ demo: install
 browser:
 	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
-test: lint browser proxies audit
+# The shared rate limits' tests start a real Redis: Debian's redis-server (never a download).
+redis:
+	command -v redis-server >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y redis-server)
+
+test: lint browser redis proxies audit
 	$(BIN)/pytest
 	$(MAKE) shop-test
 
@@ -83,10 +87,16 @@ lint: install
 	cd clients/python && ../../$(BIN)/mypy --strict payments_client
 	$(BIN)/lint-imports
 
-# The benchmark (docs/benchmarks.md): the served app under wrk (Wave over HTTP to a simulator,
-# the sandbox), pgbench's ceiling, the dashboard queries on 1,000,000 payments. Not part of
-# `make test`. The Wave scenario alone: make bench BENCH_ARGS="--only wave --runs 3". --help
+# The benchmark (docs/benchmarks.md): the service's Wave webhook path beside the two references
+# in bench/references (the floor on this stack, the Django shop it replaces), one after the
+# other, same levels, medians of 3. Not part of `make test`. One of them: BENCH_ARGS="--only
+# service" (or floor, django). `make bench-service`: every scenario of the service alone (the
+# sandbox, pgbench's ceiling, the dashboard queries on 1,000,000 payments). --help
 bench: install
+	command -v wrk >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y wrk)
+	$(BIN)/python -m bench.compare $(BENCH_ARGS)
+
+bench-service: install
 	command -v wrk >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y wrk)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

@@ -143,7 +143,7 @@ def main() -> int:
             f"  The payment service: {service.url}/   (vendor pages: {service.url}/store/login/,"
             f" API docs: {service.url}/docs)\n"
             f"  Simulated operators: {simulators.url}/   (phones: {simulators.url}/mtn/phone,"
-            f" {simulators.url}/moov/phone)\n"
+            f" {simulators.url}/moov/phone, {simulators.url}/moov-tg/phone)\n"
             f"  Logs: {LOGS}/demo-*.log. Ctrl-C stops everything.\n",
             flush=True,
         )

@@ -19,6 +19,8 @@ from adapters.postgres.embedded import create_database, drop_database, embedded_
 from adapters.postgres.migrate import apply_migrations
 from adapters.postgres.pool import close_pool, open_pool
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
+from adapters.providers.transport import StreamTransport
+from tests import respx_stream  # registers respx.mock(using="stream")
 
 EMBEDDED_DATA_DIR = Path(__file__).parent.parent / ".data" / "test-pg"
 
@@ -89,3 +91,29 @@ def _docker_answers() -> bool:
         return bool(docker.from_env(timeout=2).ping())
     except Exception:
         return False
+
+
+#: The only hosts a provider client may connect to in tests: this machine (the simulators).
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+assert respx_stream.StreamTransportMocker.name == "stream"
+
+
+class NetworkRefused(ConnectionRefusedError):
+    """A provider client tried to leave the machine during a test."""
+
+
+@pytest.fixture(autouse=True)
+def no_provider_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every provider client goes through `StreamTransport`; in tests it may open connections
+    to this machine only (the simulators): anything respx does not answer fails here instead
+    of reaching a real provider (tests/integration/providers/test_no_network.py)."""
+    connect = StreamTransport._connect
+
+    async def guarded(self: StreamTransport, origin: Any, request: Any, timeouts: Any) -> Any:
+        host = origin[1].decode("ascii")
+        if host not in LOOPBACK:
+            raise NetworkRefused(f"a test tried to reach {host}")
+        return await connect(self, origin, request, timeouts)
+
+    monkeypatch.setattr(StreamTransport, "_connect", guarded)

@@ -494,10 +494,12 @@ class InMemoryPaymentRepository:
         found: Payment | None = self._uow.tx.get("payments", payment_id)
         return found
 
-    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order] | None:
+    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
         payment = await self.get(payment_id, for_update=True)
         order = self._uow.tx.get("orders", payment.order_id) if payment else None
-        return (payment, order) if payment and order else None
+        store = self._uow.tx.get("stores", payment.store_id) if payment else None
+        fee_bps = store.fee_bps if store else None
+        return (payment, order, fee_bps) if payment and order else None
 
     async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None:
         payment = await self.get(payment_id)

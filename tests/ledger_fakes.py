@@ -45,6 +45,9 @@ class InMemoryLedger:
             tx.put("ledger_entries", seq, booked)
         return True
 
+    async def book(self, movement: Movement) -> None:
+        await self.record(movement)
+
     def booked(self) -> list[BookedEntry]:
         return sorted(self._uow.tx.all("ledger_entries"), key=lambda b: b.seq)
 

@@ -11,9 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+from redis.asyncio import Redis
+
 from adapters.rate_limiter import TokenBuckets
+from adapters.redis_buckets import RedisTokenBuckets
+from adapters.shared_buckets import SharedTable, SharedTokenBuckets
 
 MINUTE, HOUR = 60.0, 3600.0
 
@@ -82,6 +87,21 @@ LimitFactory = Callable[[str, int, float], Limit]
 def in_process(now: Callable[[], float] = time.monotonic) -> LimitFactory:
     """Buckets in this process's memory: N processes allow N times the limit."""
     return lambda _name, capacity, period: LocalLimit(TokenBuckets(capacity, period, now))
+
+
+def shared_file(path: Path, now: Callable[[], float] = time.monotonic) -> LimitFactory:
+    """Buckets in a memory-mapped file that every process of this server maps."""
+    table = SharedTable(path)
+    return lambda name, capacity, period: LocalLimit(
+        SharedTokenBuckets(table, name, capacity, period, now)
+    )
+
+
+def in_redis(client: Redis, make_key: Callable[[str], str]) -> LimitFactory:
+    """Buckets in Redis (keys named by `make_key`), shared by every server using it."""
+    return lambda name, capacity, period: RedisTokenBuckets(
+        client, make_key, name, capacity, period
+    )
 
 
 class RateLimits:

@@ -199,6 +199,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.with_worker:
         os.environ[IN_PROCESS_WORKER] = "1"
     _prepare_multiprocess_metrics(settings, args.workers)
+    _prepare_shared_limits(settings)
     if args.workers == 1:
         os.environ[SHOW_BANNER] = "1"  # the server prints it once it is ready
     else:
@@ -241,6 +242,21 @@ def _prepare_multiprocess_metrics(settings: Settings, workers: int) -> None:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     os.environ[MULTIPROC_DIR] = str(path)
+
+
+#: Where the server's processes share their rate limits' buckets (adapters/shared_buckets.py).
+RATE_LIMIT_FILE = "RATE_LIMIT_FILE"
+
+
+def _prepare_shared_limits(settings: Settings) -> None:
+    """The processes of this server share one limit: a file they all map, made fresh here,
+    unless Redis holds the buckets (`REDIS_URL`) or a file is already named."""
+    if settings.redis_url or os.environ.get(RATE_LIMIT_FILE):
+        return
+    path = (settings.data_dir / f"rate-limits-{settings.port}.bin").resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.environ[RATE_LIMIT_FILE] = str(path)
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:

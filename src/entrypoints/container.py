@@ -33,7 +33,6 @@ from adapters.providers.guarded import GuardedRegistry
 from adapters.providers.http import LogObserver
 from adapters.providers.sandbox import SandboxProvider, SandboxWebhookAuthenticator
 from adapters.providers.sandbox_payouts import SandboxPayouts
-from adapters.rate_limits import RateLimits
 from adapters.snapshots import Snapshots
 from adapters.urls import ServiceUrls
 from application.dispatch import Dispatch
@@ -96,6 +95,7 @@ from application.stores.store_admin import (
     SuspendStore,
 )
 from application.stores.stores import AuthenticateStore, CreateStore, ListStores, RotateApiKey
+from entrypoints import limits_store
 from entrypoints.http.after_answer import AfterAnswer
 from entrypoints.resources import (
     api_key_prefix,
@@ -141,8 +141,9 @@ class Container(containers.DeclarativeContainer):
     )
     phones = providers.Singleton(PhonenumbersNormalizer)
     metrics = providers.Singleton(PrometheusMetrics)
-    # limits on use: this process's rate limits (README, Limits on use)
-    rate_limits = providers.Singleton(RateLimits, config=settings.provided.limits)
+    # limits on use (README, Limits on use): buckets in Redis, in the server's shared file, or
+    # in this process (entrypoints/limits_store.py)
+    rate_limits = providers.Singleton(limits_store.rate_limits, settings=settings)
 
     pool = providers.Resource(pool_resource, settings=settings)
 

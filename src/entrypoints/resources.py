@@ -89,7 +89,10 @@ async def provider_clients_resource(
     async with AsyncExitStack() as stack:
         clients = {}
         for account in catalog.accounts(settings.providers):
-            client = provider_client(account.config.base_url, account.config.timeout)
+            own = settings.provider_transport == "stream"
+            client = provider_client(
+                account.config.base_url, account.config.timeout, own_transport=own
+            )
             clients[account.id] = await stack.enter_async_context(client)
         yield clients
 

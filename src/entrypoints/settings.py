@@ -69,6 +69,9 @@ class Settings:
     #: How long the process that stored a provider callback has to process it before the
     #: inbox's retry pass takes it over (`INBOX_GRACE_SECONDS`); None: the inbox's own (30 s).
     inbox_grace: timedelta | None = None
+    #: The providers' HTTP transport (`PROVIDER_TRANSPORT`): `stream`, the service's own
+    #: (default), or `httpx`, httpx's (for comparison, or should a provider need it).
+    provider_transport: str = "stream"
     #: A provider's callback is processed before its answer, not right after it.
     settle_webhooks_inline: bool = False
     # -- limits on use and hardening ------------------------------------------------------------
@@ -78,6 +81,10 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     #: when set, /metrics and /schema want it as a bearer token (`METRICS_TOKEN`)
     metrics_token: str | None = None
+    #: rate limits shared by every server in this Redis (`REDIS_URL`), else...
+    redis_url: str | None = None
+    #: ...by the processes of one server, in this file (`RATE_LIMIT_FILE`, set by `serve`)
+    rate_limit_file: Path | None = None
     #: the hosted pages' sessions: lifetimes, and the operators' idle time (`*_SESSION_*`)
     sessions: SessionPolicies = field(default_factory=SessionPolicies)
     #: the bootstrap `PAYMENTS_ADMIN_TOKEN` is refused (`ADMIN_TOKEN_DISABLED`): named
@@ -131,9 +138,12 @@ class Settings:
             notification_first_retry=read.seconds("NOTIFICATION_RETRY_SECONDS") or FIRST_RETRY,
             lease=read.seconds("LEASE_SECONDS"),
             inbox_grace=read.seconds("INBOX_GRACE_SECONDS"),
+            provider_transport=read.choice("PROVIDER_TRANSPORT", "stream", ("stream", "httpx")),
             limits=_limits(read),
             trusted_proxies=_networks(read, "TRUSTED_PROXIES"),
             metrics_token=get("METRICS_TOKEN"),
+            redis_url=get("REDIS_URL"),
+            rate_limit_file=_path(get("RATE_LIMIT_FILE")),
             sessions=_sessions(read),
             admin_token_disabled=read.flag("ADMIN_TOKEN_DISABLED"),
             metrics_public=(get("METRICS_PUBLIC") or "").lower() in ("1", "true", "yes"),
@@ -195,6 +205,10 @@ def _limits(read: EnvReader) -> LimitSettings:
             continue
         values[attribute] = int(raw)
     return LimitSettings(**values)
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def _sessions(read: EnvReader) -> SessionPolicies:

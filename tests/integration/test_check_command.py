@@ -74,7 +74,7 @@ def fake_providers(mock: respx.MockRouter, refuse: str = "") -> None:
 
 @pytest.mark.usefixtures("clean_db")
 def test_every_provider_answers(database_url: str, tmp_path: Path) -> None:
-    with respx.mock(assert_all_called=True) as mock:
+    with respx.mock(using="stream", assert_all_called=True) as mock:
         fake_providers(mock)
         code, rows = check(database_url, tmp_path, **ORANGE, **MTN, **WAVE, **MOOV)
         sent = {call.request.url.host: call.request for call in mock.calls}
@@ -99,7 +99,7 @@ def test_every_provider_answers(database_url: str, tmp_path: Path) -> None:
 def test_a_refused_credential_fails_the_check_and_names_the_variable(
     database_url: str, tmp_path: Path, refuse: str, row: str, variable: str
 ) -> None:
-    with respx.mock(assert_all_called=False) as mock:
+    with respx.mock(using="stream", assert_all_called=False) as mock:
         fake_providers(mock, refuse=refuse)
         code, rows = check(database_url, tmp_path, **ORANGE, **MTN, **WAVE, **MOOV)
     assert code == 1
@@ -110,7 +110,7 @@ def test_a_refused_credential_fails_the_check_and_names_the_variable(
 
 @pytest.mark.usefixtures("clean_db")
 def test_mtn_subscription_key_refused_names_it(database_url: str, tmp_path: Path) -> None:
-    with respx.mock() as mock:
+    with respx.mock(using="stream") as mock:
         mock.post("https://mtn.test/collection/token/").mock(
             httpx.Response(401, json={"statusCode": 401, "message": "invalid subscription key"})
         )
@@ -120,7 +120,7 @@ def test_mtn_subscription_key_refused_names_it(database_url: str, tmp_path: Path
 
 @pytest.mark.usefixtures("clean_db")
 def test_a_provider_that_does_not_answer_names_its_url(database_url: str, tmp_path: Path) -> None:
-    with respx.mock() as mock:
+    with respx.mock(using="stream") as mock:
         mock.get("https://wave.test/v1/checkout/sessions/search").mock(
             side_effect=httpx.ConnectTimeout("no answer")
         )
@@ -142,3 +142,29 @@ def test_a_refused_configuration_lists_each_faulty_variable(
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "PORT" in out and "LEASE_SECONDS" in out and "FAILED" in out
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_each_account_has_its_line_naming_its_own_variables(
+    database_url: str, tmp_path: Path
+) -> None:
+    cameroon = {k.replace("MTN_MOMO_", "MTN_MOMO_CM_"): v for k, v in MTN.items()}
+    cameroon["MTN_MOMO_CM_SUBSCRIPTION_KEY"] = "sub-cm"
+    togo = {"MOOV_MONEY_TG_MERCHANT_NAME": "M", "MOOV_MONEY_TG_URL": "https://tg.test/x",
+            "MOOV_MONEY_TG_CALLBACK_IPS": "203.0.113.9"}  # fmt: skip
+    refused = httpx.Response(401, json={"error": "login_failed"})
+    token = httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+
+    def by_key(request: httpx.Request) -> httpx.Response:
+        return refused if request.headers["Ocp-Apim-Subscription-Key"] == "sub-cm" else token
+
+    with respx.mock(using="stream") as mock:
+        mock.post("https://mtn.test/collection/token/").mock(side_effect=by_key)
+        code, rows = check(database_url, tmp_path, **MTN, **cameroon, **togo)
+    assert code == 1
+    assert rows["mtn_momo"][0].startswith("ok"), rows
+    assert rows["mtn_momo:CM"][0].startswith("FAILED"), rows
+    assert "MTN_MOMO_CM_API_USER, MTN_MOMO_CM_API_KEY" in rows["mtn_momo:CM"][0]
+    assert (
+        rows["moov_money:TG"][0].startswith("ok") and "no harmless call" in rows["moov_money:TG"][0]
+    )

@@ -23,7 +23,7 @@ MASKED = "+225 07 •• •• •• 56"
 
 @pytest.fixture
 def mtn() -> Iterator[respx.Router]:
-    with respx.mock(base_url=MTN, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=MTN, assert_all_called=False) as router:
         router.post("/collection/token/").mock(return_value=token_answer())
         router.post("/collection/v1_0/requesttopay").respond(202)
         yield router

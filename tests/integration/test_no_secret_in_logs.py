@@ -54,7 +54,7 @@ def _exploding_status(request: httpx.Request) -> httpx.Response:
 
 @pytest.fixture
 def mtn() -> Iterator[respx.Router]:
-    with respx.mock(base_url=MTN, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=MTN, assert_all_called=False) as router:
         router.post("/collection/token/").respond(
             200, json={"access_token": MTN_TOKEN, "token_type": "access_token", "expires_in": 3600}
         )

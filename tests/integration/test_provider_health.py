@@ -53,7 +53,7 @@ class SwitchableWave(FakeWave):
 
 @pytest.fixture
 def wave() -> Iterator[SwitchableWave]:
-    with respx.mock(base_url=WAVE_URL, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=WAVE_URL, assert_all_called=False) as router:
         yield SwitchableWave(router)
 
 

@@ -45,6 +45,7 @@ def test_a_countrys_account_is_read_from_its_own_variables_with_the_countrys_def
     assert mtn.currency == "XAF"
     assert mtn.config.target_environment == "mtncameroon"  # type: ignore[attr-defined]
     assert mtn.config.api_key == "key-cm"  # type: ignore[attr-defined]
+    assert mtn.config.collection.variables == "MTN_MOMO_CM_"  # named when MTN refuses them
     orange = accounts[AccountId("orange_money", "SN")]
     assert orange.currency == "XOF"
     assert orange.config.webpay_path == "/orange-money-webpay/sn/v1"  # type: ignore[attr-defined]

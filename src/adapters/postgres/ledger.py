@@ -32,6 +32,36 @@ VALUES (%(id)s, %(transaction_id)s, %(account)s, %(store_id)s, %(provider)s, %(c
         %(adjustment_id)s, %(created_at)s)
 """
 
+#: A movement in one statement: its transaction unless its key was booked before, and then
+#: its entries (none when the key was taken). The caller does not wait for it.
+BOOK = """
+WITH tx AS (
+    INSERT INTO ledger_transactions (id, key, created_at)
+    VALUES (%(id)s, %(key)s, %(created_at)s)
+    ON CONFLICT (key) DO NOTHING
+    RETURNING id
+)
+INSERT INTO ledger_entries (id, transaction_id, account, store_id, provider, country, type,
+                            amount, currency, payment_id, refund_id, payout_id, adjustment_id,
+                            created_at)
+SELECT e.id, tx.id, e.account, e.store_id, e.provider, e.country, e.type, e.amount, e.currency,
+       e.payment_id, e.refund_id, e.payout_id, e.adjustment_id, %(created_at)s
+FROM tx, unnest(%(ids)s::text[], %(accounts)s::text[], %(store_ids)s::text[],
+                %(providers)s::text[], %(countries)s::text[], %(types)s::text[],
+                %(amounts)s::bigint[], %(currencies)s::text[], %(payment_ids)s::text[],
+                %(refund_ids)s::text[], %(payout_ids)s::text[], %(adjustment_ids)s::text[])
+     AS e(id, account, store_id, provider, country, type, amount, currency, payment_id,
+          refund_id, payout_id, adjustment_id)
+"""
+
+_BOOK_ARRAYS = [
+    (column, f"{column}s" if not column.endswith("y") else f"{column[:-1]}ies")
+    for column in (
+        "id", "account", "store_id", "provider", "country", "type", "amount", "currency",
+        "payment_id", "refund_id", "payout_id", "adjustment_id",
+    )
+]  # fmt: skip
+
 #: Sales (and their fees) booked after `since` are pending; the rest is available.
 SELECT_BALANCES = """
 SELECT currency, sum(amount) AS total,
@@ -83,6 +113,15 @@ class PostgresLedger:
         rows = [self._entry_params(transaction_id, movement.at, e) for e in movement.entries]
         await write_all(self._conn, INSERT_ENTRY, rows)
         return True
+
+    async def book(self, movement: Movement) -> None:
+        transaction_id = self._ids.new("ltx")
+        rows = [self._entry_params(transaction_id, movement.at, e) for e in movement.entries]
+        params: dict[str, Any] = {"id": transaction_id, "key": movement.key}
+        params["created_at"] = movement.at
+        for column, name in _BOOK_ARRAYS:
+            params[name] = [row[column] for row in rows]
+        await self._conn.execute(BOOK, params)
 
     def _entry_params(self, transaction_id: str, at: datetime, entry: Entry) -> dict[str, Any]:
         return {

@@ -63,7 +63,8 @@ SELECT_FOR_UPDATE = f"{SELECT} FOR UPDATE"
 SELECT_WITH_ORDER_FOR_UPDATE = f"""
 SELECT {", ".join(f"p.{c.strip()}" for c in _PAYMENT_COLUMNS.split(","))},
        {_refund_totals("p")},
-       {", ".join(f"o.{c} AS o_{c}" for c in ORDER_COLUMNS)}
+       {", ".join(f"o.{c} AS o_{c}" for c in ORDER_COLUMNS)},
+       (SELECT s.fee_bps FROM stores s WHERE s.id = p.store_id) AS store_fee_bps
 FROM payments p JOIN orders o ON o.id = p.order_id
 WHERE p.id = %(id)s
 FOR UPDATE
@@ -125,7 +126,7 @@ class PostgresPaymentRepository:
         query = SELECT_FOR_UPDATE if for_update else SELECT
         return await self._one(query, {"id": payment_id})
 
-    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order] | None:
+    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
         return await fetch_one(
             self._conn, SELECT_WITH_ORDER_FOR_UPDATE, {"id": payment_id}, _with_order
         )
@@ -205,9 +206,9 @@ def _to_params(payment: Payment) -> dict[str, Any]:
     }
 
 
-def _with_order(row: dict[str, Any]) -> tuple[Payment, Order]:
+def _with_order(row: dict[str, Any]) -> tuple[Payment, Order, int | None]:
     order = to_order({column: row[f"o_{column}"] for column in ORDER_COLUMNS})
-    return _to_payment(row), order
+    return _to_payment(row), order, row["store_fee_bps"]
 
 
 def _to_payment(row: dict[str, Any]) -> Payment:

@@ -151,4 +151,6 @@ def _country_account(
         return None, f"{own[:-1]}: the account is half-configured: set {', '.join(missing)}"
     if not currency:
         return None, f"{own}CURRENCY must be set: the currency of country {country} is not known"
+    named = getattr(config, "named", None)  # a module that names its variables in its errors
+    config = named(own) if named is not None else config
     return AccountConfig(module, country, config, currency), None

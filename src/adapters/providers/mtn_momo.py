@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -76,10 +76,18 @@ class Config:
     timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     #: The Disbursement product's credentials (refunds); None: refunds are made by hand.
     disbursement: ProductKeys | None = None
+    #: The prefix of its variables, named when MTN refuses them (`MTN_MOMO_CM_` for an account)
+    variables: str = "MTN_MOMO_"
 
     @property
     def collection(self) -> ProductKeys:
-        return ProductKeys(self.subscription_key, self.api_user, self.api_key)
+        return ProductKeys(self.subscription_key, self.api_user, self.api_key, self.variables)
+
+    def named(self, prefix: str) -> Config:
+        """The same settings, read from the variables of `prefix` (a country's account)."""
+        keys = self.disbursement
+        disbursement = replace(keys, variables=f"{prefix}DISBURSEMENT_") if keys else None
+        return replace(self, variables=prefix, disbursement=disbursement)
 
     @property
     def is_sandbox(self) -> bool:

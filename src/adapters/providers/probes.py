@@ -21,6 +21,7 @@ import httpx
 from adapters.providers import (
     moov_money,
     moov_money_wire,
+    moov_togo,
     mtn_momo,
     mtn_momo_wire,
     orange_money,
@@ -148,14 +149,14 @@ _URL_VARIABLE = {
 
 
 async def probe_account(account: AccountConfig, client: httpx.AsyncClient) -> ProbeResult:
-    """`probe` of one account: its line is named by the account (`mtn_momo CM`) and its fix
-    names the account's own variables (`MTN_MOMO_CM_API_KEY`)."""
+    """`probe` of one account: its line is named by the account (`mtn_momo:CM`) and its fix
+    names the account's own variables (`MTN_MOMO_CM_API_KEY`). Moov Togo's API has no harmless
+    call (its only operation asks a customer to pay): its line says so, without a call."""
+    if account.module is moov_togo:
+        detail = "configured; Moov Togo's API has no harmless call to test it with"
+        return ProbeResult(account.id.key, True, detail)
     result = await probe(account.module, account.config, client)
     if account.country is None:
         return result
     base = PREFIXES[account.module.NAME]
-    return replace(
-        result,
-        name=f"{account.module.NAME} {account.country}",
-        fix=result.fix.replace(base, account.prefix),
-    )
+    return replace(result, name=account.id.key, fix=result.fix.replace(base, account.prefix))

@@ -20,19 +20,21 @@ from typing import Any
 
 from application.errors import ProviderUnavailable
 from application.health.ports import BreakerStore
-from application.payments.initiate_payment import InitiatePayment
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
 from application.shared.ports import Clock
-from domain.accounts import Account, AccountId
+from domain.accounts import Account, AccountId, country_name
 from domain.payment import Payment
 from domain.provider_health import Breaker, BreakerPolicy, BreakerState
 
 
 class ProviderDown(ProviderUnavailable):
-    """The provider's breaker is open: new payments with it are refused for `retry_after`
-    seconds."""
+    """The provider account's breaker is open: new payments with it are refused for
+    `retry_after` seconds. `provider` is the account's key (`mtn_momo`, `mtn_momo:CM`)."""
 
     def __init__(self, provider: str, retry_after: int) -> None:
-        super().__init__(f"{provider} is unavailable; try again in {retry_after} s")
+        account = AccountId.parse(provider)
+        where = f" in {country_name(account.country)}" if account.country else ""
+        super().__init__(f"{account.provider}{where} is unavailable; try again in {retry_after} s")
         self.provider = provider
         self.retry_after = retry_after
 
@@ -121,8 +123,14 @@ class GatedInitiatePayment(InitiatePayment):
         super().__init__(*args, **kwargs)
         self._gate = gate
 
+    async def __call__(self, command: InitiatePaymentCommand) -> Payment:
+        # the breakers read (at most once a second) before the payment's transaction takes
+        # its connection: the check inside it then needs no second one from the pool
+        await self._gate.breakers()
+        return await super().__call__(command)
+
     async def _admit(self, account: Account) -> None:
-        """The account's own breaker (also reads the breakers, cached 1 s)."""
+        """The account's own breaker (from the breakers read just before)."""
         await self._gate.check(account.id.key)
 
     def _in_flight(self, payment: Payment) -> bool:

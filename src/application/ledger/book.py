@@ -57,19 +57,13 @@ async def fee_of(uow: UnitOfWork, payment: Payment, fees: Fees) -> Money:
     return fee_for(payment.amount, fees.rate(store.fee_bps if store else None))
 
 
-async def fix_fee(uow: UnitOfWork, payment: Payment, fees: Fees) -> None:
-    """A payment that just succeeded: its fee, fixed now at its store's rate (the settlement
-    sets it before the change is written, so its notification shows it)."""
-    payment.fee = (await fee_of(uow, payment, fees)).amount
-
-
 async def book_sale(uow: UnitOfWork, change: Change) -> None:
     """In-transaction handler of `payment.succeeded`: the sale and its fee."""
     payment = change.subject
     if not isinstance(payment, Payment):
         return
     fee = Money(payment.fee or 0, payment.amount.currency)
-    await uow.ledger.record(sale(payment, fee, change.event.at))
+    await uow.ledger.book(sale(payment, fee, change.event.at))
 
 
 RefundBooking = Callable[[Refund, datetime, str | None], Movement]
@@ -89,7 +83,7 @@ async def book_refund(uow: UnitOfWork, change: Change) -> None:
         return
     payment = await uow.payments.get(refund.payment_id)
     country = payment.country if payment else None
-    await uow.ledger.record(booking(refund, change.event.at, country))
+    await uow.ledger.book(booking(refund, change.event.at, country))
 
 
 PayoutBooking = Callable[[Payout, datetime], Movement]
@@ -106,4 +100,4 @@ async def book_payout(uow: UnitOfWork, change: Change) -> None:
     """In-transaction handler of `payout.created`, `payout.succeeded` and `payout.failed`."""
     payout, booking = change.subject, PAYOUT_BOOKINGS.get(change.event.type)
     if isinstance(payout, Payout) and booking is not None:
-        await uow.ledger.record(booking(payout, change.event.at))
+        await uow.ledger.book(booking(payout, change.event.at))

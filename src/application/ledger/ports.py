@@ -49,6 +49,11 @@ class Ledger(Protocol):
         """Append the movement; False (and nothing written) when its key was booked before."""
         ...
 
+    async def book(self, movement: Movement) -> None:
+        """As `record`, without waiting for the answer: one statement sent with the
+        transaction's next round trip (a settlement's bookings go out with its COMMIT)."""
+        ...
+
     async def balances(self, store_id: str, pending_since: datetime | None) -> list[Balance]:
         """Per currency; sales booked after `pending_since` are `pending` (None: no hold)."""
         ...

@@ -118,8 +118,9 @@ class PaymentRepository(Protocol):
         """Any store's payment (used by callbacks and jobs); `for_update` locks the row."""
         ...
 
-    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order] | None:
-        """The payment and its order, both locked until the transaction ends (one read)."""
+    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
+        """The payment and its order, both locked until the transaction ends, and its store's
+        own fee rate in basis points (None: the platform's), in one read."""
         ...
 
     async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None: ...

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from application.errors import NotFound
-from application.ledger.book import Fees, fix_fee
+from application.ledger.book import Fees
 from application.payments.ports import ProviderRegistry
 from application.shared.settlement import Applied, Settlement
 from application.unit_of_work import UnitOfWork
 from domain.events import Source
+from domain.ledger import fee_for
 from domain.order import Order
 from domain.payment import Outcome, Payment, PaymentStatus
 from domain.provider_report import ProviderReport, ReportedStatus
@@ -28,8 +29,9 @@ class PaymentSettles:
     - the decision is the aggregate's (`Payment.apply`): an illegal move is refused and
       changes nothing; a report that changes nothing writes nothing;
     - a payment that succeeds pays its order once, or is flagged `needs_refund` when the order
-      was already settled (`settle`), and has its fee fixed at its store's rate (`fees`), which
-      the ledger books with the sale (an in-transaction handler of `payment.succeeded`).
+      was already settled (`settle`), and has its fee fixed at its store's rate (read with the
+      lock), else the platform's (`fees`), which the ledger books with the sale (an
+      in-transaction handler of `payment.succeeded`).
     """
 
     def __init__(self, providers: ProviderRegistry, fees: Fees | None = None) -> None:
@@ -50,10 +52,10 @@ class PaymentSettles:
     async def decide(
         self, uow: UnitOfWork, subject_id: str, report: ProviderReport, source: Source, at: datetime
     ) -> Applied[Payment]:
-        payment, order = await _locked(uow, subject_id, report)
+        payment, order, fee_bps = await _locked(uow, subject_id, report)
         outcome = payment.apply(report, at, source)
         if outcome is Outcome.CHANGED and payment.status is PaymentStatus.SUCCEEDED:
-            await fix_fee(uow, payment, self._fees)
+            payment.fee = fee_for(payment.amount, self._fees.rate(fee_bps)).amount
             if order:
                 settle(order, payment, at, source)
                 if order.events:  # an order already settled is not rewritten
@@ -67,7 +69,9 @@ class PaymentSettles:
 
 async def _locked(
     uow: UnitOfWork, payment_id: str, report: ProviderReport
-) -> tuple[Payment, Order | None]:
+) -> tuple[Payment, Order | None, int | None]:
+    """The payment under its lock; with its order and its store's fee rate (one read) when
+    the report may make it succeed."""
     if report.status is ReportedStatus.SUCCEEDED:
         found = await uow.payments.lock_with_order(payment_id)
         if found is not None:
@@ -76,4 +80,4 @@ async def _locked(
     payment = await uow.payments.get(payment_id, for_update=True)
     if payment is None:
         raise NotFound(f"payment {payment_id} not found")
-    return payment, None
+    return payment, None, None

@@ -159,3 +159,25 @@ async def test_a_daily_schedule_needs_a_destination(client: Any, store: StoreKey
     answer = await client.put(url, json=body, headers=store.headers)
     assert answer.status_code == 200, answer.text
     assert (answer.json()["interval"], answer.json()["minimum"]) == ("daily", 1000)
+
+
+async def test_payments_check_finds_the_payouts_booked_as_their_status_says(
+    client: Any, store: StoreKeys, pool: AsyncConnectionPool[Any], database_url: str
+) -> None:
+    import psycopg
+
+    from adapters.postgres.ledger_check import ledger_problems
+
+    await succeeded_payment(client, store, pool, amount=9000)
+    active = await approved_destination(client, store)
+    await payout(client, store, active["id"], 1002)  # refused: given back
+    sent = (await payout(client, store, active["id"], 3000)).json()
+    await settle_now(pool, "sandbox_payouts", "payout_id", sent["id"])
+    await client.post(f"/api/v1/payouts/{sent['id']}/verify", headers=store.headers)
+    with psycopg.connect(database_url) as conn:
+        assert ledger_problems(conn) == []
+        conn.execute("UPDATE payouts SET status = 'failed' WHERE id = %(id)s", {"id": sent["id"]})
+        problems = ledger_problems(conn)
+        conn.rollback()
+    assert any(p.startswith("1 failed payouts not given back") for p in problems), problems
+    assert any(p.startswith("1 succeeded payouts not sent") for p in problems), problems

@@ -15,6 +15,7 @@ from adapters.providers import catalog
 from adapters.providers.deps import ProviderDeps
 from adapters.providers.http import LogObserver
 from adapters.providers.payout_gateways import PayoutGatewaySet, RealProvider, gateway_set
+from adapters.providers.transport import StreamTransport
 from adapters.signing import UrlSigner
 from adapters.urls import ServiceUrls
 from domain.payment import Payment
@@ -34,15 +35,17 @@ async def gateways(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[tuple[PayoutGatewaySet, dict[str, Any]]]:
     """The gateway set, and the payment providers by account (`mtn_momo`, `moov_money:TG`:
-    refunds share MTN's token);
-    `transport` carries their calls (an in-process simulator), else respx or the network."""
+    refunds share MTN's token); `transport` carries their calls (an in-process simulator),
+    else the providers' own transport (answered by `respx.mock(using="stream")`)."""
     async with AsyncExitStack() as stack:
         real, built = [], {}
         for account in catalog.accounts(env):
             config = account.config
             client = await stack.enter_async_context(
                 httpx.AsyncClient(
-                    base_url=config.base_url, timeout=config.timeout, transport=transport
+                    base_url=config.base_url,
+                    timeout=config.timeout,
+                    transport=transport or StreamTransport(),
                 )
             )
             deps = ProviderDeps(client, URLS, clock or FakeClock(), LogObserver(), no_payment)

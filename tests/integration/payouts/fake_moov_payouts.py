@@ -38,11 +38,13 @@ def xml(element: str, wrapper: str, **fields: str) -> httpx.Response:
 
 
 class FakeMoovPayouts:
-    def __init__(self, router: respx.MockRouter) -> None:
+    def __init__(self, router: respx.MockRouter, host: str | None = None) -> None:
+        """`host`: Moov's host when `router` serves several providers (no base URL)."""
+        on = {"host": host} if host else {}
         self.transfers: dict[str, dict[str, str]] = {}
         self.calls: list[dict[str, str]] = []
         self.mode = "ok"
-        router.post(PATH).mock(side_effect=self._answer)
+        router.post(path=PATH, **on).mock(side_effect=self._answer)
 
     def _answer(self, request: httpx.Request) -> httpx.Response:
         body = ElementTree.fromstring(request.content).find(f"{{{SOAP}}}Body")

@@ -23,18 +23,21 @@ REFERENCE = r"(?P<reference>[0-9a-f-]{36})"
 
 
 class FakeMtnDisbursement:
-    def __init__(self, router: respx.MockRouter) -> None:
+    def __init__(self, router: respx.MockRouter, host: str | None = None) -> None:
+        """`host`: MTN's host when `router` serves several providers (no base URL)."""
+        on = {"host": host} if host else {}
         self.transfers: dict[str, dict[str, Any]] = {}
         self.requests: list[httpx.Request] = []
         self.token_calls = 0
         self.transfer_mode = "ok"
         self.balance: dict[str, Any] = {"availableBalance": "1000000", "currency": "XOF"}
-        router.post("/disbursement/token/").mock(side_effect=self._token)
-        router.post("/disbursement/v1_0/transfer").mock(side_effect=self._transfer)
-        router.get(path__regex=f"^/disbursement/v1_0/transfer/{REFERENCE}$").mock(
+        router.post(path="/disbursement/token/", **on).mock(side_effect=self._token)
+        router.post(path="/disbursement/v1_0/transfer", **on).mock(side_effect=self._transfer)
+        router.get(path__regex=f"^/disbursement/v1_0/transfer/{REFERENCE}$", **on).mock(
             side_effect=self._status
         )
-        router.get("/disbursement/v1_0/account/balance").mock(side_effect=self._balance)
+        balance = "/disbursement/v1_0/account/balance"
+        router.get(path=balance, **on).mock(side_effect=self._balance)
 
     def settle(self, status: str = "SUCCESSFUL", reason: object = None) -> None:
         for transfer in self.transfers.values():

@@ -29,19 +29,21 @@ FEE = "50"  # of 5000
 
 
 class FakeWavePayouts:
-    def __init__(self, router: respx.MockRouter) -> None:
+    def __init__(self, router: respx.MockRouter, host: str | None = None) -> None:
+        """`host`: Wave's host when `router` serves several providers (no base URL)."""
+        on = {"host": host} if host else {}
         self.payouts: dict[str, dict[str, Any]] = {}
         self.by_key: dict[str, tuple[bytes, str]] = {}
         self.requests: list[httpx.Request] = []
         self.mode = "ok"
         self.error_key = "code"
         self.balance = {"amount": "1250000", "currency": "XOF"}
-        router.post("/v1/payout").mock(side_effect=self._create)
-        router.get(path__regex=r"^/v1/payout/(?P<payout_id>pt-[a-z0-9]+)$").mock(
+        router.post(path="/v1/payout", **on).mock(side_effect=self._create)
+        router.get(path__regex=r"^/v1/payout/(?P<payout_id>pt-[a-z0-9]+)$", **on).mock(
             side_effect=self._get
         )
-        router.get("/v1/payouts/search").mock(side_effect=self._search)
-        router.get("/v1/balance").mock(side_effect=self._balance)
+        router.get(path="/v1/payouts/search", **on).mock(side_effect=self._search)
+        router.get(path="/v1/balance", **on).mock(side_effect=self._balance)
 
     def _create(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)

@@ -12,7 +12,7 @@ from tests.integration.test_check_command import MOOV, MTN, ORANGE, WAVE, check,
 
 @pytest.mark.usefixtures("clean_db")
 def test_check_tells_each_accounts_payouts(database_url: str, tmp_path: Path) -> None:
-    with respx.mock(assert_all_called=False) as mock:
+    with respx.mock(using="stream", assert_all_called=False) as mock:
         fake_providers(mock)
         code, rows = check(database_url, tmp_path, **ORANGE, **MTN, **WAVE, **MOOV)
     assert code == 0, rows

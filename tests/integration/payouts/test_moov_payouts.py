@@ -21,7 +21,7 @@ PHONE = "+22995181010"
 
 @pytest.fixture
 def fake() -> Iterator[FakeMoovPayouts]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=BASE_URL, assert_all_called=False) as router:
         yield FakeMoovPayouts(router)
 
 

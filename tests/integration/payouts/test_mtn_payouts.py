@@ -38,7 +38,7 @@ ENV = {
 
 @pytest.fixture
 def fake() -> Iterator[FakeMtnDisbursement]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=BASE_URL, assert_all_called=False) as router:
         yield FakeMtnDisbursement(router)
 
 

@@ -25,7 +25,7 @@ PHONE = "+2250700000001"
 
 @pytest.fixture
 def fake() -> Iterator[FakeWavePayouts]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=BASE_URL, assert_all_called=False) as router:
         yield FakeWavePayouts(router)
 
 

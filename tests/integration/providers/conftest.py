@@ -37,7 +37,7 @@ async def provider_client(
 
 @pytest.fixture
 def fake(fake_kind: type[ProviderFake]) -> Iterator[ProviderFake]:
-    with respx.mock(base_url=fake_kind.base_url, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=fake_kind.base_url, assert_all_called=False) as router:
         yield fake_kind(router)
 
 

@@ -163,7 +163,7 @@ async def client(moov_app: AsyncTestClient[Any], clean_db: None) -> AsyncTestCli
 
 @pytest.fixture
 def fake() -> Iterator[FakeMoov]:
-    with respx.mock(base_url=MOOV_HOST, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=MOOV_HOST, assert_all_called=False) as router:
         yield FakeMoov(router)
 
 

@@ -84,7 +84,7 @@ async def store(client: Any) -> StoreKeys:
 
 @pytest.fixture
 def flooz() -> Iterator[FakeFlooz]:
-    with respx.mock(assert_all_called=False) as router:
+    with respx.mock(using="stream", assert_all_called=False) as router:
         yield FakeFlooz(router)
 
 

@@ -29,7 +29,7 @@ from tests.integration.provider_app import (
 
 from adapters.providers import mtn_momo
 from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import LogObserver
+from adapters.providers.http import LogObserver, provider_client
 from adapters.providers.mtn_momo_wire import amount_text, note
 from adapters.signing import UrlSigner
 from adapters.urls import ServiceUrls
@@ -111,7 +111,7 @@ def calls(api: respx.Router, name: str) -> int:
 
 @pytest.fixture
 def api() -> Iterator[respx.Router]:
-    with respx.mock(base_url=MTN, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=MTN, assert_all_called=False) as router:
         yield router
 
 
@@ -151,7 +151,7 @@ async def adapter_for(env: dict[str, str]) -> AsyncIterator[Adapter]:
     config = mtn_momo.configure(env)
     assert config is not None
     clock = FakeClock()
-    async with httpx.AsyncClient(base_url=config.base_url, timeout=config.timeout) as client:
+    async with provider_client(config.base_url, config.timeout) as client:
         deps = ProviderDeps(client, URLS, clock, LogObserver(), no_payment)
         provider, callbacks = mtn_momo.build(config, deps)
         yield Adapter(provider, callbacks, clock)

@@ -28,7 +28,7 @@ from tests.integration.provider_app import (
 from adapters.ids import UlidGenerator
 from adapters.providers import orange_money
 from adapters.providers.deps import ProviderDeps
-from adapters.providers.http import LogObserver
+from adapters.providers.http import LogObserver, provider_client
 from adapters.signing import UrlSigner
 from adapters.urls import ServiceUrls
 from application.errors import (
@@ -104,7 +104,7 @@ def sent_json(api: respx.Router, name: str) -> dict[str, Any]:
 
 @pytest.fixture
 def api() -> Iterator[respx.Router]:
-    with respx.mock(base_url=ORANGE, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=ORANGE, assert_all_called=False) as router:
         yield router
 
 
@@ -150,7 +150,7 @@ async def adapter_for(env: dict[str, str]) -> AsyncIterator[Adapter]:
     async def lookup(payment_id: str) -> Payment | None:
         return stored.get(payment_id)
 
-    async with httpx.AsyncClient(base_url=config.base_url, timeout=config.timeout) as client:
+    async with provider_client(config.base_url, config.timeout) as client:
         deps = ProviderDeps(client, URLS, clock, LogObserver(), lookup)
         provider, notifications = orange_money.build(config, deps)
         yield Adapter(provider, notifications, clock, stored)

@@ -161,7 +161,7 @@ async def client(wave_app: AsyncTestClient[Any], clean_db: None) -> AsyncTestCli
 
 @pytest.fixture
 def fake() -> Iterator[FakeWave]:
-    with respx.mock(base_url=WAVE_URL, assert_all_called=False) as router:
+    with respx.mock(using="stream", base_url=WAVE_URL, assert_all_called=False) as router:
         yield FakeWave(router)
 
 

@@ -27,9 +27,11 @@ from entrypoints.http.pages import (
     checkout,
     desk,
     desk_money,
+    desk_payouts,
     desk_stores,
     home,
     vendor,
+    vendor_money,
     vendor_refunds,
 )
 from entrypoints.http.pages.web import EXCEPTION_HANDLERS
@@ -49,6 +51,7 @@ def handlers(settings: Settings) -> list[Any]:
             vendor.SignInController,
             vendor.VendorController,
             vendor_refunds.VendorRefundController,
+            vendor_money.VendorMoneyController,
         ],
         middleware=page_middleware(settings),
         exception_handlers=EXCEPTION_HANDLERS,
@@ -62,6 +65,7 @@ def handlers(settings: Settings) -> list[Any]:
             desk_stores.StorePagesController,
             desk_stores.AuditPageController,
             desk_money.MoneyPageController,
+            desk_payouts.PayoutPagesController,
         ],
         middleware=page_middleware(settings, cookie="operator_session"),
         exception_handlers={**EXCEPTION_HANDLERS, **desk.EXCEPTION_HANDLERS},

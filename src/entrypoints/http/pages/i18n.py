@@ -7,6 +7,7 @@ from collections.abc import Callable
 from entrypoints.http.pages.desk_i18n import DESK_MESSAGES
 from entrypoints.http.pages.health_words import HEALTH_MESSAGES
 from entrypoints.http.pages.money_words import MONEY_WORDS
+from entrypoints.http.pages.payout_words import PAYOUT_WORDS
 
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
@@ -254,6 +255,10 @@ for _lang, _words in DESK_MESSAGES.items():
 
 # where is the money (pages/money_words.py)
 for _lang, _words in MONEY_WORDS.items():
+    MESSAGES[_lang].update(_words)
+
+# balance and payouts (pages/payout_words.py)
+for _lang, _words in PAYOUT_WORDS.items():
     MESSAGES[_lang].update(_words)
 
 # provider health (pages/health_words.py)
