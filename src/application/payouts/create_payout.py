@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from application.errors import NotFound, ProviderRejected, ProviderUnavailable
+from application.payouts.follow import next_payout_check
 from application.payouts.gateway import PayoutGateway, PayoutGateways, PayoutReport
 from application.payouts.settle import SettlePayout, order_of, outcome_of
 from application.shared.ports import Clock, IdGenerator
@@ -81,6 +82,7 @@ class CreatePayout:
             await self._ensure_covered(uow, command)
             payout = self._new(command, destination)
             await uow.payouts.add(payout)
+            await uow.payouts.plan(payout.id, next_payout_check(0, payout.created_at), 0)
             await uow.commit()
         return payout, gateway
 

@@ -131,7 +131,8 @@ async def test_an_operator_records_a_payout_nobody_could_confirm(
     assert stuck["status"] == "pending"
     async with pool.connection() as conn:  # a day has passed
         await conn.execute(
-            "UPDATE payouts SET created_at = created_at - interval '25 hours' WHERE id = %(id)s",
+            "UPDATE payouts SET created_at = created_at - interval '25 hours',"
+            " next_check_at = now() - interval '1 second' WHERE id = %(id)s",
             {"id": stuck["id"]},
         )
     reconcile = await container.reconcile_payouts()
