@@ -4,6 +4,8 @@ service and the client's `verify_notification` is tests/integration/test_develop
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
 from typing import Any
 
@@ -11,6 +13,7 @@ import httpx
 import pytest
 
 from adapters.signing import HmacSignatureScheme
+from entrypoints.developer import listen
 from entrypoints.developer.feed import POLL_REQUEST_ID, EventFeed, FeedRefused
 from entrypoints.developer.listen import Forwarder, notification_body
 
@@ -140,3 +143,28 @@ def test_a_shop_that_does_not_answer_is_reported_not_raised() -> None:
 
     forwarded = Forwarder("http://shop/hook", SECRET, httpx.MockTransport(down))(event(8))
     assert (forwarded.status, forwarded.error) == (None, "connection refused")
+
+
+def test_a_forward_address_without_its_scheme_is_refused_before_anything_is_read(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = argparse.Namespace(
+        forward_to="localhost:8001/hook", url="http://service", api_key="k", webhook_secret="s"
+    )
+    assert listen.run(None, args, io.StringIO()) == 2
+    assert "http(s)://" in capsys.readouterr().err
+
+
+def test_an_unknown_event_type_is_refused_with_the_known_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = argparse.Namespace(
+        forward_to="http://localhost:8001/hook",
+        url="http://service",
+        api_key="k",
+        webhook_secret="s",
+        events=["payment.succeeded,payment.succeded"],
+    )
+    assert listen.run(None, args, io.StringIO()) == 2
+    said = capsys.readouterr().err
+    assert "payment.succeded" in said and "refund.failed" in said

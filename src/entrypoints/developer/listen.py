@@ -22,6 +22,7 @@ import httpx
 import msgspec
 
 from adapters.signing import HmacSignatureScheme
+from application.event_handlers import NOTIFIED
 from entrypoints.developer.connection import (
     MissingOption,
     add_service_options,
@@ -34,6 +35,8 @@ from entrypoints.developer.feed import EventFeed, FeedRefused
 from entrypoints.developer.paint import paint
 
 SIGNATURE_HEADER = "Payments-Signature"
+#: What a store can be told of (an unknown type given to --events is a typing error).
+KNOWN_TYPES = NOTIFIED | {"provider.degraded", "provider.recovered"}
 FORWARD_TIMEOUT = 10.0
 
 
@@ -64,7 +67,17 @@ def run(_: object, args: argparse.Namespace, out: IO[str] = sys.stdout) -> int:
     except MissingOption as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if not args.forward_to.startswith(("http://", "https://")):
+        print(
+            f"error: --forward-to must be an http(s):// URL, not {args.forward_to!r}",
+            file=sys.stderr,
+        )
+        return 2
     wanted = frozenset(t.strip() for group in args.events for t in group.split(",") if t.strip())
+    if unknown := sorted(wanted - KNOWN_TYPES):
+        known = ", ".join(sorted(KNOWN_TYPES))
+        print(f"error: no such event type {', '.join(unknown)} (known: {known})", file=sys.stderr)
+        return 2
     forward = Forwarder(args.forward_to, secret)
     with api_client(url, key) as client:
         feed = EventFeed(client, wanted)
