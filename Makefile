@@ -18,10 +18,12 @@ install: $(VENV)/.installed
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or 3.12 is needed (set PYTHON=...)"; exit 1; }
+	@echo "bootstrapping uv $(UV_VERSION) into .uv/ (once)…"
 	$(PYTHON) -m venv .uv
 	.uv/bin/pip install --quiet uv==$(UV_VERSION)
 
 $(VENV)/.installed: pyproject.toml uv.lock clients/python/pyproject.toml | $(UV)
+	@echo "installing the Python environment into $(VENV) from uv.lock (the first time: a minute or two)…"
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
@@ -106,3 +108,32 @@ format: install
 
 clean:
 	rm -rf $(VENV) .uv .pytest_cache .mypy_cache .ruff_cache
+
+# Empty this machine's local data (the embedded database under .data/, the logs) and say what
+# went: `payments reset --yes` (the service must be stopped first).
+reset: install
+	$(BIN)/payments reset --yes
+
+# Every target, one line each (tests/unit/test_makefile_help.py checks that none is missing).
+help:
+	@echo "make run          serve on http://localhost:8000 (sandbox, embedded PostgreSQL, in-process worker)"
+	@echo "make demo         the service, the operators' simulators and the example Django shop, ready to buy"
+	@echo "make test         lint, every test, the dependency audit and the shop's own suite"
+	@echo "make unit         the unit tests only (no database)"
+	@echo "make integration  the integration tests (real PostgreSQL, the app, Chromium)"
+	@echo "make shop-test    the example shop's Django suite against a real service"
+	@echo "make lint         ruff, mypy (the service and the client) and the import contracts"
+	@echo "make format       reformat and fix what ruff can"
+	@echo "make audit        known vulnerabilities in the locked dependencies (pip-audit)"
+	@echo "make bench        the benchmark beside its references (docs/benchmarks.md)"
+	@echo "make bench-service every scenario of the service's own benchmark, alone"
+	@echo "make migrate      apply pending database migrations"
+	@echo "make reset        empty the local data (embedded database, logs) and say what went"
+	@echo "make install      the development environment in .venv (uv, the locked versions)"
+	@echo "make install-prod the service's runtime dependencies only (servers)"
+	@echo "make browser      Debian's Chromium for the browser tests"
+	@echo "make redis        Debian's redis-server for the shared rate-limit tests"
+	@echo "make proxies      Debian's nginx and Caddy for the proxy configuration tests"
+	@echo "make redis        Debian's redis-server for the shared rate limits' tests"
+	@echo "make clean        remove .venv and the tools' caches"
+	@echo "make help         this list"

@@ -17,6 +17,7 @@ import contextlib
 import os
 import secrets
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -26,6 +27,7 @@ from typing import IO
 import httpx
 
 from entrypoints.local_service import LocalService, free_port, port_is_free
+from entrypoints.settings import SANDBOX_ADMIN_TOKEN
 from entrypoints.simulators.local import LocalSimulators
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,6 +104,33 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _store_keys() -> list[tuple[str, str]]:
+    """The demo stores' names and API keys, as seed_demo kept them in the shop's database."""
+    with contextlib.closing(sqlite3.connect(DATA / "shop.sqlite3")) as db:
+        rows = db.execute("SELECT name, api_key FROM shop_store ORDER BY id").fetchall()
+    return [(str(name), str(key)) for name, key in rows]
+
+
+def _ready_banner(seconds: float, shop_url: str, service_url: str, simulators_url: str) -> str:
+    """What to open, and the keys to get in: the shop, the service's docs and pages, each
+    demo store's vendor pages (its API key), the operators' desk (its token)."""
+    token = os.environ.get("PAYMENTS_ADMIN_TOKEN") or SANDBOX_ADMIN_TOKEN
+    stores = "".join(f"      {name:<20} {key}\n" for name, key in _store_keys())
+    return (
+        f"\nReady in {seconds:.1f} s.\n"
+        f"  The shop:            {shop_url}/   (customer: fatou / demo-client;"
+        f" vendors: awa, koffi, mbarga / demo-vendeur)\n"
+        f'                       its "Rayon des tests" sells one product per scenario\n'
+        f"  The payment service: {service_url}/   (API docs: {service_url}/docs)\n"
+        f"  Vendor pages:        {service_url}/store/login/   with a store's API key:\n"
+        f"{stores}"
+        f"  Operators' desk:     {service_url}/admin/login/   token: {token}\n"
+        f"  Simulated operators: {simulators_url}/   (phones: {simulators_url}/mtn/phone,"
+        f" {simulators_url}/moov/phone, {simulators_url}/moov-tg/phone)\n"
+        f"  Logs: {LOGS}/demo-*.log. Ctrl-C stops everything.\n"
+    )
+
+
 def main() -> int:
     started = time.monotonic()
     DATA.mkdir(parents=True, exist_ok=True)
@@ -136,17 +165,7 @@ def main() -> int:
             shop = _spawn(env, "runserver", f"127.0.0.1:{shop_port}", "--noreload", log=log)
         _manage(env, "seed_demo")
         _wait_for(shop_url, shop)
-        print(
-            f"\nReady in {time.monotonic() - started:.1f} s.\n"
-            f"  The shop:            {shop_url}/   (customer: fatou / demo-client;"
-            f" vendors: awa, koffi, mbarga / demo-vendeur)\n"
-            f"  The payment service: {service.url}/   (vendor pages: {service.url}/store/login/,"
-            f" API docs: {service.url}/docs)\n"
-            f"  Simulated operators: {simulators.url}/   (phones: {simulators.url}/mtn/phone,"
-            f" {simulators.url}/moov/phone, {simulators.url}/moov-tg/phone)\n"
-            f"  Logs: {LOGS}/demo-*.log. Ctrl-C stops everything.\n",
-            flush=True,
-        )
+        print(_ready_banner(time.monotonic() - started, shop_url, service.url, simulators.url))
         _wait_until_stopped(shop)
     except KeyboardInterrupt:
         grace = 15  # the terminal's Ctrl-C reached every process: let them finish

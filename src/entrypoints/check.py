@@ -7,6 +7,8 @@ Nothing is changed: no migration is applied, no payment is made."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 from typing import TextIO
 
 import psycopg
@@ -21,6 +23,7 @@ from entrypoints.resources import database_url
 from entrypoints.settings import Settings
 
 CONNECT_TIMEOUT_SECONDS = 5
+_VARIABLES = re.compile(r"[A-Z][A-Z0-9_]*(, [A-Z][A-Z0-9_]*)*")
 TABLES_OWNED = """
 SELECT count(*) FROM pg_tables
 WHERE schemaname = current_schema() AND tableowner = current_user
@@ -32,9 +35,14 @@ Row = probes.ProbeResult
 
 
 def run_check(settings: Settings, out: TextIO) -> int:
-    rows = _configuration(settings)
-    rows.extend(_database(settings))
-    rows.extend(asyncio.run(_providers(settings)))
+    """The table alone: the calls' own log lines would only repeat it, out of place."""
+    logging.disable(logging.CRITICAL)
+    try:
+        rows = _configuration(settings)
+        rows.extend(_database(settings))
+        rows.extend(asyncio.run(_providers(settings)))
+    finally:
+        logging.disable(logging.NOTSET)
     out.write(table(rows))
     return 0 if all(row.ok for row in rows) else 1
 
@@ -48,7 +56,7 @@ def refused_configuration(problems: str, out: TextIO) -> int:
 
 def table(rows: list[Row]) -> str:
     header = ("check", "state", "detail", "fix")
-    cells = [(r.name, "ok" if r.ok else "FAILED", r.detail, r.fix) for r in rows]
+    cells = [(r.name, "ok" if r.ok else "FAILED", r.detail, advice(r.fix)) for r in rows]
     widths = [max(len(line[i]) for line in [header, *cells]) for i in range(3)]
     lines = [
         "  ".join(value.ljust(width) for value, width in zip(line[:3], widths, strict=True))
@@ -60,6 +68,14 @@ def table(rows: list[Row]) -> str:
     return "\n".join([*(line.rstrip() for line in lines), "", verdict, ""])
 
 
+def advice(fix: str) -> str:
+    """What to do: a bare list of variables (`MTN_MOMO_API_USER, MTN_MOMO_API_KEY`) becomes
+    "check ... (in .env or the environment)"; a sentence stays as it is."""
+    if not _VARIABLES.fullmatch(fix):
+        return fix
+    return f"check {fix} (in .env or the environment)"
+
+
 def _configuration(settings: Settings) -> list[Row]:
     detail = f"{settings.environment}, public address {settings.public_base_url}"
     notes = [Row("configuration", True, warning) for warning in settings.warnings]
@@ -67,7 +83,12 @@ def _configuration(settings: Settings) -> list[Row]:
 
 
 def _database(settings: Settings) -> list[Row]:
-    fix = "DATABASE_URL" if settings.database_url else "run `payments migrate` (makes its role)"
+    fix = (
+        "check DATABASE_URL (host, port, user, password) and that its PostgreSQL runs"
+        if settings.database_url
+        else "run `payments migrate` (it starts the embedded PostgreSQL and makes its role),"
+        " or `payments reset --yes` to start afresh"
+    )
     try:
         url = database_url(settings)
         with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:

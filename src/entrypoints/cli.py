@@ -1,4 +1,4 @@
-"""The `payments` command line: serve, worker, migrate, stores create, operators."""
+"""The `payments` command line: each command below; `payments COMMAND --help` for its options."""
 
 from __future__ import annotations
 
@@ -21,20 +21,24 @@ from application.errors import InvalidNotificationUrl, NotFound, OperatorNameRef
 from application.stores.stores import CreateStoreCommand
 from domain.operator import Operator
 from entrypoints.balances_command import add_command as add_balances_command
-from entrypoints.banner import SHOW_BANNER, banner, offered_providers
+from entrypoints.banner import offered_providers
 from entrypoints.check import refused_configuration, run_check
+from entrypoints.cli_help import wide_help
 from entrypoints.container import Container, resolve
 from entrypoints.database import MigrationsPending, migrate, prepare
+from entrypoints.developer.commands import add_commands as add_developer_commands
 from entrypoints.http.accepted_input import refusal
 from entrypoints.jobs import run_worker
+from entrypoints.reset import add_command as add_reset_command
 from entrypoints.resources import IN_PROCESS_WORKER, database_url
 from entrypoints.settings import Settings, SettingsError
 from entrypoints.simulators.command import add_command as add_simulate_command
+from entrypoints.startup import announce_when_ready, busy_port, first_start, say
 from entrypoints.supervision import SUPERVISOR_PID, WORKER_HEALTHCHECK_SECONDS, light_main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = wide_help(_parser())
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -103,12 +107,16 @@ def _parser() -> argparse.ArgumentParser:
         required=True, metavar="ACTION"
     )
     create = stores.add_parser("create", help="create a store and print its API key once")
-    create.add_argument("--name", required=True)
-    create.add_argument("--notification-url", default=None)
+    create.add_argument("--name", required=True, help="the store's name, as its customers see it")
+    create.add_argument(
+        "--notification-url", default=None, help="where the store's notifications are sent"
+    )
     create.set_defaults(run=_create_store)
     _operator_commands(commands)
     add_simulate_command(commands)
+    add_reset_command(commands)
     add_balances_command(commands)
+    add_developer_commands(commands)
     return parser
 
 
@@ -120,12 +128,12 @@ def _operator_commands(commands: Any) -> None:
         "operators", aliases=["operator"], help="manage operator tokens"
     ).add_subparsers(required=True, metavar="ACTION")
     create = operators.add_parser("create", help="create a named operator; its token is shown once")
-    create.add_argument("name")
+    create.add_argument("name", help="the operator's name, as the audit log shows it")
     create.set_defaults(run=_operators(_create_operator))
     listing = operators.add_parser("list", help="list operators (never their tokens)")
     listing.set_defaults(run=_operators(_list_operators))
     revoke = operators.add_parser("revoke", help="revoke an operator's token (by name or id)")
-    revoke.add_argument("name")
+    revoke.add_argument("name", help="the operator's name or id")
     revoke.set_defaults(run=_operators(_revoke_operator))
 
 
@@ -188,8 +196,20 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    prepare(settings)
+    if (busy := busy_port(settings)) is not None:
+        print(busy, file=sys.stderr)
+        return 1
+    if not settings.database_url:
+        say(
+            f"starting the embedded PostgreSQL for the first time (creating {settings.data_dir}/pg,"
+            " about 10 s)…"
+            if first_start(settings)
+            else f"starting the embedded PostgreSQL ({settings.data_dir}/pg)…"
+        )
     url = database_url(settings)
+    say("applying the database migrations…")
+    prepare(settings)
+    say(f"starting {args.workers} server process{'es' if args.workers > 1 else ''}…")
     if args.workers > 1 and not settings.database_url:
         # The worker processes use the embedded server this process started (and stops at
         # exit): they end with os._exit, so they could not say they stopped using it.
@@ -198,11 +218,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         os.environ[IN_PROCESS_WORKER] = "1"
     _prepare_multiprocess_metrics(settings, args.workers)
     _prepare_shared_limits(settings)
-    if args.workers == 1:
-        os.environ[SHOW_BANNER] = "1"  # the server prints it once it is ready
-    else:
+    if args.workers > 1:
         os.environ[SUPERVISOR_PID] = str(os.getpid())
-        print(banner(settings, offered_providers(settings)), flush=True)
+    announce_when_ready(settings, offered_providers(settings))  # once /ready answers
     with light_main():  # the workers answer their health check at once (supervision.py)
         uvicorn.run(
             "entrypoints.asgi:app",

@@ -168,3 +168,24 @@ def test_each_account_has_its_line_naming_its_own_variables(
     assert (
         rows["moov_money:TG"][0].startswith("ok") and "no harmless call" in rows["moov_money:TG"][0]
     )
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_the_table_stands_alone_and_its_fix_says_what_to_do(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No JSON log line beside the table (the provider calls log at info level, the service's
+    logging is configured by `main`), and the fix column is advice, not a bare variable."""
+    for name, value in {**WAVE, "DATABASE_URL": database_url, "LOG_DIR": str(tmp_path)}.items():
+        monkeypatch.setenv(name, value)
+    with respx.mock(using="stream", assert_all_called=False) as mock:
+        fake_providers(mock, refuse="wave")
+        assert main(["check"]) == 1
+    said = capsys.readouterr()
+    everything = said.out + said.err
+    assert not [line for line in everything.splitlines() if line.lstrip().startswith("{")]
+    [wave] = [line for line in said.out.splitlines() if line.startswith("wave ")]
+    assert "check WAVE_API_KEY (in .env or the environment)" in wave

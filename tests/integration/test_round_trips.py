@@ -24,7 +24,7 @@ from tests.integration.round_trips import RoundTrips, counting_proxy
 
 from adapters.postgres import pool as pool_module
 from application.health.provider_gate import ProviderGate
-from entrypoints.container import Container, resolve
+from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
@@ -78,9 +78,6 @@ async def counted(
         )
         app = create_app(container)
         async with AsyncTestClient(app, base_url=BASE_URL) as client:
-            # the breakers read once now: a start checks its account's breaker while its
-            # transaction holds the one connection, so the first read must not wait for it
-            await (await resolve(container.provider_gate)).breakers()
             yield Counted(client, trips)
 
 

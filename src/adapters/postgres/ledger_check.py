@@ -1,6 +1,7 @@
 """`payments check`'s look at the ledger: every movement sums to zero per currency, every
-succeeded payment and every refund is booked exactly as its status says, and each store's
-balance equals what its payments, refunds and the ledger's own fees and adjustments add up to."""
+succeeded payment, every refund and every payout is booked exactly as its status says, and
+each store's balance equals what its payments, refunds and payouts, and the ledger's own fees
+and adjustments, add up to."""
 
 from __future__ import annotations
 
@@ -38,15 +39,34 @@ CHECKS: tuple[tuple[str, str], ...] = (
                SELECT 1 FROM ledger_transactions t WHERE t.key = 'refund_reversal:' || r.id)""",
     ),
     (
+        "payouts not booked",
+        """SELECT po.id FROM payouts po WHERE NOT EXISTS (
+               SELECT 1 FROM ledger_transactions t WHERE t.key = 'payout:' || po.id)""",
+    ),
+    (
+        "failed payouts not given back, or given back without failing",
+        """SELECT po.id FROM payouts po
+           WHERE (po.status = 'failed') <> EXISTS (
+               SELECT 1 FROM ledger_transactions t WHERE t.key = 'payout_reversal:' || po.id)""",
+    ),
+    (
+        "succeeded payouts not sent from their provider account, or sent without succeeding",
+        """SELECT po.id FROM payouts po
+           WHERE (po.status = 'succeeded') <> EXISTS (
+               SELECT 1 FROM ledger_transactions t WHERE t.key = 'payout_sent:' || po.id)""",
+    ),
+    (
         "store balances that differ from their payments, refunds, fees and adjustments",
         """WITH expected AS (
                SELECT store_id, currency, amount FROM payments WHERE status = 'succeeded'
                UNION ALL
                SELECT store_id, currency, -amount FROM refunds WHERE status <> 'failed'
                UNION ALL
+               SELECT store_id, currency, -amount FROM payouts WHERE status <> 'failed'
+               UNION ALL
                SELECT store_id, currency, amount FROM ledger_entries
                WHERE account = 'store' AND type NOT IN
-                     ('payment', 'refund', 'refund_reversal')
+                     ('payment', 'refund', 'refund_reversal', 'payout', 'payout_reversal')
            ),
            wanted AS (SELECT store_id, currency, sum(amount) AS total FROM expected
                       GROUP BY store_id, currency),

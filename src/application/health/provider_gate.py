@@ -20,7 +20,7 @@ from typing import Any
 
 from application.errors import ProviderUnavailable
 from application.health.ports import BreakerStore
-from application.payments.initiate_payment import InitiatePayment
+from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
 from application.shared.ports import Clock
 from domain.accounts import Account, AccountId, country_name
 from domain.payment import Payment
@@ -123,8 +123,14 @@ class GatedInitiatePayment(InitiatePayment):
         super().__init__(*args, **kwargs)
         self._gate = gate
 
+    async def __call__(self, command: InitiatePaymentCommand) -> Payment:
+        # the breakers read (at most once a second) before the payment's transaction takes
+        # its connection: the check inside it then needs no second one from the pool
+        await self._gate.breakers()
+        return await super().__call__(command)
+
     async def _admit(self, account: Account) -> None:
-        """The account's own breaker (also reads the breakers, cached 1 s)."""
+        """The account's own breaker (from the breakers read just before)."""
         await self._gate.check(account.id.key)
 
     def _in_flight(self, payment: Payment) -> bool:

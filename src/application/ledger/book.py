@@ -25,7 +25,6 @@ from application.unit_of_work import UnitOfWork
 from domain.ledger import (
     Movement,
     check_bps,
-    fee_for,
     payout_booked,
     payout_reversed,
     payout_sent,
@@ -50,11 +49,6 @@ class Fees:
 
     def rate(self, store_bps: int | None) -> int:
         return self.platform_bps if store_bps is None else store_bps
-
-
-async def fee_of(uow: UnitOfWork, payment: Payment, fees: Fees) -> Money:
-    store = await uow.stores.get(payment.store_id)
-    return fee_for(payment.amount, fees.rate(store.fee_bps if store else None))
 
 
 async def book_sale(uow: UnitOfWork, change: Change) -> None:

@@ -59,6 +59,13 @@ FREE_FORM: dict[tuple[str, str], Any] = {
     ("PaymentsOut", "by_status"): {"succeeded": 12, "failed": 2},
     ("PaymentsOut", "by_provider"): {"wave": 9, "mtn_momo": 5},
     ("StatsOut", "success_rate_by_provider"): {"wave": 0.94, "mtn_momo": 0.81},
+    ("StatsOut", "by_country"): {
+        "CI": {
+            "payments": 14,
+            "success_rate": 0.93,
+            "revenue": [{"amount": 75000, "currency": "XOF"}],
+        },
+    },
     ("StoreEventOut", "data"): {"object": {"id": "pay_01J...", "status": "succeeded"}},
     ("CreateOrderIn", "metadata"): {"cart_id": "c_81"},
 }

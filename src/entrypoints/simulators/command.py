@@ -21,13 +21,13 @@ def add_command(commands: Any) -> None:
     simulate = commands.add_parser(
         "simulate", help="serve local simulators of Orange Money, MTN MoMo, Wave and Moov Money"
     )
-    simulate.add_argument("--host", default="127.0.0.1")
+    simulate.add_argument("--host", default="127.0.0.1", help="address to listen on")
     simulate.add_argument(
         "--allow-remote",
         action="store_true",
         help="listen on a non-loopback --host (anyone who reaches it can approve payments)",
     )
-    simulate.add_argument("--port", type=int, default=8100)
+    simulate.add_argument("--port", type=int, default=8100, help="port to listen on")
     simulate.add_argument(
         "--approve-delay", type=float, default=2.0, help="seconds before an automatic outcome"
     )

@@ -1,6 +1,7 @@
 """`python manage.py seed_demo`: vendors' stores with products in two countries (Côte
-d'Ivoire in XOF, Cameroon in XAF), registered on the payment service (admin token), and a
-customer account. Safe to run again: what exists is kept, and a
+d'Ivoire in XOF, Cameroon in XAF), a "Rayon des tests" whose products reach each scenario of
+the operators' simulators, registered on the payment service (admin token), and a customer
+account. Safe to run again: what exists is kept, and a
 store the service no longer knows (or knows with another notification URL) is registered
 anew."""
 
@@ -17,6 +18,8 @@ from django.urls import reverse
 from payments_client import PaymentsClient
 from shop.models import Product, Store
 
+_SCENARIO = "Seul dans le panier, son montant choisit le scénario de l'opérateur simulé : "
+
 CATALOGUE = {
     ("boutique-awa", "Boutique Awa", "awa"): [
         ("Pagne wax", "6 yards, coton imprimé", 5000),
@@ -32,6 +35,18 @@ CATALOGUE = {
         ("Poivre de Penja", "Sachet de 100 g, Cameroun", 3000),
         ("Café de l'Ouest", "Arabica, 250 g", 4500),
         ("Tissu ndop", "Coton teint, 2 m", 12000),
+    ],
+    # One product per scenario of the operators' simulators, which decide by the last two
+    # digits of the amount (alone in the cart, its price is the amount):
+    ("rayon-des-tests", "Rayon des tests", "awa"): [
+        ("Test · réussi (…01)", _SCENARIO + "réussit après deux secondes.", 1001),
+        ("Test · solde insuffisant (…02)", _SCENARIO + "échoue : solde insuffisant.", 1002),
+        ("Test · jamais confirmé (…03)", _SCENARIO + "ne se termine jamais (expire).", 1003),
+        ("Test · notification perdue (…04)", _SCENARIO + "réussit sans notification.", 1004),
+        ("Test · notification en double (…05)", _SCENARIO + "notifie deux fois.", 1005),
+        ("Test · opérateur lent (…06)", _SCENARIO + "l'opérateur répond tard.", 1006),
+        ("Test · opérateur indisponible (…07)", _SCENARIO + "l'opérateur refuse (503).", 1007),
+        ("Test · vous décidez (…00)", _SCENARIO + "vous choisissez sur sa page.", 1000),
     ],
 }
 #: The currency of each store's products (the others sell in XOF).
