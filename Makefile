@@ -126,6 +126,7 @@ help:
 	@echo "make format       reformat and fix what ruff can"
 	@echo "make audit        known vulnerabilities in the locked dependencies (pip-audit)"
 	@echo "make bench        the benchmark beside its references (docs/benchmarks.md)"
+	@echo "make bench-service every scenario of the service's own benchmark, alone"
 	@echo "make migrate      apply pending database migrations"
 	@echo "make reset        empty the local data (embedded database, logs) and say what went"
 	@echo "make install      the development environment in .venv (uv, the locked versions)"
