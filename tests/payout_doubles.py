@@ -137,6 +137,7 @@ class FakePayoutGateway:
     one is left); an exception queued is raised. Records the orders it was given."""
 
     provider: str = "sandbox"
+    country: str | None = None
     sent: list[PayoutOrder] = field(default_factory=list)
     looked_up: list[PayoutOrder] = field(default_factory=list)
     answers: deque[PayoutReport | Exception] = field(default_factory=deque)
