@@ -132,5 +132,8 @@ help:
 	@echo "make install      the development environment in .venv (uv, the locked versions)"
 	@echo "make install-prod the service's runtime dependencies only (servers)"
 	@echo "make browser      Debian's Chromium for the browser tests"
+	@echo "make redis        Debian's redis-server for the shared rate-limit tests"
+	@echo "make proxies      Debian's nginx and Caddy for the proxy configuration tests"
+	@echo "make redis        Debian's redis-server for the shared rate limits' tests"
 	@echo "make clean        remove .venv and the tools' caches"
 	@echo "make help         this list"

@@ -18,7 +18,7 @@ from domain.payout_destination import PayoutDestination
 if TYPE_CHECKING:
     from tests.fakes import InMemoryUnitOfWork
 
-PAYOUT_TABLES = ("payouts", "payout_destinations", "payout_schedules")
+PAYOUT_TABLES = ("payouts", "payout_destinations", "payout_schedules", "payout_checks")
 
 
 class InMemoryPayoutRepository:
@@ -56,9 +56,22 @@ class InMemoryPayoutRepository:
         events = [e for e in self._uow.tx.all("events") if e.event.subject_id == payout_id]
         return sorted(events, key=lambda e: e.id)
 
-    async def pending(self, limit: int) -> list[str]:
-        rows = [p for p in self._uow.tx.all("payouts") if p.status is PayoutStatus.PENDING]
-        return [p.id for p in sorted(rows, key=lambda p: p.created_at)][:limit]
+    async def plan(self, payout_id: str, at: datetime | None, attempts: int) -> None:
+        self._uow.tx.put("payout_checks", payout_id, (at, attempts))
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[tuple[str, int]]:
+        tx = self._uow.tx
+        pending = {p.id for p in tx.all("payouts") if p.status is PayoutStatus.PENDING}
+        due = sorted(
+            (at, payout_id, attempts)
+            for payout_id, (at, attempts) in tx.tables["payout_checks"].items()
+            if at is not None and at <= now and payout_id in pending
+        )[:limit]
+        for _, payout_id, attempts in due:
+            tx.put("payout_checks", payout_id, (lease_until, attempts))
+        return [(payout_id, attempts) for _, payout_id, attempts in due]
 
     async def scheduled(self, schedule_key: str) -> bool:
         return any(p.schedule_key == schedule_key for p in self._uow.tx.all("payouts"))
@@ -124,6 +137,7 @@ class FakePayoutGateway:
     one is left); an exception queued is raised. Records the orders it was given."""
 
     provider: str = "sandbox"
+    country: str | None = None
     sent: list[PayoutOrder] = field(default_factory=list)
     looked_up: list[PayoutOrder] = field(default_factory=list)
     answers: deque[PayoutReport | Exception] = field(default_factory=deque)

@@ -4,7 +4,9 @@ for the whole service, however many servers and processes it runs on.
 The rules are those of `adapters.rate_limiter`. Each bucket is one Redis hash (tokens,
 updated) changed by one Lua script, so a take is atomic whoever asks at once; the time is
 the Redis server's own (`TIME`), so servers with clocks apart share one clock; a bucket
-expires once it would be full again, so Redis holds only the keys in use. The connection and
+expires once it would be full again, so Redis holds only the keys in use. While Redis cannot be
+reached, requests go on unlimited (and each is logged): the limits never stop payments. The
+connection and
 the keys' namespace are those of Litestar's store interface
 (`litestar.stores.redis.RedisStore`), which the entrypoints make (`entrypoints.limits_store`).
 """
@@ -14,7 +16,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import structlog
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = structlog.get_logger(__name__)
 
 #: KEYS[1]: the bucket; ARGV: capacity, rate (tokens a second), cost (1 take, 0 wait, -1 give
 #: back), expiry (seconds). Returns 0 when it went on, else the whole seconds to wait.
@@ -69,7 +75,15 @@ class RedisTokenBuckets:
         await self._run(key, -1)
 
     async def _run(self, key: str, cost: int) -> int | None:
+        """Redis out of reach lets the request go on (logged): a limit must not stop the
+        service's payments while its Redis is down."""
         bucket = self._make_key(f"{self._name}:{key}")
         args: list[int | str] = [self.capacity, repr(self._rate), cost, self._expiry]
-        wait = int(await self._script(keys=[bucket], args=args))
+        try:
+            wait = int(await self._script(keys=[bucket], args=args))
+        except (RedisError, OSError) as error:
+            log.warning(
+                "rate_limit.redis_unavailable", limit=self._name, error=type(error).__name__
+            )
+            return None
         return wait or None

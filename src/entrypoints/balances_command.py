@@ -10,11 +10,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from adapters.postgres.migrate import apply_migrations
 from application.payouts.where_is_the_money import AccountHoldings
 from domain.money import Money
 from entrypoints.container import Container, resolve
-from entrypoints.resources import database_url
+from entrypoints.database import prepare
 from entrypoints.settings import Settings
 
 HEADERS = ("provider", "country", "currency", "ledger", "fees booked", "operator", "difference")
@@ -30,7 +29,7 @@ def add_command(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    apply_migrations(database_url(settings))
+    prepare(settings)  # migrations as the tables' owner, as every command does
     rows = asyncio.run(holdings(settings))
     print(json.dumps([as_json(r) for r in rows], indent=2) if args.json else table(rows))
     return 0

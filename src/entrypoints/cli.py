@@ -26,6 +26,7 @@ from entrypoints.check import refused_configuration, run_check
 from entrypoints.cli_help import wide_help
 from entrypoints.container import Container, resolve
 from entrypoints.database import MigrationsPending, migrate, prepare
+from entrypoints.developer.commands import add_commands as add_developer_commands
 from entrypoints.http.accepted_input import refusal
 from entrypoints.jobs import run_worker
 from entrypoints.reset import add_command as add_reset_command
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     add_simulate_command(commands)
     add_reset_command(commands)
     add_balances_command(commands)
+    add_developer_commands(commands)
     return parser
 
 

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from entrypoints.settings import Settings
 
-LOG_PATTERNS = ("payments.log*", "demo-*.log")
+LOG_PATTERNS = ("payments.log*", "requests.log*", "demo-*.log")
 
 
 def add_command(commands: Any) -> None:

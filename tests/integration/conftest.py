@@ -97,7 +97,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where `live_server` writes its request log and payment log (`payments logs` reads them)."""
+    return tmp_path_factory.mktemp("server-logs")
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    database_url: str, live_server_logs: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """`payments serve` on a free port, on the session's database."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -107,7 +115,7 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         "DATABASE_URL": database_url,
         "PORT": str(port),
         "PUBLIC_BASE_URL": url,
-        "LOG_DIR": str(tmp_path_factory.mktemp("server-logs")),
+        "LOG_DIR": str(live_server_logs),
         **HIGH_LIMITS_ENV,
     }
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w")

@@ -163,3 +163,36 @@ async def test_an_operator_session_idles_out_and_any_session_ends_with_its_lifet
     assert await sessions.subject(SessionKind.VENDOR, vendor) == "sto_1"  # vendors: 12 h
     clock.advance(timedelta(hours=11))
     assert await sessions.subject(SessionKind.VENDOR, vendor) is None
+
+
+def _plant(client: Any, token: str) -> None:
+    """The browser's `csrftoken` cookie is `token`, and only it."""
+    client.cookies.delete("csrftoken")
+    client.cookies.set("csrftoken", token)
+
+
+def _token_of(page: Any) -> str:
+    token: str = page.text.split('name="_csrf_token" value="')[1].split('"')[0]
+    return token
+
+
+async def test_a_csrf_token_minted_anonymously_is_refused_with_a_victims_session(
+    client: Any, store: StoreKeys, cookies: None
+) -> None:
+    anonymous = await client.get("/store/login/")  # the attacker's own visit, no session
+    planted = (_token_of(anonymous), client.cookies["csrftoken"])
+    await sign_in(client, store)  # the victim's browser
+    victims = _token_of(await client.get("/store/dashboard/"))
+    own_cookie = client.cookies["csrftoken"]
+    _plant(client, planted[1])  # the attacker's token, cookie and form alike
+    forged = await client.post(
+        "/store/logout/", data={"_csrf_token": planted[0]}, follow_redirects=False
+    )
+    assert forged.status_code == 403
+    assert (await client.get("/store/dashboard/", follow_redirects=False)).status_code == 200
+    assert victims != planted[0]  # signing in gave the session a token of its own
+    _plant(client, own_cookie)
+    done = await client.post(
+        "/store/logout/", data={"_csrf_token": victims}, follow_redirects=False
+    )
+    assert done.status_code == 303

@@ -109,8 +109,9 @@ async def test_an_operator_suspends_a_store_whose_shop_then_says_it_is_unavailab
     assert checkout.status_code == 200 and 'id="shop-unavailable"' in checkout.text
     assert 'id="pay-form"' not in checkout.text
     token = path_of(order["checkout_url"]).split("token=")[1]
+    pages = await desk.get("/store/login/")  # a CSRF token of the customer pages, not the desk's
     started = await post_form(
-        desk, page, f"/order/{order['id']}/payment/", token=token, provider="sandbox"
+        desk, pages, f"/order/{order['id']}/payment/", token=token, provider="sandbox"
     )
     assert started.status_code == 403 and 'id="shop-unavailable"' in started.text
     desk.cookies.clear()

@@ -3,7 +3,8 @@ in `Authorization`, a vendor's session cookie, the store's `whsec_` signing secr
 credentials all held by its frames), then inside a background job holding the same provider
 credentials, is logged through the service's own logging set-up, and neither stderr nor
 `payments.log` carries any of those values. (structlog's exception renderer shows every
-frame's local variables by default: these lines would hold them all.)"""
+frame's local variables by default: these lines would hold them all.) The request log
+(`requests.log`, read by `payments logs`) holds none either."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from tests.integration.test_pages import sign_in
 from tests.logging_capture import captured_logs
 
 from adapters.payment_log import FILE_NAME
+from adapters.request_log import FILE_NAME as REQUEST_LOG
 from entrypoints.jobs import job_app
 from entrypoints.settings import SANDBOX_ADMIN_TOKEN, SANDBOX_SECRET, Settings
 
@@ -125,4 +127,6 @@ async def test_an_unexpected_failure_logs_no_secret_in_a_request_or_a_job(
     assert logs.count("RuntimeError") >= 2, "both failures were logged with their exception"
     assert "request.failed" in logs and "payments.reconcile_due" in logs
     assert payment_id in payment_log
-    _assert_no_secret(logs + payment_log, _secrets(store, cookie))
+    request_log = (Path(settings.log_dir) / REQUEST_LOG).read_text(encoding="utf-8")
+    assert f"/api/v1/payments/{payment_id}/verify" in request_log
+    _assert_no_secret(logs + payment_log + request_log, _secrets(store, cookie))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from structlog.testing import capture_logs
 
 from adapters.rate_limits import LimitSettings
 from entrypoints.limits_store import rate_limits
@@ -95,3 +96,10 @@ def test_buckets_expire_once_full_again(redis_url: str) -> None:
     client = redis.Redis.from_url(redis_url)
     [key] = client.keys("*expiring*")
     assert 0 < client.ttl(key) <= 61
+
+
+async def test_a_redis_out_of_reach_limits_nothing_and_says_so() -> None:
+    limits = rate_limits(_server(f"redis://127.0.0.1:{_free_port()}/0", 1))
+    with capture_logs() as logs:
+        assert [await limits.login.take("k") for _ in range(3)] == [None, None, None]
+    assert [entry["event"] for entry in logs] == ["rate_limit.redis_unavailable"] * 3

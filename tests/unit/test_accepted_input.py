@@ -160,7 +160,7 @@ def test_the_command_line_refuses_a_store_name_the_api_would_refuse(
 
     from entrypoints import cli
 
-    monkeypatch.setattr(cli, "apply_migrations", _no_database)
+    monkeypatch.setattr(cli, "prepare", _no_database)
     with captured_logs():
         assert cli.main(["stores", "create", "--name", "Boutique\x1b[2J"]) == 2
     assert (
@@ -168,5 +168,5 @@ def test_the_command_line_refuses_a_store_name_the_api_would_refuse(
     )
 
 
-def _no_database(url: str) -> None:
+def _no_database(settings: object) -> None:
     raise AssertionError("a refused name never reaches the database")

@@ -52,6 +52,7 @@ def settings(tmp_path: Path, **changes: object) -> Settings:
     (data / "pg" / "base.dat").write_bytes(b"x" * 2000)
     logs.mkdir()
     (logs / "payments.log").write_text("a line\n")
+    (logs / "requests.log").write_text("a request\n")
     (logs / "keep.txt").write_text("not ours\n")
     return Settings(data_dir=data, log_dir=logs, **changes)  # type: ignore[arg-type]
 
@@ -77,6 +78,7 @@ def test_reset_removes_the_data_and_the_logs_and_says_so(tmp_path: Path) -> None
         f"removed {config.data_dir}/" in said and f"removed {config.log_dir}/payments.log" in said
     )
     assert not config.data_dir.exists() and not (config.log_dir / "payments.log").exists()
+    assert not (config.log_dir / "requests.log").exists()
     assert (config.log_dir / "keep.txt").exists()
     assert run(config, "--yes") == (0, "nothing to remove: no local data here\n")
 

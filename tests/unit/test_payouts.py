@@ -142,7 +142,13 @@ async def test_an_unconfirmed_payout_waits_for_a_person_who_records_it() -> None
     destination = await an_active_destination(world)
     paid = await a_payout(world, destination, 2000)
     lost = await a_payout(world, destination, 3000)
+    assert await world.reconcile() == 0  # not due yet: 5 s after it was made
+    world.clock.advance(timedelta(seconds=5))
     assert await world.reconcile() == 2  # looked up, still pending
+    assert await world.reconcile() == 0  # next: 15 s later
+    assert world.db.tables["payout_checks"][paid.id] == (
+        world.clock.now() + timedelta(seconds=15), 1,
+    )  # fmt: skip
     world.clock.advance(timedelta(hours=24, seconds=1))
     assert await world.reconcile() == 2
     for payout_id in (paid.id, lost.id):
@@ -155,6 +161,8 @@ async def test_an_unconfirmed_payout_waits_for_a_person_who_records_it() -> None
         await world.record(lost.id, paid=False, reference="", actor=OPERATOR, note="encore")
     assert await available(world) == 8000
     assert [a.action for a in world.db.rows("audit")][-2:] == ["payout.recorded"] * 2
+    world.clock.advance(timedelta(hours=1))
+    assert await world.reconcile() == 0  # settled payouts are never claimed again
 
 
 async def test_the_daily_schedule_pays_once_a_day_above_the_minimum() -> None:

@@ -9,6 +9,14 @@ from payments_client import requests as r
 from payments_client._transport import Call
 
 V1 = "/api/v1"
+#: A payment's statuses after which it does not change any more (but for a late success of
+#: an `expired` one, which the service still honours).
+SETTLED = frozenset({"succeeded", "failed", "expired", "cancelled"})
+
+
+def page_size(size: int, limit: int | None) -> int:
+    """The page to ask for: no bigger than the `limit` of objects wanted."""
+    return min(size, limit) if limit else size
 
 
 def create_order(body: r.CreateOrder, idempotency_key: str | None) -> Call[m.Order]:
@@ -108,3 +116,23 @@ def list_stores(limit: int) -> Call[m.Page[m.Store]]:
 
 def rotate_store_key(store_id: str) -> Call[m.RotatedKey]:
     return Call("POST", f"{V1}/admin/stores/{store_id}/rotate-key", m.RotatedKey)
+
+
+def payment_refunds(payment_id: str) -> Call[m.RefundList]:
+    return Call("GET", f"{V1}/payments/{payment_id}/refunds", m.RefundList)
+
+
+def verify_refund(refund_id: str) -> Call[m.Refund]:
+    return Call("POST", f"{V1}/refunds/{refund_id}/verify", m.Refund)
+
+
+def refund_events(refund_id: str) -> Call[m.EventList]:
+    return Call("GET", f"{V1}/refunds/{refund_id}/events", m.EventList)
+
+
+def list_providers() -> Call[m.ProviderList]:
+    return Call("GET", f"{V1}/providers", m.ProviderList)
+
+
+def get_store(store_id: str) -> Call[m.Store]:
+    return Call("GET", f"{V1}/admin/stores/{store_id}", m.Store)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from payments_client.models import FieldError, Problem
+from payments_client.models import FieldError, Payment, Problem
 
 
 class PaymentsError(Exception):
@@ -67,6 +67,17 @@ class ServiceUnreachable(PaymentsError):
         self.idempotency_key = idempotency_key
 
 
+class NotSettled(PaymentsError):
+    """`wait_until_settled` gave up: the payment was still open after `timeout` seconds.
+    `payment` is how it was last seen."""
+
+    code = "not_settled"
+
+    def __init__(self, payment: Payment, timeout: float) -> None:
+        super().__init__(f"payment {payment.id} is still {payment.status} after {timeout:g} s")
+        self.payment = payment
+
+
 class InvalidNotification(PaymentsError):
     """`verify_notification` refused a delivery; `code` says why (`missing_signature`,
     `malformed_signature`, `signature_mismatch`, `timestamp_out_of_tolerance`,
@@ -81,8 +92,14 @@ class ValidationFailed(ClientError):
     code = "validation_failed"
 
 
-class MalformedJson(ClientError):
-    code = "malformed_json"
+class InvalidJson(ClientError):
+    """400: the body is not UTF-8 JSON holding an object."""
+
+    code = "invalid_json"
+
+
+#: The former name of `InvalidJson` (the service never answered `malformed_json`).
+MalformedJson = InvalidJson
 
 
 class Unauthorized(ClientError):
@@ -185,9 +202,186 @@ class InternalError(ServerError):
     code = "internal_error"
 
 
+# -- every other code the service answers (tests/integration/test_client_follows_server.py
+# compares this table with the service's codes, both ways) ---------------------------------
+
+
+class AlreadyResolved(ClientError):
+    """409: Another operator resolved the queue item first."""
+
+    code = "already_resolved"
+
+
+class ConcurrentChange(ClientError):
+    """409: The object changed while the request was handled (another request won the race);
+    nothing was written: read it again and decide again."""
+
+    code = "concurrent_change"
+
+
+class CurrencyMismatch(ClientError):
+    """422: Two amounts in different currencies were combined; nothing was written."""
+
+    code = "currency_mismatch"
+
+
+class CurrencyNotAccepted(ClientError):
+    """422: The provider's account for the payment's country takes another currency than the
+    order's ("MTN MoMo takes XAF in Cameroon"); nothing is sent."""
+
+    code = "currency_not_accepted"
+
+
+class DestinationNotActive(ClientError):
+    """409: The payout destination is still in its hold (not yet approved), or disabled."""
+
+    code = "destination_not_active"
+
+
+class DestinationRequired(ClientError):
+    """422: A daily payout schedule names one of the store's destinations that is not disabled."""
+
+    code = "destination_required"
+
+
+class Forbidden(ClientError):
+    """403: Refused (a form without its CSRF token)."""
+
+    code = "forbidden"
+
+
+class InsufficientBalance(ClientError):
+    """422: A payout asks more than the store's available balance; nothing was sent."""
+
+    code = "insufficient_balance"
+
+
+class InvalidCursor(ClientError):
+    """400: A list's starting_after names no item of the caller (unknown, or another store's: the
+    same answer); start from the first page."""
+
+    code = "invalid_cursor"
+
+
+class InvalidNotificationUrl(ClientError):
+    """422: The store's notification_url is refused: not a well-formed http(s):// URL; in
+    production anything but https:// on port 443 to a public address (no 6to4 2002::/16 or
+    site-local fec0::/10 either); in the sandbox a port other than 80 or 443 on a public
+    address."""
+
+    code = "invalid_notification_url"
+
+
+class MalformedWebhook(ClientError):
+    """400: A provider callback cannot be read."""
+
+    code = "malformed_webhook"
+
+
+class ManualReferenceRequired(ClientError):
+    """422: A refund done by hand is recorded with the reference of the transfer."""
+
+    code = "manual_reference_required"
+
+
+class MethodNotAllowed(ClientError):
+    """405: The path exists, not with this method."""
+
+    code = "method_not_allowed"
+
+
+class OperatorNameRefused(ClientError):
+    """422: An operator's name is empty or already taken (command line)."""
+
+    code = "operator_name_refused"
+
+
+class PartialRefundNotSupported(ClientError):
+    """422: The provider only refunds whole payments (Wave) and a smaller amount was asked;
+    nothing was sent."""
+
+    code = "partial_refund_not_supported"
+
+
+class PayloadTooLarge(ClientError):
+    """413: The body is above the limit."""
+
+    code = "payload_too_large"
+
+
+class PaymentNotRefundable(ClientError):
+    """409: Only a succeeded payment can be refunded."""
+
+    code = "payment_not_refundable"
+
+
+class PayoutAlreadyScheduled(ClientError):
+    """409: The daily schedule's payout of this store, currency and day exists already (the job's
+    own rule; no route answers it today)."""
+
+    code = "payout_already_scheduled"
+
+
+class PayoutNotAwaitingAction(ClientError):
+    """409: Only a requires_action payout can be recorded by an operator."""
+
+    code = "payout_not_awaiting_action"
+
+
+class PayoutsNotSupported(ClientError):
+    """422: This provider cannot pay out here (Orange Money WebPay has no payout API; a provider
+    not configured for payouts; the sandbox in production)."""
+
+    code = "payouts_not_supported"
+
+
+class ReasonRequired(ClientError):
+    """422: An adjustment of a store's balance says why (reason)."""
+
+    code = "reason_required"
+
+
+class RefundExceedsPayment(ClientError):
+    """422: The payment's refunds (succeeded, pending or awaiting a person) would add up to more
+    than was paid."""
+
+    code = "refund_exceeds_payment"
+
+
+class RefundFailed(ClientError):
+    """422: The provider refused the refund asked from the queue; the item stays."""
+
+    code = "refund_failed"
+
+
+class RefundNotAwaitingAction(ClientError):
+    """409: Only a requires_action refund can be recorded by hand."""
+
+    code = "refund_not_awaiting_action"
+
+
+class ResolutionNotAllowed(ClientError):
+    """409: This action does not resolve this kind of queue item."""
+
+    code = "resolution_not_allowed"
+
+
+class StoreSuspended(ClientError):
+    """403: An operator suspended the store: its key is refused until it is reactivated."""
+
+    code = "store_suspended"
+
+
+class UnsupportedMediaType(ClientError):
+    """415: The body's content type is not accepted."""
+
+    code = "unsupported_media_type"
+
+
 _CLASSES: list[type[PaymentsError]] = [
+    ClientError,
     ValidationFailed,
-    MalformedJson,
+    InvalidJson,
     Unauthorized,
     NotFound,
     InvalidTransition,
@@ -206,6 +400,33 @@ _CLASSES: list[type[PaymentsError]] = [
     ProviderUnavailable,
     DatabaseUnavailable,
     InternalError,
+    AlreadyResolved,
+    ConcurrentChange,
+    CurrencyMismatch,
+    CurrencyNotAccepted,
+    DestinationNotActive,
+    DestinationRequired,
+    Forbidden,
+    InsufficientBalance,
+    InvalidCursor,
+    InvalidNotificationUrl,
+    MalformedWebhook,
+    ManualReferenceRequired,
+    MethodNotAllowed,
+    OperatorNameRefused,
+    PartialRefundNotSupported,
+    PayloadTooLarge,
+    PaymentNotRefundable,
+    PayoutAlreadyScheduled,
+    PayoutNotAwaitingAction,
+    PayoutsNotSupported,
+    ReasonRequired,
+    RefundExceedsPayment,
+    RefundFailed,
+    RefundNotAwaitingAction,
+    ResolutionNotAllowed,
+    StoreSuspended,
+    UnsupportedMediaType,
 ]
 BY_CODE: dict[str, type[PaymentsError]] = {kind.code: kind for kind in _CLASSES}
 

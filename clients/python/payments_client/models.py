@@ -220,3 +220,40 @@ class EventList(Model, frozen=True, kw_only=True):
 class Redelivery(Model, frozen=True, kw_only=True):
     id: str
     state: str
+
+
+class RefundList(Model, frozen=True, kw_only=True):
+    data: list[Refund]
+
+
+class ProviderLatency(Model, frozen=True, kw_only=True):
+    p50: int | None = None
+    p95: int | None = None
+
+
+class ProviderAccount(Model, frozen=True, kw_only=True):
+    """One account of a provider: its country (None: the default account), the currency it
+    takes (None: any) and its own health."""
+
+    country: str | None = None
+    currency: str | None = None
+    status: str
+
+
+class ProviderHealth(Model, frozen=True, kw_only=True):
+    """A configured provider's health: `operational`, `degraded` or `down` (new payments
+    with it are then refused with `provider_unavailable`)."""
+
+    provider: str
+    status: str
+    success_rate: float | None = None
+    start_latency_ms: ProviderLatency = ProviderLatency()
+    breaker: str = "closed"
+    calls: int = 0
+    since: str | None = None
+    reason: str | None = None
+    accounts: list[ProviderAccount] = []
+
+
+class ProviderList(Model, frozen=True, kw_only=True):
+    data: list[ProviderHealth]

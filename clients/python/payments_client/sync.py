@@ -14,6 +14,7 @@ from payments_client import _calls as c
 from payments_client import models as m
 from payments_client import requests as r
 from payments_client._transport import Call, RetryPolicy, decode, keyed, unreachable
+from payments_client.errors import NotSettled
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -26,8 +27,8 @@ class _Resource:
     def _run(self, call: Call[T]) -> T:
         return self._client.send(call)
 
-    def _iterate(self, call: Call[m.Page[T]]) -> Iterator[T]:
-        return self._client.iterate(call)
+    def _iterate(self, call: Call[m.Page[T]], limit: int | None = None) -> Iterator[T]:
+        return self._client.iterate(call, limit)
 
 
 class Orders(_Resource):
@@ -47,10 +48,13 @@ class Orders(_Resource):
         status: str | None = None,
         reference: str | None = None,
         customer_reference: str | None = None,
+        limit: int | None = None,
         page_size: int = 50,
     ) -> Iterator[m.Order]:
-        """Newest first, every page fetched as the iteration reaches it."""
-        return self._iterate(c.list_orders(status, reference, customer_reference, page_size))
+        """Newest first, every page fetched as the iteration reaches it; `limit` orders at
+        most (all of them by default)."""
+        size = c.page_size(page_size, limit)
+        return self._iterate(c.list_orders(status, reference, customer_reference, size), limit)
 
     def cancel(self, order_id: str) -> m.Order:
         return self._run(c.cancel_order(order_id))
@@ -78,16 +82,35 @@ class Payments(_Resource):
         status: str | None = None,
         provider: str | None = None,
         customer_reference: str | None = None,
+        limit: int | None = None,
         page_size: int = 50,
     ) -> Iterator[m.Payment]:
-        call = c.list_payments(order_id, status, provider, customer_reference, page_size)
-        return self._iterate(call)
+        """Newest first; `limit` payments at most (all of them by default)."""
+        size = c.page_size(page_size, limit)
+        call = c.list_payments(order_id, status, provider, customer_reference, size)
+        return self._iterate(call, limit)
 
     def verify(self, payment_id: str) -> m.Payment:
         return self._run(c.verify_payment(payment_id))
 
     def events(self, payment_id: str) -> builtins.list[m.PaymentEvent]:
         return self._run(c.payment_events(payment_id)).data
+
+    def wait_until_settled(
+        self, payment_id: str, timeout: float = 60.0, *, interval: float = 0.5
+    ) -> m.Payment:
+        """The payment once it is settled (`succeeded`, `failed`, `expired`, `cancelled`),
+        asked every `interval` seconds (up to 5 s apart); `NotSettled` after `timeout`
+        seconds, carrying the payment as it was last seen. For scripts and tests."""
+        deadline = time.monotonic() + timeout
+        while True:
+            payment = self.get(payment_id)
+            if payment.status in c.SETTLED:
+                return payment
+            if time.monotonic() + interval > deadline:
+                raise NotSettled(payment, timeout)
+            time.sleep(interval)
+            interval = min(interval * 1.5, 5.0)
 
 
 class Refunds(_Resource):
@@ -106,14 +129,34 @@ class Refunds(_Resource):
         return self._run(c.get_refund(refund_id))
 
     def list(
-        self, *, payment_id: str | None = None, status: str | None = None, page_size: int = 50
+        self,
+        *,
+        payment_id: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+        page_size: int = 50,
     ) -> Iterator[m.Refund]:
-        return self._iterate(c.list_refunds(payment_id, status, page_size))
+        """Newest first; `limit` refunds at most (all of them by default)."""
+        size = c.page_size(page_size, limit)
+        return self._iterate(c.list_refunds(payment_id, status, size), limit)
+
+    def for_payment(self, payment_id: str) -> builtins.list[m.Refund]:
+        """The payment's refunds, newest first."""
+        return (self._run(c.payment_refunds(payment_id))).data
+
+    def verify(self, refund_id: str) -> m.Refund:
+        """Ask the provider now (rate limited per refund, like a payment's verify)."""
+        return self._run(c.verify_refund(refund_id))
+
+    def events(self, refund_id: str) -> builtins.list[m.PaymentEvent]:
+        """The refund's history, oldest first."""
+        return (self._run(c.refund_events(refund_id))).data
 
 
 class Events(_Resource):
-    def list(self, *, page_size: int = 50) -> Iterator[m.Event]:
-        return self._iterate(c.list_events(page_size))
+    def list(self, *, limit: int | None = None, page_size: int = 50) -> Iterator[m.Event]:
+        """Newest first; `limit` events at most (all of them by default)."""
+        return self._iterate(c.list_events(c.page_size(page_size, limit)), limit)
 
     def redeliver(self, event_id: str) -> m.Redelivery:
         return self._run(c.redeliver_event(event_id))
@@ -124,6 +167,12 @@ class Stats(_Resource):
         return self._run(c.stats(start, end))
 
 
+class Providers(_Resource):
+    def list(self) -> builtins.list[m.ProviderHealth]:
+        """The configured providers' health (`operational`, `degraded`, `down`)."""
+        return (self._run(c.list_providers())).data
+
+
 class Stores(_Resource):
     """Operator calls: the client's key must be the service's admin token."""
 
@@ -132,8 +181,12 @@ class Stores(_Resource):
             c.create_store(r.CreateStore(name=name, notification_url=notification_url))
         )
 
-    def list(self, *, page_size: int = 50) -> Iterator[m.Store]:
-        return self._iterate(c.list_stores(page_size))
+    def list(self, *, limit: int | None = None, page_size: int = 50) -> Iterator[m.Store]:
+        """`limit` stores at most (all of them by default)."""
+        return self._iterate(c.list_stores(c.page_size(page_size, limit)), limit)
+
+    def get(self, store_id: str) -> m.Store:
+        return self._run(c.get_store(store_id))
 
     def rotate_key(self, store_id: str) -> m.RotatedKey:
         return self._run(c.rotate_store_key(store_id))
@@ -163,6 +216,7 @@ class PaymentsClient:
         self.events = Events(self)
         self.stats = Stats(self)
         self.stores = Stores(self)
+        self.providers = Providers(self)
 
     def send(self, call: Call[T]) -> T:
         """Send `call` with the retry rules of `RetryPolicy`; its decoded answer, or the
@@ -183,11 +237,16 @@ class PaymentsClient:
             time.sleep(self.retry.delay(attempt, response))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def iterate(self, call: Call[m.Page[T]]) -> Iterator[T]:
-        """Every item of a list, page after page (`next_cursor`)."""
+    def iterate(self, call: Call[m.Page[T]], limit: int | None = None) -> Iterator[T]:
+        """Every item of a list (`limit` at most), page after page (`next_cursor`)."""
+        given = 0
         while True:
             page = self.send(call)
-            yield from page.data
+            for item in page.data:
+                if limit is not None and given >= limit:
+                    return
+                given += 1
+                yield item
             if not page.has_more or not page.next_cursor:
                 return
             call = call.after(page.next_cursor)

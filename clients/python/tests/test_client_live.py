@@ -16,6 +16,7 @@ from payments_client import (
     InvalidPhone,
     InvalidTransition,
     NotFound,
+    NotSettled,
     Order,
     PaymentInProgress,
     PaymentsClient,
@@ -100,10 +101,44 @@ def test_stats_and_events(client: PaymentsClient) -> None:
     assert client.events.redeliver(events[0].id).state == "pending"
 
 
+def test_wait_until_settled_refunds_and_limits(client: PaymentsClient) -> None:
+    """The calls a script needs: a payment waited for until settled, its refund verified
+    and followed, lists cut at `limit`, the providers' health."""
+    order = new_order(client)
+    payment = client.payments.create(order.id, provider="sandbox", phone=SUCCEEDS)
+    settled = client.payments.wait_until_settled(payment.id, timeout=30)
+    assert settled.status == "succeeded"
+    refund = client.refunds.create(payment.id, amount=1000)
+    assert [r.id for r in client.refunds.for_payment(payment.id)] == [refund.id]
+    assert client.refunds.verify(refund.id).id == refund.id
+    assert [e.type for e in client.refunds.events(refund.id)][0] == "refund.created"
+    for n in range(3):
+        new_order(client, f"CMD-L{n}")
+    assert len(list(client.orders.list(limit=2))) == 2
+    assert len(list(client.orders.list(limit=3, page_size=1))) == 3
+    assert len(list(client.payments.list(limit=1))) == 1
+    assert "sandbox" in {p.provider for p in client.providers.list()}
+    stuck = client.payments.create(new_order(client, "CMD-W").id, provider="sandbox", phone=PENDING)
+    with pytest.raises(NotSettled) as waited:
+        client.payments.wait_until_settled(stuck.id, timeout=1, interval=0.2)
+    assert waited.value.payment.status == "pending"
+
+
+async def test_the_async_client_waits_too(aclient: AsyncPaymentsClient) -> None:
+    order = await aclient.orders.create(reference="CMD-A1", amount=5000, currency="XOF")
+    payment = await aclient.payments.create(order.id, provider="sandbox", phone=SUCCEEDS)
+    settled = await aclient.payments.wait_until_settled(payment.id, timeout=30)
+    assert settled.status == "succeeded"
+    listed = [o.id async for o in aclient.orders.list(limit=1)]
+    assert listed == [order.id]
+    assert "sandbox" in {p.provider for p in await aclient.providers.list()}
+
+
 def test_stores(admin: PaymentsClient) -> None:
     created = admin.stores.create(name="Chez Koffi", notification_url="https://koffi.test/n")
     assert created.api_key and created.webhook_secret.startswith("whsec_")
     assert created.id in {s.id for s in admin.stores.list(page_size=2)}
+    assert admin.stores.get(created.id).id == created.id
     rotated = admin.stores.rotate_key(created.id)
     assert rotated.api_key != created.api_key
 

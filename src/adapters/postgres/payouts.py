@@ -46,8 +46,22 @@ WHERE id = %(id)s AND version = %(version)s
 
 SELECT = f"SELECT {_COLUMNS} FROM payouts WHERE id = %(id)s"
 SELECT_ALL = f"SELECT {_COLUMNS} FROM payouts"
-SELECT_PENDING = """
-SELECT id FROM payouts WHERE status = 'pending' ORDER BY created_at LIMIT %(limit)s
+PLAN = """
+UPDATE payouts SET next_check_at = %(at)s, check_attempts = %(attempts)s WHERE id = %(id)s
+"""
+
+CLAIM = """
+UPDATE payouts po
+SET next_check_at = %(lease_until)s
+FROM (
+    SELECT id FROM payouts
+    WHERE next_check_at <= %(now)s AND status = 'pending'
+    ORDER BY next_check_at
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+) due
+WHERE po.id = due.id
+RETURNING po.id, po.check_attempts
 """
 SCHEDULED = "SELECT 1 FROM payouts WHERE schedule_key = %(key)s"
 
@@ -107,9 +121,15 @@ class PostgresPayoutRepository:
             await cur.execute(SELECT_HISTORY, {"payout_id": payout_id})
             return [to_recorded_event(row, "payout_id") for row in await cur.fetchall()]
 
-    async def pending(self, limit: int) -> list[str]:
-        cur = await self._conn.execute(SELECT_PENDING, {"limit": limit})
-        return [row[0] for row in await cur.fetchall()]
+    async def plan(self, payout_id: str, at: datetime | None, attempts: int) -> None:
+        await self._conn.execute(PLAN, {"id": payout_id, "at": at, "attempts": attempts})
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[tuple[str, int]]:
+        params = {"now": now, "lease_until": lease_until, "limit": limit}
+        cur = await self._conn.execute(CLAIM, params)
+        return [(str(row[0]), int(row[1])) for row in await cur.fetchall()]
 
     async def scheduled(self, schedule_key: str) -> bool:
         cur = await self._conn.execute(SCHEDULED, {"key": schedule_key})

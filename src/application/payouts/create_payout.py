@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from application.errors import NotFound, ProviderRejected, ProviderUnavailable
+from application.payouts.follow import next_payout_check
 from application.payouts.gateway import PayoutGateway, PayoutGateways, PayoutReport
 from application.payouts.settle import SettlePayout, order_of, outcome_of
 from application.shared.ports import Clock, IdGenerator
@@ -79,8 +80,9 @@ class CreatePayout:
             if command.schedule_key and await uow.payouts.scheduled(command.schedule_key):
                 raise AlreadyScheduled(command.schedule_key)
             await self._ensure_covered(uow, command)
-            payout = self._new(command, destination)
+            payout = self._new(command, destination, gateway.country)
             await uow.payouts.add(payout)
+            await uow.payouts.plan(payout.id, next_payout_check(0, payout.created_at), 0)
             await uow.commit()
         return payout, gateway
 
@@ -102,11 +104,16 @@ class CreatePayout:
                 f"{command.amount.amount} asked, {max(available, 0)} available"
             )
 
-    def _new(self, command: CreatePayoutCommand, destination: PayoutDestination) -> Payout:
+    def _new(
+        self, command: CreatePayoutCommand, destination: PayoutDestination, account: str | None
+    ) -> Payout:
+        """`account`: the country of the provider account that pays (None: the default one,
+        whatever the destination's country), so that the payout is booked on the clearing
+        account the money really leaves, and followed through it."""
         return Payout.create(
             at=self._clock.now(), source=command.source, id=self._ids.new("po"),
             store_id=command.store_id, destination_id=destination.id,
-            provider=destination.provider, country=destination.country,
+            provider=destination.provider, country=account,
             phone=destination.phone, name=destination.name, amount=command.amount,
             reference=str(uuid.uuid4()), description=command.description,
             schedule_key=command.schedule_key,

@@ -4,7 +4,7 @@ reconciliation) and the person who settles what nobody could confirm."""
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from application.errors import NotFound, ProviderRejected, ProviderUnavailable
 from application.payouts.gateway import PayoutGateways
@@ -19,6 +19,21 @@ from domain.payout_destination import PayoutsNotSupported
 
 #: A payout still unconfirmed this long after it was made waits for a person.
 FOLLOW_UP = timedelta(hours=24)
+
+#: Look-ups of a pending payout: 5 s, 15 s, 1 min, 5 min after it was made, then every 30 min.
+CHECK_DELAYS = (
+    timedelta(seconds=5),
+    timedelta(seconds=15),
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+)
+CHECK_EVERY = timedelta(minutes=30)
+#: How long a pass holds the payouts it took before another may take them.
+LEASE = timedelta(minutes=2)
+
+
+def next_payout_check(attempts: int, now: datetime) -> datetime:
+    return now + (CHECK_DELAYS[attempts] if attempts < len(CHECK_DELAYS) else CHECK_EVERY)
 
 
 class VerifyPayout:
@@ -49,8 +64,9 @@ class VerifyPayout:
 
 
 class ReconcilePayouts:
-    """The periodic pass: every pending payout is looked up; one still unconfirmed
-    `FOLLOW_UP` after it was made goes to `requires_action`, on the operator's queue."""
+    """The periodic pass: each pending payout is looked up on its schedule (`CHECK_DELAYS`,
+    claimed with a lease, so workers share the work); one still unconfirmed `FOLLOW_UP`
+    after it was made goes to `requires_action`, on the operator's queue."""
 
     def __init__(
         self, uow: UnitOfWorkFactory, verify: VerifyPayout, clock: Clock, batch: int = 50
@@ -58,13 +74,15 @@ class ReconcilePayouts:
         self._uow, self._verify, self._clock, self._batch = uow, verify, clock, batch
 
     async def __call__(self) -> int:
-        async with self._uow(read_only=True) as uow:
-            due = await uow.payouts.pending(self._batch)
-        for payout_id in due:
-            await self.check(payout_id)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            due = await uow.payouts.claim_due(now, now + LEASE, self._batch)
+            await uow.commit()
+        for payout_id, attempts in due:
+            await self.check(payout_id, attempts)
         return len(due)
 
-    async def check(self, payout_id: str) -> Payout:
+    async def check(self, payout_id: str, attempts: int = 0) -> Payout:
         with contextlib.suppress(PayoutsNotSupported):  # nobody can ask: a person will
             await self._verify(payout_id, Source.RECONCILIATION)
         async with self._uow() as uow:
@@ -72,7 +90,10 @@ class ReconcilePayouts:
             now = self._clock.now()
             if now >= payout.created_at + FOLLOW_UP and payout.require_action(now, "unconfirmed"):
                 await uow.payouts.save(payout)
-                await uow.commit()
+            pending = payout.status is PayoutStatus.PENDING
+            upcoming = next_payout_check(attempts + 1, now) if pending else None
+            await uow.payouts.plan(payout_id, upcoming, attempts + 1)
+            await uow.commit()
         return payout
 
 

@@ -60,6 +60,9 @@ class PayoutReport:
 
 class PayoutGateway(Protocol):
     provider: str
+    #: the provider account it pays from (None: the provider's default account): a payout
+    #: is booked on, and followed through, that account
+    country: str | None
 
     async def send(self, order: PayoutOrder) -> PayoutReport:
         """Ask the provider to send the order's money (same reference on every retry)."""

@@ -64,8 +64,15 @@ class PayoutRepository(Protocol):
 
     async def history(self, payout_id: str) -> list[RecordedEvent]: ...
 
-    async def pending(self, limit: int) -> list[str]:
-        """Pending payouts, oldest first."""
+    async def plan(self, payout_id: str, at: datetime | None, attempts: int) -> None:
+        """When the payout is next looked up (None: never again), after `attempts` checks."""
+        ...
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[tuple[str, int]]:
+        """Pending payouts whose check is due, each with its attempts so far; leased until
+        `lease_until` so that another worker does not take them meanwhile."""
         ...
 
     async def scheduled(self, schedule_key: str) -> bool:

@@ -11,6 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from adapters.request_log import RequestLog
 from entrypoints.banner import SHOW_BANNER, banner
 from entrypoints.container import Container, resolve
 from entrypoints.http import (
@@ -37,6 +38,7 @@ from entrypoints.http.latency import latency_middleware
 from entrypoints.http.ops_guard import metrics_token_middleware
 from entrypoints.http.problems import handle_exception
 from entrypoints.http.request_id import request_id_middleware
+from entrypoints.http.request_log import request_log_middleware
 from entrypoints.http.security_headers import security_headers_middleware
 from entrypoints.jobs import run_worker
 
@@ -103,6 +105,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         middleware=[
             latency_middleware,
             request_id_middleware,
+            request_log_middleware(RequestLog(settings.log_dir)),
             security_headers_middleware(production=not settings.is_sandbox),
             metrics_token_middleware(settings.metrics_token),
             *pages.middleware(settings),

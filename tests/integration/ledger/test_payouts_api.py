@@ -131,7 +131,8 @@ async def test_an_operator_records_a_payout_nobody_could_confirm(
     assert stuck["status"] == "pending"
     async with pool.connection() as conn:  # a day has passed
         await conn.execute(
-            "UPDATE payouts SET created_at = created_at - interval '25 hours' WHERE id = %(id)s",
+            "UPDATE payouts SET created_at = created_at - interval '25 hours',"
+            " next_check_at = now() - interval '1 second' WHERE id = %(id)s",
             {"id": stuck["id"]},
         )
     reconcile = await container.reconcile_payouts()
@@ -181,3 +182,28 @@ async def test_payments_check_finds_the_payouts_booked_as_their_status_says(
         conn.rollback()
     assert any(p.startswith("1 failed payouts not given back") for p in problems), problems
     assert any(p.startswith("1 succeeded payouts not sent") for p in problems), problems
+
+
+async def test_a_payout_goes_out_while_the_providers_breaker_refuses_payments(
+    client: Any, store: StoreKeys, pool: AsyncConnectionPool[Any], container: Any
+) -> None:
+    from tests.integration.helpers import ORDER
+
+    await succeeded_payment(client, store, pool, amount=5000)
+    active = await approved_destination(client, store)
+    gate = await container.provider_gate()
+    for _ in range(10):  # failed starts open the sandbox's breaker
+        await gate.failed("sandbox")
+    order = await client.post("/api/v1/orders", json=ORDER, headers=store.headers)
+    refused = await client.post(
+        f"/api/v1/orders/{order.json()['id']}/payments",
+        json={"provider": "sandbox", "phone": "+2250700000001"},
+        headers=store.headers,
+    )
+    try:
+        problem(refused, 503, "provider_unavailable")
+        made = await payout(client, store, active["id"], 2000)
+        assert made.status_code == 201, made.text
+        assert made.json()["status"] == "pending"
+    finally:  # closed again, in this process's cache too, for the next tests
+        await gate.succeeded("sandbox")

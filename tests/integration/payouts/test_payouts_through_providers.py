@@ -20,6 +20,8 @@ from tests.integration.payouts.test_wave_payouts import ENV as WAVE_ENV
 from tests.integration.provider_app import provider_app
 from tests.integration.refunds.helpers import succeeded_payment
 
+from adapters.postgres.clearing import PostgresClearingBalances
+from domain.money import Money
 from entrypoints.settings import Settings
 
 PHONE = "+2250700000001"
@@ -115,6 +117,12 @@ async def test_wave_pays_out_at_once_and_reports_its_fee(
     (request,) = fakes["wave"].requests
     assert json.loads(request.content)["client_reference"] == paid["id"]
     assert await available(app, store) == 5_000  # the vendor pays the amount, not Wave's fee
+    ledger = PostgresClearingBalances(pool)  # booked on the account that paid: the default
+    assert await ledger.clearing_balances() == {
+        ("sandbox", None): [Money.of(10_000, "XOF")],
+        ("wave", None): [Money.of(-5_050, "XOF")],
+    }
+    assert await ledger.provider_fees() == {("wave", None): [Money.of(50, "XOF")]}
 
 
 async def test_moov_pays_out_by_transfer_flooz(

@@ -16,7 +16,6 @@ from typing import Any
 from litestar import Router
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
 from litestar.middleware.session.base import SessionMiddleware
 from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
 from litestar.static_files import create_static_files_router
@@ -34,6 +33,7 @@ from entrypoints.http.pages import (
     vendor_money,
     vendor_refunds,
 )
+from entrypoints.http.pages.csrf import SessionBoundCSRF
 from entrypoints.http.pages.web import EXCEPTION_HANDLERS
 from entrypoints.settings import Settings
 
@@ -96,14 +96,15 @@ def page_middleware(settings: Settings, cookie: str = "vendor_session") -> list[
     )
     csrf = CSRFConfig(
         secret=_derive(settings.secret_key, "csrf").hex(),
-        cookie_name="csrftoken",
+        # each session its own token cookie: a desk page must not replace a vendor page's
+        cookie_name="csrftoken" if cookie == "vendor_session" else "operator_csrftoken",
         cookie_secure=secure,
         cookie_httponly=True,
         cookie_samesite="lax",
     )
     return [
         DefineMiddleware(_sessions, config=sessions),
-        DefineMiddleware(CSRFMiddleware, config=csrf),
+        DefineMiddleware(SessionBoundCSRF, config=csrf),
     ]
 
 
