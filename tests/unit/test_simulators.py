@@ -373,3 +373,20 @@ def test_moov_togo_receipt_codes_and_one_pending_request_per_number(
     assert ledger.get("moov_tg", "pay_1").state.value == "expired"
     assert ledger.get("moov_tg", "pay_2").is_open
     assert any("/payment/webhook/moov/tg/" in d["url"] for d in ledger.deliveries)
+
+
+@pytest.mark.parametrize(
+    ("amount", "back_to"), [("1002", "https://shop/ko"), ("1001", "https://shop/ok")]
+)
+def test_confirming_a_payment_whose_amount_fails_still_fails(
+    sim: TestClient[Any], amount: str, back_to: str
+) -> None:
+    """A person on the operator's page who confirms a `…02` amount before the simulator settles
+    it is refused for insufficient funds, as the scenario says; a `…01` one succeeds."""
+    body = {"amount": amount, "currency": "XOF", "success_url": "https://shop/ok",
+            "error_url": "https://shop/ko"}  # fmt: skip
+    session = sim.post("/wave/v1/checkout/sessions", json=body, headers=wave_auth()).json()
+    confirmed = sim.post(f"/wave/pay/{session['id']}/approve", follow_redirects=False)
+    assert (confirmed.status_code, confirmed.headers["location"]) == (303, back_to)
+    read = sim.get(f"/wave/v1/checkout/sessions/{session['id']}", headers=wave_auth()).json()
+    assert (read["payment_status"] == "succeeded") is (amount == "1001")

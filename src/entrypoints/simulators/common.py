@@ -38,11 +38,17 @@ async def customer_choice(
     ledger: Ledger, transaction: Transaction, choice: str, callback: str | None
 ) -> bool:
     """The customer's answer on a simulated page: `approve` or `decline`; `callback=lost`
-    or `twice` changes how the result is announced."""
+    or `twice` changes how the result is announced. An amount whose scenario fails (`…02`)
+    fails even when the customer confirms before the simulator settles it: the wallet is
+    short, as the operator would say (a confirmation never turns the failure path into a
+    success)."""
+    short = transaction.outcome is Outcome.FAILS
     if callback == "lost":
         transaction.outcome = Outcome.CALLBACK_LOST
     elif callback == "twice":
         transaction.outcome = Outcome.CALLBACK_TWICE
+    if choice == "approve" and short:
+        return await ledger.settle(transaction, False, "insufficient_funds")
     if choice == "approve":
         return await ledger.settle(transaction, True, None)
     return await ledger.settle(transaction, False, "declined")
