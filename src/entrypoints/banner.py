@@ -20,9 +20,11 @@ def banner(settings: Settings, providers: Iterable[str]) -> str:
     offered = ", ".join(sorted(providers)) or "none (set a provider's credentials)"
     lines = [
         f"Payments is ready on {base} ({settings.environment})",
+        f"  start here         {base}/",
         f"  providers offered  {offered}",
         f"  API docs           {base}/docs",
         f"  vendor sign-in     {base}/store/login/",
+        f"  operators' desk    {base}/admin/login/",
         f"  metrics            {base}/metrics",
     ]
     if settings.public_base_url != base:

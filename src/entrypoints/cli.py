@@ -188,6 +188,8 @@ def _check(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, _: argparse.Namespace) -> int:
+    if first_start(settings):  # the slowest step of a first `make run`: said, not silent
+        say(f"starting the embedded PostgreSQL for the first time ({settings.data_dir}/pg)…")
     applied = migrate(settings)
     print(f"migrations applied: {len(applied)}" + (f" ({', '.join(applied)})" if applied else ""))
     return 0

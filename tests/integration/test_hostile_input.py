@@ -79,8 +79,8 @@ async def world(client: Any, store: StoreKeys, container: Any) -> World:
     assert payment.status_code == 201, payment.text
     payment_id = payment.json()["id"]
     urls = await resolve(container.urls)
-    csrf = csrf_of(await client.get("/store/login/"))
     await sign_in(client, store)
+    csrf = csrf_of(await client.get("/store/dashboard/"))  # tokens are bound to the session
     return World(
         store=store,
         order_id=order_id,

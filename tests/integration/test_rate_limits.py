@@ -17,6 +17,13 @@ from tests.integration.helpers import count, problem
 from tests.integration.refunds.helpers import refund, succeeded_payment
 from tests.integration.test_http_payments import new_order, pay
 from tests.integration.test_pages import csrf_of, path_of, sign_in
+from tests.integration.test_webhooks import (
+    SIGNER,
+    approved_payment,
+    deliver,
+    event,
+    status_and_events,
+)
 
 from adapters.rate_limits import LimitSettings, RateLimits
 from entrypoints.container import Container
@@ -225,6 +232,23 @@ async def test_callbacks_failing_authentication_are_limited_per_address(
     assert [a.status_code for a in answers] == [401, 401, 401, 429]
     assert answers[3].headers["retry-after"] == "20"
     assert await count(pool, "webhook_deliveries") == 0
+
+
+async def test_an_authentic_callback_is_received_from_an_address_out_of_room(
+    client: Any, store: StoreKeys, container: Container, clock: FakeMonotonic
+) -> None:
+    payment_id = await approved_payment(client, store, container)
+    bad = {"Sandbox-Signature": "t=1,v1=" + "0" * 64, "Content-Type": "application/json"}
+    body = event(payment_id)
+    codes = [
+        (await client.post("/payment/webhook/sandbox/", content=body, headers=bad)).status_code
+        for _ in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]  # the address's room for failing callbacks is gone
+    signed = await deliver(client, body, SIGNER.sign(body))
+    assert signed.status_code == 200  # the provider's own word is never refused for it
+    status, _ = await status_and_events(client, store, payment_id)
+    assert status == "succeeded"
 
 
 async def test_the_vendors_verify_button_is_limited_per_payment(

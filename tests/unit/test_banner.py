@@ -10,7 +10,7 @@ def test_the_sandbox_banner_names_everything_a_newcomer_needs() -> None:
     text = banner(Settings(port=8123), ["sandbox", "wave"])
     assert "http://127.0.0.1:8123 (sandbox)" in text
     assert "sandbox, wave" in text
-    for path in ("/docs", "/store/login/", "/metrics"):
+    for path in ("/", "/docs", "/store/login/", "/admin/login/", "/metrics"):
         assert f"http://127.0.0.1:8123{path}" in text
     assert "sandbox-admin-token" in text
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -106,3 +107,9 @@ def test_a_refused_step_fails_the_command_with_the_problem(
     )
     assert trigger.run(Settings(), args("order.cancelled"), io.StringIO()) == 1
     assert "provider_not_available" in capsys.readouterr().err
+
+
+def test_docs_cli_lists_every_event_trigger_offers() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "cli.md").read_text()
+    table = page.split("## `payments trigger EVENT`", 1)[1].split("\n## ", 1)[0]
+    assert [e for e in trigger.SCENARIOS if f"`{e}`" not in table] == []

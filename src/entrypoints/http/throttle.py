@@ -31,11 +31,9 @@ async def take(limit: Limit, key: str, what: str, client: str | None = None) -> 
     _refuse(await limit.take(key), what, client)
 
 
-async def refuse_while_blocked(
-    limit: Limit, key: str, what: str, client: str | None = None
-) -> None:
-    """`RateLimited` while `key` has used up its room (nothing is counted)."""
-    _refuse(await limit.wait(key), what, client)
+def refuse_when_out(wait: int | None, what: str, client: str | None = None) -> None:
+    """`RateLimited` when the `take` that answered `wait` found no room."""
+    _refuse(wait, what, client)
 
 
 def _refuse(wait: int | None, what: str, client: str | None) -> None:

@@ -17,6 +17,7 @@ from litestar.params import FromPath
 from adapters.metrics import PrometheusMetrics
 from adapters.providers import moov_togo_wire
 from adapters.providers.callback_url import CLIENT_ADDRESS_HEADER
+from adapters.rate_limits import Limit
 from application.errors import MalformedWebhook, ProviderNotAvailable, WebhookRejected
 from application.payments.handle_webhook import HandleWebhook
 from entrypoints.http import throttle, wire
@@ -125,26 +126,39 @@ async def _receive(
     after_answer: AfterAnswer,
     metrics: PrometheusMetrics,
 ) -> wire.Received:
-    """Store the delivery and answer; it is settled right after (`AfterAnswer`)."""
+    """Store the delivery and answer; it is settled right after (`AfterAnswer`). Callbacks
+    failing authentication are limited per address like wrong keys (`authentication`): the
+    token is taken before the check, a failing one keeps it (401, then 429 once the room is
+    gone), any other gives it back, and an authentic callback is always received."""
     limits, client = throttle.limits_of(request), throttle.address_of(request)
-    what = "callbacks failing authentication per address"
-    await throttle.refuse_while_blocked(limits.bad_webhooks, client, what, client)
-    body = await request.body()
+    room = await limits.bad_webhooks.take(client)
     try:
+        body = await request.body()
         headers = CallbackHeaders(request.headers, client)
         received = await handle_webhook.receive(provider, body, headers, request.query_params)
     except WebhookRejected as error:
         metrics.webhook_delivery(provider, "rejected", error.reason)
-        await limits.bad_webhooks.take(client)
+        throttle.refuse_when_out(room, "callbacks failing authentication per address", client)
         raise
     except MalformedWebhook:
         metrics.webhook_delivery(provider, "rejected", "malformed")
+        await _give_back(limits.bad_webhooks, client, room)
         raise
     except ProviderNotAvailable:
         metrics.webhook_delivery("unknown", "rejected", "unknown_provider")
+        await _give_back(limits.bad_webhooks, client, room)
         raise
+    except BaseException:
+        await _give_back(limits.bad_webhooks, client, room)
+        raise
+    await _give_back(limits.bad_webhooks, client, room)
     metrics.webhook_delivery(provider, "duplicate" if received.duplicate else "accepted")
     if received.delivery_id is not None:
         work = handle_webhook.process(received.delivery_id, received.delivery)
         await after_answer.submit(work, received.delivery_id)
     return wire.Received()
+
+
+async def _give_back(limit: Limit, client: str, room: int | None) -> None:
+    if room is None:  # a token was taken: it was not a failed authentication
+        await limit.give_back(client)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from domain.accounts import AccountId, country_name
+
 
 @dataclass(frozen=True, slots=True)
 class Brand:
@@ -107,3 +109,10 @@ def phone_example(country: str | None) -> str:
         if number is not None:
             return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     return "+225 01 23 45 67 89"
+
+
+def account_label(key: str) -> str:
+    """`MTN MoMo · Cameroon` for a country's account, the provider's name for a default one."""
+    account = AccountId.parse(key)
+    name = brand(account.provider).name
+    return f"{name} · {country_name(account.country)}" if account.country else name

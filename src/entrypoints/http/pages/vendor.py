@@ -48,6 +48,7 @@ from entrypoints.http.accepted_input import check_fields
 from entrypoints.http.listing import list_parameters
 from entrypoints.http.pages.chart import revenue_charts
 from entrypoints.http.pages.i18n import translator
+from entrypoints.http.pages.providers import account_label
 from entrypoints.http.pages.refund_view import refund_context
 from entrypoints.http.pages.web import SignInRequired, lang_of, render
 
@@ -149,11 +150,12 @@ class VendorController(Controller):
     ) -> Response[Any]:
         stats = await store_stats(vendor.id)
         recent = await queries.payments(vendor.id, PaymentFilter(), PageRequest(5))
-        providers = list(provider_registry.available())
-        now = {h.provider: h for h in await provider_health.current(providers)}
+        accounts = [account.id.key for account in provider_registry.accounts()]  # each its own
+        now = {h.provider: h for h in await provider_health.current(accounts)}
         context = {
             "health_now": now,
-            "health_day": await provider_health.day(providers),
+            "health_day": await provider_health.day(accounts),
+            "account_label": account_label,
             "store": vendor,
             "stats": stats,
             "charts": revenue_charts(stats, lang_of(request)),
