@@ -134,6 +134,5 @@ help:
 	@echo "make browser      Debian's Chromium for the browser tests"
 	@echo "make redis        Debian's redis-server for the shared rate-limit tests"
 	@echo "make proxies      Debian's nginx and Caddy for the proxy configuration tests"
-	@echo "make redis        Debian's redis-server for the shared rate limits' tests"
 	@echo "make clean        remove .venv and the tools' caches"
 	@echo "make help         this list"

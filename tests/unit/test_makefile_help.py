@@ -1,4 +1,4 @@
-"""`make help` lists every target of the Makefile."""
+"""`make help` lists every target of the Makefile, each once."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def test_make_help_lists_every_target() -> None:
     listed = subprocess.run(
         ["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    described = {line.split()[1] for line in listed.splitlines() if line.startswith("make ")}
-    assert targets - described == set(), "add them to the help target"
+    names = [line.split()[1] for line in listed.splitlines() if line.startswith("make ")]
+    assert targets - set(names) == set(), "add them to the help target"
+    assert sorted(names) == sorted(set(names)), "a target is listed twice"
     for line in listed.splitlines():
         assert len(line.split(None, 2)) == 3, f"no description: {line}"

@@ -35,6 +35,7 @@ async def test_a_vendor_sees_the_balance_adds_a_number_and_is_paid(
     balance = await pages.get("/store/balance/")
     assert balance.status_code == 200
     assert "10 000 FCFA" in balance.text and "Vente" in balance.text
+    assert ">entry_" not in balance.text  # every type in the filter is named, none left raw
     csv = await pages.get("/store/balance/entries.csv")
     assert csv.text.splitlines()[0].startswith("id,created_at,type,amount")
 

@@ -33,3 +33,5 @@ def test_the_readme_money_walk_through_runs_as_pasted(clean_db: None, live_serve
     assert '"object":"payout"' in out and '"status":"succeeded"' in out
     assert '"available":4750' in out
     assert '"code":"insufficient_balance"' in out
+    answers = out.splitlines()  # each answer on its own line, not run into the next or the prompt
+    assert len(answers) == 9 and all(a.startswith("{") and a.endswith("}") for a in answers), out

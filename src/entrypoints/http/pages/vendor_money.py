@@ -38,6 +38,12 @@ from entrypoints.http.pages.vendor import provide_vendor
 from entrypoints.http.pages.web import render
 from entrypoints.http.problems import lookup
 
+# The entry types a store's own account holds: the filter offers only these. `payout_sent` and
+# `provider_fee` move money between the platform's accounts and never show on a store's.
+VENDOR_ENTRY_TYPES = tuple(
+    kind for kind in EntryType if kind not in {EntryType.PAYOUT_SENT, EntryType.PROVIDER_FEE}
+)
+
 PAGE_SIZE = 20
 PAYOUTS = "/store/payouts/"
 
@@ -91,7 +97,7 @@ class VendorMoneyController(Controller):
             "store": vendor,
             "balances": await balance_queries.balances(vendor.id),
             "page": page,
-            "types": [t.value for t in EntryType],
+            "types": [t.value for t in VENDOR_ENTRY_TYPES],
             "chosen": kind.value if kind else "",
             "base_query": urlencode({"type": kind.value}) if kind else "",
             "paged": bool(starting_after),
