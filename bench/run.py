@@ -88,7 +88,6 @@ def fresh_database(server: str, name: str) -> str:
 
 
 TRUNCATE = """
-SELECT set_config('ledger.allow_truncate', 'on', true);
 TRUNCATE webhook_deliveries, payment_events, order_events, notification_attempts, notifications,
          idempotency_keys, sandbox_transactions, payments, orders, stores CASCADE
 """

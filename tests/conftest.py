@@ -31,7 +31,6 @@ TRUNCATE_APP_TABLES = """
 DO $$
 BEGIN
     PERFORM set_config('session_replication_role', 'replica', true);
-    PERFORM set_config('ledger.allow_truncate', 'on', true);  -- the ledger refuses otherwise
     EXECUTE (
         SELECT 'TRUNCATE ' || string_agg(quote_ident(tablename), ', ') || ' CASCADE'
         FROM pg_tables

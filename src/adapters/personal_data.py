@@ -29,6 +29,8 @@ def mask_email(email: str) -> str:
 
 
 MASKERS = {"name": mask_name, "phone": mask_phone, "email": mask_email}
+#: The objects whose `name` and `phone` are a payee's (a payout's, a payout destination's).
+PAYEES = frozenset({"payout", "payout_destination"})
 
 
 def masked_customer(customer: dict[str, Any]) -> dict[str, Any]:
@@ -57,8 +59,9 @@ def replacements(customer: dict[str, Any]) -> list[tuple[str, str]]:
 
 def masked_in(value: Any, pairs: list[tuple[str, str]], customers: bool = True) -> Any:
     """`value` (decoded JSON) with every string holding one of the `pairs`' full values masked
-    and, with `customers`, every `customer` object masked, at any depth; keys are kept. (The
-    event histories take `customers=False`: their trigger lets only digits be hidden.)"""
+    and, with `customers`, every `customer` object and the payee of every payout or payout
+    destination object (`PAYEES`) masked, at any depth; keys are kept. (The event histories
+    take `customers=False`: their trigger lets only digits be hidden.)"""
     if isinstance(value, str):
         for full, hidden in pairs:
             value = value.replace(full, hidden)
@@ -66,6 +69,8 @@ def masked_in(value: Any, pairs: list[tuple[str, str]], customers: bool = True) 
     if isinstance(value, list):
         return [masked_in(item, pairs, customers) for item in value]
     if isinstance(value, dict):
+        if customers and _is_payee(value):
+            value = masked_customer(value)
         return {
             key: masked_customer(item)
             if customers and key == "customer" and isinstance(item, dict)
@@ -73,3 +78,8 @@ def masked_in(value: Any, pairs: list[tuple[str, str]], customers: bool = True) 
             for key, item in value.items()
         }
     return value
+
+
+def _is_payee(value: dict[str, Any]) -> bool:
+    kind = value.get("object")
+    return isinstance(kind, str) and kind in PAYEES

@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from litestar.testing import AsyncTestClient
 from psycopg import errors, sql
+from psycopg.types.json import Jsonb
 from tests.integration.conftest import BASE_URL, create_store
 from tests.integration.helpers import ORDER
 
@@ -38,6 +39,7 @@ APPEND_ONLY = [
     "audit_log",
     "ledger_entries",
     "ledger_transactions",
+    "payout_events",
 ]
 REFUSED = (errors.InsufficientPrivilege, errors.RestrictViolation)
 
@@ -149,8 +151,58 @@ async def test_the_masking_pass_still_masks_as_the_service(
     assert rows and not any("0700000099" in text for (text,) in rows)
 
 
+async def test_the_payout_retention_pass_masks_as_the_service(
+    as_service: AsyncTestClient[Any], service_url: str, database_url: str
+) -> None:
+    store = await create_store(as_service)
+    added = await as_service.post(
+        "/api/v1/payout-destinations",
+        json={"provider": "sandbox", "phone": "+2250701112233", "name": "Moussa Traoré"},
+        headers=store.headers,
+    )
+    destination = added.json()["id"]
+    assert (await as_service.delete(
+        f"/api/v1/payout-destinations/{destination}", headers=store.headers
+    )).status_code == 200  # fmt: skip
+    with psycopg.connect(database_url) as conn:  # a settled payout, a payload naming the payee
+        conn.execute(
+            "INSERT INTO payouts (id, store_id, destination_id, provider, phone, name, status,"
+            " amount, currency, reference, created_at, updated_at) VALUES ('po_svc', %s, %s,"
+            " 'sandbox', '+2250701112233', 'Moussa Traoré', 'failed', 100, 'XOF', 'ref-svc',"
+            " now(), now())",
+            [store.id, destination],
+        )
+        conn.execute(
+            "INSERT INTO payout_events (id, payout_id, type, source, data, created_at) VALUES"
+            " ('evt_svc', 'po_svc', 'payout.failed', 'system', %s, now())",
+            [Jsonb({"payee": {"partyId": "2250701112233"}})],
+        )
+    pool = await open_pool(service_url, min_size=1, max_size=1)
+    try:
+        archive, later = PostgresPhoneArchive(pool), datetime.now(UTC) + timedelta(days=1)
+        assert await archive.mask_payouts_before(later, limit=10) == 1
+        assert await archive.mask_destinations_disabled_before(later, limit=10) == 1
+    finally:
+        await close_pool(pool)
+    with psycopg.connect(service_url) as conn:
+        rows = conn.execute(
+            "SELECT data::text FROM payout_events UNION ALL SELECT phone || name FROM payouts"
+            " UNION ALL SELECT phone || name FROM payout_destinations"
+        ).fetchall()
+    assert len(rows) == 3
+    assert not any("1112233" in text or "Moussa" in text for (text,) in rows), rows
+
+
 def test_the_owner_cannot_truncate_the_history_either(database_url: str) -> None:
     _refused(database_url, *(f"TRUNCATE {table} CASCADE" for table in APPEND_ONLY))
+
+
+@pytest.mark.parametrize("table", ["ledger_entries", "ledger_transactions"])
+def test_no_session_setting_lets_the_ledger_be_truncated(database_url: str, table: str) -> None:
+    """(The ledger once let a transaction that set `ledger.allow_truncate` empty it.)"""
+    with psycopg.connect(database_url) as conn, pytest.raises(REFUSED):
+        conn.execute("SET LOCAL ledger.allow_truncate = 'on'")
+        conn.execute(f"TRUNCATE {table} CASCADE")  # type: ignore[arg-type]
 
 
 def test_the_grants_follow_the_append_only_triggers(service_url: str) -> None:

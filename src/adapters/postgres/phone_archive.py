@@ -6,6 +6,7 @@ retention period has passed, and deletes idempotency records past their 24 hours
 - Orders: the customer (name, phone, email: `adapters.personal_data`) in the order and in the
   notifications about it (what `GET /api/v1/events` serves and redelivers). Order events hold
   no customer (providers' payloads are masked when events are written).
+- Payouts and disabled payout destinations: the payee (`adapters.postgres.payout_archive`).
 
 A number is matched in its E.164 form (`+2250700000001`) and, inside JSON strings or raw
 bodies, without its `+` (`2250700000001`, as MTN's `partyId` and Moov's `msisdn` carry it).
@@ -15,7 +16,6 @@ Rows are taken with `FOR UPDATE SKIP LOCKED`, so several workers share the pass,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -26,9 +26,14 @@ from psycopg_pool import AsyncConnectionPool
 
 from adapters.personal_data import masked_customer, masked_in, replacements
 from adapters.phones import mask_phone
+from adapters.postgres.masking import first, mask_notifications, pair, phone_forms
+from adapters.postgres.payout_archive import (
+    TAKE_DESTINATIONS,
+    TAKE_PAYOUTS,
+    mask_destination,
+    mask_payout,
+)
 from adapters.postgres.rows import fetch_all
-
-Pairs = list[tuple[str, str]]
 
 TAKE = """
 SELECT id, phone FROM payments
@@ -61,8 +66,6 @@ EVENTS = "SELECT id, data FROM payment_events WHERE payment_id = %(id)s"
 MASK_EVENT = "UPDATE payment_events SET data = %(data)s WHERE id = %(id)s"
 CALLBACKS = "SELECT id, body FROM webhook_deliveries WHERE payment_id = %(id)s"
 MASK_CALLBACK = "UPDATE webhook_deliveries SET body = %(body)s WHERE id = %(id)s"
-NOTIFICATIONS = "SELECT id, body FROM notifications WHERE subject_id = %(id)s"
-MASK_NOTIFICATION = "UPDATE notifications SET body = %(body)s WHERE id = %(id)s"
 SANDBOX = "UPDATE sandbox_transactions SET phone = %(masked)s WHERE payment_id = %(id)s"
 PURGE_IDEMPOTENCY = "DELETE FROM idempotency_keys WHERE created_at < %(cutoff)s"
 #: The events' append-only trigger lets this transaction mask their `data` (migration 0011).
@@ -81,6 +84,12 @@ class PostgresPhoneArchive:
     async def mask_orders_before(self, cutoff: datetime, limit: int) -> int:
         return await self._pass(TAKE_ORDERS, cutoff, limit, _mask_order)
 
+    async def mask_payouts_before(self, cutoff: datetime, limit: int) -> int:
+        return await self._pass(TAKE_PAYOUTS, cutoff, limit, mask_payout)
+
+    async def mask_destinations_disabled_before(self, cutoff: datetime, limit: int) -> int:
+        return await self._pass(TAKE_DESTINATIONS, cutoff, limit, mask_destination)
+
     async def purge_idempotency_before(self, cutoff: datetime) -> int:
         async with self._pool.connection() as conn:
             cur = await conn.execute(PURGE_IDEMPOTENCY, {"cutoff": cutoff})
@@ -92,7 +101,7 @@ class PostgresPhoneArchive:
         async with self._pool.connection() as conn:
             try:
                 await conn.execute(ALLOW_MASKING)
-                taken = await fetch_all(conn, take, {"cutoff": cutoff, "limit": limit}, _pair)
+                taken = await fetch_all(conn, take, {"cutoff": cutoff, "limit": limit}, pair)
                 for row_id, personal in taken:
                     await mask(conn, row_id, personal)
                 await conn.commit()
@@ -104,23 +113,23 @@ class PostgresPhoneArchive:
 
 async def _mask_payment(conn: AsyncConnection[Any], payment_id: str, phone: str) -> None:
     masked = mask_phone(phone) or ""
-    forms = _forms(phone, masked)
-    provider_data = await fetch_all(conn, PROVIDER_DATA, {"id": payment_id}, _first)
+    forms = phone_forms(phone, masked)
+    provider_data = await fetch_all(conn, PROVIDER_DATA, {"id": payment_id}, first)
     kept = masked_in(provider_data[0], forms, customers=False)
     params = {"masked": masked, "provider_data": Jsonb(kept)}
     await conn.execute(MASK_PAYMENT, {"id": payment_id, **params})
     await conn.execute(SANDBOX, {"id": payment_id, "masked": masked})
-    for event_id, data in await fetch_all(conn, EVENTS, {"id": payment_id}, _pair):
+    for event_id, data in await fetch_all(conn, EVENTS, {"id": payment_id}, pair):
         masked_data = masked_in(data, forms, customers=False)
         if masked_data != data:
             await conn.execute(MASK_EVENT, {"id": event_id, "data": Jsonb(masked_data)})
-    for callback_id, raw in await fetch_all(conn, CALLBACKS, {"id": payment_id}, _pair):
+    for callback_id, raw in await fetch_all(conn, CALLBACKS, {"id": payment_id}, pair):
         body = bytes(raw)
         for full, hidden in forms:
             body = body.replace(full.encode(), hidden.encode())
         if body != bytes(raw):
             await conn.execute(MASK_CALLBACK, {"id": callback_id, "body": body})
-    await _mask_notifications(conn, payment_id, forms)
+    await mask_notifications(conn, payment_id, forms)
 
 
 async def _mask_order(conn: AsyncConnection[Any], order_id: str, customer: Any) -> None:
@@ -129,35 +138,4 @@ async def _mask_order(conn: AsyncConnection[Any], order_id: str, customer: Any) 
     known = customer if isinstance(customer, dict) else {}
     hidden = Jsonb(masked_customer(known) if known else customer)
     await conn.execute(MASK_ORDER, {"id": order_id, "customer": hidden})
-    await _mask_notifications(conn, order_id, replacements(known))
-
-
-async def _mask_notifications(conn: AsyncConnection[Any], subject_id: str, pairs: Pairs) -> None:
-    """The stored bodies of the notifications about `subject_id`, masked (they are JSON)."""
-    for notification_id, raw in await fetch_all(conn, NOTIFICATIONS, {"id": subject_id}, _pair):
-        try:
-            body = json.loads(bytes(raw))
-        except ValueError:
-            continue
-        masked = masked_in(body, pairs)
-        if masked != body:
-            encoded = json.dumps(masked, ensure_ascii=False, separators=(",", ":")).encode()
-            await conn.execute(MASK_NOTIFICATION, {"id": notification_id, "body": encoded})
-
-
-def _pair(row: dict[str, Any]) -> tuple[Any, Any]:
-    first, second = row.values()
-    return first, second
-
-
-def _first(row: dict[str, Any]) -> Any:
-    return next(iter(row.values()))
-
-
-def _forms(phone: str, masked: str) -> Pairs:
-    """(full, masked) pairs, the E.164 form first so that its digits are not masked twice."""
-    digits = phone.lstrip("+")
-    forms = [(phone, masked)]
-    if digits != phone and len(digits) >= 8:
-        forms.append((digits, masked.lstrip("+").replace(" ", "")))
-    return forms
+    await mask_notifications(conn, order_id, replacements(known))

@@ -7,8 +7,8 @@ by default for the tables the owner creates afterwards):
   EXECUTE. Never TRUNCATE, REFERENCES or TRIGGER.
 - the append-only tables (those guarded by a `refuse_..._change()` trigger: the event
   histories, the audit log, the ledger): SELECT and INSERT only, and UPDATE of
-  `payment_events.data` for the masking of personal data, which the trigger restricts to
-  masking (migration 0013).
+  `payment_events.data` and `payout_events.data` for the masking of personal data, which the
+  trigger restricts to masking (migration 0013).
 - yoyo's own tables: SELECT only (the service checks that no migration is pending).
 As the service owns no table it cannot ALTER one, so it cannot disable a trigger either, and
 it cannot set `session_replication_role` (superusers only), which would skip them."""
@@ -51,8 +51,9 @@ GRANTS = [
 ]
 APPEND_ONLY = "REVOKE UPDATE, DELETE ON {table} FROM {role}"
 READ_ONLY = "REVOKE INSERT, UPDATE, DELETE ON {table} FROM {role}"
-#: The phone-retention pass masks numbers in payment events (adapters/postgres/phone_archive.py).
-MASKABLE = "GRANT UPDATE (data) ON payment_events TO {role}"
+#: The phone-retention pass masks numbers in payment and payout events
+#: (adapters/postgres/phone_archive.py, payout_archive.py).
+MASKABLE = "GRANT UPDATE (data) ON payment_events, payout_events TO {role}"
 
 
 def may_migrate(url: str) -> bool:

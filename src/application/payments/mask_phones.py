@@ -7,6 +7,11 @@ the payment, its event history, the provider callbacks kept for it, the order an
 notifications about either (what `GET /api/v1/events` shows). The history stays (nothing is
 deleted); only the data is masked.
 
+Payouts: a settled payout's payee (number and name) once the retention has passed since it
+was made (a pending one may still be sent again, to that number); a disabled destination's
+once it has passed since it was disabled. An active or pending destination keeps its number
+and name: they are needed to pay.
+
 Idempotency records hold whole answers (an order's customer included) and serve 24 hours
 (docs/api.md): each pass deletes those older than that.
 
@@ -32,12 +37,15 @@ class MaskOldPhones:
         self._retention, self._batch = retention, batch
 
     async def __call__(self) -> int:
-        """Mask every payment and order past the retention period, delete the idempotency
-        records past theirs; return how many payments and orders were masked."""
+        """Mask every payment, order, settled payout and disabled destination past the
+        retention period, delete the idempotency records past theirs; return how many
+        payments, orders, payouts and destinations were masked."""
         now = self._clock.now()
         cutoff = now - self._retention
         total = await self._drain(self._archive.mask_payments_before, cutoff)
         total += await self._drain(self._archive.mask_orders_before, cutoff)
+        total += await self._drain(self._archive.mask_payouts_before, cutoff)
+        total += await self._drain(self._archive.mask_destinations_disabled_before, cutoff)
         await self._archive.purge_idempotency_before(now - IDEMPOTENCY_KEPT)
         return total
 

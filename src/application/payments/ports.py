@@ -282,6 +282,19 @@ class PhoneArchive(Protocol):
         how many orders were masked."""
         ...
 
+    async def mask_payouts_before(self, cutoff: datetime, limit: int) -> int:
+        """Mask the payee (number and name) of at most `limit` settled payouts created before
+        `cutoff` (in the payout, its events and the notifications about it), in one
+        transaction; return how many payouts were masked. A pending payout is kept: it may
+        be sent again."""
+        ...
+
+    async def mask_destinations_disabled_before(self, cutoff: datetime, limit: int) -> int:
+        """Mask the number and name of at most `limit` payout destinations disabled before
+        `cutoff` (in the destination and the notifications about it), in one transaction;
+        return how many were masked. An active destination is kept: it is needed to pay."""
+        ...
+
     async def purge_idempotency_before(self, cutoff: datetime) -> int:
         """Delete the idempotency records created before `cutoff` (they hold whole answers,
         personal data included); return how many were deleted."""
