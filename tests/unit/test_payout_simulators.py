@@ -14,7 +14,7 @@ import pytest
 from litestar.testing import TestClient
 
 from entrypoints.simulators.app import create_simulator_app
-from entrypoints.simulators.config import DEFAULTS, SimulatorConfig
+from entrypoints.simulators.config import ACCOUNT_DEFAULTS, DEFAULTS, SimulatorConfig
 
 TRANSFER = "/mtn/disbursement/v1_0/transfer"
 BODY = {
@@ -91,3 +91,17 @@ def test_wave_payout_contract(sim: TestClient[Any]) -> None:
         "currency": "XOF",
     }
     assert sim.get("/wave/v1/balance").status_code == 401
+
+
+def test_each_wave_wallet_has_its_own_balance(sim: TestClient[Any]) -> None:
+    """A payout from the default wallet is not taken from the Côte d'Ivoire wallet's balance
+    (the demo's "Where is the money" showed the default wallet's money on the CI account)."""
+    session = {"amount": "7000", "currency": "XOF", "success_url": "https://s.example/ok",
+               "error_url": "https://s.example/ko"}  # fmt: skip
+    paid = sim.post("/wave/v1/checkout/sessions", json=session, headers=WAVE).json()
+    sim.post(f"/wave/pay/{paid['id']}/approve", follow_redirects=False)
+    headers = {**WAVE, "Idempotency-Key": "payout-w", "Content-Type": "application/json"}
+    sim.post("/wave/v1/payout", content=json.dumps(PAYOUT).encode(), headers=headers)
+    ivorian = {"Authorization": f"Bearer {ACCOUNT_DEFAULTS['WAVE_CI_API_KEY']}"}
+    assert sim.get("/wave/v1/balance", headers=ivorian).json()["amount"] == "0"
+    assert sim.get("/wave/v1/balance", headers=WAVE).json()["amount"] == "1950"  # 7000 - 5050

@@ -8,9 +8,9 @@ of funds, so a demo can pay out before it has collected."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from entrypoints.simulators.ledger import Ledger, State
+from entrypoints.simulators.ledger import Ledger, State, Transaction
 from entrypoints.simulators.scenarios import Outcome
 
 
@@ -19,17 +19,24 @@ def payout_outcome(amount: int) -> Outcome:
     return {2: Outcome.FAILS, 3: Outcome.NEVER_RESOLVES}.get(amount % 100, Outcome.SUCCEEDS)
 
 
-def holdings(ledger: Ledger, currency: str, received: str, sent: Iterable[str]) -> int:
+def holdings(
+    ledger: Ledger,
+    currency: str,
+    received: str,
+    sent: Iterable[str],
+    mine: Callable[[Transaction], bool] = lambda t: True,
+) -> int:
     """The wallet of the operator whose payments are recorded as `received` (less what was
     refunded on them) and whose money out as `sent`: succeeded payments less succeeded
-    money out and its fees (`fee` in a transaction's data), in `currency`."""
+    money out and its fees (`fee` in a transaction's data), in `currency`. `mine`: which
+    transactions are the wallet's own, when the operator serves several wallets."""
     total = sum(
         t.amount - t.refunded
         for t in ledger.find(received)
-        if t.state is State.SUCCEEDED and t.currency == currency
+        if t.state is State.SUCCEEDED and t.currency == currency and mine(t)
     )
     for operator in sent:
-        for t in ledger.find(operator):
+        for t in filter(mine, ledger.find(operator)):
             if t.state is State.SUCCEEDED and t.currency == currency:
                 total -= t.amount + int(t.data.get("fee") or 0)
     return total

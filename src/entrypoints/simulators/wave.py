@@ -291,7 +291,10 @@ def build(config: SimulatorConfig, ledger: Ledger) -> Router:
 
     from entrypoints.simulators.wave_payouts import payout_handlers  # payouts, balance
 
-    payouts = payout_handlers(refused, ledger, CURRENCIES, OPERATOR)
+    def wallet_key(request: Request[Any, Any, Any]) -> str:
+        return (wallet_of(request) or served[0]).key
+
+    payouts = payout_handlers(refused, ledger, CURRENCIES, OPERATOR, wallet_key, mine)
     return Router(
         "/wave",
         route_handlers=[create, search, by_transaction, read, expire, refund, page, decide,

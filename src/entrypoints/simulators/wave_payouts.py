@@ -27,6 +27,8 @@ from entrypoints.simulators.scenarios import Outcome
 PAYOUTS = "wave_payout"
 MOBILE = re.compile(r"\+\d{8,15}")
 Refusal = Callable[[Request[Any, Any, Any]], Response[Any] | None]
+WalletKey = Callable[[Request[Any, Any, Any]], str]
+Mine = Callable[[Request[Any, Any, Any], Transaction], bool]
 
 
 def error(status: int, code: str, message: str) -> Response[Any]:
@@ -65,9 +67,17 @@ def payout_problem(body: Any, currencies: set[str]) -> str | None:
 
 
 def payout_handlers(
-    refused: Refusal, ledger: Ledger, currencies: set[str], received: str
+    refused: Refusal,
+    ledger: Ledger,
+    currencies: set[str],
+    received: str,
+    wallet_key: WalletKey,
+    mine: Mine,
 ) -> list[HTTPRouteHandler]:
-    """`received`: the ledger name of the wallet's checkout payments (its balance)."""
+    """`received`: the ledger name of the wallet's checkout payments (its balance);
+    `wallet_key`: the key of the calling wallet, `mine`: whether a transaction is the calling
+    wallet's. Each wallet's balance holds its own checkout payments and payouts only (a
+    country's wallet never shows the default one's money)."""
     by_key: dict[str, tuple[bytes, str]] = {}
 
     @post("/v1/payout")
@@ -87,7 +97,7 @@ def payout_handlers(
         body = await json_body(request)
         if problem := payout_problem(body, currencies):
             return error(400, "request-validation-error", f"Invalid {problem}")
-        t = _record(ledger, body)
+        t = _record(ledger, body, wallet_key(request))
         by_key[key] = (raw, t.id)
         return json_answer(payout_object(t))
 
@@ -111,19 +121,20 @@ def payout_handlers(
     async def balance(request: Request[Any, Any, Any]) -> Response[Any]:
         if (refusal := refused(request)) is not None:
             return refusal
-        held = holdings(ledger, "XOF", received, (PAYOUTS,))  # refunds: `refunded`
+        held = holdings(ledger, "XOF", received, (PAYOUTS,), lambda t: mine(request, t))
         return json_answer({"amount": str(held), "currency": "XOF"})
 
     return [create, read, search, balance]
 
 
-def _record(ledger: Ledger, body: dict[str, Any]) -> Transaction:
+def _record(ledger: Ledger, body: dict[str, Any], wallet: str) -> Transaction:
     amount = int(body["receive_amount"])
     outcome = payout_outcome(amount)
     payout_id = "pt-" + secrets.token_hex(6)
     t = Transaction(PAYOUTS, payout_id, amount, str(body["currency"]), Outcome.NEVER_RESOLVES,
                     phone=body["mobile"])  # fmt: skip
-    t.data.update(request=body, client_reference=body.get("client_reference"), fee=amount // 100)
+    t.data.update(request=body, client_reference=body.get("client_reference"), fee=amount // 100,
+                  wallet=wallet)  # fmt: skip
     if outcome is not Outcome.NEVER_RESOLVES:  # synchronous: decided in the answer
         t.state = State.SUCCEEDED if outcome is Outcome.SUCCEEDS else State.FAILED
         t.completed_at = datetime.now(UTC)
