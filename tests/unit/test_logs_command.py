@@ -17,15 +17,13 @@ from entrypoints.developer import logs
 from entrypoints.developer.log_lines import render
 from entrypoints.developer.tail import Tail
 
-NOW = datetime.now(UTC)
-
 
 def request_line(path: str, status: int = 201, ago: timedelta = timedelta(0), **extra: Any) -> str:
     return json.dumps(
         {
             "event": "http.request",
             "level": "info",
-            "timestamp": (NOW - ago).isoformat(),
+            "timestamp": (datetime.now(UTC) - ago).isoformat(),
             "request_id": extra.get("request_id", "req-1"),
             "method": "POST",
             "path": path,
@@ -45,7 +43,7 @@ def change_line(old: str | None, new: str, ago: timedelta = timedelta(0)) -> str
             "source": "webhook",
             "amount": 5000,
             "currency": "XOF",
-            "timestamp": (NOW - ago).isoformat(),
+            "timestamp": (datetime.now(UTC) - ago).isoformat(),
             "level": "info",
         }
     )
