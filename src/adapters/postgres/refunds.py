@@ -11,6 +11,7 @@ from psycopg.rows import dict_row
 from adapters.postgres.events import INSERT_REFUND_EVENT, append_events, to_recorded_event
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
+from adapters.postgres.schedule import claim_due_checks, plan_check
 from adapters.postgres.versioned import guarded
 from application.refunds.ports import RefundFilter
 from application.shared.ports import Change, IdGenerator, Page, PageRequest, RecordedEvent
@@ -127,14 +128,12 @@ class PostgresRefundRepository:
             return [to_recorded_event(row, "refund_id") for row in await cur.fetchall()]
 
     async def plan(self, refund_id: str, at: datetime | None, attempts: int) -> None:
-        await self._conn.execute(PLAN, {"id": refund_id, "at": at, "attempts": attempts})
+        await plan_check(self._conn, PLAN, refund_id, at, attempts)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
     ) -> list[tuple[str, int]]:
-        params = {"now": now, "lease_until": lease_until, "limit": limit}
-        cur = await self._conn.execute(CLAIM, params)
-        return [(str(row[0]), int(row[1])) for row in await cur.fetchall()]
+        return await claim_due_checks(self._conn, CLAIM, now, lease_until, limit)
 
     async def _append_events(self, refund: Refund) -> None:
         await append_events(self._conn, INSERT_REFUND_EVENT, self._ids, refund, self._changes)

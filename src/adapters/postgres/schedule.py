@@ -27,16 +27,30 @@ RETURNING p.id, p.check_attempts
 """
 
 
+async def plan_check(
+    conn: AsyncConnection[Any], plan_sql: str, subject_id: str, at: datetime | None, attempts: int
+) -> None:
+    """Set when a payment, refund or payout is next checked (`plan_sql`: id, at, attempts)."""
+    await conn.execute(plan_sql, {"id": subject_id, "at": at, "attempts": attempts})
+
+
+async def claim_due_checks(
+    conn: AsyncConnection[Any], claim_sql: str, now: datetime, lease_until: datetime, limit: int
+) -> list[tuple[str, int]]:
+    """Lease the subjects due by `now`: `claim_sql` returns (id, attempts) rows."""
+    params = {"now": now, "lease_until": lease_until, "limit": limit}
+    cur = await conn.execute(claim_sql, params)
+    return [(str(row[0]), int(row[1])) for row in await cur.fetchall()]
+
+
 class PostgresReconciliationSchedule:
     def __init__(self, conn: AsyncConnection[Any]) -> None:
         self._conn = conn
 
     async def plan(self, payment_id: str, at: datetime | None, attempts: int) -> None:
-        await self._conn.execute(PLAN, {"id": payment_id, "at": at, "attempts": attempts})
+        await plan_check(self._conn, PLAN, payment_id, at, attempts)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
     ) -> list[tuple[str, int]]:
-        params = {"now": now, "lease_until": lease_until, "limit": limit}
-        cur = await self._conn.execute(CLAIM, params)
-        return [(str(row[0]), int(row[1])) for row in await cur.fetchall()]
+        return await claim_due_checks(self._conn, CLAIM, now, lease_until, limit)
