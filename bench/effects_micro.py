@@ -31,9 +31,11 @@ import structlog  # noqa: E402
 
 from adapters.clock import SystemClock  # noqa: E402
 from adapters.http_metrics import observe_request  # noqa: E402
-from adapters.metrics import PrometheusMetrics  # noqa: E402
+from adapters.logging_setup import configure_logging  # noqa: E402
+from adapters.metrics import MeteredCallObserver, PrometheusMetrics  # noqa: E402
 from adapters.payment_log import StructlogPaymentLog  # noqa: E402
 from adapters.postgres.health_recorder import BufferedHealthRecorder  # noqa: E402
+from adapters.providers.http import LogObserver  # noqa: E402
 from adapters.request_log import RequestLog  # noqa: E402
 from adapters.shared_buckets import SharedTable, SharedTokenBuckets  # noqa: E402
 from application.event_handlers import CountOutcome, LogChange  # noqa: E402
@@ -136,6 +138,9 @@ def measurements(calls: int, repeat: int) -> dict[str, float]:
         buckets.take("127.0.0.1")
         buckets.give_back("127.0.0.1")
 
+    stderr = (_TMP / "stderr.log").open("w", encoding="utf-8")
+    configure_logging("INFO", stream=stderr, fmt="json")  # as `payments serve` off a terminal
+    observer = MeteredCallObserver(LogObserver())
     bare = per_call(asgi_call(bare_app), calls, repeat)
     structlog.contextvars.bind_contextvars(request_id="bench-1")
     try:
@@ -162,6 +167,9 @@ def measurements(calls: int, repeat: int) -> dict[str, float]:
                 repeat,
             ),
             "limits: shared take + give_back": per_call(take_and_give_back, calls, repeat),
+            "provider call: histogram, counter and its JSON log line": per_call(
+                lambda: observer.observe("wave", "status", 0.004, "200"), calls, repeat
+            ),
         }
     finally:
         structlog.contextvars.clear_contextvars()
@@ -174,6 +182,7 @@ def measurements(calls: int, repeat: int) -> dict[str, float]:
     payment_log.close()
     request_log.close()
     table.close()
+    stderr.close()
     shutil.rmtree(_TMP, ignore_errors=True)
     return figures
 

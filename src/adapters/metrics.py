@@ -97,6 +97,8 @@ _FINAL_PAYMENTS = Children(FINAL_PAYMENTS)
 _FAILED_PAYMENTS = Children(FAILED_PAYMENTS)
 _FINAL_REFUNDS = Children(FINAL_REFUNDS)
 _WEBHOOK_DELIVERIES = Children(WEBHOOK_DELIVERIES)
+_PROVIDER_CALL_SECONDS = Children(PROVIDER_CALL_SECONDS)
+_PROVIDER_CALLS = Children(PROVIDER_CALLS)
 
 _FINAL = frozenset({"succeeded", "failed", "expired", "cancelled"})
 _NOTIFICATION_OUTCOMES = ("delivered", "retry", "failed", "no_endpoint")
@@ -148,8 +150,8 @@ class MeteredCallObserver:
         self._inner = inner
 
     def observe(self, provider: str, operation: str, seconds: float, outcome: str) -> None:
-        PROVIDER_CALL_SECONDS.labels(provider, operation).observe(seconds)
-        PROVIDER_CALLS.labels(provider, operation, outcome).inc()
+        _PROVIDER_CALL_SECONDS(provider, operation).observe(seconds)
+        _PROVIDER_CALLS(provider, operation, outcome).inc()
         if self._inner is not None:
             self._inner.observe(provider, operation, seconds, outcome)
 
