@@ -9,6 +9,7 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
+from adapters.postgres.batch import write
 from adapters.postgres.paging import check_cursor
 from adapters.postgres.rows import fetch_all, write_all
 from application.ledger.ports import Balance, EntryFilter, StoreEntry
@@ -121,7 +122,7 @@ class PostgresLedger:
         params["created_at"] = movement.at
         for column, name in _BOOK_ARRAYS:
             params[name] = [row[column] for row in rows]
-        await self._conn.execute(BOOK, params)
+        await write(self._conn, BOOK, params, ("ledger", movement.key))
 
     def _entry_params(self, transaction_id: str, at: datetime, entry: Entry) -> dict[str, Any]:
         return {
