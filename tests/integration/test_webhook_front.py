@@ -90,3 +90,21 @@ def test_the_latency_labels_are_litestars_route_templates(client: AsyncTestClien
     templates = {route.path_format for route in app.routes}
     fronts = {webhook_front.ONE, webhook_front.MTN, webhook_front.ACCOUNT}
     assert fronts <= templates
+
+
+def test_the_front_knows_every_middleware_and_guard_of_the_app(
+    client: AsyncTestClient[Any],
+) -> None:
+    """The front reproduces these (see its module's rules); one added to the app must be
+    added to the front too when callbacks need it, and this test says so."""
+    app = client.app
+    assert isinstance(app, Litestar)
+    names = [getattr(m, "__qualname__", type(m).__name__) for m in app.middleware]
+    assert names == [
+        "latency_middleware",
+        "request_id_middleware",
+        "request_log_middleware.<locals>.middleware_factory",
+        "security_headers_middleware.<locals>.wrap",
+        "metrics_token_middleware.<locals>.wrap",  # leaves /payment/webhook/ alone
+    ]
+    assert [guard.__name__ for guard in app.guards] == ["input_guard"]
