@@ -19,7 +19,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        request_id = _given(scope) or uuid.uuid4().hex
+        request_id = request_id_of(scope)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -31,6 +31,11 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send_with_id)
 
     return middleware
+
+
+def request_id_of(scope: Scope) -> str:
+    """The caller's `X-Request-ID` when it is a sane token, else a new one."""
+    return _given(scope) or uuid.uuid4().hex
 
 
 def _given(scope: Scope) -> str | None:
