@@ -20,7 +20,7 @@ from application.health.watch_providers import WatchProviders
 from application.payments.initiate_payment import InitiatePaymentCommand
 from domain.errors import PaymentInProgress
 from domain.events import DomainEvent, Source
-from domain.provider_health import BreakerPolicy, BreakerState
+from domain.provider_health import Breaker, BreakerPolicy, BreakerState
 
 POLICY = BreakerPolicy(failures=2, open_for=timedelta(seconds=30), probes=1)
 
@@ -63,6 +63,30 @@ async def test_a_healthy_provider_costs_one_read_a_second_and_no_write() -> None
     clock.advance(seconds=1)
     await gate.check("wave")
     assert store.reads == 2
+
+
+async def test_a_start_reads_no_breaker_inside_its_transaction_however_long_it_waited() -> None:
+    """The breakers are read before the payment's transaction takes its connection; reading
+    them again inside it would ask the pool for a second connection, and with every
+    connection held by such starts they waited for each other until the pool timed out (seen
+    in the benchmark when starts took over a second)."""
+    world = World()
+
+    class SlowStore(InMemoryBreakerStore):
+        async def all(self) -> dict[str, Breaker]:
+            found = dict(await super().all())
+            world.clock.advance(seconds=5)  # the start then waits longer than the cache time
+            return found
+
+    store = SlowStore()
+    gate = ProviderGate(store, world.clock, POLICY)
+    initiate = GatedInitiatePayment(
+        uow=world.uow, providers=world.registry, phones=FakePhoneNormalizer(), ids=world.ids,
+        clock=world.clock, settle=world.settle(), gate=gate,
+    )  # fmt: skip
+    order = await an_order(world)
+    await initiate(InitiatePaymentCommand(order.store_id, order.id, world.provider.name, PHONE))
+    assert store.reads == 1
 
 
 async def test_another_process_opening_the_breaker_is_seen_within_the_cache_time() -> None:

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
 
+from adapters.postgres.batch import write
 from adapters.postgres.paging import check_cursor
 from adapters.postgres.rows import fetch_all, write_all
 from application.ledger.ports import Balance, EntryFilter, StoreEntry
@@ -33,7 +35,8 @@ VALUES (%(id)s, %(transaction_id)s, %(account)s, %(store_id)s, %(provider)s, %(c
 """
 
 #: A movement in one statement: its transaction unless its key was booked before, and then
-#: its entries (none when the key was taken). The caller does not wait for it.
+#: its entries (none when the key was taken), given as one JSON array (one value to send,
+#: not twelve arrays), inserted in their order. The caller does not wait for it.
 BOOK = """
 WITH tx AS (
     INSERT INTO ledger_transactions (id, key, created_at)
@@ -46,21 +49,14 @@ INSERT INTO ledger_entries (id, transaction_id, account, store_id, provider, cou
                             created_at)
 SELECT e.id, tx.id, e.account, e.store_id, e.provider, e.country, e.type, e.amount, e.currency,
        e.payment_id, e.refund_id, e.payout_id, e.adjustment_id, %(created_at)s
-FROM tx, unnest(%(ids)s::text[], %(accounts)s::text[], %(store_ids)s::text[],
-                %(providers)s::text[], %(countries)s::text[], %(types)s::text[],
-                %(amounts)s::bigint[], %(currencies)s::text[], %(payment_ids)s::text[],
-                %(refund_ids)s::text[], %(payout_ids)s::text[], %(adjustment_ids)s::text[])
-     AS e(id, account, store_id, provider, country, type, amount, currency, payment_id,
-          refund_id, payout_id, adjustment_id)
+FROM tx, ROWS FROM (jsonb_to_recordset(%(entries)s::jsonb)
+                    AS (id text, account text, store_id text, provider text, country text,
+                        type text, amount bigint, currency text, payment_id text,
+                        refund_id text, payout_id text, adjustment_id text))
+     WITH ORDINALITY AS e(id, account, store_id, provider, country, type, amount, currency,
+                          payment_id, refund_id, payout_id, adjustment_id, n)
+ORDER BY e.n
 """
-
-_BOOK_ARRAYS = [
-    (column, f"{column}s" if not column.endswith("y") else f"{column[:-1]}ies")
-    for column in (
-        "id", "account", "store_id", "provider", "country", "type", "amount", "currency",
-        "payment_id", "refund_id", "payout_id", "adjustment_id",
-    )
-]  # fmt: skip
 
 #: Sales (and their fees) booked after `since` are pending; the rest is available.
 SELECT_BALANCES = """
@@ -116,12 +112,12 @@ class PostgresLedger:
 
     async def book(self, movement: Movement) -> None:
         transaction_id = self._ids.new("ltx")
-        rows = [self._entry_params(transaction_id, movement.at, e) for e in movement.entries]
-        params: dict[str, Any] = {"id": transaction_id, "key": movement.key}
-        params["created_at"] = movement.at
-        for column, name in _BOOK_ARRAYS:
-            params[name] = [row[column] for row in rows]
-        await self._conn.execute(BOOK, params)
+        entries = [self._entry_params(transaction_id, movement.at, e) for e in movement.entries]
+        for entry in entries:
+            del entry["transaction_id"], entry["created_at"]
+        params = {"id": transaction_id, "key": movement.key, "created_at": movement.at}
+        params["entries"] = Jsonb(entries)
+        await write(self._conn, BOOK, params, ("ledger", movement.key))
 
     def _entry_params(self, transaction_id: str, at: datetime, entry: Entry) -> dict[str, Any]:
         return {

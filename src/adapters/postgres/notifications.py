@@ -10,6 +10,7 @@ import msgspec
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
+from adapters.postgres.batch import write
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all
 from adapters.snapshots import Snapshots, timestamp
@@ -86,7 +87,7 @@ class PostgresNotificationOutbox:
         """One row: the event with its subject as the API shows it (queued in the pipeline
         of the transaction, sent with its COMMIT)."""
         subject = change.subject
-        await self._conn.execute(INSERT, _row(subject.store_id, change, self._render(subject)))
+        await write(self._conn, INSERT, _row(subject.store_id, change, self._render(subject)))
 
     def _render(self, subject: Subject) -> dict[str, Any]:
         if isinstance(subject, Payment):

@@ -9,6 +9,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
+from adapters.postgres.batch import write
 from adapters.postgres.events import INSERT_ORDER_EVENT, append_events
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
@@ -79,7 +80,7 @@ class PostgresOrderRepository:
         return [(str(row[0]), str(row[1])) for row in await cur.fetchall()]
 
     async def add(self, order: Order) -> None:
-        await self._conn.execute(INSERT, _to_params(order))
+        await write(self._conn, INSERT, _to_params(order), ("orders", order.id))
         await self._append_events(order)
 
     async def _append_events(self, order: Order) -> None:
@@ -91,7 +92,7 @@ class PostgresOrderRepository:
 
     async def save(self, order: Order) -> None:
         # refused by the server when stale (`guarded`): seen at the next read or at commit
-        await self._conn.execute(UPDATE, _to_params(order))
+        await write(self._conn, UPDATE, _to_params(order), ("orders", order.id))
         order.version += 1
         await self._append_events(order)
 

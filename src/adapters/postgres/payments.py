@@ -9,6 +9,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from adapters.postgres.batch import write
 from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_recorded_event
 from adapters.postgres.orders import COLUMNS as ORDER_COLUMNS
 from adapters.postgres.orders import to_order
@@ -119,7 +120,7 @@ class PostgresPaymentRepository:
         self._changes = changes
 
     async def add(self, payment: Payment) -> None:
-        await self._conn.execute(INSERT, _to_params(payment))
+        await write(self._conn, INSERT, _to_params(payment), ("payments", payment.id))
         await self._append_events(payment)
 
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
@@ -136,7 +137,7 @@ class PostgresPaymentRepository:
 
     async def save(self, payment: Payment) -> None:
         # refused by the server when stale (`guarded`): seen at the next read or at commit
-        await self._conn.execute(UPDATE, _to_params(payment))
+        await write(self._conn, UPDATE, _to_params(payment), ("payments", payment.id))
         payment.version += 1
         await self._append_events(payment)
 

@@ -8,6 +8,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
+from adapters.postgres.batch import write
 from adapters.postgres.events import append_events, to_recorded_event
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
@@ -84,7 +85,7 @@ class PostgresPayoutRepository:
         self._conn, self._ids, self._changes = conn, ids, changes
 
     async def add(self, payout: Payout) -> None:
-        await self._conn.execute(INSERT, _to_params(payout))
+        await write(self._conn, INSERT, _to_params(payout), ("payouts", payout.id))
         await self._append_events(payout)
 
     async def get(self, payout_id: str, *, for_update: bool = False) -> Payout | None:
@@ -96,7 +97,7 @@ class PostgresPayoutRepository:
         return found if found is not None and found.store_id == store_id else None
 
     async def save(self, payout: Payout) -> None:
-        await self._conn.execute(UPDATE, _to_params(payout))
+        await write(self._conn, UPDATE, _to_params(payout), ("payouts", payout.id))
         payout.version += 1
         await self._append_events(payout)
 

@@ -8,6 +8,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
+from adapters.postgres.batch import write
 from adapters.postgres.events import INSERT_REFUND_EVENT, append_events, to_recorded_event
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
@@ -91,7 +92,7 @@ class PostgresRefundRepository:
         self._conn, self._ids, self._changes = conn, ids, changes
 
     async def add(self, refund: Refund) -> None:
-        await self._conn.execute(INSERT, _to_params(refund))
+        await write(self._conn, INSERT, _to_params(refund), ("refunds", refund.id))
         await self._append_events(refund)
 
     async def get(self, refund_id: str, *, for_update: bool = False) -> Refund | None:
@@ -103,7 +104,7 @@ class PostgresRefundRepository:
         return await fetch_one(self._conn, SELECT_FOR_STORE, params, _to_refund)
 
     async def save(self, refund: Refund) -> None:
-        await self._conn.execute(UPDATE, _to_params(refund))
+        await write(self._conn, UPDATE, _to_params(refund), ("refunds", refund.id))
         refund.version += 1
         await self._append_events(refund)
 

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
+from adapters.postgres.batch import BatchedConnection
+
 T = TypeVar("T")
 Convert = Callable[[dict[str, Any]], T]
 
@@ -37,9 +39,12 @@ async def fetch_all(
 
 
 async def write_all(conn: AsyncConnection[Any], query: str, rows: list[dict[str, Any]]) -> None:
-    """Run `query` once per row: a single row as a plain statement (cheaper than a batch of
-    one), several as one batch."""
-    if len(rows) == 1:
+    """Run `query` once per row: queued with the transaction's other writes when `conn`
+    batches them (`batch.py`), else a single row as a plain statement (cheaper than a batch
+    of one), several as one batch."""
+    if isinstance(conn, BatchedConnection):
+        await conn.write_rows(query, rows)
+    elif len(rows) == 1:
         await conn.execute(query, rows[0])
     elif rows:
         async with conn.cursor() as cur:

@@ -8,7 +8,9 @@ A transaction runs in psycopg's pipeline mode, with BEGIN and COMMIT sent by the
 itself: BEGIN goes out with the first read (one round trip for both), and every write after
 the last read goes out with COMMIT (one round trip for all). A read still waits for its
 answer; a write does not, so its errors (a stale version, a constraint) surface at the next
-read or at `commit()`, and fail the whole transaction."""
+read or at `commit()`, and fail the whole transaction. The writes the repositories queue
+(`batch.write`: a settlement's payment, order, events, notifications, ledger movement and
+inbox row) leave as one statement (`adapters/postgres/batch.py`)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from psycopg import AsyncConnection, AsyncPipeline
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from adapters.postgres.audit import PostgresAuditLog
+from adapters.postgres.batch import BatchedConnection
 from adapters.postgres.errors import ConcurrentUpdate
 from adapters.postgres.idempotency import PostgresIdempotencyRepository
 from adapters.postgres.ledger import PostgresLedger
@@ -98,6 +101,7 @@ class PostgresUnitOfWork:
         self._inbox_grace = inbox_grace
         self._autocommit = read_only or autocommit
         self._conn: AsyncConnection[Any] | None = None
+        self._batched: BatchedConnection | None = None
         self._pipeline: Pipeline | None = None
         self._built: dict[str, Any] = {}
         self._changes: list[Change] = []
@@ -115,13 +119,15 @@ class PostgresUnitOfWork:
         await conn.set_autocommit(True)
         if not self._autocommit:
             self._pipeline = await _enter(conn)
+            self._batched = BatchedConnection(conn)
         return self
 
     def _repository(self, name: str, build: Callable[[AsyncConnection[Any]], R]) -> R:
         """The repository `name` of this transaction, built at its first use."""
         found = self._built.get(name)
         if found is None:
-            found = self._built[name] = build(self._connection)
+            conn = self._batched if self._batched is not None else self._connection
+            found = self._built[name] = build(conn)  # type: ignore[arg-type]
         return found
 
     @property
@@ -211,6 +217,7 @@ class PostgresUnitOfWork:
     ) -> None:
         conn, self._conn = self._connection, None
         pipeline, self._pipeline = self._pipeline, None
+        self._batched = None  # what was queued and not flushed is dropped with the rollback
         try:
             if pipeline is not None:  # left without commit(): whatever was sent is undone
                 await _leave(pipeline)
@@ -234,6 +241,8 @@ class PostgresUnitOfWork:
             raise RuntimeError("a unit of work without a transaction cannot commit")
         pipeline, self._pipeline = self._pipeline, None
         try:
+            if self._batched is not None:
+                await self._batched.flush()
             await self._connection.execute(b"COMMIT")
             await pipeline.__aexit__(None, None, None)
         except psycopg.Error as error:

@@ -9,6 +9,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from adapters.postgres.batch import write
 from application.payments.ports import DeliveryOutcome, StoredDelivery, WebhookDelivery
 from application.shared.ports import IdGenerator
 from domain.payment import PaymentStatus
@@ -89,7 +90,7 @@ class PostgresWebhookInbox:
         status: PaymentStatus | None = None,
     ) -> None:
         params = {"id": delivery_id, "at": at, "outcome": outcome.recorded(status)}
-        await self._conn.execute(MARK_PROCESSED, params)
+        await write(self._conn, MARK_PROCESSED, params, ("webhook_deliveries", delivery_id))
 
     async def claim_unprocessed(
         self, now: datetime, lease_until: datetime, limit: int

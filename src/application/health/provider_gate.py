@@ -67,12 +67,19 @@ class ProviderGate:
         breaker = self._cache.get(provider) or Breaker()
         return breaker.current(self._clock.now(), self.policy).state is BreakerState.OPEN
 
+    def _last_read(self, provider: str) -> Breaker:
+        breaker = self._cache.get(provider) or Breaker()
+        return breaker.current(self._clock.now(), self.policy)
+
     async def breaker(self, provider: str) -> Breaker:
         return (await self.breakers()).get(provider) or Breaker()
 
-    async def check(self, provider: str) -> None:
-        """Raises `ProviderDown` when a new payment with `provider` may not start now."""
-        breaker = await self.breaker(provider)
+    async def check(self, provider: str, *, read: bool = True) -> None:
+        """Raises `ProviderDown` when a new payment with `provider` may not start now.
+        `read=False`: the breakers as last read, never read again here (a caller holding a
+        database connection must not ask the pool for another: with every connection held
+        by such callers, they would wait for each other until the pool timed out)."""
+        breaker = await self.breaker(provider) if read else self._last_read(provider)
         if breaker.state is BreakerState.CLOSED:
             return
         now = self._clock.now()
@@ -130,8 +137,9 @@ class GatedInitiatePayment(InitiatePayment):
         return await super().__call__(command)
 
     async def _admit(self, account: Account) -> None:
-        """The account's own breaker (from the breakers read just before)."""
-        await self._gate.check(account.id.key)
+        """The account's own breaker, as read just before the transaction (never read again
+        inside it, however long the transaction waited for its lock)."""
+        await self._gate.check(account.id.key, read=False)
 
     def _in_flight(self, payment: Payment) -> bool:
         key = AccountId(payment.provider, payment.country).key

@@ -40,6 +40,7 @@ from entrypoints.http.problems import handle_exception
 from entrypoints.http.request_id import request_id_middleware
 from entrypoints.http.request_log import request_log_middleware
 from entrypoints.http.security_headers import security_headers_middleware
+from entrypoints.http.webhook_front import WebhookFront, intake_of
 from entrypoints.jobs import run_worker
 
 MAX_API_BODY = 1024 * 1024
@@ -80,6 +81,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
     handlers.extend(api_docs.handlers())
 
     worker: list[asyncio.Task[None]] = []
+    request_log = RequestLog(settings.log_dir)
 
     async def start() -> None:
         await container.init_resources()  # type: ignore[misc]
@@ -105,7 +107,7 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         middleware=[
             latency_middleware,
             request_id_middleware,
-            request_log_middleware(RequestLog(settings.log_dir)),
+            request_log_middleware(request_log),
             security_headers_middleware(production=not settings.is_sandbox),
             metrics_token_middleware(settings.metrics_token),
             *pages.middleware(settings),
@@ -126,6 +128,14 @@ def create_app(container: Container, with_worker: bool = False) -> Litestar:
         logging_config=None,
     )
     app.state.container = container
+    # provider callbacks skip Litestar's routing and middleware, keeping their effects
+    app.asgi_handler = WebhookFront(
+        app.asgi_handler,
+        intake_of(container),
+        request_log,
+        production=not settings.is_sandbox,
+        trusted_proxies=settings.trusted_proxies,
+    )
     openapi.add_request_bodies(app.openapi_schema)
     openapi_security.document_security(app, app.openapi_schema)
     return app

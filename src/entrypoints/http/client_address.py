@@ -8,6 +8,7 @@ chose to send, so they are never believed)."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -18,10 +19,17 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any], trusted: tuple[str, ...]) -> str:
     peer = connection.client.host if connection.client else "unknown"
+    return address_of_peer(peer, lambda: connection.headers.getall("x-forwarded-for", []), trusted)
+
+
+def address_of_peer(
+    peer: str, forwarded_for: Callable[[], list[str]], trusted: tuple[str, ...]
+) -> str:
+    """The rules above, for `peer` and the `X-Forwarded-For` values (read only when needed)."""
     networks = _networks(trusted)
     if not networks or not _trusted(peer, networks):
         return peer
-    header = ",".join(connection.headers.getall("x-forwarded-for", []))
+    header = ",".join(forwarded_for())
     hops = [hop.strip() for hop in header.split(",") if hop.strip()]
     for hop in reversed(hops):
         if not _trusted(hop, networks):

@@ -26,7 +26,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        request_id = _given(scope) or uuid.uuid4().hex
+        request_id = request_id_of(scope)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -43,6 +43,11 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             structlog.contextvars.reset_contextvars(**tokens)
 
     return middleware
+
+
+def request_id_of(scope: Scope) -> str:
+    """The caller's `X-Request-ID` when it is a sane token, else a new one."""
+    return _given(scope) or uuid.uuid4().hex
 
 
 def _given(scope: Scope) -> str | None:

@@ -51,10 +51,17 @@ def security_headers(production: bool) -> list[tuple[bytes, bytes]]:
     return headers
 
 
+def page_headers(production: bool) -> list[tuple[bytes, bytes]]:
+    """Every header added to an answer outside `/schema` (but `Cache-Control` under `/api/`)."""
+    csp = CSP if production else SANDBOX_CSP
+    return [*security_headers(production), (b"content-security-policy", csp.encode())]
+
+
 def security_headers_middleware(production: bool) -> Callable[[ASGIApp], ASGIApp]:
     """The ASGI middleware adding them (a factory taking the app, for Litestar)."""
     common = security_headers(production)
-    page_csp = CSP if production else SANDBOX_CSP
+    pages = page_headers(production)
+    schema_headers = [*common, (b"content-security-policy", SCHEMA_CSP.encode())]
     names = {name for name, _ in common} | {b"content-security-policy"}
 
     def wrap(app: ASGIApp) -> ASGIApp:
@@ -62,12 +69,7 @@ def security_headers_middleware(production: bool) -> Callable[[ASGIApp], ASGIApp
             if scope["type"] != ScopeType.HTTP:
                 await app(scope, receive, send)
                 return
-            schema = scope["path"].startswith(SCHEMA_PREFIX)
-            added = [
-                *common,
-                (b"content-security-policy", (SCHEMA_CSP if schema else page_csp).encode()),
-            ]
-
+            added = schema_headers if scope["path"].startswith(SCHEMA_PREFIX) else pages
             api = scope["path"].startswith(API_PREFIX)
 
             async def send_with_headers(message: Message) -> None:

@@ -1,0 +1,225 @@
+"""The writes of a transaction flushed as one statement.
+
+A settlement writes a payment, its order, their events, the store's notifications, a ledger
+movement and the inbox row: eight to ten statements, each parsed, bound, planned and executed
+on its own by the server, and built, sent and read back on its own by the driver. Queued
+here instead, they leave as **one statement**: each write becomes a data-modifying common
+table expression (`WITH w0 AS (UPDATE ...), w1 AS (INSERT ...) SELECT ...`), which
+PostgreSQL runs in the statement's single snapshot.
+
+Rules:
+- a write is queued (`write`) only by the repositories that opt in; any other statement on
+  the connection (a read, an unqueued write, COMMIT) first flushes what is queued, so the
+  order of the statements of a transaction is kept and a read sees every earlier write;
+- the sub-statements of one statement cannot see each other's changes: a write touching a
+  row already written in the queue (the same `key`) flushes the queue first;
+- a guarded update (`versioned.guarded`: `WITH changed AS (UPDATE ... RETURNING 1) SELECT
+  expect_one_row_changed(...) FROM changed`) keeps its check: its SELECT is one more
+  expression of the statement, which reads every such check, so a stale version still fails
+  the transaction;
+- rows written by one `write_rows` keep their order (an identity column such as the event
+  histories' `seq` numbers them as given): they are one multi-row INSERT;
+- a write's own common table expressions are lifted to the top (PostgreSQL allows
+  data-modifying ones only there), renamed `w<n>_<name>`, as its named parameters are
+  `w<n>_<name>`; a write with positional parameters is not queued but run at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from psycopg import AsyncConnection, AsyncCursor
+
+_NAMED = re.compile(r"%\((\w+)\)s")
+_CTE = re.compile(r"\s*(\w+)\s+AS\s*\(", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fragment:
+    """One write as parts of the combined statement: its common table expressions (name,
+    body) and, for a guarded update, the SELECT reading its check (else None)."""
+
+    ctes: tuple[tuple[str, str], ...]
+    check: str | None
+
+
+@lru_cache(maxsize=512)
+def _fragment(query: str, n: int) -> _Fragment:
+    """`query` made the `n`th write of a combined statement."""
+    prefix = f"w{n}_"
+    text = _NAMED.sub(lambda m: f"%({prefix}{m.group(1)})s", query.strip())
+    ctes, main = _split(text)
+    for name, _ in ctes:
+        text_pattern = re.compile(rf"\b{name}\b")
+        ctes = [(own, text_pattern.sub(prefix + name, body)) for own, body in ctes]
+        main = text_pattern.sub(prefix + name, main)
+    renamed = tuple((prefix + name, body) for name, body in ctes)
+    if main.lstrip()[:6].upper() == "SELECT":
+        return _Fragment(renamed, main)
+    return _Fragment((*renamed, (f"w{n}", main)), None)
+
+
+def _split(text: str) -> tuple[list[tuple[str, str]], str]:
+    """A statement's leading `WITH a AS (...), b AS (...)` and the statement after it."""
+    if not re.match(r"WITH\b", text, re.IGNORECASE):
+        return [], text
+    at, ctes = 4, []
+    while True:
+        match = _CTE.match(text, at)
+        if match is None:
+            raise ValueError(f"cannot read the WITH clause of {text[:80]!r}")
+        end = _closing(text, match.end() - 1)
+        ctes.append((match.group(1), text[match.end() : end].strip()))
+        at = end + 1
+        rest = text[at:].lstrip()
+        if not rest.startswith(","):
+            return ctes, rest
+        at = len(text) - len(rest) + 1
+
+
+def _closing(text: str, opening: int) -> int:
+    """The index of the parenthesis closing the one at `opening` (quotes are respected)."""
+    depth, quoted = 0, False
+    for i in range(opening, len(text)):
+        char = text[i]
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise ValueError(f"unbalanced parentheses in {text[:80]!r}")
+
+
+_VALUES = re.compile(r"\bVALUES\s*(\(.*\))\s*$", re.IGNORECASE | re.DOTALL)
+
+
+@lru_cache(maxsize=128)
+def _multi_row(query: str, rows: int) -> str | None:
+    """`INSERT ... VALUES (...)` for `rows` rows, row `i`'s parameters named `r<i>_<name>`;
+    None when `query` does not end with its one VALUES tuple."""
+    match = _VALUES.search(query)
+    if match is None or _closing(query, match.start(1)) != match.end(1) - 1:
+        return None
+    row = match.group(1)
+    tuples = [_NAMED.sub(lambda m, i=i: f"%(r{i}_{m.group(1)})s", row) for i in range(rows)]
+    return query[: match.start(1)] + ",\n       ".join(tuples)
+
+
+@lru_cache(maxsize=256)
+def _combined(queries: tuple[str, ...]) -> str:
+    """The one statement for these writes, in this order."""
+    ctes: list[str] = []
+    checks: list[str] = []
+    for n, query in enumerate(queries):
+        fragment = _fragment(query, n)
+        ctes += [f"{name} AS ({body})" for name, body in fragment.ctes]
+        if fragment.check is not None:
+            checks.append(f"c{n} AS ({fragment.check})")
+            ctes.append(checks[-1])
+    reads = ", ".join(f"c{n}" for n, q in enumerate(queries) if _fragment(q, n).check)
+    # a plain SELECT expression runs only when read: the checks are read by the main query
+    main = f"SELECT count(*) FROM {reads}" if reads else "SELECT 1"
+    return "WITH " + ",\n".join(ctes) + "\n" + main
+
+
+class WriteBatch:
+    """The queue of one transaction's writes (see the module's rules)."""
+
+    def __init__(self) -> None:
+        self._queries: list[str] = []
+        self._params: dict[str, Any] = {}
+        self._keys: set[object] = set()
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def conflicts(self, key: object | None) -> bool:
+        return key is not None and key in self._keys
+
+    def add(self, query: str, params: dict[str, Any], key: object | None) -> None:
+        prefix = f"w{len(self._queries)}_"
+        self._queries.append(query)
+        self._params.update({prefix + name: value for name, value in params.items()})
+        if key is not None:
+            self._keys.add(key)
+
+    def take(self) -> tuple[str, dict[str, Any]] | None:
+        """The combined statement and its parameters; the queue is emptied."""
+        if not self._queries:
+            return None
+        queries, params = tuple(self._queries), self._params
+        self._queries, self._params, self._keys = [], {}, set()
+        if len(queries) == 1:  # one write: sent as it is (its text is prepared as it is)
+            return queries[0], {k[3:]: v for k, v in params.items()}
+        return _combined(queries), params
+
+
+class BatchedConnection:
+    """A transaction's connection as its repositories see it: `write` queues, every other
+    use flushes the queue first. Whatever else is asked is the connection's own."""
+
+    def __init__(self, conn: AsyncConnection[Any]) -> None:
+        self._conn = conn
+        self._batch = WriteBatch()
+
+    async def write(self, query: str, params: dict[str, Any], key: object | None = None) -> None:
+        if self._batch.conflicts(key):
+            await self.flush()
+        self._batch.add(query, params, key)
+
+    async def write_rows(self, query: str, rows: list[dict[str, Any]]) -> None:
+        """Queue one INSERT of `rows`, in their order (see the module's rules)."""
+        if len(rows) == 1:
+            await self.write(query, rows[0])
+            return
+        multi = _multi_row(query, len(rows)) if rows else None
+        if multi is None:
+            if rows:
+                await self.flush()
+                async with self._conn.cursor() as cur:
+                    await cur.executemany(query, rows)
+            return
+        params = {f"r{i}_{k}": v for i, row in enumerate(rows) for k, v in row.items()}
+        await self.write(multi, params)
+
+    async def flush(self) -> None:
+        """Send what is queued as one statement (in the pipeline: not waited for)."""
+        taken = self._batch.take()
+        if taken is not None:
+            await self._conn.execute(taken[0], taken[1])
+
+    def discard(self) -> None:
+        self._batch = WriteBatch()
+
+    async def execute(self, query: Any, params: Any = None, **kwargs: Any) -> AsyncCursor[Any]:
+        await self.flush()
+        return await self._conn.execute(query, params, **kwargs)
+
+    @asynccontextmanager
+    async def cursor(self, *args: Any, **kwargs: Any) -> AsyncIterator[AsyncCursor[Any]]:
+        await self.flush()
+        async with self._conn.cursor(*args, **kwargs) as cur:
+            yield cur
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+async def write(
+    conn: AsyncConnection[Any], query: str, params: dict[str, Any], key: object | None = None
+) -> None:
+    """Queue `query` when `conn` batches (a transaction of the unit of work), else run it."""
+    if isinstance(conn, BatchedConnection):
+        await conn.write(query, params, key)
+    else:
+        await conn.execute(query, params)

@@ -1,0 +1,154 @@
+"""The writes of a transaction leave as one statement (adapters/postgres/batch.py), and mean
+what they meant one by one: order kept, a read sees the writes before it, a stale version
+still fails the whole transaction, a row written twice keeps the second write, nothing is
+written when the transaction is abandoned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from psycopg_pool import AsyncConnectionPool
+from tests.builders import NOW, make_order, make_payment, make_store
+
+from adapters.postgres import batch
+from adapters.postgres.errors import ConcurrentUpdate
+from adapters.postgres.uow import PostgresUnitOfWorkFactory
+from domain.events import Source
+from domain.payment import Payment, PaymentStatus
+
+pytestmark = pytest.mark.usefixtures("clean_db")
+
+
+async def _seeded(uow_factory: PostgresUnitOfWorkFactory) -> tuple[str, str, str]:
+    store = make_store()
+    order = make_order(store)
+    payment = make_payment(order)
+    async with uow_factory() as uow:
+        await uow.stores.add(store)
+        await uow.orders.add(order)
+        await uow.payments.add(payment)
+        await uow.commit()
+    return store.id, order.id, payment.id
+
+
+async def _stored(uow_factory: PostgresUnitOfWorkFactory, payment_id: str) -> Payment:
+    async with uow_factory(read_only=True) as uow:
+        payment = await uow.payments.get(payment_id)
+    assert payment is not None
+    return payment
+
+
+async def test_a_settlements_writes_leave_as_one_statement(
+    uow_factory: PostgresUnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, _, payment_id = await _seeded(uow_factory)
+    sent: list[str] = []
+    original = batch.WriteBatch.take
+
+    def take(self: batch.WriteBatch) -> tuple[str, dict[str, Any]] | None:
+        taken = original(self)
+        if taken is not None:
+            sent.append(taken[0])
+        return taken
+
+    monkeypatch.setattr(batch.WriteBatch, "take", take)
+    async with uow_factory() as uow:
+        found = await uow.payments.lock_with_order(payment_id)
+        assert found is not None
+        payment, order, _ = found
+        payment.mark_pending(NOW, Source.API, reference="ref-1")
+        payment.mark_succeeded(NOW, Source.WEBHOOK)
+        order.mark_paid(NOW, Source.WEBHOOK, payment.id)
+        await uow.payments.save(payment)
+        await uow.orders.save(order)
+        await uow.commit()  # + the notifications and the ledger's movement (the dispatch)
+    assert len(sent) == 1, sent
+    for table in ("payments", "orders", "payment_events", "order_events", "notifications"):
+        assert f"UPDATE {table}" in sent[0] or f"INSERT INTO {table}" in sent[0], table
+    assert "ledger_entries" in sent[0]
+    stored = await _stored(uow_factory, payment_id)
+    assert stored.status is PaymentStatus.SUCCEEDED and stored.fee is not None
+
+
+async def test_events_written_together_keep_their_order(
+    uow_factory: PostgresUnitOfWorkFactory,
+) -> None:
+    _, _, payment_id = await _seeded(uow_factory)
+    async with uow_factory() as uow:
+        payment = await uow.payments.get(payment_id, for_update=True)
+        assert payment is not None
+        payment.mark_pending(NOW, Source.API, reference="ref-1")
+        payment.mark_succeeded(NOW, Source.WEBHOOK)
+        await uow.payments.save(payment)
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        history = [r.event.type for r in await uow.payments.history(payment_id)]
+    assert history[-2:] == ["payment.pending", "payment.succeeded"]
+
+
+async def test_a_read_sees_the_writes_queued_before_it(
+    uow_factory: PostgresUnitOfWorkFactory,
+) -> None:
+    _, _, payment_id = await _seeded(uow_factory)
+    async with uow_factory() as uow:
+        payment = await uow.payments.get(payment_id, for_update=True)
+        assert payment is not None
+        payment.mark_pending(NOW, Source.API, reference="seen-by-the-read")
+        await uow.payments.save(payment)
+        again = await uow.payments.get(payment_id)
+        assert again is not None and again.provider_reference == "seen-by-the-read"
+        await uow.commit()
+
+
+async def test_a_row_saved_twice_keeps_the_second_write(
+    uow_factory: PostgresUnitOfWorkFactory,
+) -> None:
+    _, _, payment_id = await _seeded(uow_factory)
+    async with uow_factory() as uow:
+        payment = await uow.payments.get(payment_id, for_update=True)
+        assert payment is not None
+        payment.mark_pending(NOW, Source.API, reference="first")
+        await uow.payments.save(payment)
+        payment.provider_reference = "second"
+        await uow.payments.save(payment)  # same row: the first write leaves before it
+        await uow.commit()
+    stored = await _stored(uow_factory, payment_id)
+    assert (stored.provider_reference, stored.version) == ("second", payment.version)
+
+
+async def test_a_stale_version_still_fails_the_whole_transaction(
+    uow_factory: PostgresUnitOfWorkFactory, pool: AsyncConnectionPool[Any]
+) -> None:
+    store_id, order_id, payment_id = await _seeded(uow_factory)
+    async with uow_factory(read_only=True) as uow:
+        payment = await uow.payments.get(payment_id)
+        order = await uow.orders.get(store_id, order_id)
+    assert payment is not None and order is not None
+    async with pool.connection() as conn:  # someone else wrote the payment meanwhile
+        await conn.execute("UPDATE payments SET version = version + 1 WHERE id = %s", (payment_id,))
+    order.description = "queued with the stale write"
+    payment.mark_pending(NOW, Source.API, reference="stale")
+    with pytest.raises(ConcurrentUpdate):
+        async with uow_factory() as uow:
+            await uow.orders.save(order)
+            await uow.payments.save(payment)
+            await uow.commit()
+    stored = await _stored(uow_factory, payment_id)
+    assert stored.provider_reference != "stale"
+    async with uow_factory(read_only=True) as uow:
+        unchanged = await uow.orders.get(store_id, order_id)
+    assert unchanged is not None and unchanged.description != "queued with the stale write"
+
+
+async def test_an_abandoned_transaction_writes_nothing(
+    uow_factory: PostgresUnitOfWorkFactory,
+) -> None:
+    _, _, payment_id = await _seeded(uow_factory)
+    async with uow_factory() as uow:
+        payment = await uow.payments.get(payment_id, for_update=True)
+        assert payment is not None
+        payment.mark_pending(NOW, Source.API, reference="never")
+        await uow.payments.save(payment)  # no commit
+    stored = await _stored(uow_factory, payment_id)
+    assert stored.provider_reference != "never" and stored.status is PaymentStatus.CREATED
