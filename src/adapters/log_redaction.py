@@ -20,12 +20,17 @@ Rules:
   `+` number in any text (an exception's message, a provider's error body), and the digits
   that follow such a name in text (`msisdn=2250700000001`, `"partyId": "22507..."`).
 - The line keeps its shape: keys stay, only values change, so it still says what happened.
+- Cost: a string is first searched once for any word the patterns need (lowered, when it is
+  ASCII: a case-insensitive search costs several times more), and a key's verdict is
+  remembered for the last `KEYS_KEPT` keys, so a plain line of ids and statuses costs one
+  short search per value.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import structlog
@@ -60,6 +65,8 @@ _SECRET_TEXT = (
     ),
 )
 _MAX_DEPTH = 20
+#: The dot of a masked phone (`adapters.phones`).
+MASK_DOT = "•"
 #: A word every pattern above needs: text without any of them is returned as it is (one search
 #: instead of four substitutions, for the ids, statuses and times most log values are).
 _TRIGGER = re.compile(
@@ -69,10 +76,33 @@ _TRIGGER = re.compile(
 _PHONE_NAME = r"phone|msisdn|mobile|party_?id|subscriber"
 _PHONE_KEY = re.compile(_PHONE_NAME, re.IGNORECASE)
 _PHONE_TRIGGER = re.compile(rf"\+\d|{_PHONE_NAME}", re.IGNORECASE)
+_TRIGGER_LOWERED = re.compile(_TRIGGER.pattern)
+_PHONE_TRIGGER_LOWERED = re.compile(_PHONE_TRIGGER.pattern)
+KEYS_KEPT = 1024
 _PHONE_IN_TEXT = re.compile(r"\+\d[\d ]{6,18}\d")
 _PHONE_NAMED = re.compile(
     rf"((?:{_PHONE_NAME})[\w\-]*[\"']?\s*[=:]?\s*[\"']?)(\+?\d{{6,15}})\b", re.IGNORECASE
 )
+#: A word some step needs (a secret's trigger, a phone's name), for ASCII text lowered (the
+#: patterns are lowercase ASCII, and on ASCII text a case-insensitive match is a match of the
+#: lowered text). Without one of them and without a `+` number, no step changes a text.
+_WORDS_LOWERED = re.compile(rf"{_TRIGGER.pattern}|{_PHONE_NAME}")
+
+
+def _untouched(text: str) -> bool:
+    """Whether no step would change `text` (an ASCII text once the dots of masked phones are
+    read as `#`, searched in two passes).
+
+    Texts joined by newlines are searched at once: what one of them holds, the whole holds.
+    `•` and `#` are alike to every pattern (neither a word character, a digit, a space nor a
+    letter that folds to one), so reading one as the other finds the same."""
+    if MASK_DOT in text:
+        text = text.replace(MASK_DOT, "#")
+    return (
+        text.isascii()
+        and not _WORDS_LOWERED.search(text.lower())
+        and not _PHONE_IN_TEXT.search(text)
+    )
 
 
 def is_secret_key(name: object) -> bool:
@@ -82,9 +112,16 @@ def is_secret_key(name: object) -> bool:
     return isinstance(name, str) and bool(_SECRET_KEY.search(name))
 
 
+def _holds(text: str, lowered: re.Pattern[str], folded: re.Pattern[str]) -> bool:
+    """Whether `text` holds a trigger (`lowered` on ASCII text lowered, else `folded`)."""
+    if text.isascii():
+        return lowered.search(text.lower()) is not None
+    return folded.search(text) is not None
+
+
 def scrub_text(text: str) -> str:
     """`text` with whatever looks like one of our secrets replaced by `[REDACTED]`."""
-    if not _TRIGGER.search(text):
+    if not _holds(text, _TRIGGER_LOWERED, _TRIGGER):
         return text
     for pattern, replacement in _SECRET_TEXT:
         text = pattern.sub(replacement, text)
@@ -93,7 +130,7 @@ def scrub_text(text: str) -> str:
 
 def mask_phones_text(text: str) -> str:
     """`text` with the phone numbers it holds masked (see the module's rules)."""
-    if not _PHONE_TRIGGER.search(text):
+    if not _holds(text, _PHONE_TRIGGER_LOWERED, _PHONE_TRIGGER):
         return text
     text = _PHONE_NAMED.sub(lambda m: m.group(1) + _masked(m.group(2)), text)
     return _PHONE_IN_TEXT.sub(lambda m: _masked(m.group().replace(" ", "")), text)
@@ -108,6 +145,8 @@ def redact(value: Any, depth: int = 0) -> Any:
     if depth > _MAX_DEPTH:
         return REDACTED
     if isinstance(value, str):
+        if _untouched(value):
+            return value
         return mask_phones_text(scrub_text(value))
     if isinstance(value, bytes | bytearray):
         return redact(bytes(value).decode("utf-8", "replace"), depth)
@@ -123,11 +162,18 @@ def redact(value: Any, depth: int = 0) -> Any:
 
 
 def _entry(key: Any, item: Any, depth: int) -> Any:
-    if is_secret_key(key):
+    secret, phone = _verdict(key) if isinstance(key, str) else (is_secret_key(key), False)
+    if secret:
         return REDACTED
-    if isinstance(key, str) and _PHONE_KEY.search(key):
+    if phone:
         item = mask_phones_in({key: item})[key]
     return redact(item, depth + 1)
+
+
+@lru_cache(maxsize=KEYS_KEPT)
+def _verdict(key: str) -> tuple[bool, bool]:
+    """(the value under `key` is secret, `key` names a phone)."""
+    return is_secret_key(key), bool(_PHONE_KEY.search(key))
 
 
 def _is_pair(value: list[Any] | tuple[Any, ...]) -> bool:
@@ -136,10 +182,36 @@ def _is_pair(value: list[Any] | tuple[Any, ...]) -> bool:
 
 def redact_secrets(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
     """The structlog processor: the event's values redacted (see the module's rules).
-    Processor bookkeeping keys (`_record`, `_from_structlog`) are kept as they are."""
+    Processor bookkeeping keys (`_record`, `_from_structlog`) are kept as they are.
+
+    A line of plain values under plain keys (most lines) is answered with one search over
+    all its texts at once; when that search finds a trigger, each value is redacted."""
+    kept: EventDict = {}
+    texts: list[str] = []
+    for key, value in event_dict.items():
+        if key in _KEEP:
+            kept[key] = value
+        elif _plain(key, value):
+            kept[key] = value
+            if isinstance(value, str):
+                texts.append(value)
+        else:
+            kept[key] = _entry(key, value, -1)
+    if _untouched("\n".join(texts)):
+        return kept
     return {
         key: value if key in _KEEP else _entry(key, value, -1) for key, value in event_dict.items()
     }
+
+
+def _plain(key: object, value: object) -> bool:
+    """A value `redact` keeps as it is unless it is a text holding a trigger, under a key
+    that is neither secret nor a phone's."""
+    return (
+        isinstance(key, str)
+        and _verdict(key) == (False, False)
+        and (value is None or isinstance(value, str | bool | int | float))
+    )
 
 
 _KEEP = frozenset({"_record", "_from_structlog", "exc_info"})

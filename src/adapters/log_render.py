@@ -58,7 +58,13 @@ class RoutineToDebug(logging.Filter):
         return logging.getLogger().isEnabledFor(logging.DEBUG)
 
 
+#: The loggers `ROUTINE` names: a line from any other is never routine (one test per line).
+_ROUTINE_LOGGERS = tuple({prefix for prefix, _ in ROUTINE})
+
+
 def _routine(record: logging.LogRecord) -> bool:
+    if not record.name.startswith(_ROUTINE_LOGGERS):
+        return False
     message = str(record.msg)
     return any(
         record.name.startswith(prefix) and message.startswith(start) for prefix, start in ROUTINE

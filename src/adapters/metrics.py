@@ -25,6 +25,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.registry import Collector
 
+from adapters.metric_children import Children
 from adapters.providers.http import CallObserver
 
 DOUBLE_PAYMENTS = Counter(
@@ -91,6 +92,14 @@ PENDING_AGE_BUCKETS: tuple[tuple[str, float | None], ...] = (
 )
 
 
+#: The children of the counters fed after every change and every callback, remembered.
+_FINAL_PAYMENTS = Children(FINAL_PAYMENTS)
+_FAILED_PAYMENTS = Children(FAILED_PAYMENTS)
+_FINAL_REFUNDS = Children(FINAL_REFUNDS)
+_WEBHOOK_DELIVERIES = Children(WEBHOOK_DELIVERIES)
+_PROVIDER_CALL_SECONDS = Children(PROVIDER_CALL_SECONDS)
+_PROVIDER_CALLS = Children(PROVIDER_CALLS)
+
 _FINAL = frozenset({"succeeded", "failed", "expired", "cancelled"})
 _NOTIFICATION_OUTCOMES = ("delivered", "retry", "failed", "no_endpoint")
 
@@ -122,16 +131,16 @@ class PrometheusMetrics:
     def payment_final(
         self, provider: str, status: str, failure_code: str | None, country: str | None = None
     ) -> None:
-        FINAL_PAYMENTS.labels(provider, status, country or "").inc()
+        _FINAL_PAYMENTS(provider, status, country or "").inc()
         if status == "failed":
-            FAILED_PAYMENTS.labels(provider, failure_code or "unknown", country or "").inc()
+            _FAILED_PAYMENTS(provider, failure_code or "unknown", country or "").inc()
 
     def refund_final(self, provider: str, status: str) -> None:
-        FINAL_REFUNDS.labels(provider, status).inc()
+        _FINAL_REFUNDS(provider, status).inc()
 
     def webhook_delivery(self, provider: str, outcome: str, reason: str = "") -> None:
         """`outcome`: accepted, duplicate or rejected (then `reason` says why)."""
-        WEBHOOK_DELIVERIES.labels(provider, outcome, reason).inc()
+        _WEBHOOK_DELIVERIES(provider, outcome, reason).inc()
 
 
 class MeteredCallObserver:
@@ -141,8 +150,8 @@ class MeteredCallObserver:
         self._inner = inner
 
     def observe(self, provider: str, operation: str, seconds: float, outcome: str) -> None:
-        PROVIDER_CALL_SECONDS.labels(provider, operation).observe(seconds)
-        PROVIDER_CALLS.labels(provider, operation, outcome).inc()
+        _PROVIDER_CALL_SECONDS(provider, operation).observe(seconds)
+        _PROVIDER_CALLS(provider, operation, outcome).inc()
         if self._inner is not None:
             self._inner.observe(provider, operation, seconds, outcome)
 

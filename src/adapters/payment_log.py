@@ -10,25 +10,31 @@ Rules:
   structlog's contextvars by the request-id middleware); changes made by jobs carry none.
 - The phone is always masked; the event's `data` (provider answers, tokens) is never written;
   anomaly details keep only plain values under keys that do not look secret.
-- The file rotates (10 MB x 5 by default). The logger is dedicated and does not propagate,
-  so the rest of the logging configuration neither duplicates nor swallows these lines.
+- The file rotates (10 MB x 5 by default). The lines do not go through the logging
+  configuration, which neither duplicates nor swallows them.
+- After every change, so the line is rendered without structlog's processor chain or the
+  logging framework's records (which rendered it twice, once to check the file's size): the
+  fields, then `event`, then what is bound in structlog's contextvars (without overriding a
+  field), then `level` (the keys and their order of a structlog line), redacted by the same
+  `redact_secrets` step as every other log line,
+  rendered as structlog's JSON renderer
+  does, and appended to the file in one `write` (`adapters.line_file`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
+import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
 import structlog
 
 from adapters.clock import SystemClock
-from adapters.log_redaction import before_renderer
+from adapters.line_file import LineFile
+from adapters.log_redaction import redact_secrets
 from adapters.phones import mask_phone
 from application.shared.ports import Clock
 from domain.events import DomainEvent
@@ -91,8 +97,29 @@ def _payment_fields(payment: Payment) -> dict[str, Any]:
     }
 
 
+def _fallback(value: Any) -> Any:
+    """What structlog's JSON renderer writes for a value JSON does not know."""
+    try:
+        return value.__structlog__()
+    except AttributeError:
+        return repr(value)
+
+
+#: structlog's `JSONRenderer(ensure_ascii=False)`, with its encoder built once.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=_fallback).encode
+
+
+def render(fields: dict[str, Any], event: str, level: str) -> str:
+    """The JSON line of `fields` (see the module's rules), newline included."""
+    fields["event"] = event
+    for key, value in structlog.contextvars.get_contextvars().items():
+        fields.setdefault(key, value)
+    fields["level"] = level
+    return _ENCODE(redact_secrets(None, level, fields)) + "\n"
+
+
 class StructlogPaymentLog:
-    """`PaymentLog` port writing JSON lines through a dedicated stdlib logger."""
+    """`PaymentLog` port writing structlog-shaped JSON lines to `payments.log`."""
 
     def __init__(
         self,
@@ -102,64 +129,27 @@ class StructlogPaymentLog:
         backup_count: int = 5,
         clock: Clock | None = None,
     ) -> None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        path = (log_dir / FILE_NAME).resolve()
-        self.path = path
+        self._file = LineFile(log_dir / FILE_NAME, max_bytes=max_bytes, backup_count=backup_count)
+        self.path = self._file.path
         self._clock = clock or SystemClock()
-        digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
-        stdlib = logging.getLogger(f"payments.payment_log.{digest}")
-        stdlib.setLevel(logging.INFO)
-        stdlib.propagate = False
-        for old in list(stdlib.handlers):  # a second instance on the same file replaces the first
-            stdlib.removeHandler(old)
-            old.close()
-        handler = RotatingFileHandler(
-            path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
-        )
-        handler.setFormatter(
-            structlog.stdlib.ProcessorFormatter(
-                processors=[
-                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    *before_renderer(structured=True),
-                    structlog.processors.JSONRenderer(ensure_ascii=False),
-                ]
-            )
-        )
-        stdlib.addHandler(handler)
-        self._stdlib = stdlib
-        self._handler = handler
-        self._log = structlog.wrap_logger(
-            stdlib,
-            wrapper_class=structlog.stdlib.BoundLogger,
-            processors=[
-                structlog.contextvars.merge_contextvars,
-                structlog.stdlib.add_log_level,
-                structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-            ],
-        )
 
     def changed(self, subject: Payment | Refund, event: DomainEvent) -> None:
-        self._log.info(
-            f"{subject.KIND}.changed",
-            **_fields(subject),
-            old_status=event.from_status,
-            new_status=event.to_status,
-            change=event.type,
-            source=str(event.source),
-            timestamp=_utc(event.at),
-        )
+        fields = _fields(subject)
+        fields["old_status"] = event.from_status
+        fields["new_status"] = event.to_status
+        fields["change"] = event.type
+        fields["source"] = str(event.source)
+        fields["timestamp"] = _utc(event.at)
+        self._file.write(render(fields, f"{subject.KIND}.changed", "info"))
 
     def anomaly(self, subject: Payment | Refund, what: str, detail: Mapping[str, Any]) -> None:
-        self._log.warning(
-            f"{subject.KIND}.anomaly",
-            **_fields(subject),
-            status=str(subject.status),
-            what=what,
-            detail=_safe(detail),
-            timestamp=_utc(self._clock.now()),
-        )
+        fields = _fields(subject)
+        fields["status"] = str(subject.status)
+        fields["what"] = what
+        fields["detail"] = _safe(detail)
+        fields["timestamp"] = _utc(self._clock.now())
+        self._file.write(render(fields, f"{subject.KIND}.anomaly", "warning"))
 
     def close(self) -> None:
-        """Detach and close the file (for shutdown and tests)."""
-        self._stdlib.removeHandler(self._handler)
-        self._handler.close()
+        """Close the file (for shutdown and tests)."""
+        self._file.close()

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from operator import add
 
 
 class BreakerState(StrEnum):
@@ -147,16 +148,18 @@ class Tally:
     callback_seconds: tuple[int, ...] = field(default_factory=lambda: _empty(SETTLE_BOUNDS_S))
 
     def __add__(self, other: Tally) -> Tally:
-        values: dict[str, object] = {}
-        for f in fields(self):
-            if f.name in ("provider", "minute"):
-                continue
-            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+        """The two tallies summed, count by count and bucket by bucket (`self`'s provider and
+        minute). After every settled payment: the counted fields are listed once."""
+        values: list[object] = [self.provider, self.minute]
+        for name in _COUNTED:
+            mine, theirs = getattr(self, name), getattr(other, name)
             if isinstance(mine, tuple):
-                values[f.name] = tuple(a + b for a, b in zip(mine, theirs, strict=True))
+                if len(mine) != len(theirs):
+                    raise ValueError(f"{name}: histograms of different bounds")
+                values.append(tuple(map(add, mine, theirs)))
             else:
-                values[f.name] = mine + theirs
-        return replace(self, **values)  # type: ignore[arg-type]
+                values.append(mine + theirs)
+        return Tally(*values)  # type: ignore[arg-type]
 
     @property
     def starts(self) -> int:
@@ -169,6 +172,10 @@ class Tally:
     @property
     def failures(self) -> int:
         return self.starts_timeout + self.starts_error + self.status_error
+
+
+#: The fields `__add__` sums, in their order (all but `provider` and `minute`).
+_COUNTED = tuple(f.name for f in fields(Tally) if f.name not in ("provider", "minute"))
 
 
 def minute_of(at: datetime) -> datetime:

@@ -144,3 +144,64 @@ def test_app_logging_is_json_with_bound_context_and_leaves_the_payment_log_alone
     assert foreign["event"] == "plain stdlib" and foreign["request_id"] == "req_42"
     assert foreign["logger"] == "uvicorn.test" and foreign["level"] == "warning"
     assert len(read_lines(log)) == 1
+
+
+def test_a_line_keeps_structlogs_shape_and_the_bound_request_id(tmp_path):
+    """The line is written without structlog's chain but as it wrote it: the fields, `event`,
+    what is bound in the context, `level`; the same JSON text, key for key."""
+    log = StructlogPaymentLog(tmp_path, clock=FixedClock())
+    payment = a_payment()
+    payment.mark_pending(AT, Source.API, reference="ref-1", data={"token": "s3cr3t"})
+    structlog.contextvars.bind_contextvars(request_id="req_42")
+    try:
+        log.changed(payment, payment.events[-1])
+    finally:
+        structlog.contextvars.clear_contextvars()
+        log.close()
+
+    assert log.path.read_text("utf-8") == (
+        '{"payment_id": "pay_01", "order_id": "ord_01", "store_id": "str_01", '
+        '"provider": "mtn_momo", "amount": 5000, "currency": "XOF", '
+        '"phone": "+225 07 •• •• •• 56", "needs_refund": false, "old_status": "created", '
+        '"new_status": "pending", "change": "payment.pending", "source": "api", '
+        '"timestamp": "2025-03-01T12:00:00+00:00", "event": "payment.changed", '
+        '"request_id": "req_42", "level": "info"}\n'
+    )
+
+
+def test_what_is_bound_in_the_context_is_redacted_like_any_log_value(tmp_path):
+    log = StructlogPaymentLog(tmp_path, clock=FixedClock())
+    structlog.contextvars.bind_contextvars(
+        request_id="sk_live_Q2hhbmdlTWUhIFRoaXM", caller=f"payer {PHONE}", payment_id="forged"
+    )
+    try:
+        log.changed(a_payment(), a_payment().events[0])
+    finally:
+        structlog.contextvars.clear_contextvars()
+        log.close()
+
+    (line,) = read_lines(log)
+    assert line["request_id"] == "sk_[REDACTED]"
+    assert line["caller"] == "payer +225 07 •• •• •• 56"
+    assert line["payment_id"] == "pay_01"  # a bound value never overrides a field
+
+
+def test_a_refund_change_is_one_line_too(tmp_path):
+    from domain.refund import Refund
+
+    log = StructlogPaymentLog(tmp_path, clock=FixedClock())
+    payment = a_payment()
+    refund = Refund.create(
+        id="rfd_01",
+        payment=payment,
+        amount=Money.of(2000, "XOF"),
+        at=AT,
+        reason="returned",
+        manual=False,
+    )
+    log.changed(refund, refund.events[0])
+    log.close()
+
+    (line,) = read_lines(log)
+    assert line["event"] == "refund.changed" and line["refund_id"] == "rfd_01"
+    assert (line["payment_id"], line["amount"], line["level"]) == ("pay_01", 2000, "info")

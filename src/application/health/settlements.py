@@ -53,8 +53,13 @@ def settle_tally(payment: Payment, event: DomainEvent) -> Tally | None:
     )
 
 
+#: The settle histograms with one count: in each bucket, then in none.
+_ONE_IN = tuple(
+    tuple(int(index == bucket) for index in range(len(SETTLE_BOUNDS_S) + 1))
+    for bucket in range(len(SETTLE_BOUNDS_S) + 1)
+)
+_NONE = (0,) * (len(SETTLE_BOUNDS_S) + 1)
+
+
 def _one(seconds: float | None) -> tuple[int, ...]:
-    counts = [0] * (len(SETTLE_BOUNDS_S) + 1)
-    if seconds is not None:
-        counts[bucket_of(seconds, SETTLE_BOUNDS_S)] = 1
-    return tuple(counts)
+    return _NONE if seconds is None else _ONE_IN[bucket_of(seconds, SETTLE_BOUNDS_S)]

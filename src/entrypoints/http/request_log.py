@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.request_log import RequestLog
+from entrypoints.http.request_id import CURRENT_REQUEST_ID
 
 
 def request_log_middleware(log: RequestLog) -> Callable[[ASGIApp], ASGIApp]:
@@ -32,9 +32,14 @@ def request_log_middleware(log: RequestLog) -> Callable[[ASGIApp], ASGIApp]:
             try:
                 await app(scope, receive, send_and_note)
             finally:
-                request_id = structlog.contextvars.get_contextvars().get("request_id")
                 elapsed = time.perf_counter() - started
-                log.answered(str(scope["method"]), str(scope["path"]), status, elapsed, request_id)
+                log.answered(
+                    str(scope["method"]),
+                    str(scope["path"]),
+                    status,
+                    elapsed,
+                    CURRENT_REQUEST_ID.get(),
+                )
 
         return middleware
 
