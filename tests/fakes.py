@@ -495,7 +495,10 @@ class InMemoryPaymentRepository:
         return found
 
     async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
-        payment = await self.get(payment_id, for_update=True)
+        return await self.with_order(payment_id)
+
+    async def with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
+        payment = await self.get(payment_id)
         order = self._uow.tx.get("orders", payment.order_id) if payment else None
         store = self._uow.tx.get("stores", payment.store_id) if payment else None
         fee_bps = store.fee_bps if store else None

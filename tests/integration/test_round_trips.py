@@ -1,9 +1,10 @@
 """Round trips to PostgreSQL per request, counted on the wire (`round_trips.counting_proxy`),
 so that they do not creep back: a Wave payment's start in at most 5 (the API key, the order
 locked with BEGIN, the open-payments check, the writes with COMMIT, the provider's answer
-recorded), its `checkout.session.completed` callback in at most 4 (the delivery stored, the
-payment read, the payment and order locked with BEGIN, the writes with COMMIT). What a process
-does once per second whatever its traffic (provider health) is not counted per request."""
+recorded), its `checkout.session.completed` callback in at most 3 (the delivery stored; the
+payment read with its order; BEGIN, the writes, their version checks and COMMIT together).
+What a process does once per second whatever its traffic (provider health) is not
+counted per request."""
 
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ from entrypoints.settings import Settings
 
 WEBHOOK = "/payment/webhook/wave/"
 MAX_INITIATION = 5
-MAX_WEBHOOK = 4
-#: Statements run: a webhook's are the delivery stored, the payment read, BEGIN, the lock,
-#: every write of the settlement as ONE statement (adapters/postgres/batch.py), COMMIT
-#: (13 before the writes were combined; initiation 13).
-MAX_WEBHOOK_STATEMENTS = 6
+MAX_WEBHOOK = 3
+#: Statements run: a webhook's are the delivery stored, the payment read (with its order and
+#: fee rate), then BEGIN, every write of the settlement as ONE statement
+#: (adapters/postgres/batch.py) and COMMIT, sent together (13 before the writes were combined
+#: and the lock read was replaced by the writes' version checks; initiation 13).
+MAX_WEBHOOK_STATEMENTS = 5
 MAX_INITIATION_STATEMENTS = 10
 
 
@@ -137,7 +139,7 @@ async def settled(pool: AsyncConnectionPool[Any], payment_id: str) -> tuple[str,
     return await status(pool, payment_id)
 
 
-async def test_a_wave_payment_starts_in_5_round_trips_and_settles_in_4(
+async def test_a_wave_payment_starts_in_5_round_trips_and_settles_in_3(
     counted: Counted, fake: FakeWave, pool: AsyncConnectionPool[Any]
 ) -> None:
     client, trips = counted.client, counted.trips

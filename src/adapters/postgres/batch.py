@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from psycopg import AsyncConnection, AsyncCursor
+from psycopg import AsyncConnection, AsyncCursor, AsyncRawCursor
 
 _NAMED = re.compile(r"%\((\w+)\)s")
 _CTE = re.compile(r"\s*(\w+)\s+AS\s*\(", re.IGNORECASE)
@@ -115,7 +115,27 @@ def _multi_row(query: str, rows: int) -> str | None:
     return query[: match.start(1)] + ",\n       ".join(tuples)
 
 
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    """A combined statement in PostgreSQL's own `$n` placeholders (psycopg neither parses
+    nor caches a statement this long with this many parameters: it would read the text
+    again at every flush), and the names of its parameters, `$1` first."""
+
+    text: str
+    names: tuple[str, ...]
+
+
 @lru_cache(maxsize=256)
+def _statement(queries: tuple[str, ...]) -> _Statement:
+    names: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        return f"${names.setdefault(match.group(1), len(names) + 1)}"
+
+    text = _NAMED.sub(number, _combined(queries)).replace("%%", "%")
+    return _Statement(text, tuple(names))
+
+
 def _combined(queries: tuple[str, ...]) -> str:
     """The one statement for these writes, in this order."""
     ctes: list[str] = []
@@ -153,15 +173,17 @@ class WriteBatch:
         if key is not None:
             self._keys.add(key)
 
-    def take(self) -> tuple[str, dict[str, Any]] | None:
-        """The combined statement and its parameters; the queue is emptied."""
+    def take(self) -> tuple[str, dict[str, Any] | list[Any]] | None:
+        """The statement and its parameters (a list for `$n` placeholders, when several
+        writes are combined); the queue is emptied."""
         if not self._queries:
             return None
         queries, params = tuple(self._queries), self._params
         self._queries, self._params, self._keys = [], {}, set()
         if len(queries) == 1:  # one write: sent as it is (its text is prepared as it is)
             return queries[0], {k[3:]: v for k, v in params.items()}
-        return _combined(queries), params
+        statement = _statement(queries)
+        return statement.text, [params[name] for name in statement.names]
 
 
 class BatchedConnection:
@@ -195,8 +217,13 @@ class BatchedConnection:
     async def flush(self) -> None:
         """Send what is queued as one statement (in the pipeline: not waited for)."""
         taken = self._batch.take()
-        if taken is not None:
-            await self._conn.execute(taken[0], taken[1])
+        if taken is None:
+            return
+        query, params = taken
+        if isinstance(params, list):
+            await AsyncRawCursor(self._conn).execute(query, params)
+        else:
+            await self._conn.execute(query, params)
 
     def discard(self) -> None:
         self._batch = WriteBatch()

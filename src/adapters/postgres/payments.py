@@ -60,16 +60,18 @@ SELECT = f"SELECT {_COLUMNS} FROM payments WHERE id = %(id)s"
 
 SELECT_FOR_UPDATE = f"{SELECT} FOR UPDATE"
 
-#: The payment's columns as they are, its order's as `o_<column>`; both rows locked.
-SELECT_WITH_ORDER_FOR_UPDATE = f"""
+#: The payment's columns as they are, its order's as `o_<column>`, its store's fee rate.
+SELECT_WITH_ORDER = f"""
 SELECT {", ".join(f"p.{c.strip()}" for c in _PAYMENT_COLUMNS.split(","))},
        {_refund_totals("p")},
        {", ".join(f"o.{c} AS o_{c}" for c in ORDER_COLUMNS)},
        (SELECT s.fee_bps FROM stores s WHERE s.id = p.store_id) AS store_fee_bps
 FROM payments p JOIN orders o ON o.id = p.order_id
 WHERE p.id = %(id)s
-FOR UPDATE
 """
+
+#: The same, both rows locked.
+SELECT_WITH_ORDER_FOR_UPDATE = f"{SELECT_WITH_ORDER}FOR UPDATE\n"
 
 SELECT_FOR_STORE = f"{SELECT} AND store_id = %(store_id)s"
 
@@ -131,6 +133,9 @@ class PostgresPaymentRepository:
         return await fetch_one(
             self._conn, SELECT_WITH_ORDER_FOR_UPDATE, {"id": payment_id}, _with_order
         )
+
+    async def with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
+        return await fetch_one(self._conn, SELECT_WITH_ORDER, {"id": payment_id}, _with_order)
 
     async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None:
         return await self._one(SELECT_FOR_STORE, {"id": payment_id, "store_id": store_id})

@@ -123,6 +123,10 @@ class PaymentRepository(Protocol):
         own fee rate in basis points (None: the platform's), in one read."""
         ...
 
+    async def with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
+        """As `lock_with_order`, without locking anything."""
+        ...
+
     async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None: ...
 
     async def save(self, payment: Payment) -> None:

@@ -23,9 +23,13 @@ PaymentSettlement = Settlement[Payment]
 
 class PaymentSettles:
     """Rules:
-    - the payment is read again under its row lock (with its order's when the report may pay
-      it), so concurrent reports for one payment serialise and converge: exactly one
-      transition and one event per change;
+    - the payment read before the provider was asked (with its order and its store's fee
+      rate, `read`) is decided on as it was read, and written only if neither it nor its order
+      changed since (their versions are checked by the write itself): no lock, no second
+      read. When one did change, the write fails whole and the template decides again on the
+      payment read under its row lock (with its order's when the report may pay it), so
+      concurrent reports for one payment serialise and converge: exactly one transition and
+      one event per change;
     - the decision is the aggregate's (`Payment.apply`): an illegal move is refused and
       changes nothing; a report that changes nothing writes nothing;
     - a payment that succeeds pays its order once, or is flagged `needs_refund` when the order
@@ -36,14 +40,19 @@ class PaymentSettles:
 
     def __init__(self, providers: ProviderRegistry, fees: Fees | None = None) -> None:
         self._providers, self._fees = providers, fees or Fees()
+        self._seen = Seen()
 
     def open(self, subject: Payment) -> bool:
         return not subject.is_final
 
     async def read(self, uow: UnitOfWork, subject_id: str, store_id: str | None) -> Payment | None:
-        if store_id is None:
-            return await uow.payments.get(subject_id)
-        return await uow.payments.get_for_store(store_id, subject_id)
+        if store_id is not None:
+            return await uow.payments.get_for_store(store_id, subject_id)
+        found = await uow.payments.with_order(subject_id)
+        if found is None:
+            return None
+        self._seen.keep(found)
+        return found[0]
 
     async def ask(self, subject: Payment) -> ProviderReport:
         provider = self._providers.get(subject.provider, subject.country)
@@ -52,7 +61,9 @@ class PaymentSettles:
     async def decide(
         self, uow: UnitOfWork, subject_id: str, report: ProviderReport, source: Source, at: datetime
     ) -> Applied[Payment]:
-        payment, order, fee_bps = await _locked(uow, subject_id, report)
+        payment, order, fee_bps = self._seen.take(subject_id) or await _locked(
+            uow, subject_id, report
+        )
         outcome = payment.apply(report, at, source)
         if outcome is Outcome.CHANGED and payment.status is PaymentStatus.SUCCEEDED:
             payment.fee = fee_for(payment.amount, self._fees.rate(fee_bps)).amount
@@ -65,6 +76,27 @@ class PaymentSettles:
     async def save(self, uow: UnitOfWork, subject: Payment, touched: bool) -> None:
         if subject.events or touched:
             await uow.payments.save(subject)
+
+
+Found = tuple[Payment, Order | None, int | None]
+
+
+class Seen:
+    """The payments read for a settlement still to decide, with their orders and fee rates,
+    by id: taken (once) by the decision. A read whose provider could not answer leaves its
+    entry behind: the oldest are dropped past `keep_at_most`."""
+
+    def __init__(self, keep_at_most: int = 4096) -> None:
+        self._found: dict[str, Found] = {}
+        self._keep_at_most = keep_at_most
+
+    def keep(self, found: Found) -> None:
+        if len(self._found) >= self._keep_at_most:
+            del self._found[next(iter(self._found))]
+        self._found[found[0].id] = found
+
+    def take(self, payment_id: str) -> Found | None:
+        return self._found.pop(payment_id, None)
 
 
 async def _locked(

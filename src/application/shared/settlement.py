@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from application.errors import ConcurrentChange
 from application.shared.ports import Clock
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.events import Source
@@ -68,7 +69,8 @@ class Settles(Protocol[A]):
     async def decide(
         self, uow: UnitOfWork, subject_id: str, report: ProviderReport, source: Source, at: datetime
     ) -> Applied[A]:
-        """Lock the subject, apply the report (and what it implies for other aggregates)."""
+        """Apply the report to the subject (and what it implies for other aggregates): to the
+        subject as `read` it, its version checked by the write, or locked and read again."""
         ...
 
     async def save(self, uow: UnitOfWork, subject: A, touched: bool) -> None:
@@ -123,7 +125,17 @@ class Settlement(Generic[A]):
     async def apply(
         self, subject_id: str, report: ProviderReport, source: Source, then: Then[A] | None = None
     ) -> Applied[A]:
-        """Apply a confirmed report in a transaction of its own."""
+        """Apply a confirmed report in a transaction of its own. When what the decision was
+        made on changed meanwhile (`ConcurrentChange`: nothing was written), it is made once
+        more on the subject as it stands."""
+        try:
+            return await self._apply(subject_id, report, source, then)
+        except ConcurrentChange:
+            return await self._apply(subject_id, report, source, then)
+
+    async def _apply(
+        self, subject_id: str, report: ProviderReport, source: Source, then: Then[A] | None
+    ) -> Applied[A]:
         async with self._uow() as uow:
             applied = await self._settles.decide(uow, subject_id, report, source, self._clock.now())
             touched = await then(uow, applied.subject) if then is not None else False

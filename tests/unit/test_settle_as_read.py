@@ -1,0 +1,66 @@
+"""A settlement decides on the payment as it read it before asking the provider (no lock, no
+second read), and its write checks that neither the payment nor its order changed since;
+when one did, nothing is written and the decision is made again on the payment locked."""
+
+from __future__ import annotations
+
+import pytest
+from tests.fakes import InMemoryPaymentRepository
+from tests.unit.helpers import (
+    World,
+    a_payment,
+    an_order,
+    event_types,
+    stored_order,
+    stored_payment,
+    succeeded,
+)
+
+from domain.events import Source
+from domain.order import OrderStatus
+from domain.payment import PaymentStatus
+
+
+@pytest.fixture
+def locks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The payments read under their lock."""
+    taken: list[str] = []
+    original = InMemoryPaymentRepository.lock_with_order
+
+    async def lock_with_order(self: InMemoryPaymentRepository, payment_id: str):  # type: ignore[no-untyped-def]
+        taken.append(payment_id)
+        return await original(self, payment_id)
+
+    monkeypatch.setattr(InMemoryPaymentRepository, "lock_with_order", lock_with_order)
+    return taken
+
+
+async def test_a_payment_read_then_settled_is_not_read_again(locks: list[str]) -> None:
+    world = World()
+    order = await an_order(world)
+    payment = await a_payment(world, order)
+    settle = world.settle()
+    world.provider.queue(succeeded())
+    settled = await settle(payment.id, Source.WEBHOOK)
+    assert settled.subject is not None and settled.subject.status is PaymentStatus.SUCCEEDED
+    assert stored_order(world, order.id).status is OrderStatus.PAID
+    assert locks == []
+
+
+async def test_a_change_between_the_read_and_the_write_is_decided_again(locks: list[str]) -> None:
+    world = World()
+    order = await an_order(world)
+    payment = await a_payment(world, order)
+    settle = world.settle()
+    read = await settle.read(payment.id)
+    assert read is not None
+    # meanwhile another report settles it, through another settlement
+    await world.apply(payment.id, succeeded(), Source.RECONCILIATION)
+    locks.clear()
+    world.provider.queue(succeeded())
+    applied = await settle.ask_and_apply(read, Source.WEBHOOK)
+    assert locks == [payment.id]  # the write was refused whole: decided again, locked
+    assert applied.subject.status is PaymentStatus.SUCCEEDED
+    assert event_types(world, payment.id).count("payment.succeeded") == 1
+    assert event_types(world, order.id).count("order.paid") == 1
+    assert stored_payment(world, payment.id).version == applied.subject.version
