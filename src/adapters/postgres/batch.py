@@ -104,7 +104,7 @@ _VALUES = re.compile(r"\bVALUES\s*(\(.*\))\s*$", re.IGNORECASE | re.DOTALL)
 
 
 @lru_cache(maxsize=128)
-def _multi_row(query: str, rows: int) -> str | None:
+def multi_row(query: str, rows: int) -> str | None:
     """`INSERT ... VALUES (...)` for `rows` rows, row `i`'s parameters named `r<i>_<name>`;
     None when `query` does not end with its one VALUES tuple."""
     match = _VALUES.search(query)
@@ -123,6 +123,11 @@ class _Statement:
 
     text: str
     names: tuple[str, ...]
+
+
+def numbered_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parameters of `multi_row`'s statement: row `i`'s as `r<i>_<name>`."""
+    return {f"r{i}_{k}": v for i, row in enumerate(rows) for k, v in row.items()}
 
 
 @lru_cache(maxsize=256)
@@ -204,15 +209,14 @@ class BatchedConnection:
         if len(rows) == 1:
             await self.write(query, rows[0])
             return
-        multi = _multi_row(query, len(rows)) if rows else None
+        multi = multi_row(query, len(rows)) if rows else None
         if multi is None:
             if rows:
                 await self.flush()
                 async with self._conn.cursor() as cur:
                     await cur.executemany(query, rows)
             return
-        params = {f"r{i}_{k}": v for i, row in enumerate(rows) for k, v in row.items()}
-        await self.write(multi, params)
+        await self.write(multi, numbered_rows(rows))
 
     async def flush(self) -> None:
         """Send what is queued as one statement (in the pipeline: not waited for)."""

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
-from adapters.postgres.batch import BatchedConnection
+from adapters.postgres.batch import BatchedConnection, multi_row, numbered_rows
 
 T = TypeVar("T")
 Convert = Callable[[dict[str, Any]], T]
@@ -39,13 +39,18 @@ async def fetch_all(
 
 
 async def write_all(conn: AsyncConnection[Any], query: str, rows: list[dict[str, Any]]) -> None:
-    """Run `query` once per row: queued with the transaction's other writes when `conn`
-    batches them (`batch.py`), else a single row as a plain statement (cheaper than a batch
-    of one), several as one batch."""
+    """Run `query` (an `INSERT ... VALUES (...)`) for every row, in their order, as one
+    statement: queued with the transaction's other writes when `conn` batches them
+    (`batch.py`), else sent at once. (The ledger checks each statement's movements: a
+    movement's entries must arrive together.)"""
     if isinstance(conn, BatchedConnection):
         await conn.write_rows(query, rows)
     elif len(rows) == 1:
         await conn.execute(query, rows[0])
     elif rows:
-        async with conn.cursor() as cur:
-            await cur.executemany(query, rows)
+        multi = multi_row(query, len(rows))
+        if multi is None:
+            async with conn.cursor() as cur:
+                await cur.executemany(query, rows)
+        else:
+            await conn.execute(multi, numbered_rows(rows))
