@@ -73,3 +73,29 @@ async def test_an_unbalanced_movement_is_refused_at_commit(
         async with uow_factory() as uow:
             await uow.ledger.record(movement)
             await uow.commit()
+
+
+async def test_an_entry_unbalancing_an_old_movement_is_refused(
+    uow_factory: PostgresUnitOfWorkFactory, pool: AsyncConnectionPool[Any]
+) -> None:
+    """The check sums what each statement adds to each movement: an old movement, balanced,
+    stays balanced only if what is added to it sums to zero (migration 0022)."""
+    store_id = await a_store_with_an_adjustment(uow_factory)
+    async with pool.connection() as conn:
+        row = await (await conn.execute("SELECT transaction_id FROM ledger_entries")).fetchone()
+        assert row is not None
+        with pytest.raises(psycopg.errors.CheckViolation):
+            await conn.execute(
+                "INSERT INTO ledger_entries (id, transaction_id, account, store_id, type, amount,"
+                " currency, created_at) VALUES ('le_x', %s, 'store', %s, 'adjustment', 1, 'XOF',"
+                " now())",
+                (row[0], store_id),
+            )
+        await conn.rollback()
+        balanced = await conn.execute(
+            "INSERT INTO ledger_entries (id, transaction_id, account, store_id, type, amount,"
+            " currency, created_at) VALUES ('le_y', %(tx)s, 'store', %(store)s, 'adjustment', 3,"
+            " 'XOF', now()), ('le_z', %(tx)s, 'platform', NULL, 'adjustment', -3, 'XOF', now())",
+            {"tx": row[0], "store": store_id},
+        )
+        assert balanced.rowcount == 2

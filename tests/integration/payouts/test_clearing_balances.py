@@ -14,20 +14,24 @@ from domain.money import Money
 
 AT = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
 TRANSACTION = "INSERT INTO ledger_transactions (id, key, created_at) VALUES (%s, %s, %s)"
-ENTRY = (
+ENTRIES = (
     "INSERT INTO ledger_entries (id, transaction_id, account, provider, country, type, amount,"
-    " currency, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " currency, created_at) VALUES "
 )
 
 
 async def book(pool: AsyncConnectionPool[Any], tx: str, *entries: tuple[Any, ...]) -> None:
-    """One balanced movement: (id, account, provider, country, type, amount, currency)."""
+    """One balanced movement: (id, account, provider, country, type, amount, currency), its
+    entries in one statement (the ledger checks each statement's movements)."""
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(entries))
+    params = [
+        value
+        for entry_id, account, provider, country, kind, amount, currency in entries
+        for value in (entry_id, tx, account, provider, country, kind, amount, currency, AT)
+    ]
     async with pool.connection() as conn, conn.transaction():
         await conn.execute(TRANSACTION, (tx, f"test:{tx}", AT))
-        for entry_id, account, provider, country, kind, amount, currency in entries:
-            await conn.execute(
-                ENTRY, (entry_id, tx, account, provider, country, kind, amount, currency, AT)
-            )
+        await conn.execute(ENTRIES + rows, params)
 
 
 async def test_each_account_holds_minus_its_clearing_entries(
