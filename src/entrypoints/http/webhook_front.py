@@ -193,10 +193,12 @@ class WebhookFront:
         started, status = time.perf_counter(), 500
         request_id = request_id_of(scope)
         scope["path"], scope["path_params"] = route.path, route.params
+        # one bind and its reset (`bound_contextvars` copies the whole context twice)
+        tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
         try:
-            with structlog.contextvars.bound_contextvars(request_id=request_id):
-                status = await self._answer(route, scope, receive, send, request_id)
+            status = await self._answer(route, scope, receive, send, request_id)
         finally:
+            structlog.contextvars.reset_contextvars(**tokens)
             elapsed, method = time.perf_counter() - started, scope["method"]
             self._log.answered(method, route.path, status, elapsed, request_id)
             observe_request(route.template, method, status, elapsed)
