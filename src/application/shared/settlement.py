@@ -4,11 +4,13 @@ reconciliation and a refused start all go through it.
 
 The walk: read the subject outside any transaction; a final one is left as it is; ask the
 provider's API, still outside any transaction (`ProviderUnavailable` propagates: the outcome
-is unknown and nothing changes); then, in one unit of work, lock the subject, let the
-aggregate decide, let the caller add its own step (`then`: mark the inbox row, plan the next
-check, expire), write the subject once, and commit. The dispatch follows the changes up
-(notifications in the transaction; log, metrics, health after it). A report the state machine
-refuses changes nothing and is logged as an anomaly, whatever the caller."""
+is unknown and nothing changes); then, in one unit of work, let the aggregate decide (on the
+subject as read, its write checking that it did not change since, or on the subject locked
+and read again: `Settles.decide`), let the caller add its own step (`then`: mark the inbox
+row, plan the next check, expire), write the subject once, and commit. A write refused because
+what it was decided on changed (`ConcurrentChange`) is decided once more. The dispatch follows
+the changes up (notifications in the transaction; log, metrics, health after it). A report the
+state machine refuses changes nothing and is logged as an anomaly, whatever the caller."""
 
 from __future__ import annotations
 
