@@ -17,11 +17,11 @@ Rules:
   expect_one_row_changed(...) FROM changed`) keeps its check: its SELECT is one more
   expression of the statement, which reads every such check, so a stale version still fails
   the transaction;
-- rows written by one `write_rows` keep their order (an identity column such as the event
-  histories' `seq` numbers them as given): they are one multi-row INSERT;
+- rows written together (`rows.write_all`) keep their order (an identity column such as the
+  event histories' `seq` numbers them as given): they are one multi-row INSERT (`multi_row`);
 - a write's own common table expressions are lifted to the top (PostgreSQL allows
   data-modifying ones only there), renamed `w<n>_<name>`, as its named parameters are
-  `w<n>_<name>`; a write with positional parameters is not queued but run at once.
+  `w<n>_<name>` (a queued write has named parameters only).
 """
 
 from __future__ import annotations
@@ -149,11 +149,10 @@ def _combined(queries: tuple[str, ...]) -> str:
         fragment = _fragment(query, n)
         ctes += [f"{name} AS ({body})" for name, body in fragment.ctes]
         if fragment.check is not None:
-            checks.append(f"c{n} AS ({fragment.check})")
-            ctes.append(checks[-1])
-    reads = ", ".join(f"c{n}" for n, q in enumerate(queries) if _fragment(q, n).check)
+            checks.append(f"c{n}")
+            ctes.append(f"c{n} AS ({fragment.check})")
     # a plain SELECT expression runs only when read: the checks are read by the main query
-    main = f"SELECT count(*) FROM {reads}" if reads else "SELECT 1"
+    main = f"SELECT count(*) FROM {', '.join(checks)}" if checks else "SELECT 1"
     return "WITH " + ",\n".join(ctes) + "\n" + main
 
 
@@ -161,33 +160,25 @@ class WriteBatch:
     """The queue of one transaction's writes (see the module's rules)."""
 
     def __init__(self) -> None:
-        self._queries: list[str] = []
-        self._params: dict[str, Any] = {}
+        self._writes: list[tuple[str, dict[str, Any]]] = []
         self._keys: set[object] = set()
-
-    def __len__(self) -> int:
-        return len(self._queries)
 
     def conflicts(self, key: object | None) -> bool:
         return key is not None and key in self._keys
 
     def add(self, query: str, params: dict[str, Any], key: object | None) -> None:
-        prefix = f"w{len(self._queries)}_"
-        self._queries.append(query)
-        self._params.update({prefix + name: value for name, value in params.items()})
+        self._writes.append((query, params))
         if key is not None:
             self._keys.add(key)
 
     def take(self) -> tuple[str, dict[str, Any] | list[Any]] | None:
         """The statement and its parameters (a list for `$n` placeholders, when several
         writes are combined); the queue is emptied."""
-        if not self._queries:
-            return None
-        queries, params = tuple(self._queries), self._params
-        self._queries, self._params, self._keys = [], {}, set()
-        if len(queries) == 1:  # one write: sent as it is (its text is prepared as it is)
-            return queries[0], {k[3:]: v for k, v in params.items()}
-        statement = _statement(queries)
+        writes, self._writes, self._keys = self._writes, [], set()
+        if len(writes) <= 1:  # one write is sent as it is (its text is prepared as it is)
+            return writes[0] if writes else None
+        statement = _statement(tuple(query for query, _ in writes))
+        params = {f"w{n}_{k}": v for n, (_, own) in enumerate(writes) for k, v in own.items()}
         return statement.text, [params[name] for name in statement.names]
 
 
@@ -204,20 +195,6 @@ class BatchedConnection:
             await self.flush()
         self._batch.add(query, params, key)
 
-    async def write_rows(self, query: str, rows: list[dict[str, Any]]) -> None:
-        """Queue one INSERT of `rows`, in their order (see the module's rules)."""
-        if len(rows) == 1:
-            await self.write(query, rows[0])
-            return
-        multi = multi_row(query, len(rows)) if rows else None
-        if multi is None:
-            if rows:
-                await self.flush()
-                async with self._conn.cursor() as cur:
-                    await cur.executemany(query, rows)
-            return
-        await self.write(multi, numbered_rows(rows))
-
     async def flush(self) -> None:
         """Send what is queued as one statement (in the pipeline: not waited for)."""
         taken = self._batch.take()
@@ -228,9 +205,6 @@ class BatchedConnection:
             await AsyncRawCursor(self._conn).execute(query, params)
         else:
             await self._conn.execute(query, params)
-
-    def discard(self) -> None:
-        self._batch = WriteBatch()
 
     async def execute(self, query: Any, params: Any = None, **kwargs: Any) -> AsyncCursor[Any]:
         await self.flush()

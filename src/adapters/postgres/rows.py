@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
-from adapters.postgres.batch import BatchedConnection, multi_row, numbered_rows
+from adapters.postgres.batch import multi_row, numbered_rows, write
 
 T = TypeVar("T")
 Convert = Callable[[dict[str, Any]], T]
@@ -41,16 +41,13 @@ async def fetch_all(
 async def write_all(conn: AsyncConnection[Any], query: str, rows: list[dict[str, Any]]) -> None:
     """Run `query` (an `INSERT ... VALUES (...)`) for every row, in their order, as one
     statement: queued with the transaction's other writes when `conn` batches them
-    (`batch.py`), else sent at once. (The ledger checks each statement's movements: a
-    movement's entries must arrive together.)"""
-    if isinstance(conn, BatchedConnection):
-        await conn.write_rows(query, rows)
-    elif len(rows) == 1:
-        await conn.execute(query, rows[0])
+    (`batch.write`), else sent at once. (The ledger checks each statement's movements: a
+    movement's entries must arrive together.) A query whose VALUES cannot be repeated is run
+    once per row (after what is queued)."""
+    if len(rows) == 1:
+        await write(conn, query, rows[0])
+    elif rows and (multi := multi_row(query, len(rows))) is not None:
+        await write(conn, multi, numbered_rows(rows))
     elif rows:
-        multi = multi_row(query, len(rows))
-        if multi is None:
-            async with conn.cursor() as cur:
-                await cur.executemany(query, rows)
-        else:
-            await conn.execute(multi, numbered_rows(rows))
+        async with conn.cursor() as cur:
+            await cur.executemany(query, rows)

@@ -64,8 +64,7 @@ class ProviderGate:
 
     def is_down(self, provider: str) -> bool:
         """Whether the provider's breaker was open when this process last read it."""
-        breaker = self._cache.get(provider) or Breaker()
-        return breaker.current(self._clock.now(), self.policy).state is BreakerState.OPEN
+        return self._last_read(provider).state is BreakerState.OPEN
 
     def _last_read(self, provider: str) -> Breaker:
         breaker = self._cache.get(provider) or Breaker()
