@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
-from typing import Any
+from typing import Any, TypeVar
 
 from psycopg_pool import AsyncConnectionPool
+
+T = TypeVar("T")
 
 ORDER = {"reference": "CMD-1001", "amount": 5000, "currency": "XOF", "description": "Pagne wax"}
 
@@ -41,3 +44,11 @@ async def at_once(
     client's own event loop) serves them together."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(threads, asyncio.run, client.request(method, url, **kwargs))
+
+
+async def on_app_loop(client: Any, work: Callable[[], Awaitable[T]]) -> T:
+    """Await `work()` on the app's own event loop (the test client's portal thread), where the
+    app's connection pool lives. The container's use cases share that pool: awaited from the
+    test's loop, concurrent calls that make the pool grow meet "Lock bound to a different event
+    loop" inside psycopg_pool."""
+    return await asyncio.to_thread(client.blocking_portal.call, work)

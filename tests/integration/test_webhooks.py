@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from tests.integration.conftest import StoreKeys
-from tests.integration.helpers import ORDER, count, problem
+from tests.integration.helpers import ORDER, count, on_app_loop, problem
 
 from adapters.signing import HmacSignatureScheme
 from entrypoints.settings import SANDBOX_SECRET
@@ -169,12 +169,16 @@ async def test_two_concurrent_handle_webhook_calls(
 ) -> None:
     """The use case itself, twice at once, as two server processes would run it."""
     payment_id = await approved_payment(client, store, container)
-    handle = await container.handle_webhook()
     one, two = event(payment_id, "evt_a"), event(payment_id, "evt_b")
-    results = await asyncio.gather(
-        handle("sandbox", one, {"Sandbox-Signature": SIGNER.sign(one)}, {}),
-        handle("sandbox", two, {"Sandbox-Signature": SIGNER.sign(two)}, {}),
-    )
+
+    async def both_at_once() -> list[Any]:
+        handle = await container.handle_webhook()
+        return await asyncio.gather(
+            handle("sandbox", one, {"Sandbox-Signature": SIGNER.sign(one)}, {}),
+            handle("sandbox", two, {"Sandbox-Signature": SIGNER.sign(two)}, {}),
+        )
+
+    results = await on_app_loop(client, both_at_once)
     assert sorted(r.recorded for r in results) == ["applied:succeeded", "applied:succeeded"]
     status, events = await status_and_events(client, store, payment_id)
     assert (status, events.count("payment.succeeded")) == ("succeeded", 1)

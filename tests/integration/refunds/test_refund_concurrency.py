@@ -7,6 +7,7 @@ from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 from tests.integration.conftest import StoreKeys
+from tests.integration.helpers import on_app_loop
 from tests.integration.refunds.helpers import succeeded_payment
 
 from application.refunds.create_refund import CreateRefundCommand
@@ -39,11 +40,14 @@ async def test_concurrent_use_case_calls_serialise_on_the_payment(
     client: Any, store: StoreKeys, pool: AsyncConnectionPool[Any], container: Container
 ) -> None:
     payment = await succeeded_payment(client, store, pool)
-    create_refund = await resolve(container.create_refund)
     command = CreateRefundCommand(payment["id"], store.id, amount=1000)
-    results = await asyncio.gather(
-        *[create_refund(command) for _ in range(12)], return_exceptions=True
-    )
+
+    async def twelve_at_once() -> list[Any]:
+        create_refund = await resolve(container.create_refund)
+        calls = [create_refund(command) for _ in range(12)]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    results = await on_app_loop(client, twelve_at_once)
     made = [r for r in results if not isinstance(r, BaseException)]
     refused = [r for r in results if isinstance(r, RefundExceedsPayment)]
     assert (len(made), len(refused)) == (5, 7)
