@@ -74,7 +74,7 @@ audit: install
 # has no default secret key: the run makes a throw-away one unless SHOP_SECRET_KEY is set.
 shop-test: install
 	cd examples/django_shop && SHOP_SECRET_KEY="$${SHOP_SECRET_KEY:-$$(../../$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')}" \
-		../../$(BIN)/python manage.py test $(SHOP_TESTS)
+		../../$(BIN)/python manage.py test --noinput $(SHOP_TESTS)
 
 unit: install
 	$(BIN)/pytest tests/unit

@@ -4,7 +4,12 @@ at the operators' simulators (`payments simulate`), all started once for the run
 
 from __future__ import annotations
 
+import faulthandler
+import os
+import sys
 import tempfile
+import threading
+import unittest
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -16,8 +21,44 @@ from entrypoints.local_service import LocalService, free_port, fresh_database
 from entrypoints.simulators.local import LocalSimulators
 from shop.tests import service
 
+#: No test of this suite takes two minutes here; one that takes five is stuck
+#: (a browser that no longer answers, say), and the run should say where rather than wait.
+TEST_DEADLINE_SECONDS = float(os.environ.get("SHOP_TEST_DEADLINE", "300"))
+
+
+class WatchedResult(unittest.TextTestResult):
+    """A result that arms a watchdog for each test: past the deadline, every thread's stack is
+    printed, what the run started is stopped (a minute at most) and the run exits with
+    status 1."""
+
+    cleanup: ExitStack | None = None
+
+    def startTest(self, test: unittest.TestCase) -> None:
+        self._watchdog = threading.Timer(TEST_DEADLINE_SECONDS, _stuck, args=[str(test)])
+        self._watchdog.daemon = True
+        self._watchdog.start()
+        super().startTest(test)
+
+    def stopTest(self, test: unittest.TestCase) -> None:
+        self._watchdog.cancel()
+        super().stopTest(test)
+
+
+def _stuck(test: str) -> None:
+    print(f"\n{test} is still running after {TEST_DEADLINE_SECONDS:.0f} s:", file=sys.stderr)
+    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+    if WatchedResult.cleanup is not None:
+        stopping = threading.Thread(target=WatchedResult.cleanup.close, daemon=True)
+        stopping.start()
+        stopping.join(timeout=60)
+    sys.stderr.flush()
+    os._exit(1)
+
 
 class ServiceTestRunner(DiscoverRunner):
+    def get_resultclass(self) -> type[unittest.TextTestResult]:
+        return WatchedResult
+
     def setup_test_environment(self, **kwargs: Any) -> None:
         super().setup_test_environment(**kwargs)
         self._stack = ExitStack()
@@ -30,6 +71,7 @@ class ServiceTestRunner(DiscoverRunner):
             LocalService(database_url=url, port=port, log_file=log, env=simulated.service_env)
         )
         settings.PAYMENTS_URL = service.running.url
+        WatchedResult.cleanup = self._stack
 
     def teardown_test_environment(self, **kwargs: Any) -> None:
         self._stack.close()
