@@ -307,7 +307,7 @@ def webhook_level(
 def wave(args: argparse.Namespace, server: str, url: str, work: Path) -> list[dict[str, Any]]:
     runs = []
     levels = [int(c) for c in args.wave_connections.split(",")]
-    slow_levels = [int(c) for c in args.wave_slow_connections.split(",")]
+    slow_levels = [int(c) for c in args.wave_slow_connections.split(",") if c]
     per_level = args.wave_per_level
     for run in range(args.runs):
         key = bench.prepare(url, args.orders, with_payments=False)

@@ -55,6 +55,7 @@ from application.payments.ports import (
     OrderRepository,
     PaymentFilter,
     PaymentRepository,
+    PaymentWithOrder,
     ReconciliationSchedule,
     StartResult,
     StoredDelivery,
@@ -554,6 +555,14 @@ class InMemoryWebhookInbox:
         delivery_id = tx.database.next_id("whd")
         tx.put("webhooks", delivery_id, InboxEntry(delivery_id, delivery, at))
         return delivery_id
+
+    async def record_and_read(
+        self, delivery: WebhookDelivery, at: datetime
+    ) -> tuple[str | None, PaymentWithOrder | None]:
+        delivery_id = await self.record(delivery, at)
+        if delivery_id is None or delivery.payment_id is None:
+            return delivery_id, None
+        return delivery_id, await self._uow.payments.with_order(delivery.payment_id)
 
     async def mark_processed(
         self,

@@ -436,6 +436,31 @@ async def test_webhook_inbox_ignores_a_delivery_seen_before(
     ]
 
 
+async def test_webhook_inbox_stores_a_delivery_and_reads_its_payment_in_one_statement(
+    uow_factory: PostgresUnitOfWorkFactory,
+) -> None:
+    """`record_and_read`: a new delivery with the payment it names (as `with_order` reads
+    it); a delivery seen before, nothing (and no read); an unknown payment, the delivery alone."""
+    store = make_store()
+    order = make_order(store)
+    payment = make_payment(order)
+    payment.mark_pending(NOW, Source.API, reference="wave-ref-1")
+    await seed(uow_factory, store, order, payment)
+
+    def delivery(event_id: str, payment_id: str) -> WebhookDelivery:
+        return WebhookDelivery("wave", event_id, payment_id, b"{}", {"wave-signature": "x"})
+
+    async with uow_factory(autocommit=True) as uow:
+        delivery_id, found = await uow.webhooks.record_and_read(delivery("EV-1", payment.id), NOW)
+        assert delivery_id is not None and delivery_id.startswith("whd_")
+        assert found == await uow.payments.with_order(payment.id)
+        assert found is not None and found[0] == payment and found[1] == order
+        again = await uow.webhooks.record_and_read(delivery("EV-1", payment.id), NOW)
+        assert again == (None, None)
+        other_id, nothing = await uow.webhooks.record_and_read(delivery("EV-2", "pay_NONE"), NOW)
+        assert other_id is not None and nothing is None
+
+
 async def test_idempotency_claim_complete_replay(uow_factory: PostgresUnitOfWorkFactory) -> None:
     store = make_store()
     await seed(uow_factory, store)

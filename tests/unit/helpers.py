@@ -68,7 +68,7 @@ class World:
         )
 
     def settle(self) -> PaymentSettlement:
-        return Settlement(
+        return PaymentSettlement(
             uow=self.uow, settles=PaymentSettles(self.registry), clock=self.clock, log=self.log
         )
 

@@ -9,8 +9,7 @@ from tests.ledger_fakes import BookedEntry
 from tests.unit.helpers import World
 
 from application.ledger.book import Fees
-from application.payments.settlement import PaymentSettles
-from application.shared.settlement import Settlement
+from application.payments.settlement import PaymentSettlement, PaymentSettles
 from domain.events import Source
 from domain.ledger import Account
 from domain.money import Currency
@@ -47,7 +46,7 @@ ApplyToRefund = Callable[[str, ProviderReport, Source], Awaitable[Refund]]
 def applying(world: World, platform_bps: int) -> Apply:
     """A confirmed report applied through the settlement template, at a platform fee."""
     settles = PaymentSettles(world.registry, Fees(platform_bps))
-    settle = Settlement(uow=world.uow, settles=settles, clock=world.clock, log=world.log)
+    settle = PaymentSettlement(uow=world.uow, settles=settles, clock=world.clock, log=world.log)
 
     async def apply(payment_id: str, report: ProviderReport, source: Source) -> Payment:
         return (await settle.apply(payment_id, report, source)).subject

@@ -14,9 +14,8 @@ from adapters.providers import catalog
 from application.errors import ProviderNotAvailable
 from application.health.provider_gate import GatedInitiatePayment, ProviderDown, ProviderGate
 from application.payments.initiate_payment import InitiatePaymentCommand
-from application.payments.settlement import PaymentSettles
+from application.payments.settlement import PaymentSettlement, PaymentSettles
 from application.payments.verify_payment import VerifyPayment
-from application.shared.settlement import Settlement
 from domain.accounts import Account, AccountId, CurrencyNotAccepted, offered
 from domain.events import Source
 from domain.provider_health import BreakerPolicy
@@ -179,7 +178,7 @@ async def test_later_calls_use_the_payments_recorded_account() -> None:
     ghana.queue(succeeded(currency="GHS"))
     settles = PaymentSettles(registry)
     verify = VerifyPayment(
-        settle=Settlement(uow=world.uow, settles=settles, clock=world.clock, log=world.log)
+        settle=PaymentSettlement(uow=world.uow, settles=settles, clock=world.clock, log=world.log)
     )
     verified = await verify(payment.id, Source.VERIFICATION)
     assert verified.status.value == "succeeded"

@@ -16,10 +16,9 @@ from adapters.postgres.orders import to_order
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
 from adapters.postgres.versioned import guarded
-from application.payments.ports import PaymentFilter
+from application.payments.ports import PaymentFilter, PaymentWithOrder
 from application.shared.ports import Change, IdGenerator, Page, PageRequest, RecordedEvent
 from domain.money import Currency, Money
-from domain.order import Order
 from domain.payment import NextAction, Payment, PaymentStatus
 
 _COLUMNS = """
@@ -60,15 +59,21 @@ SELECT = f"SELECT {_COLUMNS} FROM payments WHERE id = %(id)s"
 
 SELECT_FOR_UPDATE = f"{SELECT} FOR UPDATE"
 
-#: The payment's columns as they are, its order's as `o_<column>`, its store's fee rate.
-SELECT_WITH_ORDER = f"""
+
+def select_with_order(parameter: str) -> str:
+    """The payment named by `%(<parameter>)s`: its columns as they are, its order's as
+    `o_<column>`, its store's fee rate (read by `with_order_of`)."""
+    return f"""
 SELECT {", ".join(f"p.{c.strip()}" for c in _PAYMENT_COLUMNS.split(","))},
        {_refund_totals("p")},
        {", ".join(f"o.{c} AS o_{c}" for c in ORDER_COLUMNS)},
        (SELECT s.fee_bps FROM stores s WHERE s.id = p.store_id) AS store_fee_bps
 FROM payments p JOIN orders o ON o.id = p.order_id
-WHERE p.id = %(id)s
+WHERE p.id = %({parameter})s
 """
+
+
+SELECT_WITH_ORDER = select_with_order("id")
 
 #: The same, both rows locked.
 SELECT_WITH_ORDER_FOR_UPDATE = f"{SELECT_WITH_ORDER}FOR UPDATE\n"
@@ -129,13 +134,13 @@ class PostgresPaymentRepository:
         query = SELECT_FOR_UPDATE if for_update else SELECT
         return await self._one(query, {"id": payment_id})
 
-    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
+    async def lock_with_order(self, payment_id: str) -> PaymentWithOrder | None:
         return await fetch_one(
-            self._conn, SELECT_WITH_ORDER_FOR_UPDATE, {"id": payment_id}, _with_order
+            self._conn, SELECT_WITH_ORDER_FOR_UPDATE, {"id": payment_id}, with_order_of
         )
 
-    async def with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
-        return await fetch_one(self._conn, SELECT_WITH_ORDER, {"id": payment_id}, _with_order)
+    async def with_order(self, payment_id: str) -> PaymentWithOrder | None:
+        return await fetch_one(self._conn, SELECT_WITH_ORDER, {"id": payment_id}, with_order_of)
 
     async def get_for_store(self, store_id: str, payment_id: str) -> Payment | None:
         return await self._one(SELECT_FOR_STORE, {"id": payment_id, "store_id": store_id})
@@ -212,7 +217,8 @@ def _to_params(payment: Payment) -> dict[str, Any]:
     }
 
 
-def _with_order(row: dict[str, Any]) -> tuple[Payment, Order, int | None]:
+def with_order_of(row: dict[str, Any]) -> PaymentWithOrder:
+    """A row of `select_with_order`."""
     order = to_order({column: row[f"o_{column}"] for column in ORDER_COLUMNS})
     return _to_payment(row), order, row["store_fee_bps"]
 

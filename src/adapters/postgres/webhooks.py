@@ -10,7 +10,14 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from adapters.postgres.batch import write
-from application.payments.ports import DeliveryOutcome, StoredDelivery, WebhookDelivery
+from adapters.postgres.payments import select_with_order, with_order_of
+from adapters.postgres.rows import fetch_one
+from application.payments.ports import (
+    DeliveryOutcome,
+    PaymentWithOrder,
+    StoredDelivery,
+    WebhookDelivery,
+)
 from application.shared.ports import IdGenerator
 from domain.payment import PaymentStatus
 
@@ -20,6 +27,14 @@ VALUES (%(id)s, %(provider)s, %(event_id)s, %(payment_id)s, %(headers)s, %(body)
         %(received_at)s)
 ON CONFLICT (provider, event_id) DO NOTHING
 RETURNING id
+"""
+
+#: The delivery stored and, when it is new, the payment it names read with it: no row for a
+#: delivery seen before; the payment's columns NULL when there is no such payment.
+INSERT_AND_READ = f"""
+WITH stored AS ({INSERT})
+SELECT stored.id AS delivery_id, found.*
+FROM stored LEFT JOIN ({select_with_order("payment_id")}) found ON true
 """
 
 MARK_PROCESSED = """
@@ -67,20 +82,28 @@ class PostgresWebhookInbox:
         self._inline_grace = inline_grace or INLINE_GRACE
 
     async def record(self, delivery: WebhookDelivery, at: datetime) -> str | None:
-        cur = await self._conn.execute(
-            INSERT,
-            {
-                "id": self._ids.new("whd"),
-                "provider": delivery.provider,
-                "event_id": delivery.event_id,
-                "payment_id": delivery.payment_id,
-                "headers": Jsonb(dict(delivery.headers)),
-                "body": delivery.body,
-                "received_at": at,
-            },
-        )
+        cur = await self._conn.execute(INSERT, self._params(delivery, at))
         row = await cur.fetchone()
         return str(row[0]) if row else None
+
+    async def record_and_read(
+        self, delivery: WebhookDelivery, at: datetime
+    ) -> tuple[str | None, PaymentWithOrder | None]:
+        if delivery.payment_id is None:
+            return await self.record(delivery, at), None
+        params = self._params(delivery, at)
+        return await fetch_one(self._conn, INSERT_AND_READ, params, _recorded) or (None, None)
+
+    def _params(self, delivery: WebhookDelivery, at: datetime) -> dict[str, Any]:
+        return {
+            "id": self._ids.new("whd"),
+            "provider": delivery.provider,
+            "event_id": delivery.event_id,
+            "payment_id": delivery.payment_id,
+            "headers": Jsonb(dict(delivery.headers)),
+            "body": delivery.body,
+            "received_at": at,
+        }
 
     async def mark_processed(
         self,
@@ -108,6 +131,10 @@ class PostgresWebhookInbox:
     async def defer(self, delivery_id: str, next_attempt_at: datetime, error: str) -> None:
         params = {"id": delivery_id, "next_attempt_at": next_attempt_at, "error": error}
         await self._conn.execute(DEFER, params)
+
+
+def _recorded(row: dict[str, Any]) -> tuple[str, PaymentWithOrder | None]:
+    return str(row["delivery_id"]), with_order_of(row) if row["id"] is not None else None
 
 
 def _to_stored(row: dict[str, Any]) -> StoredDelivery:

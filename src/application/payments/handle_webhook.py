@@ -46,10 +46,12 @@ class WebhookResult:
 
 @dataclass(frozen=True, slots=True)
 class Received:
-    """A delivery stored in the inbox (`delivery_id` None: a duplicate), still to process."""
+    """A delivery stored in the inbox (`delivery_id` None: a duplicate), still to process;
+    `payment`: the payment it names, read with it (None: none found)."""
 
     delivery_id: str | None
     delivery: WebhookDelivery
+    payment: Payment | None = None
 
     @property
     def duplicate(self) -> bool:
@@ -92,23 +94,30 @@ class HandleWebhook:
         received = await self.receive(provider, body, headers, query)
         if received.delivery_id is None:
             return WebhookResult(None, DeliveryOutcome.DUPLICATE)
-        return await self.process(received.delivery_id, received.delivery)
+        return await self.process(received.delivery_id, received.delivery, read=received.payment)
 
     async def receive(
         self, provider: str, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
     ) -> Received:
-        """Authenticate and store the delivery (one statement, no transaction around it)."""
+        """Authenticate and store the delivery, reading the payment it names in the same
+        statement (no transaction around it)."""
         authenticator = self._providers.webhook_authenticator(provider)
         delivery = await authenticator.authenticate(body, headers, query)
         async with self._uow(autocommit=True) as uow:
-            delivery_id = await uow.webhooks.record(delivery, self._clock.now())
-        return Received(delivery_id, delivery)
+            delivery_id, found = await uow.webhooks.record_and_read(delivery, self._clock.now())
+        return Received(delivery_id, delivery, self._settle.keep(found) if found else None)
 
     async def process(
-        self, delivery_id: str, delivery: WebhookDelivery, attempts: int = 0
+        self,
+        delivery_id: str,
+        delivery: WebhookDelivery,
+        attempts: int = 0,
+        *,
+        read: Payment | None = None,
     ) -> WebhookResult:
         """Confirm and apply a stored delivery; safe to run again for the same delivery.
-        When the provider cannot confirm now, the delivery is retried later with backoff."""
+        When the provider cannot confirm now, the delivery is retried later with backoff.
+        `read`: the payment as `receive` read it (else it is read here)."""
         if delivery.payment_id is None:
             return await self._close(delivery_id, DeliveryOutcome.NO_PAYMENT)
 
@@ -117,7 +126,7 @@ class HandleWebhook:
             await uow.webhooks.mark_processed(delivery_id, now, outcome, payment.status)
             return False
 
-        payment = await self._settle.read(delivery.payment_id)
+        payment = read or await self._settle.read(delivery.payment_id)
         if payment is None:
             return await self._close(delivery_id, DeliveryOutcome.UNKNOWN_PAYMENT)
         if payment.is_final:

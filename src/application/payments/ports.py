@@ -111,6 +111,11 @@ class OrderRepository(Protocol):
     ) -> Page[Order]: ...
 
 
+#: A payment, its order and its store's own fee rate in basis points (None: the platform's),
+#: read together.
+PaymentWithOrder = tuple[Payment, Order, int | None]
+
+
 class PaymentRepository(Protocol):
     async def add(self, payment: Payment) -> None: ...
 
@@ -118,12 +123,12 @@ class PaymentRepository(Protocol):
         """Any store's payment (used by callbacks and jobs); `for_update` locks the row."""
         ...
 
-    async def lock_with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
+    async def lock_with_order(self, payment_id: str) -> PaymentWithOrder | None:
         """The payment and its order, both locked until the transaction ends, and its store's
         own fee rate in basis points (None: the platform's), in one read."""
         ...
 
-    async def with_order(self, payment_id: str) -> tuple[Payment, Order, int | None] | None:
+    async def with_order(self, payment_id: str) -> PaymentWithOrder | None:
         """As `lock_with_order`, without locking anything."""
         ...
 
@@ -151,6 +156,13 @@ class PaymentRepository(Protocol):
 class WebhookInbox(Protocol):
     async def record(self, delivery: WebhookDelivery, at: datetime) -> str | None:
         """Store the raw delivery; its id, or None when (provider, event_id) was seen before."""
+        ...
+
+    async def record_and_read(
+        self, delivery: WebhookDelivery, at: datetime
+    ) -> tuple[str | None, PaymentWithOrder | None]:
+        """`record`, and in the same statement, when the delivery is new, the payment it names
+        as `PaymentRepository.with_order` reads it (None: no such payment, or none named)."""
         ...
 
     async def mark_processed(

@@ -7,18 +7,16 @@ from datetime import datetime
 
 from application.errors import NotFound
 from application.ledger.book import Fees
-from application.payments.ports import ProviderRegistry
-from application.shared.settlement import Applied, Settlement
-from application.unit_of_work import UnitOfWork
+from application.payments.ports import PaymentWithOrder, ProviderRegistry
+from application.shared.ports import Clock
+from application.shared.settlement import Anomalies, Applied, Settlement
+from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.events import Source
 from domain.ledger import fee_for
 from domain.order import Order
 from domain.payment import Outcome, Payment, PaymentStatus
 from domain.provider_report import ProviderReport, ReportedStatus
 from domain.settlement import settle
-
-#: The template bound to payments (what the use cases are given).
-PaymentSettlement = Settlement[Payment]
 
 
 class PaymentSettles:
@@ -49,8 +47,10 @@ class PaymentSettles:
         if store_id is not None:
             return await uow.payments.get_for_store(store_id, subject_id)
         found = await uow.payments.with_order(subject_id)
-        if found is None:
-            return None
+        return None if found is None else self.keep(found)
+
+    def keep(self, found: PaymentWithOrder) -> Payment:
+        """A payment read with its order and fee rate, to be decided on as read."""
         self._seen.keep(found)
         return found[0]
 
@@ -76,6 +76,21 @@ class PaymentSettles:
     async def save(self, uow: UnitOfWork, subject: Payment, touched: bool) -> None:
         if subject.events or touched:
             await uow.payments.save(subject)
+
+
+class PaymentSettlement(Settlement[Payment]):
+    """The template bound to payments (what the use cases are given)."""
+
+    def __init__(
+        self, *, uow: UnitOfWorkFactory, settles: PaymentSettles, clock: Clock, log: Anomalies
+    ) -> None:
+        super().__init__(uow=uow, settles=settles, clock=clock, log=log)
+        self._payments = settles
+
+    def keep(self, found: PaymentWithOrder) -> Payment:
+        """A payment read elsewhere with its order and fee rate (the inbox's
+        `record_and_read`): the next `apply` for it decides on it as read, as after `read`."""
+        return self._payments.keep(found)
 
 
 Found = tuple[Payment, Order | None, int | None]

@@ -104,7 +104,9 @@ async def receive_callback(intake: Intake, callback: Callback) -> None:
     await _give_back(limit, client, room)
     intake.metrics.webhook_delivery(route, "duplicate" if received.duplicate else "accepted")
     if received.delivery_id is not None:
-        work = intake.handle_webhook.process(received.delivery_id, received.delivery)
+        work = intake.handle_webhook.process(
+            received.delivery_id, received.delivery, read=received.payment
+        )
         await intake.after_answer.submit(work, received.delivery_id)
 
 

@@ -21,8 +21,7 @@ from application.errors import ProviderUnavailable
 from application.payments.initiate_payment import InitiatePayment, InitiatePaymentCommand
 from application.payments.orders import CreateOrder, CreateOrderCommand
 from application.payments.reconciliation import ReconcileDue, ReconcilePayment
-from application.payments.settlement import PaymentSettles
-from application.shared.settlement import Settlement
+from application.payments.settlement import PaymentSettlement, PaymentSettles
 from application.stores.stores import CreateStore, CreateStoreCommand
 
 
@@ -43,7 +42,9 @@ async def test_a_provider_down_leaves_the_payment_pending_retried_until_it_answe
     order = await CreateOrder(uow_factory, ids, clock)(
         CreateOrderCommand(store_id=store.store.id, reference="CMD-1", amount=5000, currency="XOF")
     )
-    settle = Settlement(uow=uow_factory, settles=PaymentSettles(registry), clock=clock, log=log)
+    settle = PaymentSettlement(
+        uow=uow_factory, settles=PaymentSettles(registry), clock=clock, log=log
+    )
     initiate = InitiatePayment(
         uow=uow_factory,
         providers=registry,
