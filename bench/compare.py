@@ -8,9 +8,12 @@ machine, with the same load and levels (docs/benchmarks.md).
   stack (plain ASGI and one Litestar route);
 - the Django baseline (`bench/references/django_baseline`): the shop this service replaces.
 
-Each runs `--runs` times (medians are reported). The references install their own venvs on
-first use (pip, their pinned requirements) and start their own embedded PostgreSQL. The table
-goes to standard output and to bench/results/compare-<time>.md.
+They run in `--runs` rounds, each round the three one after the other (service, floor,
+Django, then again), and the medians of the rounds are reported: on a shared machine whose
+speed drifts from one minute to the next (seen here: the same run 30 % apart), the drift
+weighs on the three alike instead of on whichever ran last. The references install their own
+venvs on first use (pip, their pinned requirements) and start their own embedded PostgreSQL.
+The table goes to standard output and to bench/results/compare-<time>.md.
 """
 
 from __future__ import annotations
@@ -160,6 +163,24 @@ def django(args: argparse.Namespace) -> dict[str, Any]:
     return rows
 
 
+RUNNERS = {"service": service, "floor": floor, "django": django}
+
+
+def medians(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rounds' figures merged: the median of each number, field by field; other values
+    (a results file) as a list."""
+    merged: dict[str, Any] = {}
+    for key, first in rounds[0].items():
+        values = [each[key] for each in rounds if key in each]
+        if isinstance(first, dict):
+            merged[key] = medians(values)
+        elif isinstance(first, int | float):
+            merged[key] = _med(values)
+        else:
+            merged[key] = values
+    return merged
+
+
 # -- the table -------------------------------------------------------------------------------
 
 
@@ -190,16 +211,19 @@ def table(report: dict[str, Any]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3, help="runs of each (medians)")
+    parser.add_argument("--runs", type=int, default=3, help="rounds of the three (medians)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per level")
-    parser.add_argument("--per-level", type=int, default=12_000, help="service payments/level")
+    parser.add_argument("--per-level", type=int, default=20_000, help="service payments/level")
     parser.add_argument("--orders", type=int, default=20_000, help="service orders (initiation)")
     parser.add_argument("--only", default="service,floor,django")
     parser.add_argument("--profile", action="store_true", help="py-spy on a service worker")
     args = parser.parse_args()
     report: dict[str, Any] = {"load_at_start": [round(x, 2) for x in os.getloadavg()]}
-    for name in args.only.split(","):
-        report[name] = {"service": service, "floor": floor, "django": django}[name](args)
+    one = argparse.Namespace(**{**vars(args), "runs": 1})
+    names = args.only.split(",")
+    rounds = [{name: RUNNERS[name](one) for name in names} for _ in range(args.runs)]
+    for name in names:
+        report[name] = medians([each[name] for each in rounds])
     report["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
