@@ -447,10 +447,17 @@ def initiation(args: argparse.Namespace, url: str, work: Path) -> list[dict[str,
         key = prepare(url, args.orders, with_payments=False)
         initiation_requests(requests, args.orders, key)
         with serving(url, args.workers, args.pool, work) as (base, pid):
+            profile = (
+                _profiler(pid, args.duration, work, "initiation-profile.txt")
+                if args.profile and run == 0
+                else None
+            )
             sampler = RssSampler(pid)
             sampler.start()
             result = wrk(base, requests, args.duration, args.connections, args.threads)
             result["rss_peak_mb"] = sampler.stop()
+            if profile is not None:
+                profile.wait()
         result["check"] = outcome = check(url, CHECK_INITIATIONS)
         created = outcome["payments"]
         result["correct"] = (

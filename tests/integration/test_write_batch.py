@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 import pytest
 from psycopg_pool import AsyncConnectionPool
 from tests.builders import NOW, make_order, make_payment, make_store
@@ -152,3 +153,51 @@ async def test_an_abandoned_transaction_writes_nothing(
         await uow.payments.save(payment)  # no commit
     stored = await _stored(uow_factory, payment_id)
     assert stored.provider_reference != "never" and stored.status is PaymentStatus.CREATED
+
+
+async def test_an_abandoned_transaction_of_writes_only_writes_nothing(
+    uow_factory: PostgresUnitOfWorkFactory,
+) -> None:
+    """No read sent the transaction's BEGIN; the first of two statements still sends it
+    before leaving, so the pipeline's Sync at the rollback does not commit that statement."""
+    _, _, payment_id = await _seeded(uow_factory)
+    payment = await _stored(uow_factory, payment_id)
+    async with uow_factory() as uow:
+        payment.mark_pending(NOW, Source.API, reference="first")
+        await uow.payments.save(payment)
+        payment.provider_reference = "second"
+        await uow.payments.save(payment)  # same row: the first write leaves now
+        # no commit
+    stored = await _stored(uow_factory, payment_id)
+    assert stored.status is PaymentStatus.CREATED and stored.provider_reference is None
+
+
+async def test_a_transaction_of_writes_only_is_one_statement_and_commits(
+    uow_factory: PostgresUnitOfWorkFactory,
+    pool: AsyncConnectionPool[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing read, everything queued: neither BEGIN nor COMMIT is sent, and the one
+    statement is committed by the pipeline's Sync (seen from another connection)."""
+    _, _, payment_id = await _seeded(uow_factory)
+    payment = await _stored(uow_factory, payment_id)
+    sent: list[Any] = []
+    execute = psycopg.AsyncCursor.execute  # every statement goes through a cursor
+
+    async def recorded(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(query)
+        return await execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.AsyncCursor, "execute", recorded)
+    async with uow_factory() as uow:
+        payment.mark_pending(NOW, Source.API, reference="alone")
+        await uow.payments.save(payment)
+        await uow.commit()
+    assert b"BEGIN" not in sent and b"COMMIT" not in sent, sent
+    assert len(sent) == 1  # the payment and its event, one statement
+    monkeypatch.undo()
+    async with pool.connection() as other:
+        cur = await other.execute(
+            "SELECT provider_reference FROM payments WHERE id = %s", (payment_id,)
+        )
+        assert await cur.fetchone() == ("alone",)

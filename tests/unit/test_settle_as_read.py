@@ -16,6 +16,7 @@ from tests.unit.helpers import (
     succeeded,
 )
 
+from application.payments.settlement import PaymentSettles, Seen
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import PaymentStatus
@@ -64,3 +65,20 @@ async def test_a_change_between_the_read_and_the_write_is_decided_again(locks: l
     assert event_types(world, payment.id).count("payment.succeeded") == 1
     assert event_types(world, order.id).count("order.paid") == 1
     assert stored_payment(world, payment.id).version == applied.subject.version
+
+
+async def test_a_payment_read_when_already_final_is_not_kept_for_a_decision() -> None:
+    """Nothing is decided on a final payment: keeping it would leave a stale copy that a
+    later settlement of it would take (and fail its version check with)."""
+    world = World()
+    order = await an_order(world)
+    payment = await a_payment(world, order)
+    seen = Seen()
+    settles = PaymentSettles(world.registry, seen=seen)
+    settles.keep((payment, order, None))
+    assert payment.id in seen  # open: kept, to be decided on as read
+    await world.apply(payment.id, succeeded(), Source.RECONCILIATION)
+    final = stored_payment(world, payment.id)
+    seen.take(payment.id)
+    settles.keep((final, stored_order(world, order.id), None))
+    assert final.is_final and final.id not in seen

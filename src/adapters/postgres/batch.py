@@ -184,11 +184,18 @@ class WriteBatch:
 
 class BatchedConnection:
     """A transaction's connection as its repositories see it: `write` queues, every other
-    use flushes the queue first. Whatever else is asked is the connection's own."""
+    use flushes the queue first. Whatever else is asked is the connection's own.
 
-    def __init__(self, conn: AsyncConnection[Any]) -> None:
+    BEGIN is deferred (`deferred_begin`): it goes out just before the first statement that
+    leaves before the commit. A transaction whose only statement is its final flush (a
+    settlement: every write queued, nothing read) sends no BEGIN and no COMMIT at all
+    (`finish`): that one statement, closed by the pipeline's Sync, is a transaction of its
+    own, all or nothing."""
+
+    def __init__(self, conn: AsyncConnection[Any], *, deferred_begin: bool = False) -> None:
         self._conn = conn
         self._batch = WriteBatch()
+        self._begun = not deferred_begin
 
     async def write(self, query: str, params: dict[str, Any], key: object | None = None) -> None:
         if self._batch.conflicts(key):
@@ -198,9 +205,27 @@ class BatchedConnection:
     async def flush(self) -> None:
         """Send what is queued as one statement (in the pipeline: not waited for)."""
         taken = self._batch.take()
-        if taken is None:
-            return
-        query, params = taken
+        if taken is not None:
+            await self._begin()
+            await self._send(*taken)
+
+    async def finish(self) -> bool:
+        """At commit: send what is queued. Whether a BEGIN went out (then COMMIT must
+        follow); if not, the queued statement was sent alone, its own transaction."""
+        if self._begun:
+            await self.flush()
+            return True
+        taken = self._batch.take()
+        if taken is not None:
+            await self._send(*taken)
+        return False
+
+    async def _begin(self) -> None:
+        if not self._begun:
+            self._begun = True
+            await self._conn.execute(b"BEGIN")
+
+    async def _send(self, query: str, params: dict[str, Any] | list[Any]) -> None:
         if isinstance(params, list):
             await AsyncRawCursor(self._conn).execute(query, params)
         else:
@@ -208,11 +233,13 @@ class BatchedConnection:
 
     async def execute(self, query: Any, params: Any = None, **kwargs: Any) -> AsyncCursor[Any]:
         await self.flush()
+        await self._begin()
         return await self._conn.execute(query, params, **kwargs)
 
     @asynccontextmanager
     async def cursor(self, *args: Any, **kwargs: Any) -> AsyncIterator[AsyncCursor[Any]]:
         await self.flush()
+        await self._begin()
         async with self._conn.cursor(*args, **kwargs) as cur:
             yield cur
 

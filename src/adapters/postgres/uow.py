@@ -6,7 +6,9 @@ before COMMIT, its after-commit handlers run after it.
 
 A transaction runs in psycopg's pipeline mode, with BEGIN and COMMIT sent by the unit of work
 itself: BEGIN goes out with the first read (one round trip for both), and every write after
-the last read goes out with COMMIT (one round trip for all). A read still waits for its
+the last read goes out with COMMIT (one round trip for all). A transaction that reads nothing
+(a settlement) sends neither: its writes are one statement, closed by the pipeline's Sync,
+which PostgreSQL runs as a transaction of its own. A read still waits for its
 answer; a write does not, so its errors (a stale version, a constraint) surface at the next
 read or at `commit()`, and fail the whole transaction. The writes the repositories queue
 (`batch.write`: a settlement's payment, order, events, notifications, ledger movement and
@@ -119,7 +121,7 @@ class PostgresUnitOfWork:
         await conn.set_autocommit(True)
         if not self._autocommit:
             self._pipeline = await _enter(conn)
-            self._batched = BatchedConnection(conn)
+            self._batched = BatchedConnection(conn, deferred_begin=True)
         return self
 
     def _repository(self, name: str, build: Callable[[AsyncConnection[Any]], R]) -> R:
@@ -236,14 +238,15 @@ class PostgresUnitOfWork:
         await self._dispatch.commit(self, self._send_commit)
 
     async def _send_commit(self) -> None:
-        """Send COMMIT after the queued writes and wait for them all (one round trip)."""
-        if self._pipeline is None:
+        """Send COMMIT after the queued writes and wait for them all (one round trip). A
+        transaction that sent nothing before has no BEGIN: its writes, one statement, are
+        committed by the pipeline's Sync alone."""
+        if self._pipeline is None or self._batched is None:
             raise RuntimeError("a unit of work without a transaction cannot commit")
         pipeline, self._pipeline = self._pipeline, None
         try:
-            if self._batched is not None:
-                await self._batched.flush()
-            await self._connection.execute(b"COMMIT")
+            if await self._batched.finish():
+                await self._connection.execute(b"COMMIT")
             await pipeline.__aexit__(None, None, None)
         except psycopg.Error as error:
             _translate(error)
@@ -257,9 +260,9 @@ class PostgresUnitOfWork:
 
 
 async def _enter(conn: AsyncConnection[Any]) -> Pipeline:
+    """Pipeline mode; BEGIN is the batched connection's to send, with the first statement."""
     pipeline = conn.pipeline()
     await pipeline.__aenter__()
-    await conn.execute(b"BEGIN")  # queued: it goes out with the first read
     return pipeline
 
 

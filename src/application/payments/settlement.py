@@ -36,9 +36,11 @@ class PaymentSettles:
       in-transaction handler of `payment.succeeded`).
     """
 
-    def __init__(self, providers: ProviderRegistry, fees: Fees | None = None) -> None:
+    def __init__(
+        self, providers: ProviderRegistry, fees: Fees | None = None, seen: Seen | None = None
+    ) -> None:
         self._providers, self._fees = providers, fees or Fees()
-        self._seen = Seen()
+        self._seen = seen or Seen()
 
     def open(self, subject: Payment) -> bool:
         return not subject.is_final
@@ -50,8 +52,10 @@ class PaymentSettles:
         return None if found is None else self.keep(found)
 
     def keep(self, found: PaymentWithOrder) -> Payment:
-        """A payment read with its order and fee rate, to be decided on as read."""
-        self._seen.keep(found)
+        """A payment read with its order and fee rate, to be decided on as read. A final
+        payment is not kept: nothing is decided on it (`open`)."""
+        if self.open(found[0]):
+            self._seen.keep(found)
         return found[0]
 
     async def ask(self, subject: Payment) -> ProviderReport:
@@ -112,6 +116,9 @@ class Seen:
 
     def take(self, payment_id: str) -> Found | None:
         return self._found.pop(payment_id, None)
+
+    def __contains__(self, payment_id: object) -> bool:
+        return payment_id in self._found
 
 
 async def _locked(
