@@ -36,7 +36,7 @@ MAX_WEBHOOK = 2
 #: Statements run: a webhook's are the delivery stored with the payment read (with its order
 #: and fee rate) in the same statement, then every write of the settlement as ONE statement
 #: (adapters/postgres/batch.py), with neither BEGIN nor COMMIT: nothing was read in its
-#: transaction, so that statement, closed by the pipeline's Sync, is its own transaction
+#: transaction, so that statement, sent alone outside pipeline mode, is its own transaction
 #: (13 before the writes were combined and the lock read was replaced by the writes' version
 #: checks, 4 with BEGIN and COMMIT; initiation 13, then 10).
 MAX_WEBHOOK_STATEMENTS = 2

@@ -158,8 +158,8 @@ async def test_an_abandoned_transaction_writes_nothing(
 async def test_an_abandoned_transaction_of_writes_only_writes_nothing(
     uow_factory: PostgresUnitOfWorkFactory,
 ) -> None:
-    """No read sent the transaction's BEGIN; the first of two statements still sends it
-    before leaving, so the pipeline's Sync at the rollback does not commit that statement."""
+    """No read opened the transaction; the first of two statements still opens it before
+    leaving (BEGIN), so that statement is rolled back with the rest."""
     _, _, payment_id = await _seeded(uow_factory)
     payment = await _stored(uow_factory, payment_id)
     async with uow_factory() as uow:
@@ -178,7 +178,7 @@ async def test_a_transaction_of_writes_only_is_one_statement_and_commits(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Nothing read, everything queued: neither BEGIN nor COMMIT is sent, and the one
-    statement is committed by the pipeline's Sync (seen from another connection)."""
+    statement, a transaction of its own, is committed (seen from another connection)."""
     _, _, payment_id = await _seeded(uow_factory)
     payment = await _stored(uow_factory, payment_id)
     sent: list[Any] = []

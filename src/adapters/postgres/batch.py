@@ -27,7 +27,7 @@ Rules:
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -186,16 +186,18 @@ class BatchedConnection:
     """A transaction's connection as its repositories see it: `write` queues, every other
     use flushes the queue first. Whatever else is asked is the connection's own.
 
-    BEGIN is deferred (`deferred_begin`): it goes out just before the first statement that
-    leaves before the commit. A transaction whose only statement is its final flush (a
-    settlement: every write queued, nothing read) sends no BEGIN and no COMMIT at all
-    (`finish`): that one statement, closed by the pipeline's Sync, is a transaction of its
-    own, all or nothing."""
+    The transaction is opened (`begin`: pipeline mode and BEGIN) just before its first
+    statement that leaves before the commit. A transaction whose only statement is its final
+    flush (a settlement: every write queued, nothing read) is never opened: `finish` sends
+    that one statement alone, which PostgreSQL runs as a transaction of its own, all or
+    nothing, in one round trip."""
 
-    def __init__(self, conn: AsyncConnection[Any], *, deferred_begin: bool = False) -> None:
+    def __init__(
+        self, conn: AsyncConnection[Any], begin: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
         self._conn = conn
         self._batch = WriteBatch()
-        self._begun = not deferred_begin
+        self._begin_with = begin
 
     async def write(self, query: str, params: dict[str, Any], key: object | None = None) -> None:
         if self._batch.conflicts(key):
@@ -209,21 +211,18 @@ class BatchedConnection:
             await self._begin()
             await self._send(*taken)
 
-    async def finish(self) -> bool:
-        """At commit: send what is queued. Whether a BEGIN went out (then COMMIT must
-        follow); if not, the queued statement was sent alone, its own transaction."""
-        if self._begun:
-            await self.flush()
-            return True
+    async def finish(self) -> None:
+        """At commit: send what is queued, without opening the transaction (when it was
+        not opened, that statement is its own); nothing opens it afterwards."""
+        self._begin_with = None
         taken = self._batch.take()
         if taken is not None:
             await self._send(*taken)
-        return False
 
     async def _begin(self) -> None:
-        if not self._begun:
-            self._begun = True
-            await self._conn.execute(b"BEGIN")
+        if self._begin_with is not None:
+            begin, self._begin_with = self._begin_with, None
+            await begin()
 
     async def _send(self, query: str, params: dict[str, Any] | list[Any]) -> None:
         if isinstance(params, list):

@@ -6,13 +6,14 @@ before COMMIT, its after-commit handlers run after it.
 
 A transaction runs in psycopg's pipeline mode, with BEGIN and COMMIT sent by the unit of work
 itself: BEGIN goes out with the first read (one round trip for both), and every write after
-the last read goes out with COMMIT (one round trip for all). A transaction that reads nothing
-(a settlement) sends neither: its writes are one statement, closed by the pipeline's Sync,
-which PostgreSQL runs as a transaction of its own. A read still waits for its
+the last read goes out with COMMIT (one round trip for all). A read still waits for its
 answer; a write does not, so its errors (a stale version, a constraint) surface at the next
-read or at `commit()`, and fail the whole transaction. The writes the repositories queue
-(`batch.write`: a settlement's payment, order, events, notifications, ledger movement and
-inbox row) leave as one statement (`adapters/postgres/batch.py`)."""
+read or at `commit()`, and fail the whole transaction. A transaction that reads nothing (a
+settlement) is not opened at all: its writes, one statement, are sent alone at `commit()`,
+outside pipeline mode, and PostgreSQL runs that statement as a transaction of its own. The
+writes the repositories queue (`batch.write`: a settlement's payment, order, events,
+notifications, ledger movement and inbox row) leave as one statement
+(`adapters/postgres/batch.py`)."""
 
 from __future__ import annotations
 
@@ -120,9 +121,12 @@ class PostgresUnitOfWork:
         # autocommit unit of work stands alone; a transaction sends its BEGIN in its pipeline.
         await conn.set_autocommit(True)
         if not self._autocommit:
-            self._pipeline = await _enter(conn)
-            self._batched = BatchedConnection(conn, deferred_begin=True)
+            self._batched = BatchedConnection(conn, begin=self._begin)
         return self
+
+    async def _begin(self) -> None:
+        """The transaction opened, before its first statement (see the batched connection)."""
+        self._pipeline = await _enter(self._connection)
 
     def _repository(self, name: str, build: Callable[[AsyncConnection[Any]], R]) -> R:
         """The repository `name` of this transaction, built at its first use."""
@@ -233,21 +237,22 @@ class PostgresUnitOfWork:
 
     async def commit(self) -> None:
         """The dispatch's in-transaction handlers, then COMMIT, then its after-commit ones."""
-        if self._pipeline is None:
+        if self._batched is None:
             raise RuntimeError("a unit of work without a transaction cannot commit")
         await self._dispatch.commit(self, self._send_commit)
 
     async def _send_commit(self) -> None:
         """Send COMMIT after the queued writes and wait for them all (one round trip). A
-        transaction that sent nothing before has no BEGIN: its writes, one statement, are
-        committed by the pipeline's Sync alone."""
-        if self._pipeline is None or self._batched is None:
+        transaction that sent nothing before is not opened: its writes, one statement, go
+        alone, a transaction of their own (one round trip, no BEGIN, no COMMIT)."""
+        if self._batched is None:
             raise RuntimeError("a unit of work without a transaction cannot commit")
         pipeline, self._pipeline = self._pipeline, None
         try:
-            if await self._batched.finish():
+            await self._batched.finish()
+            if pipeline is not None:
                 await self._connection.execute(b"COMMIT")
-            await pipeline.__aexit__(None, None, None)
+                await pipeline.__aexit__(None, None, None)
         except psycopg.Error as error:
             _translate(error)
             raise
@@ -260,9 +265,9 @@ class PostgresUnitOfWork:
 
 
 async def _enter(conn: AsyncConnection[Any]) -> Pipeline:
-    """Pipeline mode; BEGIN is the batched connection's to send, with the first statement."""
     pipeline = conn.pipeline()
     await pipeline.__aenter__()
+    await conn.execute(b"BEGIN")  # not waited for: it goes out with the first read
     return pipeline
 
 
