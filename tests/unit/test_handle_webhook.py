@@ -4,7 +4,7 @@ own API; the body is only a hint."""
 from typing import Any
 
 import pytest
-from tests.fakes import FakeWebhookAuthenticator, InboxEntry
+from tests.fakes import FakeWebhookAuthenticator, InboxEntry, InMemoryPaymentRepository
 from tests.unit.helpers import (
     PENDING,
     World,
@@ -113,6 +113,28 @@ async def test_a_delivery_about_an_unknown_payment_is_stored_and_marked_unknown(
     [entry] = inbox(world)
     assert (entry.delivery.payment_id, entry.outcome) == ("pay_9999", "unknown_payment")
     assert entry.processed_at is not None
+
+
+async def test_a_delivery_about_an_unknown_payment_is_read_once_with_its_storing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`receive` read the payment with the delivery and found none: `process` does not read
+    it again. The inbox's retry pass, which has no such read, reads it itself."""
+    world = World()
+    reads: list[str] = []
+    original = InMemoryPaymentRepository.with_order
+
+    async def with_order(self: InMemoryPaymentRepository, payment_id: str) -> Any:
+        reads.append(payment_id)
+        return await original(self, payment_id)
+
+    monkeypatch.setattr(InMemoryPaymentRepository, "with_order", with_order)
+    result = await deliver(world, "evt-1", "pay_9999")
+    assert result.recorded == "unknown_payment"
+    assert reads == ["pay_9999"]  # the inbox's own read (`record_and_read`), and no other
+    [entry] = inbox(world)
+    retried = await handler(world).process(entry.id, entry.delivery)
+    assert retried.recorded == "unknown_payment" and reads == ["pay_9999"] * 2
 
 
 async def test_a_delivery_about_no_payment_is_stored_and_marked() -> None:

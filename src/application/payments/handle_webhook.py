@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import Enum
 
 from application.errors import ProviderUnavailable
 from application.payments.ports import (
@@ -23,6 +24,14 @@ from domain.provider_report import ProviderReport
 
 FIRST_RETRY = timedelta(seconds=15)
 LONGEST_WAIT = timedelta(minutes=10)
+
+
+class _Unread(Enum):
+    UNREAD = "unread"
+
+
+#: `process` was given no read of the payment: it reads it itself.
+UNREAD = _Unread.UNREAD
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +122,12 @@ class HandleWebhook:
         delivery: WebhookDelivery,
         attempts: int = 0,
         *,
-        read: Payment | None = None,
+        read: Payment | _Unread | None = UNREAD,
     ) -> WebhookResult:
         """Confirm and apply a stored delivery; safe to run again for the same delivery.
         When the provider cannot confirm now, the delivery is retried later with backoff.
-        `read`: the payment as `receive` read it (else it is read here)."""
+        `read`: the payment as `receive` read it, None when it found none (not read again);
+        by default it is read here."""
         if delivery.payment_id is None:
             return await self._close(delivery_id, DeliveryOutcome.NO_PAYMENT)
 
@@ -126,7 +136,7 @@ class HandleWebhook:
             await uow.webhooks.mark_processed(delivery_id, now, outcome, payment.status)
             return False
 
-        payment = read or await self._settle.read(delivery.payment_id)
+        payment = await self._settle.read(delivery.payment_id) if read is UNREAD else read
         if payment is None:
             return await self._close(delivery_id, DeliveryOutcome.UNKNOWN_PAYMENT)
         if payment.is_final:
