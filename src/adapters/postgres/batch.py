@@ -215,9 +215,7 @@ class BatchedConnection:
         """At commit: send what is queued, without opening the transaction (when it was
         not opened, that statement is its own); nothing opens it afterwards."""
         self._begin_with = None
-        taken = self._batch.take()
-        if taken is not None:
-            await self._send(*taken)
+        await self.flush()
 
     async def _begin(self) -> None:
         if self._begin_with is not None:

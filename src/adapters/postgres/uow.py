@@ -74,8 +74,9 @@ from application.stores.ports import (
 
 _UNAVAILABLE = (psycopg.OperationalError, PoolTimeout)
 
-#: What `AsyncConnection.pipeline()` answers: entered when the transaction starts, left at
-#: its commit (the Sync that sends the writes and COMMIT) or when it is abandoned.
+#: What `AsyncConnection.pipeline()` answers: entered when the transaction is opened (just
+#: before its first statement), left at its commit (the Sync that sends the writes and
+#: COMMIT) or when it is abandoned; never entered by a transaction that reads nothing.
 Pipeline = contextlib.AbstractAsyncContextManager[AsyncPipeline]
 
 R = TypeVar("R")

@@ -11,16 +11,18 @@ from typing import Any
 
 import structlog
 
+from adapters.providers.http import MAX_CONNECTIONS
+
 log = structlog.get_logger(__name__)
 
 #: Deliveries processed at once by one process; more wait their turn (the inbox holds them).
-#: As many as a provider account's client connections (`providers.http.MAX_CONNECTIONS`): a
+#: As many as a provider account's client connections (`MAX_CONNECTIONS`): a
 #: settlement holds at most one of them while it waits for the provider's answer, and the
 #: database only for its one write. With 16, a provider answering after 100 ms capped the
 #: settlements (benchmark at 32 connections, alternated runs: 181–202 → 291–313 settled/s; with
 #: a fast provider 248–263 → 298–336); with 256, a burst of settlements queued for the pool
 #: ahead of the next callbacks' inbox writes (p99 532 ms).
-CONCURRENCY = 32
+CONCURRENCY = MAX_CONNECTIONS
 #: At shutdown, how long the deliveries in progress may take to finish.
 DRAIN_SECONDS = 5.0
 
