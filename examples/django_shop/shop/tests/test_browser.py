@@ -60,8 +60,9 @@ PURCHASE_SECONDS = float(os.environ.get("SHOP_PURCHASE_SECONDS", "120"))
 def browser_watchdog(seconds: float) -> Iterator[threading.Event]:
     """This run's Chromium killed when the block lasts more than `seconds` (the event it
     gives is then set). Some of Playwright's calls (a page opened or closed, a viewport set)
-    wait for the browser without a timeout: one that stopped answering (seen twice in CI's
-    runs, the cause not found) then fails with an error instead of waiting forever."""
+    wait for the browser without a timeout: one that stopped answering then fails with an
+    error instead of waiting forever. (The one such wait found: a page closed while its
+    form's navigation was under way, now waited for; see `_buy_with`.)"""
     fired = threading.Event()
 
     def kill() -> None:
@@ -192,7 +193,10 @@ class SimulatedOperatorsTests(ServiceTestCase):
             operator = "mtn" if provider == "mtn_momo" else "moov"
             handset.goto(f"{simulators}/{operator}/phone")
             shoot(handset, f"{operator}-phone")
-            handset.get_by_role("button", name="Confirmer le paiement").first.click()
+            # the phone's form posts and is redirected back: closing the page while that
+            # navigation is under way can leave Chromium's close waiting for ever
+            with handset.expect_navigation():
+                handset.get_by_role("button", name="Confirmer le paiement").first.click()
             handset.close()
         else:
             expect(page).to_have_url(re.compile(re.escape(simulators)))
