@@ -328,10 +328,16 @@ def wave(args: argparse.Namespace, server: str, url: str, work: Path) -> list[di
             initiation_requests(requests, args.orders, key)
             sampler = bench.RssSampler(pid)
             sampler.start()
+            before = {name: cpu_seconds(p) for name, p in pids.items()}
             init = bench.wrk(base, requests, args.wave_duration, 32, 2)
             init["rss_peak_mb"] = sampler.stop()
             time.sleep(1.0)  # the requests still in flight when wrk stopped are answered
+            after = {name: cpu_seconds(p) for name, p in pids.items()}
             init["check"] = made = bench.check(url, CHECK_INITIATIONS)
+            init["cpu_ms_per_start"] = {
+                name: round(1000 * (after[name] - before[name]) / max(made["payments"], 1), 3)
+                for name in pids
+            }
             answered = init["requests"] - init["non_2xx"]
             init["correct"] = (
                 made["payments"] == made["started"] == made["events"] // 2
@@ -339,7 +345,11 @@ def wave(args: argparse.Namespace, server: str, url: str, work: Path) -> list[di
                 and init["wrapped"] == 0
             )
             report["initiation"] = init
-            print(f"wave run {run + 1}: initiation {bench._line(init)}", flush=True)
+            print(
+                f"wave run {run + 1}: initiation {bench._line(init)}, "
+                f"CPU ms/start {init['cpu_ms_per_start']}",
+                flush=True,
+            )
             total = per_level * (len(levels) + len(slow_levels))
             payments = wave_payments(url, total)
             sampler = bench.RssSampler(pid)
@@ -370,6 +380,9 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "initiation_rps": bench.median([r["initiation"] for r in runs], "rps"),
         "initiation_p99_ms": bench.median([r["initiation"] for r in runs], "p99_ms"),
+        "initiation_cpu_ms_per_start": _median_parts(
+            [r["initiation"] for r in runs], "cpu_ms_per_start"
+        ),
         "rss_peak_mb": max(r["rss_peak_mb"] for r in runs),
     }
     for key in ("levels", "slow_levels"):
@@ -380,12 +393,19 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
                 "settled_per_s": bench.median(same, "settled_per_s"),
                 "p50_ms": bench.median(same, "p50_ms"),
                 "p99_ms": bench.median(same, "p99_ms"),
-                "cpu_ms_per_webhook": {
-                    part: round(
-                        sorted(s["cpu_ms_per_webhook"][part] for s in same)[len(same) // 2], 3
-                    )
-                    for part in level["cpu_ms_per_webhook"]
-                },
+                "cpu_ms_per_webhook": _median_parts(same, "cpu_ms_per_webhook"),
                 "all_correct": all(s["correct"] for s in same),
             }
     return out
+
+
+def _median_parts(runs: list[dict[str, Any]], key: str) -> dict[str, float]:
+    """The median of each part (server, postgres, simulator) of `key` over the runs; a run
+    that has no `key` (recorded before it was measured) is left out."""
+    measured = [run[key] for run in runs if key in run]
+    if not measured:
+        return {}
+    return {
+        part: round(sorted(m[part] for m in measured)[len(measured) // 2], 3)
+        for part in measured[0]
+    }

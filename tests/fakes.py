@@ -516,6 +516,14 @@ class InMemoryPaymentRepository:
         payments = [p for p in self._uow.tx.all("payments") if p.order_id == order_id]
         return sorted(payments, key=lambda p: p.id)
 
+    async def lock_order_with_payments(
+        self, store_id: str, order_id: str
+    ) -> tuple[Order, list[Payment]] | None:
+        order: Order | None = self._uow.tx.get("orders", order_id)
+        if order is None or order.store_id != store_id:
+            return None
+        return order, await self.for_order(order_id)
+
     async def for_orders(self, order_ids: list[str]) -> list[Payment]:
         payments = [p for p in self._uow.tx.all("payments") if p.order_id in order_ids]
         return sorted(payments, key=lambda p: p.id)

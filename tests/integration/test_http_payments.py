@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from tests.integration.conftest import StoreKeys
-from tests.integration.helpers import ORDER, count, problem
+from tests.integration.helpers import ORDER, count, on_app_loop, problem
+
+from application.payments.initiate_payment import InitiatePaymentCommand
+from domain.errors import PaymentInProgress
+from domain.payment import Payment
+from entrypoints.container import Container, resolve
 
 
 async def new_order(client: Any, store: StoreKeys, **extra: Any) -> dict[str, Any]:
@@ -95,6 +101,29 @@ async def test_one_payment_in_flight_at_a_time(client: Any, store: StoreKeys) ->
     assert first.status_code == 201
     second = await pay(client, store, order["id"], provider="sandbox", phone="+2250700000001")
     problem(second, 409, "payment_in_progress")
+
+
+async def test_concurrent_starts_of_one_order_make_one_payment(
+    client: Any, store: StoreKeys, pool: Any, container: Container
+) -> None:
+    """Each start waits for the order's lock, then reads the payments made meanwhile: the
+    first to hold the lock makes the payment, every other one finds it in flight."""
+    order = await new_order(client, store)
+    phones = [f"+22507000000{n:02d}" for n in range(8)]
+
+    async def eight_at_once() -> list[Any]:
+        initiate = await resolve(container.initiate_payment)
+        starts = [
+            initiate(InitiatePaymentCommand(store.id, order["id"], "sandbox", phone))
+            for phone in phones
+        ]
+        return await asyncio.gather(*starts, return_exceptions=True)
+
+    results = await on_app_loop(client, eight_at_once)
+    made = [r for r in results if isinstance(r, Payment)]
+    refused = [r for r in results if isinstance(r, PaymentInProgress)]
+    assert (len(made), len(refused)) == (1, 7), results
+    assert await count(pool, "payments") == 1
 
 
 async def test_wrong_types_in_a_payment_request(client: Any, store: StoreKeys, pool: Any) -> None:

@@ -1,7 +1,7 @@
 """Round trips to PostgreSQL per request, counted on the wire (`round_trips.counting_proxy`),
-so that they do not creep back: a Wave payment's start in at most 5 (the API key, the order
-locked with BEGIN, the open-payments check, the writes with COMMIT, the provider's answer
-recorded), its `checkout.session.completed` callback in at most 2 (the delivery stored and
+so that they do not creep back: a Wave payment's start in at most 4 (the API key, the order
+locked with BEGIN and its payments read once the lock is held, the writes with COMMIT, the
+provider's answer recorded), its `checkout.session.completed` callback in at most 2 (the delivery stored and
 the payment read with its order, one statement; the writes and their version checks, one
 statement that is its own transaction).
 What a process does once per second whatever its traffic (provider health) is not
@@ -31,7 +31,7 @@ from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
 WEBHOOK = "/payment/webhook/wave/"
-MAX_INITIATION = 5
+MAX_INITIATION = 4
 MAX_WEBHOOK = 2
 #: Statements run: a webhook's are the delivery stored with the payment read (with its order
 #: and fee rate) in the same statement, then every write of the settlement as ONE statement
@@ -142,7 +142,7 @@ async def settled(pool: AsyncConnectionPool[Any], payment_id: str) -> tuple[str,
     return await status(pool, payment_id)
 
 
-async def test_a_wave_payment_starts_in_5_round_trips_and_settles_in_2(
+async def test_a_wave_payment_starts_in_4_round_trips_and_settles_in_2(
     counted: Counted, fake: FakeWave, pool: AsyncConnectionPool[Any]
 ) -> None:
     client, trips = counted.client, counted.trips

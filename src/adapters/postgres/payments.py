@@ -12,6 +12,7 @@ from psycopg.types.json import Jsonb
 from adapters.postgres.batch import write
 from adapters.postgres.events import INSERT_PAYMENT_EVENT, append_events, to_recorded_event
 from adapters.postgres.orders import COLUMNS as ORDER_COLUMNS
+from adapters.postgres.orders import SELECT_FOR_UPDATE as ORDER_FOR_UPDATE
 from adapters.postgres.orders import to_order
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
@@ -19,6 +20,7 @@ from adapters.postgres.versioned import guarded
 from application.payments.ports import PaymentFilter, PaymentWithOrder
 from application.shared.ports import Change, IdGenerator, Page, PageRequest, RecordedEvent
 from domain.money import Currency, Money
+from domain.order import Order
 from domain.payment import NextAction, Payment, PaymentStatus
 
 _COLUMNS = """
@@ -81,6 +83,12 @@ SELECT_WITH_ORDER_FOR_UPDATE = f"{SELECT_WITH_ORDER}FOR UPDATE\n"
 SELECT_FOR_STORE = f"{SELECT} AND store_id = %(store_id)s"
 
 SELECT_FOR_ORDER = f"SELECT {_COLUMNS} FROM payments WHERE order_id = %(order_id)s ORDER BY id"
+
+#: The payments of an order named by `%(id)s` with its store, `%(store_id)s`.
+SELECT_FOR_STORE_ORDER = (
+    f"SELECT {_COLUMNS} FROM payments WHERE order_id = %(id)s AND store_id = %(store_id)s"
+    " ORDER BY id"
+)
 
 SELECT_FOR_ORDERS = (
     f"SELECT {_COLUMNS} FROM payments WHERE order_id = ANY(%(order_ids)s) ORDER BY id"
@@ -156,6 +164,24 @@ class PostgresPaymentRepository:
 
     async def for_order(self, order_id: str) -> list[Payment]:
         return await self._all(SELECT_FOR_ORDER, {"order_id": order_id})
+
+    async def lock_order_with_payments(
+        self, store_id: str, order_id: str
+    ) -> tuple[Order, list[Payment]] | None:
+        # Both statements are sent before either answer is awaited (in the transaction's
+        # pipeline). The second starts, with its own snapshot, once the first holds the lock:
+        # one statement joining the two would read the payments as they were before it waited.
+        params = {"store_id": store_id, "id": order_id}
+        async with (
+            self._conn.cursor(row_factory=dict_row) as locked,
+            self._conn.cursor(row_factory=dict_row) as listed,
+        ):
+            await locked.execute(ORDER_FOR_UPDATE, params)
+            await listed.execute(SELECT_FOR_STORE_ORDER, params)
+            order, rows = await locked.fetchone(), await listed.fetchall()
+        if order is None:
+            return None
+        return to_order(order), [_to_payment(row) for row in rows]
 
     async def for_orders(self, order_ids: list[str]) -> list[Payment]:
         if not order_ids:

@@ -94,16 +94,17 @@ class InitiatePayment:
         self, command: InitiatePaymentCommand
     ) -> tuple[Payment, Order, PaymentProvider]:
         async with self._uow() as uow:
-            order = await uow.orders.get(command.store_id, command.order_id, for_update=True)
-            if order is None:
+            found = await uow.payments.lock_order_with_payments(command.store_id, command.order_id)
+            if found is None:
                 raise NotFound(f"order {command.order_id} not found")
+            order, payments = found
             order.ensure_payable()
             phone = self._phone(command, order)
             account, provider = self._account(command.provider, order, phone)
             if phone is None and provider.requires_phone:
                 raise PhoneRequired(f"{provider.name} needs the payer's phone number")
             await self._admit(account)
-            if any(self._in_flight(p) for p in await uow.payments.for_order(order.id)):
+            if any(self._in_flight(p) for p in payments):
                 raise PaymentInProgress(f"order {order.id} already has a payment in progress")
             await self._throttle(order.id, phone)
             payment_id, now = self._ids.new("pay"), self._clock.now()

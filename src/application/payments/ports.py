@@ -140,6 +140,14 @@ class PaymentRepository(Protocol):
 
     async def for_order(self, order_id: str) -> list[Payment]: ...
 
+    async def lock_order_with_payments(
+        self, store_id: str, order_id: str
+    ) -> tuple[Order, list[Payment]] | None:
+        """The store's order, locked until the transaction ends, and its payments, oldest
+        first, read once the lock is held (a payment that the lock's previous holder added is
+        seen); the two reads leave together, one round trip."""
+        ...
+
     async def for_orders(self, order_ids: list[str]) -> list[Payment]:
         """The payments of several orders at once, oldest first."""
         ...
