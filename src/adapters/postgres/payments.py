@@ -84,12 +84,6 @@ SELECT_FOR_STORE = f"{SELECT} AND store_id = %(store_id)s"
 
 SELECT_FOR_ORDER = f"SELECT {_COLUMNS} FROM payments WHERE order_id = %(order_id)s ORDER BY id"
 
-#: The payments of an order named by `%(id)s` with its store, `%(store_id)s`.
-SELECT_FOR_STORE_ORDER = (
-    f"SELECT {_COLUMNS} FROM payments WHERE order_id = %(id)s AND store_id = %(store_id)s"
-    " ORDER BY id"
-)
-
 SELECT_FOR_ORDERS = (
     f"SELECT {_COLUMNS} FROM payments WHERE order_id = ANY(%(order_ids)s) ORDER BY id"
 )
@@ -171,13 +165,16 @@ class PostgresPaymentRepository:
         # Both statements are sent before either answer is awaited (in the transaction's
         # pipeline). The second starts, with its own snapshot, once the first holds the lock:
         # one statement joining the two would read the payments as they were before it waited.
-        params = {"store_id": store_id, "id": order_id}
+        # The payments are those of the order id alone: the store is checked by the first
+        # (another store's order is not returned). Given the store too, the planner (the
+        # table's statistics older than its rows) also read the store's index, every one of
+        # the store's payments, and ANDed it with the order's.
         async with (
             self._conn.cursor(row_factory=dict_row) as locked,
             self._conn.cursor(row_factory=dict_row) as listed,
         ):
-            await locked.execute(ORDER_FOR_UPDATE, params)
-            await listed.execute(SELECT_FOR_STORE_ORDER, params)
+            await locked.execute(ORDER_FOR_UPDATE, {"store_id": store_id, "id": order_id})
+            await listed.execute(SELECT_FOR_ORDER, {"order_id": order_id})
             order, rows = await locked.fetchone(), await listed.fetchall()
         if order is None:
             return None
