@@ -1,9 +1,9 @@
 """Round trips to PostgreSQL per request, counted on the wire (`round_trips.counting_proxy`),
 so that they do not creep back: a Wave payment's start in at most 4 (the API key, the order
 locked with BEGIN and its payments read once the lock is held, the writes with COMMIT, the
-provider's answer recorded), its `checkout.session.completed` callback in at most 2 (the delivery stored and
-the payment read with its order, one statement; the writes and their version checks, one
-statement that is its own transaction).
+provider's answer recorded), its `checkout.session.completed` callback in at most 2 (the
+delivery stored and the payment read with its order, one statement; the writes and their
+version checks, one statement that is its own transaction).
 What a process does once per second whatever its traffic (provider health) is not
 counted per request."""
 
