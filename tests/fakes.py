@@ -519,10 +519,8 @@ class InMemoryPaymentRepository:
     async def lock_order_with_payments(
         self, store_id: str, order_id: str
     ) -> tuple[Order, list[Payment]] | None:
-        order: Order | None = self._uow.tx.get("orders", order_id)
-        if order is None or order.store_id != store_id:
-            return None
-        return order, await self.for_order(order_id)
+        order = await InMemoryOrderRepository(self._uow).get(store_id, order_id)
+        return None if order is None else (order, await self.for_order(order_id))
 
     async def for_orders(self, order_ids: list[str]) -> list[Payment]:
         payments = [p for p in self._uow.tx.all("payments") if p.order_id in order_ids]

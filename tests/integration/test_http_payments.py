@@ -126,6 +126,30 @@ async def test_concurrent_starts_of_one_order_make_one_payment(
     assert await count(pool, "payments") == 1
 
 
+async def test_orders_past_their_time_expire_unless_a_payment_is_open(
+    client: Any, store: StoreKeys, pool: Any, container: Container
+) -> None:
+    """The expiry job on PostgreSQL: each order locked, its payments read with it."""
+    unpaid, paying = await new_order(client, store), await new_order(client, store)
+    started = await pay(client, store, paying["id"], provider="sandbox", phone="+2250700000003")
+    assert started.status_code == 201
+    async with pool.connection() as conn:
+        await conn.execute("UPDATE orders SET expires_at = now() - interval '1 minute'")
+
+    async def expire() -> int:
+        expire_orders = await resolve(container.expire_orders)
+        return await expire_orders()
+
+    assert await on_app_loop(client, expire) == 1
+    statuses = {
+        order["id"]: (
+            await client.get(f"/api/v1/orders/{order['id']}", headers=store.headers)
+        ).json()["status"]
+        for order in (unpaid, paying)
+    }
+    assert statuses == {unpaid["id"]: "expired", paying["id"]: "pending_payment"}
+
+
 async def test_wrong_types_in_a_payment_request(client: Any, store: StoreKeys, pool: Any) -> None:
     order = await new_order(client, store)
     response = await client.post(

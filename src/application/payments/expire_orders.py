@@ -27,10 +27,12 @@ class ExpireOrders:
 
     async def _expire(self, store_id: str, order_id: str) -> int:
         async with self._uow() as uow:
-            order = await uow.orders.get(store_id, order_id, for_update=True)
-            if order is None or order.status is not OrderStatus.PENDING_PAYMENT:
+            found = await uow.payments.lock_order_with_payments(store_id, order_id)
+            if found is None:
                 return 0
-            payments = await uow.payments.for_order(order_id)
+            order, payments = found
+            if order.status is not OrderStatus.PENDING_PAYMENT:
+                return 0
             if any(p.status in OPEN_STATUSES for p in payments):
                 return 0
             order.expire(self._clock.now(), Source.SYSTEM)
