@@ -85,10 +85,9 @@ def service(args: argparse.Namespace) -> dict[str, Any]:
             ) | {"cpu_parts": {k: _med([s["cpu_ms_per_webhook"][k] for s in same])
                                for k in same[0]["cpu_ms_per_webhook"]}}  # fmt: skip
     rows["initiation_rps"] = _med([run["initiation"]["rps"] for run in runs])
-    starts = [run["initiation"].get("cpu_ms_per_start") for run in runs]
-    if all(starts):
-        rows["initiation_cpu_ms"] = _med([sum(s.values()) for s in starts])
-        rows["initiation_cpu_parts"] = {k: _med([s[k] for s in starts]) for k in starts[0]}
+    starts = [run["initiation"]["cpu_ms_per_start"] for run in runs]
+    rows["initiation_cpu_ms"] = _med([sum(s.values()) for s in starts])
+    rows["initiation_cpu_parts"] = {k: _med([s[k] for s in starts]) for k in starts[0]}
     rows["file"] = str(out.relative_to(ROOT))
     return rows
 
@@ -209,7 +208,6 @@ def table(report: dict[str, Any]) -> str:
         )
     if "initiation_rps" in ours:
         lines.append(f"\nService initiation: {ours['initiation_rps']} req/s (median).")
-    if "initiation_cpu_ms" in ours:
         parts = ", ".join(f"{k} {v}" for k, v in ours["initiation_cpu_parts"].items())
         lines.append(f"CPU per started payment: {ours['initiation_cpu_ms']} ms ({parts}).")
     lines.append(f"Load average when the comparison started: {report['load_at_start']}.")

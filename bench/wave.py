@@ -134,6 +134,16 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICKS
 
 
+def cpu_of(pids: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds so far of each group of processes (`watched`)."""
+    return {name: cpu_seconds(group) for name, group in pids.items()}
+
+
+def cpu_ms_each(before: dict[str, float], after: dict[str, float], count: int) -> dict[str, float]:
+    """Each group's CPU between the two readings, in ms per one of `count` items."""
+    return {name: round(1000 * (after[name] - before[name]) / max(count, 1), 3) for name in after}
+
+
 def postgres_pids(url: str) -> list[int]:
     """The postmaster (read from its data directory's `postmaster.pid`) and its children."""
     host = psycopg.conninfo.conninfo_to_dict(url).get("host") or ""
@@ -260,7 +270,7 @@ def webhook_level(
     requests = work / f"wave-webhooks-{connections}.txt"
     webhook_requests(requests, payments)
     ids = [payment_id for payment_id, _ in payments]
-    before = {name: cpu_seconds(p) for name, p in pids.items()}
+    before = cpu_of(pids)
     started = time.monotonic()
     profiler = None
     if profile is not None:  # py-spy on one server worker while this level runs
@@ -273,16 +283,14 @@ def webhook_level(
         time.sleep(0.2)  # callbacks acknowledged, still being settled
         outcome = check_slice(url, ids)
     elapsed = time.monotonic() - started
-    after = {name: cpu_seconds(p) for name, p in pids.items()}
+    after = cpu_of(pids)
     settled = outcome["settled"]
     result.update(
         connections=connections,
         settled=settled,
         settled_per_s=round(settled / elapsed, 1),
         drained_after_s=round(elapsed - args.wave_duration, 2),
-        cpu_ms_per_webhook={
-            name: round(1000 * (after[name] - before[name]) / max(settled, 1), 3) for name in pids
-        },
+        cpu_ms_per_webhook=cpu_ms_each(before, after, settled),
         check=outcome,
         correct=(
             settled == outcome["exactly_once"] == outcome["deliveries"]
@@ -328,16 +336,13 @@ def wave(args: argparse.Namespace, server: str, url: str, work: Path) -> list[di
             initiation_requests(requests, args.orders, key)
             sampler = bench.RssSampler(pid)
             sampler.start()
-            before = {name: cpu_seconds(p) for name, p in pids.items()}
+            before = cpu_of(pids)
             init = bench.wrk(base, requests, args.wave_duration, 32, 2)
             init["rss_peak_mb"] = sampler.stop()
             time.sleep(1.0)  # the requests still in flight when wrk stopped are answered
-            after = {name: cpu_seconds(p) for name, p in pids.items()}
+            after = cpu_of(pids)
             init["check"] = made = bench.check(url, CHECK_INITIATIONS)
-            init["cpu_ms_per_start"] = {
-                name: round(1000 * (after[name] - before[name]) / max(made["payments"], 1), 3)
-                for name in pids
-            }
+            init["cpu_ms_per_start"] = cpu_ms_each(before, after, made["payments"])
             answered = init["requests"] - init["non_2xx"]
             init["correct"] = (
                 made["payments"] == made["started"] == made["events"] // 2
@@ -400,11 +405,8 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _median_parts(runs: list[dict[str, Any]], key: str) -> dict[str, float]:
-    """The median of each part (server, postgres, simulator) of `key` over the runs; a run
-    that has no `key` (recorded before it was measured) is left out."""
-    measured = [run[key] for run in runs if key in run]
-    if not measured:
-        return {}
+    """The median of each part (server, postgres, simulator) of `key` over the runs."""
+    measured = [run[key] for run in runs]
     return {
         part: round(sorted(m[part] for m in measured)[len(measured) // 2], 3)
         for part in measured[0]
