@@ -16,7 +16,7 @@ from tests.unit.helpers import (
     succeeded,
 )
 
-from application.payments.settlement import PaymentSettles, Seen
+from application.payments.settlement import Found, PaymentSettlement, PaymentSettles, Seen
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import PaymentStatus
@@ -82,3 +82,42 @@ async def test_a_payment_read_when_already_final_is_not_kept_for_a_decision() ->
     seen.take(payment.id)
     settles.keep((final, stored_order(world, order.id), None))
     assert final.is_final and final.id not in seen
+
+
+class _Crowd(Seen):
+    """Callbacks for one payment arriving all the time: each keeps the payment as it read it,
+    so a stale copy is always there to take."""
+
+    def __init__(self, stale: Found) -> None:
+        super().__init__()
+        self._stale = stale
+
+    def take(self, payment_id: str) -> Found | None:
+        super().take(payment_id)
+        return self._stale
+
+
+async def test_a_refused_write_is_decided_again_locked_even_when_a_stale_copy_was_kept(
+    locks: list[str],
+) -> None:
+    """A storm of callbacks for one payment: between a refused write and its second decision,
+    another callback keeps the payment as it read it before the change. The second decision
+    is made on the payment locked, not on that copy (else it is refused too, the delivery is
+    left unprocessed and waits for the inbox's retry)."""
+    world = World()
+    order = await an_order(world)
+    payment = await a_payment(world, order)
+    stale: Found = (stored_payment(world, payment.id), stored_order(world, order.id), None)
+    await world.apply(payment.id, succeeded(), Source.RECONCILIATION)
+    locks.clear()
+    settle = PaymentSettlement(
+        uow=world.uow,
+        settles=PaymentSettles(world.registry, seen=_Crowd(stale)),
+        clock=world.clock,
+        log=world.log,
+    )
+    applied = await settle.apply(payment.id, succeeded(), Source.WEBHOOK)
+    assert locks == [payment.id]
+    assert applied.subject.status is PaymentStatus.SUCCEEDED
+    assert event_types(world, payment.id).count("payment.succeeded") == 1
+    assert event_types(world, order.id).count("order.paid") == 1

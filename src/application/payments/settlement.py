@@ -63,10 +63,18 @@ class PaymentSettles:
         return await provider.fetch_status(subject)
 
     async def decide(
-        self, uow: UnitOfWork, subject_id: str, report: ProviderReport, source: Source, at: datetime
+        self,
+        uow: UnitOfWork,
+        subject_id: str,
+        report: ProviderReport,
+        source: Source,
+        at: datetime,
+        *,
+        locked: bool = False,
     ) -> Applied[Payment]:
-        payment, order, fee_bps = self._seen.take(subject_id) or await _locked(
-            uow, subject_id, report
+        seen = self._seen.take(subject_id)
+        payment, order, fee_bps = (
+            seen if seen and not locked else await _locked(uow, subject_id, report)
         )
         outcome = payment.apply(report, at, source)
         if outcome is Outcome.CHANGED and payment.status is PaymentStatus.SUCCEEDED:

@@ -51,8 +51,16 @@ class RefundSettles:
         return await provider.fetch_refund(subject, payment)
 
     async def decide(
-        self, uow: UnitOfWork, subject_id: str, report: ProviderReport, source: Source, at: datetime
+        self,
+        uow: UnitOfWork,
+        subject_id: str,
+        report: ProviderReport,
+        source: Source,
+        at: datetime,
+        *,
+        locked: bool = False,
     ) -> Applied[Refund]:
+        """Always on the refund locked and read again (`locked` changes nothing)."""
         refund = await locked_refund(uow, subject_id)
         refund.apply(report, at, source)
         return Applied(refund, report)

@@ -69,10 +69,18 @@ class Settles(Protocol[A]):
         ...
 
     async def decide(
-        self, uow: UnitOfWork, subject_id: str, report: ProviderReport, source: Source, at: datetime
+        self,
+        uow: UnitOfWork,
+        subject_id: str,
+        report: ProviderReport,
+        source: Source,
+        at: datetime,
+        *,
+        locked: bool = False,
     ) -> Applied[A]:
         """Apply the report to the subject (and what it implies for other aggregates): to the
-        subject as `read` it, its version checked by the write, or locked and read again."""
+        subject as `read` it, its version checked by the write, or locked and read again;
+        always the latter when `locked` (a decision made again after a refused write)."""
         ...
 
     async def save(self, uow: UnitOfWork, subject: A, touched: bool) -> None:
@@ -129,17 +137,26 @@ class Settlement(Generic[A]):
     ) -> Applied[A]:
         """Apply a confirmed report in a transaction of its own. When what the decision was
         made on changed meanwhile (`ConcurrentChange`: nothing was written), it is made once
-        more on the subject as it stands."""
+        more on the subject as it stands, read under its lock: never on a copy read before,
+        which a concurrent callback for the same subject may have kept meanwhile (a storm of
+        them would refuse every retry)."""
         try:
             return await self._apply(subject_id, report, source, then)
         except ConcurrentChange:
-            return await self._apply(subject_id, report, source, then)
+            return await self._apply(subject_id, report, source, then, locked=True)
 
     async def _apply(
-        self, subject_id: str, report: ProviderReport, source: Source, then: Then[A] | None
+        self,
+        subject_id: str,
+        report: ProviderReport,
+        source: Source,
+        then: Then[A] | None,
+        *,
+        locked: bool = False,
     ) -> Applied[A]:
         async with self._uow() as uow:
-            applied = await self._settles.decide(uow, subject_id, report, source, self._clock.now())
+            at = self._clock.now()
+            applied = await self._settles.decide(uow, subject_id, report, source, at, locked=locked)
             touched = await then(uow, applied.subject) if then is not None else False
             await self._settles.save(uow, applied.subject, touched)
             await uow.commit()
