@@ -102,6 +102,11 @@ async def test_200_concurrent_duplicates_over_two_servers_make_one_change(
     stored = 1 if event_ids == "same" else DELIVERIES
     assert rows(database_url, "SELECT count(*) FROM webhook_deliveries") == [(stored,)]
     unprocessed = "SELECT count(*) FROM webhook_deliveries WHERE processed_at IS NULL"
+    # each delivery is processed after its answer, well before the inbox's retry pass (30 s)
+    for _ in range(40):
+        if rows(database_url, unprocessed) == [(0,)]:
+            break
+        await asyncio.sleep(0.25)
     failures = [
         line for s in servers for line in s.output().splitlines() if "processing_failed" in line
     ]
