@@ -208,7 +208,7 @@ async def test_the_pages_grey_out_a_down_provider_and_offer_another_way(
     stuck_order, stuck = await order_and_payment(one, store, "wave", phone=PHONE)
     for _ in range(FAILURES - 1):
         await order_and_payment(one, store, "wave", phone=PHONE)
-    await until(lambda: _refused(two, store))
+    assert await until(lambda: _refused(two, store)) is not None, "the breaker did not open"
 
     checkout = await two.get(path_of(stuck_order["checkout_url"]))
     assert checkout.status_code == 200
