@@ -4,6 +4,7 @@ import os
 
 from adapters.logging_setup import configure_logging
 from entrypoints.container import Container
+from entrypoints.heap import freeze_startup_heap
 from entrypoints.http.app import create_app
 from entrypoints.resources import IN_PROCESS_WORKER
 from entrypoints.settings import Settings
@@ -16,3 +17,4 @@ app = create_app(
     Container(settings=settings),
     with_worker=os.environ.get(IN_PROCESS_WORKER) == "1",
 )
+app.on_startup.append(freeze_startup_heap)
