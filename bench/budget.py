@@ -45,7 +45,7 @@ def budget(path: Path) -> tuple[Counter[str], int]:
         if not number.isdigit():
             continue
         frames = stack.split(";")
-        if _IDLE.search(frames[-1]) and len(frames) < 8 or _PONG.search(stack):
+        if (_IDLE.search(frames[-1]) and len(frames) < 8) or _PONG.search(stack):
             continue
         n = int(number)
         busy += n
@@ -58,7 +58,7 @@ def budget(path: Path) -> tuple[Counter[str], int]:
 
 def main(path: str, server_cpu_ms: float) -> None:
     counts, busy = budget(Path(path))
-    print(f"| layer | share of the worker's busy samples | ms per settled webhook |")
+    print("| layer | share of the worker's busy samples | ms per settled webhook |")
     print("|---|---:|---:|")
     for layer, _ in LAYERS:
         share = counts[layer] / max(busy, 1)
