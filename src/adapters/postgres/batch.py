@@ -119,10 +119,11 @@ def multi_row(query: str, rows: int) -> str | None:
 class _Statement:
     """A combined statement in PostgreSQL's own `$n` placeholders (psycopg neither parses
     nor caches a statement this long with this many parameters: it would read the text
-    again at every flush), and the names of its parameters, `$1` first."""
+    again at every flush), and where each parameter's value is, `$1` first: the number of
+    its write in the queue and its name among that write's parameters."""
 
     text: str
-    names: tuple[str, ...]
+    sources: tuple[tuple[int, str], ...]
 
 
 def numbered_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -138,7 +139,8 @@ def _statement(queries: tuple[str, ...]) -> _Statement:
         return f"${names.setdefault(match.group(1), len(names) + 1)}"
 
     text = _NAMED.sub(number, _combined(queries)).replace("%%", "%")
-    return _Statement(text, tuple(names))
+    sources = tuple((int(write[1:]), name) for write, _, name in (n.partition("_") for n in names))
+    return _Statement(text, sources)
 
 
 def _combined(queries: tuple[str, ...]) -> str:
@@ -178,8 +180,7 @@ class WriteBatch:
         if len(writes) <= 1:  # one write is sent as it is (its text is prepared as it is)
             return writes[0] if writes else None
         statement = _statement(tuple(query for query, _ in writes))
-        params = {f"w{n}_{k}": v for n, (_, own) in enumerate(writes) for k, v in own.items()}
-        return statement.text, [params[name] for name in statement.names]
+        return statement.text, [writes[n][1][name] for n, name in statement.sources]
 
 
 class BatchedConnection:
