@@ -129,9 +129,7 @@ class Seen:
         return payment_id in self._found
 
 
-async def _locked(
-    uow: UnitOfWork, payment_id: str, report: ProviderReport
-) -> tuple[Payment, Order | None, int | None]:
+async def _locked(uow: UnitOfWork, payment_id: str, report: ProviderReport) -> Found:
     """The payment under its lock; with its order and its store's fee rate (one read) when
     the report may make it succeed."""
     if report.status is ReportedStatus.SUCCEEDED:
