@@ -53,7 +53,7 @@ from application.payments.queries import StoreQueries
 from application.payments.reconcile_due import ReconcileDue
 from application.payments.reconciliation import ReconcilePayment
 from application.payments.retry_webhooks import RetryWebhooks
-from application.payments.settlement import PaymentSettlement, PaymentSettles
+from application.payments.settlement import PaymentSettles
 from application.payments.stats import StoreStats
 from application.payments.verify_payment import VerifyPayment
 from application.payouts.create_payout import CreatePayout
@@ -267,7 +267,7 @@ class Container(containers.DeclarativeContainer):
     # payment that succeeds has its fee fixed at its store's rate (the ledger books it)
     fees = providers.Singleton(Fees, platform_bps=settings.provided.money.provided.platform_fee_bps)
     settle_payment = providers.Singleton(
-        PaymentSettlement,
+        Settlement,
         uow=uow,
         settles=providers.Singleton(PaymentSettles, providers=provider_registry, fees=fees),
         clock=clock,

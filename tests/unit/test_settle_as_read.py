@@ -16,7 +16,6 @@ from tests.unit.helpers import (
     succeeded,
 )
 
-from application.payments.settlement import Found, PaymentSettlement, PaymentSettles, Seen
 from domain.events import Source
 from domain.order import OrderStatus
 from domain.payment import PaymentStatus
@@ -67,57 +66,48 @@ async def test_a_change_between_the_read_and_the_write_is_decided_again(locks: l
     assert stored_payment(world, payment.id).version == applied.subject.version
 
 
-async def test_a_payment_read_when_already_final_is_not_kept_for_a_decision() -> None:
-    """Nothing is decided on a final payment: keeping it would leave a stale copy that a
-    later settlement of it would take (and fail its version check with)."""
-    world = World()
-    order = await an_order(world)
-    payment = await a_payment(world, order)
-    seen = Seen()
-    settles = PaymentSettles(world.registry, seen=seen)
-    settles.keep((payment, order, None))
-    assert payment.id in seen  # open: kept, to be decided on as read
-    await world.apply(payment.id, succeeded(), Source.RECONCILIATION)
-    final = stored_payment(world, payment.id)
-    seen.take(payment.id)
-    settles.keep((final, stored_order(world, order.id), None))
-    assert final.is_final and final.id not in seen
-
-
-class _Crowd(Seen):
-    """Callbacks for one payment arriving all the time: each keeps the payment as it read it,
-    so a stale copy is always there to take."""
-
-    def __init__(self, stale: Found) -> None:
-        super().__init__()
-        self._stale = stale
-
-    def take(self, payment_id: str) -> Found | None:
-        super().take(payment_id)
-        return self._stale
-
-
-async def test_a_refused_write_is_decided_again_locked_even_when_a_stale_copy_was_kept(
+async def test_a_report_applied_without_a_read_is_decided_on_the_payment_locked(
     locks: list[str],
 ) -> None:
-    """A storm of callbacks for one payment: between a refused write and its second decision,
-    another callback keeps the payment as it read it before the change. The second decision
-    is made on the payment locked, not on that copy (else it is refused too, the delivery is
-    left unprocessed and waits for the inbox's retry)."""
+    """A refused start hands on no read: its decision is made on the payment locked."""
     world = World()
     order = await an_order(world)
     payment = await a_payment(world, order)
-    stale: Found = (stored_payment(world, payment.id), stored_order(world, order.id), None)
-    await world.apply(payment.id, succeeded(), Source.RECONCILIATION)
-    locks.clear()
-    settle = PaymentSettlement(
-        uow=world.uow,
-        settles=PaymentSettles(world.registry, seen=_Crowd(stale)),
-        clock=world.clock,
-        log=world.log,
-    )
-    applied = await settle.apply(payment.id, succeeded(), Source.WEBHOOK)
+    applied = await world.settle().apply(payment.id, succeeded(), Source.API)
     assert locks == [payment.id]
     assert applied.subject.status is PaymentStatus.SUCCEEDED
+    assert stored_order(world, order.id).status is OrderStatus.PAID
+
+
+async def test_a_payment_of_another_store_is_not_read() -> None:
+    world = World()
+    order = await an_order(world)
+    payment = await a_payment(world, order)
+    settle = world.settle()
+    assert await settle.read(payment.id, store_id="sto_other") is None
+    assert await settle.read(payment.id, store_id=payment.store_id) is not None
+    settled = await settle(payment.id, Source.API, store_id="sto_other")
+    assert settled.subject is None and settled.applied is None
+
+
+async def test_a_refused_write_is_decided_again_locked_not_on_the_stale_read(
+    locks: list[str],
+) -> None:
+    """A storm of callbacks for one payment: a callback's read is stale by the time it
+    applies. Its write is refused whole, and the second decision is made on the payment
+    locked, not on that read again (else it is refused too, and the delivery is left
+    unprocessed for the inbox's retry)."""
+    world = World()
+    order = await an_order(world)
+    payment = await a_payment(world, order)
+    settle = world.settle()
+    stale = await settle.read(payment.id)
+    assert stale is not None
+    await world.apply(payment.id, succeeded(), Source.RECONCILIATION)
+    locks.clear()
+    applied = await settle.apply(payment.id, succeeded(), Source.WEBHOOK, read=stale)
+    assert locks == [payment.id]
+    assert applied.subject.status is PaymentStatus.SUCCEEDED and not applied.refused
     assert event_types(world, payment.id).count("payment.succeeded") == 1
     assert event_types(world, order.id).count("order.paid") == 1
+    assert stored_payment(world, payment.id).version == applied.subject.version

@@ -11,6 +11,7 @@ from application.errors import ProviderUnavailable
 from application.payments.ports import (
     CallbackReports,
     DeliveryOutcome,
+    PaymentWithOrder,
     ProviderRegistry,
     WebhookDelivery,
 )
@@ -56,11 +57,12 @@ class WebhookResult:
 @dataclass(frozen=True, slots=True)
 class Received:
     """A delivery stored in the inbox (`delivery_id` None: a duplicate), still to process;
-    `payment`: the payment it names, read with it (None: none found)."""
+    `found`: the payment it names with its order and fee rate, read with it (None: none
+    found), to be decided on as read."""
 
     delivery_id: str | None
     delivery: WebhookDelivery
-    payment: Payment | None = None
+    found: PaymentWithOrder | None = None
 
     @property
     def duplicate(self) -> bool:
@@ -103,7 +105,7 @@ class HandleWebhook:
         received = await self.receive(provider, body, headers, query)
         if received.delivery_id is None:
             return WebhookResult(None, DeliveryOutcome.DUPLICATE)
-        return await self.process(received.delivery_id, received.delivery, read=received.payment)
+        return await self.process(received.delivery_id, received.delivery, read=received.found)
 
     async def receive(
         self, provider: str, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]
@@ -114,7 +116,7 @@ class HandleWebhook:
         delivery = await authenticator.authenticate(body, headers, query)
         async with self._uow(autocommit=True) as uow:
             delivery_id, found = await uow.webhooks.record_and_read(delivery, self._clock.now())
-        return Received(delivery_id, delivery, self._settle.keep(found) if found else None)
+        return Received(delivery_id, delivery, found)
 
     async def process(
         self,
@@ -122,12 +124,12 @@ class HandleWebhook:
         delivery: WebhookDelivery,
         attempts: int = 0,
         *,
-        read: Payment | _Unread | None = UNREAD,
+        read: PaymentWithOrder | _Unread | None = UNREAD,
     ) -> WebhookResult:
         """Confirm and apply a stored delivery; safe to run again for the same delivery.
         When the provider cannot confirm now, the delivery is retried later with backoff.
-        `read`: the payment as `receive` read it, None when it found none (not read again);
-        by default it is read here."""
+        `read`: the payment as `receive` read it (with its order and fee rate), None when it
+        found none (not read again); by default it is read here."""
         if delivery.payment_id is None:
             return await self._close(delivery_id, DeliveryOutcome.NO_PAYMENT)
 
@@ -136,17 +138,20 @@ class HandleWebhook:
             await uow.webhooks.mark_processed(delivery_id, now, outcome, payment.status)
             return False
 
-        payment = await self._settle.read(delivery.payment_id) if read is UNREAD else read
-        if payment is None:
+        found = await self._settle.read(delivery.payment_id) if read is UNREAD else read
+        if found is None:
             return await self._close(delivery_id, DeliveryOutcome.UNKNOWN_PAYMENT)
+        payment = self._settle.subject(found)
         if payment.is_final:
             return await self._close(delivery_id, DeliveryOutcome.APPLIED, payment.status)
         try:
             word = self._callback_word(delivery, payment)
             if word is not None:
-                applied = await self._settle.apply(payment.id, word, Source.WEBHOOK, mark)
+                applied = await self._settle.apply(
+                    payment.id, word, Source.WEBHOOK, mark, read=found
+                )
             else:
-                applied = await self._settle.ask_and_apply(payment, Source.WEBHOOK, mark)
+                applied = await self._settle.ask_and_apply(found, Source.WEBHOOK, mark)
         except ProviderUnavailable:
             return await self._defer(delivery_id, attempts)
         return WebhookResult(delivery_id, DeliveryOutcome.APPLIED, applied.subject.status)

@@ -42,9 +42,10 @@ class ReconcilePayment:
         self._clock, self._log, self._metrics = clock, log, metrics
 
     async def __call__(self, payment_id: str, attempts: int) -> str:
-        payment = await self._settle.read(payment_id)
-        if payment is None:
+        found = await self._settle.read(payment_id)
+        if found is None:
             return "missing"
+        payment = self._settle.subject(found)
         if not self._worth_checking(payment):
             await self._plan(payment.id, None, attempts)
             return "closed"
@@ -56,7 +57,7 @@ class ReconcilePayment:
 
         try:
             applied = await self._settle.ask_and_apply(
-                payment, Source.RECONCILIATION, expire_and_plan
+                found, Source.RECONCILIATION, expire_and_plan
             )
         except (ProviderUnavailable, ProviderNotAvailable) as error:
             self._metrics.reconciliation_error(payment.provider)

@@ -14,7 +14,7 @@ from domain.provider_report import ProviderReport
 from domain.refund import Refund, RefundStatus
 
 #: The template bound to refunds (what the use cases are given).
-RefundSettlement = Settlement[Refund]
+RefundSettlement = Settlement[Refund, Refund]
 
 
 async def locked_refund(uow: UnitOfWork, refund_id: str) -> Refund:
@@ -34,6 +34,9 @@ class RefundSettles:
 
     def __init__(self, uow: UnitOfWorkFactory, providers: RefundProviders) -> None:
         self._uow, self._providers = uow, providers
+
+    def subject(self, read: Refund) -> Refund:
+        return read
 
     def open(self, subject: Refund) -> bool:
         return subject.status is RefundStatus.PENDING
@@ -57,10 +60,9 @@ class RefundSettles:
         report: ProviderReport,
         source: Source,
         at: datetime,
-        *,
-        locked: bool = False,
+        read: Refund | None,
     ) -> Applied[Refund]:
-        """Always on the refund locked and read again (`locked` changes nothing)."""
+        """Always on the refund locked and read again, `read` or not."""
         refund = await locked_refund(uow, subject_id)
         refund.apply(report, at, source)
         return Applied(refund, report)

@@ -5,12 +5,13 @@ reconciliation and a refused start all go through it.
 The walk: read the subject outside any transaction; a final one is left as it is; ask the
 provider's API, still outside any transaction (`ProviderUnavailable` propagates: the outcome
 is unknown and nothing changes); then, in one unit of work, let the aggregate decide (on the
-subject as read, its write checking that it did not change since, or on the subject locked
-and read again: `Settles.decide`), let the caller add its own step (`then`: mark the inbox
-row, plan the next check, expire), write the subject once, and commit. A write refused because
-what it was decided on changed (`ConcurrentChange`) is decided once more. The dispatch follows
-the changes up (notifications in the transaction; log, metrics, health after it). A report the
-state machine refuses changes nothing and is logged as an anomaly, whatever the caller."""
+read, which the caller hands on, its write checking that nothing read changed since; or,
+without a read, on the subject locked and read again: `Settles.decide`), let the caller add
+its own step (`then`: mark the inbox row, plan the next check, expire), write the subject
+once, and commit. A write refused because what it was decided on changed (`ConcurrentChange`)
+is decided once more, locked. The dispatch follows the changes up (notifications in the
+transaction; log, metrics, health after it). A report the state machine refuses changes
+nothing and is logged as an anomaly, whatever the caller."""
 
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ class Settleable(Protocol):
 
 
 A = TypeVar("A", bound=Settleable)
+#: What one read of the subject gives: the subject and what a decision on it needs (a
+#: payment's order and fee rate).
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +57,18 @@ class Settled(Generic[A]):
     applied: Applied[A] | None = None
 
 
-class Settles(Protocol[A]):
+class Settles(Protocol[A, R]):
     """What the template needs to know of one kind of aggregate."""
+
+    def subject(self, read: R) -> A:
+        """The subject in a read."""
+        ...
 
     def open(self, subject: A) -> bool:
         """Whether the provider may still settle `subject` (else it is not asked)."""
         ...
 
-    async def read(self, uow: UnitOfWork, subject_id: str, store_id: str | None) -> A | None:
+    async def read(self, uow: UnitOfWork, subject_id: str, store_id: str | None) -> R | None:
         """The subject as committed (no lock); `store_id`: only if it is that store's."""
         ...
 
@@ -75,12 +83,12 @@ class Settles(Protocol[A]):
         report: ProviderReport,
         source: Source,
         at: datetime,
-        *,
-        locked: bool = False,
+        read: R | None,
     ) -> Applied[A]:
-        """Apply the report to the subject (and what it implies for other aggregates): to the
-        subject as `read` it, its version checked by the write, or locked and read again;
-        always the latter when `locked` (a decision made again after a refused write)."""
+        """Apply the report to the subject (and what it implies for other aggregates): to
+        `read`, the write checking that nothing read changed since, when the aggregate can be
+        decided on as read; else, and always when `read` is None, to the subject locked and
+        read again."""
         ...
 
     async def save(self, uow: UnitOfWork, subject: A, touched: bool) -> None:
@@ -97,11 +105,11 @@ class Anomalies(Protocol):
 Then = Callable[[UnitOfWork, A], Awaitable[bool]]
 
 
-class Settlement(Generic[A]):
+class Settlement(Generic[A, R]):
     """The template, bound to one kind of aggregate (`Settles`)."""
 
     def __init__(
-        self, *, uow: UnitOfWorkFactory, settles: Settles[A], clock: Clock, log: Anomalies
+        self, *, uow: UnitOfWorkFactory, settles: Settles[A, R], clock: Clock, log: Anomalies
     ) -> None:
         self._uow, self._settles, self._clock, self._log = uow, settles, clock, log
 
@@ -115,35 +123,49 @@ class Settlement(Generic[A]):
     ) -> Settled[A]:
         """Read, ask and apply; a missing subject, or one the provider can no longer settle,
         is returned without a call."""
-        subject = await self.read(subject_id, store_id)
-        if subject is None or not self._settles.open(subject):
+        read = await self.read(subject_id, store_id)
+        if read is None:
+            return Settled(None)
+        subject = self._settles.subject(read)
+        if not self._settles.open(subject):
             return Settled(subject)
-        applied = await self.ask_and_apply(subject, source, then)
+        applied = await self.ask_and_apply(read, source, then)
         return Settled(applied.subject, applied)
 
-    async def read(self, subject_id: str, store_id: str | None = None) -> A | None:
+    def subject(self, read: R) -> A:
+        """The subject in a read."""
+        return self._settles.subject(read)
+
+    async def read(self, subject_id: str, store_id: str | None = None) -> R | None:
         async with self._uow(read_only=True) as uow:
             return await self._settles.read(uow, subject_id, store_id)
 
     async def ask_and_apply(
-        self, subject: A, source: Source, then: Then[A] | None = None
+        self, read: R, source: Source, then: Then[A] | None = None
     ) -> Applied[A]:
-        """Ask the provider about `subject` (outside any transaction), then apply."""
+        """Ask the provider about the subject of `read` (outside any transaction), then apply
+        its answer, deciding on `read`."""
+        subject = self._settles.subject(read)
         report = await self._settles.ask(subject)
-        return await self.apply(subject.id, report, source, then)
+        return await self.apply(subject.id, report, source, then, read=read)
 
     async def apply(
-        self, subject_id: str, report: ProviderReport, source: Source, then: Then[A] | None = None
+        self,
+        subject_id: str,
+        report: ProviderReport,
+        source: Source,
+        then: Then[A] | None = None,
+        *,
+        read: R | None = None,
     ) -> Applied[A]:
-        """Apply a confirmed report in a transaction of its own. When what the decision was
-        made on changed meanwhile (`ConcurrentChange`: nothing was written), it is made once
-        more on the subject as it stands, read under its lock: never on a copy read before,
-        which a concurrent callback for the same subject may have kept meanwhile (a storm of
-        them would refuse every retry)."""
+        """Apply a confirmed report in a transaction of its own, deciding on `read` (the
+        subject as read before the provider was asked), or, without one, on the subject
+        locked. When what the decision was made on changed meanwhile (`ConcurrentChange`:
+        nothing was written), it is made once more on the subject as it stands, locked."""
         try:
-            return await self._apply(subject_id, report, source, then)
+            return await self._apply(subject_id, report, source, then, read)
         except ConcurrentChange:
-            return await self._apply(subject_id, report, source, then, locked=True)
+            return await self._apply(subject_id, report, source, then, None)
 
     async def _apply(
         self,
@@ -151,12 +173,11 @@ class Settlement(Generic[A]):
         report: ProviderReport,
         source: Source,
         then: Then[A] | None,
-        *,
-        locked: bool = False,
+        read: R | None,
     ) -> Applied[A]:
         async with self._uow() as uow:
             at = self._clock.now()
-            applied = await self._settles.decide(uow, subject_id, report, source, at, locked=locked)
+            applied = await self._settles.decide(uow, subject_id, report, source, at, read)
             touched = await then(uow, applied.subject) if then is not None else False
             await self._settles.save(uow, applied.subject, touched)
             await uow.commit()

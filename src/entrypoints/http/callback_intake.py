@@ -105,7 +105,7 @@ async def receive_callback(intake: Intake, callback: Callback) -> None:
     intake.metrics.webhook_delivery(route, "duplicate" if received.duplicate else "accepted")
     if received.delivery_id is not None:
         work = intake.handle_webhook.process(
-            received.delivery_id, received.delivery, read=received.payment
+            received.delivery_id, received.delivery, read=received.found
         )
         await intake.after_answer.submit(work, received.delivery_id)
 
