@@ -201,3 +201,61 @@ async def test_a_transaction_of_writes_only_is_one_statement_and_commits(
             "SELECT provider_reference FROM payments WHERE id = %s", (payment_id,)
         )
         assert await cur.fetchone() == ("alone",)
+
+
+async def _planned(pool: AsyncConnectionPool[Any], payment_id: str) -> tuple[Any, ...]:
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            "SELECT next_check_at, check_attempts FROM payments WHERE id = %s", (payment_id,)
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+async def test_a_check_planned_for_a_row_still_queued_is_written_by_its_insert(
+    uow_factory: PostgresUnitOfWorkFactory,
+    pool: AsyncConnectionPool[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A payment's start adds it and plans its first check in one transaction: the plan
+    goes into the queued INSERT (one version of the row, no UPDATE statement)."""
+    store = make_store()
+    order = make_order(store)
+    async with uow_factory() as uow:
+        await uow.stores.add(store)
+        await uow.orders.add(order)
+        await uow.commit()
+    payment = make_payment(order)
+    sent: list[Any] = []
+    execute = psycopg.AsyncCursor.execute
+
+    async def recorded(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(query)
+        return await execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.AsyncCursor, "execute", recorded)
+    async with uow_factory() as uow:
+        await uow.payments.add(payment)
+        await uow.schedule.plan(payment.id, NOW, 3)
+        await uow.commit()
+    monkeypatch.undo()
+    assert not any("UPDATE payments SET next_check_at" in str(q) for q in sent), sent
+    assert await _planned(pool, payment.id) == (NOW, 3)
+
+
+async def test_a_check_planned_after_a_later_write_of_the_row_is_an_update(
+    uow_factory: PostgresUnitOfWorkFactory, pool: AsyncConnectionPool[Any]
+) -> None:
+    """The last queued write of the row is an UPDATE without the plan's columns: the plan
+    is its own statement, after it, and both hold."""
+    _, _, payment_id = await _seeded(uow_factory)
+    async with uow_factory() as uow:
+        payment = await uow.payments.get(payment_id, for_update=True)
+        assert payment is not None
+        payment.mark_pending(NOW, Source.API, reference="saved")
+        await uow.payments.save(payment)
+        await uow.schedule.plan(payment_id, NOW, 2)
+        await uow.commit()
+    assert await _planned(pool, payment_id) == (NOW, 2)
+    assert (await _stored(uow_factory, payment_id)).provider_reference == "saved"

@@ -163,20 +163,33 @@ class WriteBatch:
 
     def __init__(self) -> None:
         self._writes: list[tuple[str, dict[str, Any]]] = []
-        self._keys: set[object] = set()
+        self._keys: dict[object, int] = {}  # a key: where its last write is in the queue
 
     def conflicts(self, key: object | None) -> bool:
         return key is not None and key in self._keys
 
     def add(self, query: str, params: dict[str, Any], key: object | None) -> None:
-        self._writes.append((query, params))
         if key is not None:
-            self._keys.add(key)
+            self._keys[key] = len(self._writes)
+        self._writes.append((query, params))
+
+    def amend(self, key: object, values: dict[str, Any]) -> bool:
+        """Set `values` among the parameters of the last queued write of `key`, when that
+        write has them all (a row still to be inserted takes them with its INSERT); False,
+        changing nothing, otherwise."""
+        at = self._keys.get(key)
+        if at is None:
+            return False
+        params = self._writes[at][1]
+        if not values.keys() <= params.keys():
+            return False
+        params.update(values)
+        return True
 
     def take(self) -> tuple[str, dict[str, Any] | list[Any]] | None:
         """The statement and its parameters (a list for `$n` placeholders, when several
         writes are combined); the queue is emptied."""
-        writes, self._writes, self._keys = self._writes, [], set()
+        writes, self._writes, self._keys = self._writes, [], {}
         if len(writes) <= 1:  # one write is sent as it is (its text is prepared as it is)
             return writes[0] if writes else None
         statement = _statement(tuple(query for query, _ in writes))
@@ -204,6 +217,10 @@ class BatchedConnection:
         if self._batch.conflicts(key):
             await self.flush()
         self._batch.add(query, params, key)
+
+    def amend(self, key: object, values: dict[str, Any]) -> bool:
+        """`WriteBatch.amend`: whether the queued write of `key` took `values`."""
+        return self._batch.amend(key, values)
 
     async def flush(self) -> None:
         """Send what is queued as one statement (in the pipeline: not waited for)."""

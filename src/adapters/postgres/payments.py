@@ -16,6 +16,7 @@ from adapters.postgres.orders import SELECT_FOR_UPDATE as ORDER_FOR_UPDATE
 from adapters.postgres.orders import to_order
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
+from adapters.postgres.schedule import UNPLANNED
 from adapters.postgres.versioned import guarded
 from application.payments.ports import PaymentFilter, PaymentWithOrder
 from application.shared.ports import Change, IdGenerator, Page, PageRequest, RecordedEvent
@@ -49,12 +50,13 @@ INSERT = """
 INSERT INTO payments (id, order_id, store_id, provider, status, amount, currency, phone,
                       provider_reference, provider_data, failure_code, failure_message,
                       needs_refund, late_success, flagged_reason, next_action, created_at,
-                      updated_at, succeeded_at, expires_at, version, country)
+                      updated_at, succeeded_at, expires_at, version, country, next_check_at,
+                      check_attempts)
 VALUES (%(id)s, %(order_id)s, %(store_id)s, %(provider)s, %(status)s, %(amount)s, %(currency)s,
         %(phone)s, %(provider_reference)s, %(provider_data)s, %(failure_code)s,
         %(failure_message)s, %(needs_refund)s, %(late_success)s, %(flagged_reason)s,
         %(next_action)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(expires_at)s,
-        %(version)s, %(country)s)
+        %(version)s, %(country)s, %(next_check_at)s, %(check_attempts)s)
 """
 
 SELECT = f"SELECT {_COLUMNS} FROM payments WHERE id = %(id)s"
@@ -129,7 +131,7 @@ class PostgresPaymentRepository:
         self._changes = changes
 
     async def add(self, payment: Payment) -> None:
-        await write(self._conn, INSERT, _to_params(payment), ("payments", payment.id))
+        await write(self._conn, INSERT, _to_params(payment) | UNPLANNED, ("payments", payment.id))
         await self._append_events(payment)
 
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:

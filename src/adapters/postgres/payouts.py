@@ -12,7 +12,7 @@ from adapters.postgres.batch import write
 from adapters.postgres.events import append_events, to_recorded_event
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
-from adapters.postgres.schedule import claim_due_checks, plan_check
+from adapters.postgres.schedule import UNPLANNED, claim_due_checks, plan_check
 from adapters.postgres.versioned import guarded
 from application.payouts.ports import PayoutSchedule
 from application.shared.ports import Change, IdGenerator, Page, PageRequest, RecordedEvent
@@ -27,11 +27,12 @@ _COLUMNS = """
 """
 
 INSERT = f"""
-INSERT INTO payouts ({_COLUMNS})
+INSERT INTO payouts ({_COLUMNS}, next_check_at, check_attempts)
 VALUES (%(id)s, %(store_id)s, %(destination_id)s, %(provider)s, %(country)s, %(phone)s,
         %(name)s, %(status)s, %(amount)s, %(currency)s, %(reference)s, %(description)s,
         %(provider_reference)s, %(provider_fee)s, %(failure_code)s, %(failure_message)s,
-        %(schedule_key)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(version)s)
+        %(schedule_key)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(version)s,
+        %(next_check_at)s, %(check_attempts)s)
 """
 
 UPDATE = guarded(
@@ -85,7 +86,7 @@ class PostgresPayoutRepository:
         self._conn, self._ids, self._changes = conn, ids, changes
 
     async def add(self, payout: Payout) -> None:
-        await write(self._conn, INSERT, _to_params(payout), ("payouts", payout.id))
+        await write(self._conn, INSERT, _to_params(payout) | UNPLANNED, ("payouts", payout.id))
         await self._append_events(payout)
 
     async def get(self, payout_id: str, *, for_update: bool = False) -> Payout | None:
@@ -124,7 +125,7 @@ class PostgresPayoutRepository:
             return [to_recorded_event(row, "payout_id") for row in await cur.fetchall()]
 
     async def plan(self, payout_id: str, at: datetime | None, attempts: int) -> None:
-        await plan_check(self._conn, PLAN, payout_id, at, attempts)
+        await plan_check(self._conn, PLAN, "payouts", payout_id, at, attempts)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int

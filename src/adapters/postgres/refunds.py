@@ -12,7 +12,7 @@ from adapters.postgres.batch import write
 from adapters.postgres.events import INSERT_REFUND_EVENT, append_events, to_recorded_event
 from adapters.postgres.paging import check_cursor, page_params, page_query, to_page
 from adapters.postgres.rows import fetch_all, fetch_one
-from adapters.postgres.schedule import claim_due_checks, plan_check
+from adapters.postgres.schedule import UNPLANNED, claim_due_checks, plan_check
 from adapters.postgres.versioned import guarded
 from application.refunds.ports import RefundFilter
 from application.shared.ports import Change, IdGenerator, Page, PageRequest, RecordedEvent
@@ -28,10 +28,11 @@ _COLUMNS = """
 INSERT = """
 INSERT INTO refunds (id, payment_id, order_id, store_id, provider, status, amount, currency,
                      reason, provider_reference, failure_code, failure_message, created_at,
-                     updated_at, succeeded_at, version)
+                     updated_at, succeeded_at, version, next_check_at, check_attempts)
 VALUES (%(id)s, %(payment_id)s, %(order_id)s, %(store_id)s, %(provider)s, %(status)s,
         %(amount)s, %(currency)s, %(reason)s, %(provider_reference)s, %(failure_code)s,
-        %(failure_message)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(version)s)
+        %(failure_message)s, %(created_at)s, %(updated_at)s, %(succeeded_at)s, %(version)s,
+        %(next_check_at)s, %(check_attempts)s)
 """
 
 #: Refused by the server when stale (`guarded`): seen at the next read or at commit.
@@ -92,7 +93,7 @@ class PostgresRefundRepository:
         self._conn, self._ids, self._changes = conn, ids, changes
 
     async def add(self, refund: Refund) -> None:
-        await write(self._conn, INSERT, _to_params(refund), ("refunds", refund.id))
+        await write(self._conn, INSERT, _to_params(refund) | UNPLANNED, ("refunds", refund.id))
         await self._append_events(refund)
 
     async def get(self, refund_id: str, *, for_update: bool = False) -> Refund | None:
@@ -129,7 +130,7 @@ class PostgresRefundRepository:
             return [to_recorded_event(row, "refund_id") for row in await cur.fetchall()]
 
     async def plan(self, refund_id: str, at: datetime | None, attempts: int) -> None:
-        await plan_check(self._conn, PLAN, refund_id, at, attempts)
+        await plan_check(self._conn, PLAN, "refunds", refund_id, at, attempts)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int

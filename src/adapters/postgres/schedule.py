@@ -7,6 +7,12 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
+from adapters.postgres.batch import BatchedConnection
+
+#: The check columns of a payment, refund or payout as inserted: no check planned yet. A
+#: check planned in the same transaction while the INSERT is still queued is written by it.
+UNPLANNED: dict[str, Any] = {"next_check_at": None, "check_attempts": 0}
+
 PLAN = """
 UPDATE payments SET next_check_at = %(at)s, check_attempts = %(attempts)s WHERE id = %(id)s
 """
@@ -28,9 +34,19 @@ RETURNING p.id, p.check_attempts
 
 
 async def plan_check(
-    conn: AsyncConnection[Any], plan_sql: str, subject_id: str, at: datetime | None, attempts: int
+    conn: AsyncConnection[Any],
+    plan_sql: str,
+    table: str,
+    subject_id: str,
+    at: datetime | None,
+    attempts: int,
 ) -> None:
-    """Set when a payment, refund or payout is next checked (`plan_sql`: id, at, attempts)."""
+    """Set when a payment, refund or payout is next checked (`plan_sql`: id, at, attempts).
+    A row whose INSERT is still queued in this transaction takes the plan with it: no
+    UPDATE, and no second version of a row just written (with each of its index entries)."""
+    planned = {"next_check_at": at, "check_attempts": attempts}
+    if isinstance(conn, BatchedConnection) and conn.amend((table, subject_id), planned):
+        return
     await conn.execute(plan_sql, {"id": subject_id, "at": at, "attempts": attempts})
 
 
@@ -48,7 +64,7 @@ class PostgresReconciliationSchedule:
         self._conn = conn
 
     async def plan(self, payment_id: str, at: datetime | None, attempts: int) -> None:
-        await plan_check(self._conn, PLAN, payment_id, at, attempts)
+        await plan_check(self._conn, PLAN, "payments", payment_id, at, attempts)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
