@@ -10,10 +10,11 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg_pool import AsyncConnectionPool
-from tests.builders import NOW, make_order, make_payment, make_store
+from tests.builders import NOW, SequentialIds, make_order, make_payment, make_store
 
 from adapters.postgres import batch
 from adapters.postgres.errors import ConcurrentUpdate
+from adapters.postgres.pool import close_pool, open_pool
 from adapters.postgres.uow import PostgresUnitOfWorkFactory
 from domain.events import Source
 from domain.payment import Payment, PaymentStatus
@@ -259,3 +260,39 @@ async def test_a_check_planned_after_a_later_write_of_the_row_is_an_update(
         await uow.commit()
     assert await _planned(pool, payment_id) == (NOW, 2)
     assert (await _stored(uow_factory, payment_id)).provider_reference == "saved"
+
+
+async def test_a_transaction_failing_as_its_commit_is_queued_leaves_pipeline_mode(
+    database_url: str, clean_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error of a queued statement can surface while COMMIT is being queued, before the
+    pipeline's end: the connection still leaves pipeline mode, so the next user of the pool
+    (here the same connection, the pool's only one) runs its own commands."""
+    one = await open_pool(database_url, min_size=1, max_size=1)
+    try:
+        uow_factory = PostgresUnitOfWorkFactory(one, SequentialIds())
+        _, _, payment_id = await _seeded(uow_factory)
+        execute = psycopg.AsyncConnection.execute
+
+        async def failing_commit(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            if query == b"COMMIT":
+                raise psycopg.errors.CheckViolation("refused by a deferred check")
+            return await execute(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.AsyncConnection, "execute", failing_commit)
+        with pytest.raises(psycopg.errors.CheckViolation):
+            async with uow_factory() as uow:
+                payment = await uow.payments.get(payment_id, for_update=True)  # opens it
+                assert payment is not None
+                payment.mark_pending(NOW, Source.API, reference="never")
+                await uow.payments.save(payment)
+                await uow.commit()
+        monkeypatch.undo()
+        async with one.connection() as conn:
+            assert conn.pgconn.pipeline_status == 0
+            cur = await conn.execute(
+                "SELECT provider_reference FROM payments WHERE id = %s", (payment_id,)
+            )
+            assert await cur.fetchone() == (None,)
+    finally:
+        await close_pool(one)

@@ -255,6 +255,11 @@ class PostgresUnitOfWork:
                 await self._connection.execute(b"COMMIT")
                 await pipeline.__aexit__(None, None, None)
         except psycopg.Error as error:
+            # A statement's error can surface before the pipeline's end (when COMMIT is
+            # queued): the connection leaves pipeline mode all the same, else the pool takes
+            # it back idle but still in pipeline mode, and its next user's commands collide.
+            if pipeline is not None:
+                await _leave(pipeline)
             _translate(error)
             raise
 
