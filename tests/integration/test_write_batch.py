@@ -5,6 +5,7 @@ written when the transaction is abandoned."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import psycopg
@@ -262,12 +263,18 @@ async def test_a_check_planned_after_a_later_write_of_the_row_is_an_update(
     assert (await _stored(uow_factory, payment_id)).provider_reference == "saved"
 
 
+@pytest.mark.parametrize(
+    "error",
+    [psycopg.errors.CheckViolation("refused by a deferred check"), asyncio.CancelledError()],
+    ids=["statement-error", "cancelled"],
+)
 async def test_a_transaction_failing_as_its_commit_is_queued_leaves_pipeline_mode(
-    database_url: str, clean_db: None, monkeypatch: pytest.MonkeyPatch
+    database_url: str, clean_db: None, monkeypatch: pytest.MonkeyPatch, error: BaseException
 ) -> None:
     """An error of a queued statement can surface while COMMIT is being queued, before the
-    pipeline's end: the connection still leaves pipeline mode, so the next user of the pool
-    (here the same connection, the pool's only one) runs its own commands."""
+    pipeline's end, and a task can be cancelled there: the connection still leaves pipeline
+    mode, so the next user of the pool (here the same connection, the pool's only one) runs
+    its own commands."""
     one = await open_pool(database_url, min_size=1, max_size=1)
     try:
         uow_factory = PostgresUnitOfWorkFactory(one, SequentialIds())
@@ -276,11 +283,11 @@ async def test_a_transaction_failing_as_its_commit_is_queued_leaves_pipeline_mod
 
         async def failing_commit(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
             if query == b"COMMIT":
-                raise psycopg.errors.CheckViolation("refused by a deferred check")
+                raise error
             return await execute(self, query, *args, **kwargs)
 
         monkeypatch.setattr(psycopg.AsyncConnection, "execute", failing_commit)
-        with pytest.raises(psycopg.errors.CheckViolation):
+        with pytest.raises(type(error)):
             async with uow_factory() as uow:
                 payment = await uow.payments.get(payment_id, for_update=True)  # opens it
                 assert payment is not None

@@ -254,13 +254,15 @@ class PostgresUnitOfWork:
             if pipeline is not None:
                 await self._connection.execute(b"COMMIT")
                 await pipeline.__aexit__(None, None, None)
-        except psycopg.Error as error:
+        except BaseException as error:
             # A statement's error can surface before the pipeline's end (when COMMIT is
-            # queued): the connection leaves pipeline mode all the same, else the pool takes
-            # it back idle but still in pipeline mode, and its next user's commands collide.
+            # queued), and a task can be cancelled there: the connection leaves pipeline mode
+            # all the same, else the pool takes it back idle but still in pipeline mode, and
+            # its next user's commands collide.
             if pipeline is not None:
                 await _leave(pipeline)
-            _translate(error)
+            if isinstance(error, psycopg.Error):
+                _translate(error)
             raise
 
     @property
@@ -273,7 +275,11 @@ class PostgresUnitOfWork:
 async def _enter(conn: AsyncConnection[Any]) -> Pipeline:
     pipeline = conn.pipeline()
     await pipeline.__aenter__()
-    await conn.execute(b"BEGIN")  # not waited for: it goes out with the first read
+    try:
+        await conn.execute(b"BEGIN")  # not waited for: it goes out with the first read
+    except BaseException:
+        await _leave(pipeline)
+        raise
     return pipeline
 
 
