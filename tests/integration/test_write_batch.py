@@ -42,6 +42,15 @@ async def _stored(uow_factory: PostgresUnitOfWorkFactory, payment_id: str) -> Pa
     return payment
 
 
+async def _saved_pending(uow: Any, payment_id: str, reference: str) -> Payment:
+    """The payment locked, made `pending` with `reference` and saved (queued) in `uow`."""
+    payment = await uow.payments.get(payment_id, for_update=True)
+    assert payment is not None
+    payment.mark_pending(NOW, Source.API, reference=reference)
+    await uow.payments.save(payment)
+    return payment
+
+
 async def test_a_settlements_writes_leave_as_one_statement(
     uow_factory: PostgresUnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -95,10 +104,7 @@ async def test_a_read_sees_the_writes_queued_before_it(
 ) -> None:
     _, _, payment_id = await _seeded(uow_factory)
     async with uow_factory() as uow:
-        payment = await uow.payments.get(payment_id, for_update=True)
-        assert payment is not None
-        payment.mark_pending(NOW, Source.API, reference="seen-by-the-read")
-        await uow.payments.save(payment)
+        await _saved_pending(uow, payment_id, "seen-by-the-read")
         again = await uow.payments.get(payment_id)
         assert again is not None and again.provider_reference == "seen-by-the-read"
         await uow.commit()
@@ -109,10 +115,7 @@ async def test_a_row_saved_twice_keeps_the_second_write(
 ) -> None:
     _, _, payment_id = await _seeded(uow_factory)
     async with uow_factory() as uow:
-        payment = await uow.payments.get(payment_id, for_update=True)
-        assert payment is not None
-        payment.mark_pending(NOW, Source.API, reference="first")
-        await uow.payments.save(payment)
+        payment = await _saved_pending(uow, payment_id, "first")
         payment.provider_reference = "second"
         await uow.payments.save(payment)  # same row: the first write leaves before it
         await uow.commit()
@@ -253,10 +256,7 @@ async def test_a_check_planned_after_a_later_write_of_the_row_is_an_update(
     is its own statement, after it, and both hold."""
     _, _, payment_id = await _seeded(uow_factory)
     async with uow_factory() as uow:
-        payment = await uow.payments.get(payment_id, for_update=True)
-        assert payment is not None
-        payment.mark_pending(NOW, Source.API, reference="saved")
-        await uow.payments.save(payment)
+        await _saved_pending(uow, payment_id, "saved")
         await uow.schedule.plan(payment_id, NOW, 2)
         await uow.commit()
     assert await _planned(pool, payment_id) == (NOW, 2)
@@ -289,10 +289,7 @@ async def test_a_transaction_failing_as_its_commit_is_queued_leaves_pipeline_mod
         monkeypatch.setattr(psycopg.AsyncConnection, "execute", failing_commit)
         with pytest.raises(type(error)):
             async with uow_factory() as uow:
-                payment = await uow.payments.get(payment_id, for_update=True)  # opens it
-                assert payment is not None
-                payment.mark_pending(NOW, Source.API, reference="never")
-                await uow.payments.save(payment)
+                await _saved_pending(uow, payment_id, "never")  # opens it
                 await uow.commit()
         monkeypatch.undo()
         async with one.connection() as conn:
