@@ -49,9 +49,6 @@ WHERE id = %(id)s AND version = %(version)s
 
 SELECT = f"SELECT {_COLUMNS} FROM payouts WHERE id = %(id)s"
 SELECT_ALL = f"SELECT {_COLUMNS} FROM payouts"
-PLAN = """
-UPDATE payouts SET next_check_at = %(at)s, check_attempts = %(attempts)s WHERE id = %(id)s
-"""
 
 CLAIM = """
 UPDATE payouts po
@@ -125,7 +122,7 @@ class PostgresPayoutRepository:
             return [to_recorded_event(row, "payout_id") for row in await cur.fetchall()]
 
     async def plan(self, payout_id: str, at: datetime | None, attempts: int) -> None:
-        await plan_check(self._conn, PLAN, "payouts", payout_id, at, attempts)
+        await plan_check(self._conn, "payouts", payout_id, at, attempts)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int

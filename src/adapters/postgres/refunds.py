@@ -62,10 +62,6 @@ SELECT id, refund_id, type, from_status, to_status, source, data, created_at
 FROM refund_events WHERE refund_id = %(refund_id)s ORDER BY seq
 """
 
-PLAN = """
-UPDATE refunds SET next_check_at = %(at)s, check_attempts = %(attempts)s WHERE id = %(id)s
-"""
-
 # The lease moves `next_check_at` forward, so a worker that dies mid-check only delays it.
 CLAIM = """
 UPDATE refunds r
@@ -130,7 +126,7 @@ class PostgresRefundRepository:
             return [to_recorded_event(row, "refund_id") for row in await cur.fetchall()]
 
     async def plan(self, refund_id: str, at: datetime | None, attempts: int) -> None:
-        await plan_check(self._conn, PLAN, "refunds", refund_id, at, attempts)
+        await plan_check(self._conn, "refunds", refund_id, at, attempts)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from psycopg import AsyncConnection
 
@@ -13,9 +13,15 @@ from adapters.postgres.batch import BatchedConnection
 #: check planned in the same transaction while the INSERT is still queued is written by it.
 UNPLANNED: dict[str, Any] = {"next_check_at": None, "check_attempts": 0}
 
-PLAN = """
-UPDATE payments SET next_check_at = %(at)s, check_attempts = %(attempts)s WHERE id = %(id)s
-"""
+#: The tables whose rows are checked with their provider on a schedule.
+Checked = Literal["payments", "refunds", "payouts"]
+
+#: A row's next check planned, by table.
+_PLAN: dict[str, str] = {
+    table: f"UPDATE {table} SET next_check_at = %(next_check_at)s, "
+    "check_attempts = %(check_attempts)s WHERE id = %(id)s"
+    for table in ("payments", "refunds", "payouts")
+}
 
 # The lease moves `next_check_at` forward, so a worker that dies mid-check only delays it.
 CLAIM = """
@@ -35,19 +41,18 @@ RETURNING p.id, p.check_attempts
 
 async def plan_check(
     conn: AsyncConnection[Any],
-    plan_sql: str,
-    table: str,
+    table: Checked,
     subject_id: str,
     at: datetime | None,
     attempts: int,
 ) -> None:
-    """Set when a payment, refund or payout is next checked (`plan_sql`: id, at, attempts).
-    A row whose INSERT is still queued in this transaction takes the plan with it: no
-    UPDATE, and no second version of a row just written (with each of its index entries)."""
+    """Set when a payment, refund or payout is next checked. A row whose INSERT is still
+    queued in this transaction takes the plan with it: no UPDATE, and no second version of a
+    row just written (with each of its index entries)."""
     planned = {"next_check_at": at, "check_attempts": attempts}
     if isinstance(conn, BatchedConnection) and conn.amend((table, subject_id), planned):
         return
-    await conn.execute(plan_sql, {"id": subject_id, "at": at, "attempts": attempts})
+    await conn.execute(_PLAN[table], {"id": subject_id, **planned})
 
 
 async def claim_due_checks(
@@ -64,7 +69,7 @@ class PostgresReconciliationSchedule:
         self._conn = conn
 
     async def plan(self, payment_id: str, at: datetime | None, attempts: int) -> None:
-        await plan_check(self._conn, PLAN, "payments", payment_id, at, attempts)
+        await plan_check(self._conn, "payments", payment_id, at, attempts)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
